@@ -1,0 +1,238 @@
+// `krypton admin …`: operator commands that work on the store directly (the server
+// may be running: SQLite in WAL mode lets both use the database).
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "app/admin_internal.h"
+#include "app/commands.h"
+#include "app/json_out.h"
+#include "auth/password.h"
+#include "common/clock.h"
+#include "common/secrets.h"
+
+namespace krypton::app {
+namespace {
+
+constexpr const char* kWorkModes[] = {"JSON_CTRL", "JSON_TRANSPARENT",
+                                      "JSON_TRANSPARENT_NOT_CHECK_RAW", "TRANSPARENT48",
+                                      "TRANSPARENT48_V2"};
+
+bool AllDigits(std::string_view s, size_t n) {
+  return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+int Fail(const std::string& message, int code = 1) {
+  std::fprintf(stderr, "krypton: %s\n", message.c_str());
+  return code;
+}
+
+std::string ProductJson(const storage::Product& p) {
+  return JsonObject()
+      .Add("mid", p.mid)
+      .Add("pid", p.pid)
+      .Add("name", p.name)
+      .Add("prodKey", p.prod_key)
+      .Add("productPublicKey", p.product_public_key)
+      .Add("workModeType", p.work_mode_type)
+      .Add("deviceAuth", p.device_auth)
+      .Add("status", p.status)
+      .Finish();
+}
+
+}  // namespace
+
+// Opens the data dir and store for an admin command, or prints why not.
+std::unique_ptr<storage::Store> OpenForAdmin(const CommonOptions& common, config::Config* config) {
+  if (!LoadConfig(common, config)) return nullptr;
+  bool created = false;
+  if (!EnsureDataDir(*config, &created)) return nullptr;
+  return OpenConfiguredStore(*config);
+}
+
+Result<std::string> CreateUser(storage::Store& store, const UserCreateOptions& o) {
+  if (o.email.empty() && o.phone.empty()) {
+    return Status(Code::kUaaInvalidRequestType).WithDetail("give --email or --phone");
+  }
+  if (!o.email.empty()) {
+    size_t at = o.email.find('@');
+    if (at == std::string::npos || at == 0 || o.email.find('.', at) == std::string::npos) {
+      return Status(Code::kUserInvalidParam, "email").WithDetail("not an e-mail address: " + o.email);
+    }
+  }
+  if (!o.phone.empty() && !std::all_of(o.phone.begin(), o.phone.end(), ::isdigit)) {
+    return Status(Code::kUaaInvalidPhone).WithDetail("not a phone number: " + o.phone);
+  }
+  if (o.password.size() < 6) {
+    return Status(Code::kUserInvalidParam, "password").WithDetail("at least 6 characters");
+  }
+  if (!AllDigits(o.pid, 11)) {
+    return Status(Code::kUserInvalidParam, "pid").WithDetail("pid must be 11 digits");
+  }
+  if (!store.GetManufacturer(o.pid).ok()) {
+    return Status(Code::kUserNoSuchManufacturer).WithDetail("no manufacturer with pid " + o.pid);
+  }
+  auto hash = auth::HashPassword(o.password);
+  if (!hash) return Status(Code::kUserInternal).WithDetail("password hashing failed");
+  storage::User user;
+  user.pid = o.pid;
+  user.email = o.email;
+  user.phone = o.phone;
+  user.password_hash = *hash;
+  user.created_at_ms = SystemClock::Instance().NowMs();
+  // uids are 11 random digits; retry the rare collision.
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    user.uid = RandomDigits(11);
+    storage::StoreStatus s = store.CreateUser(user);
+    if (s.ok()) return user.uid;
+    if (!s.conflict()) return Status(Code::kUserInternal).WithDetail(s.ToString());
+    bool taken = (!o.email.empty() && store.FindUserByEmail(o.pid, o.email).ok()) ||
+                 (!o.phone.empty() && store.FindUserByPhone(o.pid, o.phone).ok());
+    if (taken) {
+      return Status(Code::kUaaUserAlreadyRegistered).WithDetail("an account with that e-mail or phone exists");
+    }
+  }
+  return Status(Code::kUserInternal).WithDetail("could not allocate a uid");
+}
+
+Result<storage::Product> CreateProduct(storage::Store& store, const ProductCreateOptions& o,
+                                       const std::string& template_json) {
+  if (!AllDigits(o.pid, 11)) {
+    return Status(Code::kEntIllegalArgument).WithDetail("pid must be 11 digits");
+  }
+  if (!store.GetManufacturer(o.pid).ok()) {
+    return Status(Code::kEntPidNotExist)
+        .WithDetail("no manufacturer with pid " + o.pid +
+                    " (create it with `krypton admin manufacturer create`)");
+  }
+  if (std::find(std::begin(kWorkModes), std::end(kWorkModes), o.work_mode) == std::end(kWorkModes)) {
+    return Status(Code::kEntIllegalArgument)
+        .WithDetail("work mode must be JSON_CTRL, JSON_TRANSPARENT, JSON_TRANSPARENT_NOT_CHECK_RAW, "
+                    "TRANSPARENT48 or TRANSPARENT48_V2");
+  }
+  if (o.device_auth != "PRODKEY" && o.device_auth != "AUTHKEY" && o.device_auth != "LICENSE") {
+    return Status(Code::kEntIllegalArgument).WithDetail("device auth must be PRODKEY, AUTHKEY or LICENSE");
+  }
+  if (!o.mid.empty() && (o.mid.size() != 12 || !std::all_of(o.mid.begin(), o.mid.end(), ::isalnum))) {
+    return Status(Code::kEntIllegalArgument).WithDetail("mid must be 12 letters or digits");
+  }
+  if (o.prod_key.size() > 64) {
+    return Status(Code::kEntIllegalArgument).WithDetail("prodKey is at most 64 characters");
+  }
+  // Structural check only; the template codec validates commands and fields.
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(template_json).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
+    return Status(Code::kEntIllegalArgument).WithDetail("the template is not a JSON object");
+  }
+  simdjson::dom::object protocol;
+  if (doc["protocol"].get(protocol) != simdjson::SUCCESS) {
+    return Status(Code::kEntIllegalArgument).WithDetail("the template has no \"protocol\" object");
+  }
+  std::string_view declared;
+  if (doc["workModeType"].get(declared) == simdjson::SUCCESS && declared != o.work_mode) {
+    return Status(Code::kEntIllegalArgument)
+        .WithDetail("the template's workModeType " + std::string(declared) + " differs from " +
+                    o.work_mode);
+  }
+
+  int64_t now = SystemClock::Instance().NowMs();
+  storage::Product p;
+  p.mid = o.mid.empty() ? RandomAlnum(12) : o.mid;
+  p.pid = o.pid;
+  p.name = o.name;
+  p.prod_key = o.prod_key.empty() ? RandomHex(16) : o.prod_key;
+  p.product_public_key = RandomHex(16);
+  p.work_mode_type = o.work_mode;
+  p.device_auth = o.device_auth;
+  p.created_at_ms = now;
+  p.updated_at_ms = now;
+  storage::StoreStatus s = store.InTransaction([&](storage::Store& tx) {
+    storage::StoreStatus st = tx.CreateProduct(p);
+    if (!st.ok()) return st;
+    auto v = tx.AddTemplate(p.mid, template_json, now);
+    return v.ok() ? storage::StoreStatus() : v.status();
+  });
+  if (s.conflict()) {
+    return Status(Code::kEntIllegalArgument).WithDetail("a product with that mid or prodKey exists");
+  }
+  if (!s.ok()) return Status(Code::kUserInternal).WithDetail(s.ToString());
+  return p;
+}
+
+int RunUserCreate(const CommonOptions& common, const UserCreateOptions& options) {
+  config::Config config;
+  auto store = OpenForAdmin(common, &config);
+  if (!store) return 1;
+  auto uid = CreateUser(*store, options);
+  if (!uid.ok()) return Fail(uid.status().detail().empty() ? uid.status().Message() : uid.status().detail());
+  if (common.json) {
+    std::cout << JsonObject().Add("uid", *uid).Add("email", options.email).Add("phone", options.phone)
+                     .Add("pid", options.pid).Finish()
+              << "\n";
+  } else {
+    std::cout << "created user " << *uid << "\n";
+  }
+  return 0;
+}
+
+int RunManufacturerCreate(const CommonOptions& common, const ManufacturerCreateOptions& options) {
+  if (!AllDigits(options.pid, 11)) return Fail("--pid must be 11 digits");
+  if (options.name.empty()) return Fail("--name must not be empty");
+  config::Config config;
+  auto store = OpenForAdmin(common, &config);
+  if (!store) return 1;
+  storage::Manufacturer m{options.pid, options.name, SystemClock::Instance().NowMs()};
+  if (auto s = store->UpsertManufacturer(m); !s.ok()) return Fail(s.ToString());
+  if (common.json) {
+    std::cout << JsonObject().Add("pid", m.pid).Add("name", m.name).Finish() << "\n";
+  } else {
+    std::cout << "manufacturer " << m.pid << " \"" << m.name << "\"\n";
+  }
+  return 0;
+}
+
+int RunProductCreate(const CommonOptions& common, const ProductCreateOptions& options) {
+  std::ifstream in(options.template_file);
+  if (!in) return Fail("cannot read template file " + options.template_file);
+  std::stringstream text;
+  text << in.rdbuf();
+  config::Config config;
+  auto store = OpenForAdmin(common, &config);
+  if (!store) return 1;
+  auto product = CreateProduct(*store, options, text.str());
+  if (!product.ok()) return Fail(product.status().detail());
+  if (common.json) {
+    std::cout << ProductJson(*product) << "\n";
+  } else {
+    std::cout << "created product " << product->mid << " \"" << product->name << "\"\n"
+              << "  prodKey           " << product->prod_key << "\n"
+              << "  productPublicKey  " << product->product_public_key << "\n";
+  }
+  return 0;
+}
+
+int RunProductList(const CommonOptions& common) {
+  config::Config config;
+  auto store = OpenForAdmin(common, &config);
+  if (!store) return 1;
+  auto products = store->ListProducts(std::nullopt);
+  if (!products.ok()) return Fail(products.status().ToString());
+  if (common.json) {
+    std::string out = "[";
+    for (const auto& p : *products) out += (out.size() > 1 ? "," : "") + ProductJson(p);
+    std::cout << out << "]\n";
+    return 0;
+  }
+  for (const auto& p : *products) {
+    std::cout << p.mid << "  " << p.pid << "  " << p.work_mode_type << "  " << p.status << "  "
+              << p.name << "\n";
+  }
+  return 0;
+}
+
+}  // namespace krypton::app

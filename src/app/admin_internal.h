@@ -1,0 +1,25 @@
+// Shared by the admin and demo commands (app-internal).
+#ifndef KRYPTON_APP_ADMIN_INTERNAL_H_
+#define KRYPTON_APP_ADMIN_INTERNAL_H_
+
+#include <memory>
+#include <string>
+
+#include "app/commands.h"
+#include "common/status.h"
+#include "storage/store.h"
+
+namespace krypton::app {
+
+std::unique_ptr<storage::Store> OpenForAdmin(const CommonOptions& common, config::Config* config);
+
+// Creates an account; the Status detail says why it could not be created.
+Result<std::string> CreateUser(storage::Store& store, const UserCreateOptions& options);
+
+// Validates and creates a product with template version 1.
+Result<storage::Product> CreateProduct(storage::Store& store, const ProductCreateOptions& options,
+                                       const std::string& template_json);
+
+}  // namespace krypton::app
+
+#endif  // KRYPTON_APP_ADMIN_INTERNAL_H_

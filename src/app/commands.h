@@ -1,0 +1,70 @@
+// The subcommands of the `krypton` binary. main.cc parses the command line with CLI11
+// and calls one of these; each returns the process exit code. This folder is the only
+// place where exceptions are caught (configuration loading at start-up).
+#ifndef KRYPTON_APP_COMMANDS_H_
+#define KRYPTON_APP_COMMANDS_H_
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/config.h"
+#include "storage/store.h"
+
+namespace krypton::app {
+
+// Options every subcommand accepts.
+struct CommonOptions {
+  std::string data_dir;     // --data-dir
+  std::string config_file;  // --config
+  std::vector<std::string> sets;  // --set key=value
+  bool json = false;        // --json: machine-readable output on stdout
+};
+
+// Loads the configuration; prints the error and returns false on failure.
+bool LoadConfig(const CommonOptions& common, config::Config* out);
+
+// Creates the data directory, its generated secrets and the database (idempotent).
+// Returns false after printing why when something cannot be created.
+bool EnsureDataDir(const config::Config& config, bool* created);
+
+// Opens the store of `config` (migrating it); prints the error on failure.
+std::unique_ptr<storage::Store> OpenConfiguredStore(const config::Config& config);
+
+int RunInit(const CommonOptions& common);
+int RunServe(const CommonOptions& common);
+int RunConfigShow(const CommonOptions& common);
+int RunConfigKeys(const CommonOptions& common);
+
+struct UserCreateOptions {
+  std::string email;
+  std::string phone;
+  std::string password;
+  std::string pid = "00000000000";
+};
+int RunUserCreate(const CommonOptions& common, const UserCreateOptions& options);
+
+struct ManufacturerCreateOptions {
+  std::string pid;
+  std::string name;
+};
+int RunManufacturerCreate(const CommonOptions& common, const ManufacturerCreateOptions& options);
+
+struct ProductCreateOptions {
+  std::string pid;
+  std::string name;
+  std::string mid;       // "" = generated
+  std::string prod_key;  // "" = generated
+  std::string work_mode;
+  std::string template_file;
+  std::string device_auth = "PRODKEY";
+};
+int RunProductCreate(const CommonOptions& common, const ProductCreateOptions& options);
+int RunProductList(const CommonOptions& common);
+
+int RunDemo(const CommonOptions& common);
+
+}  // namespace krypton::app
+
+#endif  // KRYPTON_APP_COMMANDS_H_

@@ -1,0 +1,123 @@
+// `krypton admin demo`: the demo data of enterprise-api.md §7. Safe to repeat: what
+// exists is kept, and the demo password (generated once) is read back from the data dir.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "app/admin_internal.h"
+#include "app/commands.h"
+#include "app/json_out.h"
+#include "common/secrets.h"
+
+namespace krypton::app {
+namespace {
+
+// The demo socket: nodejs-device-hekr's demo protocol, identical to hekrapi's
+// power_socket (enterprise-api.md §7).
+constexpr const char* kDemoSocketTemplate = R"({
+  "workModeType": "JSON_CTRL",
+  "protocol": {
+    "0": {"cmdId": 0, "cmdTag": "queryDev", "frameType": 2, "fields": []},
+    "1": {"cmdId": 1, "cmdTag": "reportDevStatus", "frameType": 1,
+          "fields": [{"name": "power", "dataType": "INT", "minValue": 0, "maxValue": 1,
+                      "enumeration": [{"value": 0, "desc": "off"}, {"value": 1, "desc": "on"}]}]},
+    "2": {"cmdId": 2, "cmdTag": "setPower", "frameType": 2,
+          "fields": [{"name": "power", "dataType": "INT", "minValue": 0, "maxValue": 1,
+                      "enumeration": [{"value": 0, "desc": "off"}, {"value": 1, "desc": "on"}]}]}
+  }
+}
+)";
+
+constexpr const char* kDemoMid = "DEMOSOCKET01";
+constexpr const char* kDemoProdKey = "xxxxxx";  // nodejs-device-hekr's placeholder
+constexpr const char* kDemoEmail = "demo@krypton.local";
+
+std::string ReadFirstLine(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+}  // namespace
+
+int RunDemo(const CommonOptions& common) {
+  config::Config config;
+  auto store = OpenForAdmin(common, &config);
+  if (!store) return 1;
+
+  auto product = store->GetProduct(kDemoMid);
+  if (!product.ok()) {
+    ProductCreateOptions o;
+    o.pid = "00000000000";
+    o.name = "Demo socket";
+    o.mid = kDemoMid;
+    o.prod_key = kDemoProdKey;
+    o.work_mode = "JSON_CTRL";
+    auto created = CreateProduct(*store, o, kDemoSocketTemplate);
+    if (!created.ok()) {
+      std::fprintf(stderr, "krypton: demo product: %s\n", created.status().ToString().c_str());
+      return 1;
+    }
+    product = std::move(created).value();
+  }
+
+  // The password is generated on first run and kept (owner-only) next to the database.
+  std::string password_file = (std::filesystem::path(config.data_dir) / "demo-password").string();
+  std::string password = ReadFirstLine(password_file);
+  auto user = store->FindUserByEmail("00000000000", kDemoEmail);
+  std::string uid;
+  if (user.ok()) {
+    uid = user->uid;
+  } else {
+    password = RandomAlnum(12);
+    UserCreateOptions o;
+    o.email = kDemoEmail;
+    o.password = password;
+    auto created = CreateUser(*store, o);
+    if (!created.ok()) {
+      std::fprintf(stderr, "krypton: demo user: %s\n", created.status().ToString().c_str());
+      return 1;
+    }
+    uid = *created;
+    std::filesystem::remove(password_file);
+    int fd = ::open(password_file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      std::string line = password + "\n";
+      bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+      ::close(fd);
+      if (!ok) std::fprintf(stderr, "krypton: cannot write %s\n", password_file.c_str());
+    }
+  }
+
+  if (common.json) {
+    std::cout << JsonObject()
+                     .Add("pid", "00000000000")
+                     .Add("mid", product->mid)
+                     .Add("prodKey", product->prod_key)
+                     .Add("productPublicKey", product->product_public_key)
+                     .Add("workModeType", product->work_mode_type)
+                     .Add("uid", uid)
+                     .Add("email", kDemoEmail)
+                     .Add("password", password)
+                     .Finish()
+              << "\n";
+  } else {
+    std::cout << "demo data in " << config.data_dir << ":\n"
+              << "  manufacturer  pid 00000000000 (Public)\n"
+              << "  product       " << product->mid << " \"" << product->name << "\" ("
+              << product->work_mode_type << ")\n"
+              << "                prodKey " << product->prod_key << ", productPublicKey "
+              << product->product_public_key << "\n"
+              << "  user          " << kDemoEmail << " / "
+              << (password.empty() ? "(password not on file)" : password) << " (uid " << uid
+              << ")\n";
+  }
+  return 0;
+}
+
+}  // namespace krypton::app

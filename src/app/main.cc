@@ -1,0 +1,113 @@
+// krypton: one binary for the server and its operator commands.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "app/commands.h"
+#include "common/secrets.h"
+
+namespace {
+
+void AddCommon(CLI::App* cmd, krypton::app::CommonOptions* common) {
+  cmd->add_option("--data-dir", common->data_dir, "Data directory (default: data_dir of the config)");
+  cmd->add_option("--config", common->config_file,
+                  "TOML configuration file (default: <data-dir>/krypton.toml if present)");
+  cmd->add_option("--set", common->sets, "Override one setting: --set section.key=value")
+      ->allow_extra_args(false);
+  cmd->add_flag("--json", common->json, "Machine-readable JSON output");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace krypton::app;
+  if (!krypton::InitSecrets()) {
+    std::fprintf(stderr, "krypton: libsodium failed to initialise\n");
+    return 1;
+  }
+
+  CLI::App app{"Krypton: a self-hosted IoT device cloud, wire-compatible with Hekr.", "krypton"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "krypton 0.1.0");
+  CommonOptions common;
+  int code = 0;
+
+  auto* init = app.add_subcommand("init", "Create the data directory, its secrets and database");
+  AddCommon(init, &common);
+  init->callback([&] { code = RunInit(common); });
+
+  auto* serve = app.add_subcommand("serve", "Run the server in the foreground");
+  AddCommon(serve, &common);
+  serve->callback([&] { code = RunServe(common); });
+
+  auto* cfg = app.add_subcommand("config", "Show the configuration");
+  cfg->require_subcommand(1);
+  auto* cfg_show = cfg->add_subcommand("show", "Print the resolved configuration as TOML");
+  AddCommon(cfg_show, &common);
+  cfg_show->callback([&] { code = RunConfigShow(common); });
+  auto* cfg_keys = cfg->add_subcommand("keys", "List every configuration key with its default");
+  AddCommon(cfg_keys, &common);
+  cfg_keys->callback([&] { code = RunConfigKeys(common); });
+
+  auto* admin = app.add_subcommand("admin", "Operator commands on the data store");
+  admin->require_subcommand(1);
+
+  auto* user = admin->add_subcommand("user", "Accounts");
+  user->require_subcommand(1);
+  UserCreateOptions user_opts;
+  auto* user_create = user->add_subcommand("create", "Create an account");
+  AddCommon(user_create, &common);
+  user_create->add_option("--email", user_opts.email, "E-mail address");
+  user_create->add_option("--phone", user_opts.phone, "Phone number");
+  user_create->add_option("--password", user_opts.password, "Password (at least 6 characters)")
+      ->required();
+  user_create->add_option("--pid", user_opts.pid, "Manufacturer pid the account belongs to")
+      ->capture_default_str();
+  user_create->callback([&] { code = RunUserCreate(common, user_opts); });
+
+  auto* mf = admin->add_subcommand("manufacturer", "Manufacturers (enterprises)");
+  mf->require_subcommand(1);
+  ManufacturerCreateOptions mf_opts;
+  auto* mf_create = mf->add_subcommand("create", "Create or rename a manufacturer");
+  AddCommon(mf_create, &common);
+  mf_create->add_option("--pid", mf_opts.pid, "11-digit manufacturer id")->required();
+  mf_create->add_option("--name", mf_opts.name, "Name")->required();
+  mf_create->callback([&] { code = RunManufacturerCreate(common, mf_opts); });
+
+  auto* product = admin->add_subcommand("product", "Products");
+  product->require_subcommand(1);
+  ProductCreateOptions prod_opts;
+  auto* prod_create = product->add_subcommand(
+      "create", "Create a product with its protocol template (prodKey and ppk are generated)");
+  AddCommon(prod_create, &common);
+  prod_create->add_option("--pid", prod_opts.pid, "Owning manufacturer pid")->required();
+  prod_create->add_option("--name", prod_opts.name, "Product name")->required();
+  prod_create->add_option("--mid", prod_opts.mid, "12-character model id (default: generated)");
+  prod_create->add_option("--prod-key", prod_opts.prod_key, "Device-side prodKey (default: generated)");
+  prod_create
+      ->add_option("--work-mode", prod_opts.work_mode,
+                   "JSON_CTRL, JSON_TRANSPARENT, JSON_TRANSPARENT_NOT_CHECK_RAW, TRANSPARENT48 or "
+                   "TRANSPARENT48_V2")
+      ->required();
+  prod_create->add_option("--template", prod_opts.template_file, "Protocol template JSON file")
+      ->required();
+  prod_create->add_option("--device-auth", prod_opts.device_auth, "PRODKEY, AUTHKEY or LICENSE")
+      ->capture_default_str();
+  prod_create->callback([&] { code = RunProductCreate(common, prod_opts); });
+  auto* prod_list = product->add_subcommand("list", "List products");
+  AddCommon(prod_list, &common);
+  prod_list->callback([&] { code = RunProductList(common); });
+
+  auto* demo = admin->add_subcommand(
+      "demo", "Create the demo manufacturer, product and user (harmless to repeat)");
+  AddCommon(demo, &common);
+  demo->callback([&] { code = RunDemo(common); });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return code;
+}

@@ -1,0 +1,155 @@
+// `krypton serve`: wires the store, the event loops and the listeners, prints the
+// endpoints, and shuts down gracefully on SIGINT/SIGTERM:
+//   1. stop accepting (every listener), 2. ask every session to close,
+//   3. let the loops drain, bounded by server.shutdown_timeout_ms, then stop them,
+//   4. checkpoint the store, 5. exit 0.
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <future>
+#include <iostream>
+#include <thread>
+
+#include "app/commands.h"
+#include "app/json_out.h"
+#include "common/clock.h"
+#include "common/logging.h"
+#include "http/http.h"
+#include "net/io_pool.h"
+
+namespace krypton::app {
+namespace {
+
+struct Endpoint {
+  std::string name;     // stable key in the endpoint line
+  std::string scheme;   // tcp, ws, http
+  int port;             // bound port, or the configured one when not served
+  bool served;
+  std::string purpose;
+};
+
+http::Router BuildRouter() {
+  http::Router router;
+  router.Add("GET", "/healthz", [](const http::Request&) {
+    return http::Response::Json(200, R"({"status":"ok"})");
+  });
+  return router;
+}
+
+std::string HostName() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "localhost";
+  return buf;
+}
+
+}  // namespace
+
+int RunServe(const CommonOptions& common) {
+  config::Config config;
+  if (!LoadConfig(common, &config)) return 2;
+  LogOptions log_options{config.log.level, config.log.format == "json"};
+  if (!InitLogging(log_options)) {
+    std::fprintf(stderr, "krypton: bad log level %s\n", config.log.level.c_str());
+    return 2;
+  }
+  std::signal(SIGPIPE, SIG_IGN);
+
+  bool created = false;
+  if (!EnsureDataDir(config, &created)) return 1;
+  std::unique_ptr<storage::Store> store = OpenConfiguredStore(config);
+  if (!store) return 1;
+  // No session survives a restart: whatever the database says, every device is offline.
+  if (auto s = store->SetAllDevicesOffline(); !s.ok()) {
+    spdlog::error("store: {}", s.ToString());
+    return 1;
+  }
+
+  net::IoPool pool(config.server.threads);
+  http::Router router = BuildRouter();
+
+  std::vector<std::shared_ptr<net::Listener>> listeners;
+  std::vector<Endpoint> endpoints;
+
+  if (config.http.port >= 0) {
+    http::ServerOptions options;
+    options.listen = {"http", config.listen.address, config.http.port, config.http.max_connections,
+                      0};
+    options.max_header_bytes = static_cast<size_t>(config.http.max_header_bytes);
+    options.max_body_bytes = static_cast<size_t>(config.http.max_body_bytes);
+    options.read_timeout_s = config.http.read_timeout_s;
+    options.idle_timeout_s = config.http.idle_timeout_s;
+    options.cors_origins = config.http.cors_origins;
+    auto listener = http::OpenServer(pool, options, router);
+    if (!listener.ok()) {
+      spdlog::error("{}", listener.status().detail());
+      return 1;
+    }
+    endpoints.push_back({"http", "http", (*listener)->port(), true,
+                         "UAA, user and enterprise APIs, GET /healthz"});
+    listeners.push_back(std::move(listener).value());
+  }
+  // Listeners of later issues: shown with their configured ports until they exist.
+  endpoints.push_back({"dispatch", "tcp", config.info.port, false, "getProdInfo (device dispatch)"});
+  endpoints.push_back({"device", "tcp", config.hub.device.port, false, "device hub"});
+  endpoints.push_back({"app_tcp", "tcp", config.hub.app.tcp_port, false, "app hub, TCP"});
+  endpoints.push_back({"app_ws", "ws", config.hub.app.ws_port, false, "app hub, WebSocket"});
+
+  // Signals are caught on loop 0; the main thread waits for the first one.
+  std::promise<int> stop_signal;
+  boost::asio::signal_set signals(pool.At(0), SIGINT, SIGTERM);
+  signals.async_wait([&stop_signal](const boost::system::error_code& ec, int signo) {
+    stop_signal.set_value(ec ? 0 : signo);
+  });
+
+  for (auto& l : listeners) l->Start();
+  pool.Start();
+
+  std::string host = config.hub.public_host.empty() ? HostName() : config.hub.public_host;
+  std::cout << "krypton 0.1.0 serving, data dir " << config.data_dir << ", " << pool.size()
+            << " event loop(s)\n";
+  for (const auto& e : endpoints) {
+    std::cout << "  " << e.name << std::string(10 - std::min<size_t>(e.name.size(), 9), ' ')
+              << e.scheme << "://" << config.listen.address << ":" << e.port << "  " << e.purpose
+              << (e.served ? "" : " — not served yet") << "\n";
+  }
+  // One machine-readable line for scripts and tests (ports are the bound ones).
+  JsonObject ports;
+  for (const auto& e : endpoints) {
+    if (e.served) ports.Add(e.name, e.port);
+  }
+  std::cout << JsonObject().Add("event", "listening").AddRaw("ports", ports.Finish()).Add("host", host).Finish()
+            << std::endl;
+
+  int signo = stop_signal.get_future().get();
+  spdlog::info("signal {}: shutting down", signo);
+  for (auto& l : listeners) l->Stop();
+  for (auto& l : listeners) l->CloseSessions();
+  pool.ReleaseWork();
+
+  auto deadline = std::chrono::steady_clock::now() +
+                  std::chrono::milliseconds(config.server.shutdown_timeout_ms);
+  auto sessions_open = [&] {
+    size_t n = 0;
+    for (auto& l : listeners) n += l->session_count();
+    return n;
+  };
+  while (sessions_open() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (size_t left = sessions_open(); left > 0) {
+    spdlog::warn("shutdown timeout: dropping {} session(s)", left);
+  }
+  pool.Stop();
+  pool.Join();
+  listeners.clear();
+
+  if (auto s = store->Checkpoint(); !s.ok()) spdlog::warn("store checkpoint: {}", s.ToString());
+  store.reset();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace krypton::app

@@ -1,0 +1,163 @@
+// Configuration loading, the data directory and the config subcommands.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "app/commands.h"
+#include "app/json_out.h"
+#include "common/clock.h"
+#include "common/secrets.h"
+
+namespace krypton::app {
+
+namespace fs = std::filesystem;
+
+bool LoadConfig(const CommonOptions& common, config::Config* out) {
+  config::Sources sources;
+  sources.env = config::ProcessEnvironment();
+  sources.data_dir = common.data_dir;
+  for (const std::string& s : common.sets) {
+    size_t eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::fprintf(stderr, "krypton: --set %s: expected section.key=value\n", s.c_str());
+      return false;
+    }
+    sources.overrides.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+  }
+  if (!common.config_file.empty()) {
+    sources.config_file = common.config_file;
+    sources.config_file_required = true;
+  } else {
+    // Without --config, <data_dir>/krypton.toml is read when present. The data dir
+    // comes from --data-dir, then KRYPTON_DATA_DIR, then the built-in default.
+    std::string dir = common.data_dir;
+    if (dir.empty()) {
+      auto it = sources.env.find("KRYPTON_DATA_DIR");
+      dir = it != sources.env.end() ? it->second : config::Config().data_dir;
+    }
+    sources.config_file = (fs::path(dir) / "krypton.toml").string();
+  }
+  std::string error;
+  if (!config::Load(sources, out, &error)) {
+    std::fprintf(stderr, "krypton: configuration error: %s\n", error.c_str());
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+// Writes `content` to a new file readable by the owner only. False if it exists.
+bool WriteSecretFile(const std::string& path, const std::string& content) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+  ok = (::fsync(fd) == 0) && ok;
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace
+
+bool EnsureDataDir(const config::Config& config, bool* created) {
+  *created = false;
+  std::error_code ec;
+  if (!fs::exists(config.data_dir, ec)) {
+    fs::create_directories(config.data_dir, ec);
+    if (ec) {
+      std::fprintf(stderr, "krypton: cannot create data dir %s: %s\n", config.data_dir.c_str(),
+                   ec.message().c_str());
+      return false;
+    }
+    fs::permissions(config.data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+    *created = true;
+  }
+  std::string key_path = config.JwtKeyPath();
+  if (config.jwt.alg == "HS256" && !fs::exists(key_path, ec)) {
+    // 256-bit HS256 secret, generated once (D10).
+    if (!WriteSecretFile(key_path, RandomHex(32) + "\n")) {
+      std::fprintf(stderr, "krypton: cannot write %s\n", key_path.c_str());
+      return false;
+    }
+    *created = true;
+  }
+  auto store = OpenConfiguredStore(config);
+  if (!store) return false;
+  // The public account system (pid 00000000000) always exists.
+  if (!store->GetManufacturer("00000000000").ok()) {
+    storage::Manufacturer m{"00000000000", "Public", SystemClock::Instance().NowMs()};
+    if (auto s = store->UpsertManufacturer(m); !s.ok()) {
+      std::fprintf(stderr, "krypton: cannot create the public manufacturer: %s\n",
+                   s.ToString().c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
+std::unique_ptr<storage::Store> OpenConfiguredStore(const config::Config& config) {
+  storage::StoreOptions options;
+  options.path = config.SqlitePath();
+  options.busy_timeout_ms = config.store.busy_timeout_ms;
+  auto store = storage::OpenStore(options);
+  if (!store.ok()) {
+    std::fprintf(stderr, "krypton: cannot open the store %s: %s\n", options.path.c_str(),
+                 store.status().ToString().c_str());
+    return nullptr;
+  }
+  return std::move(store).value();
+}
+
+int RunInit(const CommonOptions& common) {
+  config::Config config;
+  if (!LoadConfig(common, &config)) return 2;
+  bool created = false;
+  if (!EnsureDataDir(config, &created)) return 1;
+  if (common.json) {
+    std::cout << JsonObject()
+                     .Add("dataDir", config.data_dir)
+                     .Add("database", config.SqlitePath())
+                     .Add("created", created)
+                     .Finish()
+              << "\n";
+  } else {
+    std::cout << (created ? "initialised " : "already initialised ") << config.data_dir
+              << " (database " << config.SqlitePath() << ")\n";
+  }
+  return 0;
+}
+
+int RunConfigShow(const CommonOptions& common) {
+  config::Config config;
+  if (!LoadConfig(common, &config)) return 2;
+  std::cout << config::ToToml(config);
+  return 0;
+}
+
+int RunConfigKeys(const CommonOptions& common) {
+  if (common.json) {
+    std::string out = "[";
+    for (const auto& k : config::Keys()) {
+      out += (out.size() > 1 ? "," : "") + JsonObject()
+                                                 .Add("key", k.key)
+                                                 .Add("env", k.env)
+                                                 .Add("type", k.type)
+                                                 .Add("default", k.default_value)
+                                                 .Add("doc", k.doc)
+                                                 .Finish();
+    }
+    std::cout << out << "]\n";
+    return 0;
+  }
+  for (const auto& k : config::Keys()) {
+    std::cout << k.key << "\t" << k.type << "\t" << k.default_value << "\t" << k.doc << "\n";
+  }
+  return 0;
+}
+
+}  // namespace krypton::app

@@ -1,0 +1,437 @@
+#include "config/config.h"
+
+#include <toml++/toml.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <climits>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <sstream>
+#include <variant>
+
+extern char** environ;
+
+namespace krypton::config {
+namespace {
+
+using Field = std::variant<int*, bool*, std::string*>;
+
+enum class Type { kInt, kPort, kBool, kString };
+
+struct Key {
+  const char* name;
+  Type type;
+  std::function<Field(Config&)> field;
+  const char* doc;
+  int64_t min = INT_MIN;  // for kInt
+  int64_t max = INT_MAX;
+  std::vector<std::string> choices = {};  // for kString (or kInt) when restricted
+};
+
+#define KFIELD(expr) [](Config& c) -> Field { return &c.expr; }
+
+const std::vector<Key>& KeyTable() {
+  static const std::vector<Key> keys = {
+      {"profile", Type::kString, KFIELD(profile),
+       "Port profile: dev (unprivileged ports) or hekr (the Hekr ports 91/83/85/86/185/186).", 0, 0,
+       {"dev", "hekr"}},
+      {"data_dir", Type::kString, KFIELD(data_dir),
+       "Data directory: SQLite database, generated secrets, outbox."},
+      {"server.threads", Type::kInt, KFIELD(server.threads),
+       "Event loops (one thread each); 0 = one per core.", 0, 256},
+      {"server.shutdown_timeout_ms", Type::kInt, KFIELD(server.shutdown_timeout_ms),
+       "Longest graceful shutdown: after it, remaining sessions are dropped.", 100, 600000},
+      {"log.level", Type::kString, KFIELD(log.level), "Log level.", 0, 0,
+       {"trace", "debug", "info", "warn", "error", "critical", "off"}},
+      {"log.format", Type::kString, KFIELD(log.format), "Log line format: text or json (JSON lines).",
+       0, 0, {"text", "json"}},
+      {"listen.address", Type::kString, KFIELD(listen.address), "Bind address of every listener."},
+      {"info.port", Type::kPort, KFIELD(info.port), "Dispatch (getProdInfo) TCP port."},
+      {"hub.device.port", Type::kPort, KFIELD(hub.device.port), "Device hub TCP port."},
+      {"hub.device.tls_port", Type::kPort, KFIELD(hub.device.tls_port),
+       "Device hub TLS port (only with a certificate)."},
+      {"hub.device.ws_port", Type::kPort, KFIELD(hub.device.ws_port), "Device hub WebSocket port."},
+      {"hub.device.wss_port", Type::kPort, KFIELD(hub.device.wss_port),
+       "Device hub secure WebSocket port (only with a certificate)."},
+      {"hub.app.tcp_port", Type::kPort, KFIELD(hub.app.tcp_port), "App hub TCP port."},
+      {"hub.app.tls_port", Type::kPort, KFIELD(hub.app.tls_port),
+       "App hub TLS port (only with a certificate)."},
+      {"hub.app.ws_port", Type::kPort, KFIELD(hub.app.ws_port), "App hub WebSocket port."},
+      {"hub.app.wss_port", Type::kPort, KFIELD(hub.app.wss_port),
+       "App hub secure WebSocket port (only with a certificate)."},
+      {"hub.public_host", Type::kString, KFIELD(hub.public_host),
+       "Host name getProdInfo gives devices; empty = this machine's host name."},
+      {"hub.public_device_port", Type::kInt, KFIELD(hub.public_device_port),
+       "Port getProdInfo gives devices; 0 = the device hub's bound port.", 0, 65535},
+      {"hub.public_app_host", Type::kString, KFIELD(hub.public_app_host),
+       "App hub host in device objects (dcInfo.connectHost); empty = hub.public_host."},
+      {"hub.public_domain", Type::kString, KFIELD(hub.public_domain),
+       "Domain answered to getAppDomain."},
+      {"hub.success_code", Type::kInt, KFIELD(hub.success_code),
+       "Hub success code: 200 (every known client) or 1200000 (D1).", 200, 1200000, {"200", "1200000"}},
+      {"hub.idle_timeout_s", Type::kInt, KFIELD(hub.idle_timeout_s),
+       "Expected heartbeat interval of devices and apps.", 1, 3600},
+      {"hub.idle_grace_s", Type::kInt, KFIELD(hub.idle_grace_s),
+       "Grace after the idle timeout before a silent connection is closed.", 0, 3600},
+      {"hub.login_timeout_s", Type::kInt, KFIELD(hub.login_timeout_s),
+       "A connection that has not logged in by then is closed.", 1, 3600},
+      {"hub.relay_timeout_s", Type::kInt, KFIELD(hub.relay_timeout_s),
+       "Wait for a device's answer to a relayed command, then 1500001 (D25).", 1, 300},
+      {"hub.max_line_bytes", Type::kInt, KFIELD(hub.max_line_bytes),
+       "Longest JSON line; a longer one gets errorResp 1400001 and the connection closes.", 512,
+       16777216},
+      {"hub.max_pending_writes", Type::kInt, KFIELD(hub.max_pending_writes),
+       "Outgoing messages queued per session; a session whose queue is full is closed.", 1,
+       1000000},
+      {"hub.max_connections", Type::kInt, KFIELD(hub.max_connections),
+       "Open connections per hub listener; beyond it new connections are closed at once.", 1,
+       10000000},
+      {"hub.max_connections_per_ip", Type::kInt, KFIELD(hub.max_connections_per_ip),
+       "Open connections per client IP per listener; 0 = unlimited.", 0, 10000000},
+      {"hub.report_host_check", Type::kString, KFIELD(hub.report_host_check),
+       "reportDevInfo with a foreign serviceHost/Port: log, reject (1400024) or off (D21).", 0, 0,
+       {"log", "reject", "off"}},
+      {"hub.app_kick_same_apptid", Type::kBool, KFIELD(hub.app_kick_same_apptid),
+       "A second app login with the same uid and appTid closes the first (D8)."},
+      {"tls.cert_file", Type::kString, KFIELD(tls.cert_file),
+       "PEM certificate chain; TLS listeners start only when cert and key are set."},
+      {"tls.key_file", Type::kString, KFIELD(tls.key_file), "PEM private key."},
+      {"http.port", Type::kPort, KFIELD(http.port), "HTTP port (UAA, user and enterprise APIs)."},
+      {"http.tls_port", Type::kPort, KFIELD(http.tls_port), "HTTPS port (only with a certificate)."},
+      {"http.auth_failure_status", Type::kInt, KFIELD(http.auth_failure_status),
+       "HTTP status of a missing/invalid bearer: 403 or 401 (D2).", 401, 403, {"401", "403"}},
+      {"http.max_header_bytes", Type::kInt, KFIELD(http.max_header_bytes),
+       "Largest request header block; beyond it 431 and close.", 1024, 1048576},
+      {"http.max_body_bytes", Type::kInt, KFIELD(http.max_body_bytes),
+       "Largest request body; beyond it 413 and close.", 1024, 1073741824},
+      {"http.read_timeout_s", Type::kInt, KFIELD(http.read_timeout_s),
+       "Time to receive a whole request once it has started.", 1, 3600},
+      {"http.idle_timeout_s", Type::kInt, KFIELD(http.idle_timeout_s),
+       "Keep-alive connections idle this long are closed.", 1, 3600},
+      {"http.max_connections", Type::kInt, KFIELD(http.max_connections),
+       "Open HTTP connections; beyond it new connections are closed at once.", 1, 1000000},
+      {"http.cors_origins", Type::kString, KFIELD(http.cors_origins),
+       "Access-Control-Allow-Origin: \"*\", a comma-separated list, or empty for none."},
+      {"jwt.alg", Type::kString, KFIELD(jwt.alg), "JWT signature: HS256 or RS256 (D10).", 0, 0,
+       {"HS256", "RS256"}},
+      {"jwt.key_file", Type::kString, KFIELD(jwt.key_file),
+       "JWT key (HS256 secret or RS256 PEM); empty = <data_dir>/jwt.key."},
+      {"jwt.access_ttl_s", Type::kInt, KFIELD(jwt.access_ttl_s), "Access token lifetime.", 1,
+       31536000},
+      {"jwt.refresh_ttl_s", Type::kInt, KFIELD(jwt.refresh_ttl_s), "Refresh token lifetime.", 1,
+       315360000},
+      {"uaa.error_codes", Type::kString, KFIELD(uaa.error_codes),
+       "UAA error family: uaa (3400xxx) or table (the customer's equivalents, D18).", 0, 0,
+       {"uaa", "table"}},
+      {"uaa.captcha_required", Type::kBool, KFIELD(uaa.captcha_required),
+       "Require an image captcha before sending verify codes."},
+      {"mail.sender", Type::kString, KFIELD(mail.sender),
+       "Verify-code and e-mail delivery: log (server log + outbox file, D13).", 0, 0, {"log"}},
+      {"mail.outbox", Type::kString, KFIELD(mail.outbox),
+       "Outbox file; empty = <data_dir>/outbox.jsonl."},
+      {"store.backend", Type::kString, KFIELD(store.backend), "Storage backend.", 0, 0, {"sqlite"}},
+      {"store.sqlite_path", Type::kString, KFIELD(store.sqlite_path),
+       "SQLite database file; empty = <data_dir>/krypton.db."},
+      {"store.busy_timeout_ms", Type::kInt, KFIELD(store.busy_timeout_ms),
+       "How long a statement waits for a lock held by another process.", 0, 600000},
+      {"limits.folders_per_user", Type::kInt, KFIELD(limits.folders_per_user),
+       "Folders per user (6400008).", 1, 100000},
+      {"limits.devices_per_folder", Type::kInt, KFIELD(limits.devices_per_folder),
+       "Devices per folder, root included (6400005).", 1, 1000000},
+      {"limits.shares_per_device", Type::kInt, KFIELD(limits.shares_per_device),
+       "Shares per device (5400011).", 1, 10000},
+      {"limits.tasks_per_device_user", Type::kInt, KFIELD(limits.tasks_per_device_user),
+       "Scheduler tasks per device and user (5400018).", 1, 10000},
+      {"limits.rules_per_user", Type::kInt, KFIELD(limits.rules_per_user),
+       "Linkage rules per user (6400039).", 1, 10000},
+      {"limits.rule_min_interval_s", Type::kInt, KFIELD(limits.rule_min_interval_s),
+       "Shortest interval of a SCHEDULER linkage rule (6400017).", 1, 86400},
+      {"limits.verify_code_interval_s", Type::kInt, KFIELD(limits.verify_code_interval_s),
+       "One verify code per target per this many seconds (429 400016).", 1, 86400},
+      {"limits.verify_codes_per_day", Type::kInt, KFIELD(limits.verify_codes_per_day),
+       "Verify codes per target per day (429 3400005).", 1, 10000},
+      {"limits.emails_per_day", Type::kInt, KFIELD(limits.emails_per_day),
+       "Reset and verification e-mails per address per day (429 400017).", 1, 10000},
+      {"limits.pin_ttl_s", Type::kInt, KFIELD(limits.pin_ttl_s),
+       "Binding PIN lifetime (1400029 / 5400007).", 1, 86400},
+      {"limits.reverse_template_ttl_s", Type::kInt, KFIELD(limits.reverse_template_ttl_s),
+       "Reverse-authorization template lifetime (5400027).", 1, 86400},
+      {"limits.reverse_request_ttl_s", Type::kInt, KFIELD(limits.reverse_request_ttl_s),
+       "Pending reverse-authorization request lifetime (6400001).", 1, 31536000},
+      {"limits.page_size_devices", Type::kInt, KFIELD(limits.page_size_devices),
+       "Largest page of devices and folders (clamped).", 1, 10000},
+      {"limits.page_size_files", Type::kInt, KFIELD(limits.page_size_files),
+       "Largest page of files and history (clamped).", 1, 10000},
+      {"limits.file_max_bytes", Type::kInt, KFIELD(limits.file_max_bytes),
+       "Largest cloud file (6400017).", 1, 1073741824},
+      {"limits.login_failures_per_account", Type::kInt, KFIELD(limits.login_failures_per_account),
+       "Failed logins per account per 15 minutes before 429 400016.", 1, 10000},
+      {"limits.requests_per_ip_per_s", Type::kInt, KFIELD(limits.requests_per_ip_per_s),
+       "HTTP requests per client IP per second before 429 400016.", 1, 1000000},
+  };
+  return keys;
+}
+
+#undef KFIELD
+
+struct PortDefault {
+  const char* key;
+  int dev;
+  int hekr;
+};
+
+constexpr PortDefault kPortDefaults[] = {
+    {"info.port", 9091, 91},           {"hub.device.port", 9083, 83},
+    {"hub.device.tls_port", 9183, 183}, {"hub.device.ws_port", 9084, 84},
+    {"hub.device.wss_port", 9184, 184}, {"hub.app.tcp_port", 9085, 85},
+    {"hub.app.tls_port", 9185, 185},    {"hub.app.ws_port", 9086, 86},
+    {"hub.app.wss_port", 9186, 186},    {"http.port", 8080, 80},
+    {"http.tls_port", 8443, 443},
+};
+
+std::string EnvName(std::string_view key) {
+  std::string out = "KRYPTON_";
+  for (char c : key) out += (c == '.') ? '_' : static_cast<char>(std::toupper(c));
+  return out;
+}
+
+const Key* FindKey(std::string_view name) {
+  for (const Key& k : KeyTable()) {
+    if (name == k.name) return &k;
+  }
+  return nullptr;
+}
+
+// Parses `text` into the key's field and checks its bounds. Returns "" or an error.
+std::string Assign(const Key& key, std::string_view text, Config* c) {
+  Field field = key.field(*c);
+  if (key.type == Type::kBool) {
+    bool v;
+    if (text == "true" || text == "1" || text == "yes" || text == "on") {
+      v = true;
+    } else if (text == "false" || text == "0" || text == "no" || text == "off") {
+      v = false;
+    } else {
+      return "expected true or false, got \"" + std::string(text) + "\"";
+    }
+    *std::get<bool*>(field) = v;
+    return "";
+  }
+  if (key.type == Type::kString) {
+    if (!key.choices.empty() &&
+        std::find(key.choices.begin(), key.choices.end(), text) == key.choices.end()) {
+      std::string list;
+      for (const auto& ch : key.choices) list += (list.empty() ? "" : ", ") + ch;
+      return "must be one of " + list + ", got \"" + std::string(text) + "\"";
+    }
+    *std::get<std::string*>(field) = std::string(text);
+    return "";
+  }
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size()) {
+    return "expected an integer, got \"" + std::string(text) + "\"";
+  }
+  if (key.type == Type::kPort) {
+    if (v < -1 || v > 65535) return "must be a port 0..65535, or -1 to disable";
+  } else {
+    if (!key.choices.empty() &&
+        std::find(key.choices.begin(), key.choices.end(), std::to_string(v)) == key.choices.end()) {
+      std::string list;
+      for (const auto& ch : key.choices) list += (list.empty() ? "" : ", ") + ch;
+      return "must be one of " + list;
+    }
+    if (v < key.min) return "must be >= " + std::to_string(key.min);
+    if (v > key.max) return "must be <= " + std::to_string(key.max);
+  }
+  *std::get<int*>(field) = static_cast<int>(v);
+  return "";
+}
+
+// Flattens a TOML table into dotted keys.
+bool LoadToml(const std::string& path, Config* c, std::string* error) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream os;
+    os << path << ":" << e.source().begin.line << ": " << e.description();
+    *error = os.str();
+    return false;
+  }
+  bool ok = true;
+  std::function<void(const toml::table&, const std::string&)> walk =
+      [&](const toml::table& t, const std::string& prefix) {
+        for (auto&& [k, node] : t) {
+          if (!ok) return;
+          std::string name = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+          if (const toml::table* sub = node.as_table()) {
+            walk(*sub, name);
+            continue;
+          }
+          const Key* key = FindKey(name);
+          if (key == nullptr) {
+            *error = path + ": unknown key " + name;
+            ok = false;
+            return;
+          }
+          std::string text;
+          if (auto s = node.value<std::string>(); s && node.is_string()) {
+            text = *s;
+          } else if (node.is_integer()) {
+            text = std::to_string(*node.value<int64_t>());
+          } else if (node.is_boolean()) {
+            text = *node.value<bool>() ? "true" : "false";
+          } else {
+            *error = path + ": " + name + ": unsupported value type";
+            ok = false;
+            return;
+          }
+          std::string e = Assign(*key, text, c);
+          if (!e.empty()) {
+            *error = path + ": " + name + ": " + e;
+            ok = false;
+          }
+        }
+      };
+  walk(root, "");
+  return ok;
+}
+
+std::string Join(const std::string& dir, const std::string& file) {
+  return (std::filesystem::path(dir) / file).string();
+}
+
+}  // namespace
+
+std::string Config::JwtKeyPath() const {
+  return jwt.key_file.empty() ? Join(data_dir, "jwt.key") : jwt.key_file;
+}
+std::string Config::OutboxPath() const {
+  return mail.outbox.empty() ? Join(data_dir, "outbox.jsonl") : mail.outbox;
+}
+std::string Config::SqlitePath() const {
+  return store.sqlite_path.empty() ? Join(data_dir, "krypton.db") : store.sqlite_path;
+}
+
+bool Load(const Sources& sources, Config* out, std::string* error) {
+  Config c;
+  if (!sources.config_file.empty()) {
+    if (std::filesystem::exists(sources.config_file)) {
+      if (!LoadToml(sources.config_file, &c, error)) return false;
+    } else if (sources.config_file_required) {
+      *error = sources.config_file + ": no such file";
+      return false;
+    }
+  }
+  for (const Key& key : KeyTable()) {
+    auto it = sources.env.find(EnvName(key.name));
+    if (it == sources.env.end()) continue;
+    std::string e = Assign(key, it->second, &c);
+    if (!e.empty()) {
+      *error = it->first + ": " + e;
+      return false;
+    }
+  }
+  for (const auto& [name, value] : sources.overrides) {
+    const Key* key = FindKey(name);
+    if (key == nullptr) {
+      *error = "--set " + name + ": unknown key";
+      return false;
+    }
+    std::string e = Assign(*key, value, &c);
+    if (!e.empty()) {
+      *error = "--set " + name + ": " + e;
+      return false;
+    }
+  }
+  if (!sources.data_dir.empty()) c.data_dir = sources.data_dir;
+  bool hekr = c.profile == "hekr";
+  for (const PortDefault& p : kPortDefaults) {
+    int* port = std::get<int*>(FindKey(p.key)->field(c));
+    if (*port == kPortUnset) *port = hekr ? p.hekr : p.dev;
+  }
+  *out = std::move(c);
+  return true;
+}
+
+std::map<std::string, std::string> ProcessEnvironment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string_view kv(*e);
+    size_t eq = kv.find('=');
+    if (eq == std::string_view::npos) continue;
+    if (kv.substr(0, 8) != "KRYPTON_") continue;
+    env.emplace(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
+  }
+  return env;
+}
+
+std::vector<KeyDoc> Keys() {
+  std::vector<KeyDoc> docs;
+  Config defaults;
+  for (const Key& key : KeyTable()) {
+    KeyDoc d;
+    d.key = key.name;
+    d.env = EnvName(key.name);
+    Field f = key.field(defaults);
+    switch (key.type) {
+      case Type::kInt:
+        d.type = "int";
+        d.default_value = std::to_string(*std::get<int*>(f));
+        break;
+      case Type::kPort: {
+        d.type = "port";
+        for (const PortDefault& p : kPortDefaults) {
+          if (d.key == p.key) {
+            d.default_value = std::to_string(p.dev) + " (hekr: " + std::to_string(p.hekr) + ")";
+          }
+        }
+        break;
+      }
+      case Type::kBool:
+        d.type = "bool";
+        d.default_value = *std::get<bool*>(f) ? "true" : "false";
+        break;
+      case Type::kString:
+        d.type = "string";
+        d.default_value = "\"" + *std::get<std::string*>(f) + "\"";
+        break;
+    }
+    d.doc = key.doc;
+    docs.push_back(std::move(d));
+  }
+  return docs;
+}
+
+std::string ToToml(const Config& config) {
+  Config copy = config;
+  std::string out;
+  std::string section;
+  for (const Key& key : KeyTable()) {
+    std::string name = key.name;
+    size_t dot = name.rfind('.');
+    std::string sec = dot == std::string::npos ? "" : name.substr(0, dot);
+    std::string leaf = dot == std::string::npos ? name : name.substr(dot + 1);
+    if (sec != section) {
+      out += "\n[" + sec + "]\n";
+      section = sec;
+    }
+    Field f = key.field(copy);
+    out += leaf + " = ";
+    if (auto* i = std::get_if<int*>(&f)) {
+      out += std::to_string(**i);
+    } else if (auto* b = std::get_if<bool*>(&f)) {
+      out += **b ? "true" : "false";
+    } else {
+      out += "\"" + *std::get<std::string*>(f) + "\"";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace krypton::config

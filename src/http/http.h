@@ -1,0 +1,90 @@
+// The HTTP API surface: request/response values, the router, and the listener glue.
+//
+// Handlers are plain functions from a Request to a Response; they never see Beast or
+// a socket, so route code is testable without a server. Errors are returned as a
+// Status and turned into an HTTP body in exactly one place (error_response.h).
+//
+// Threading: a Router is built once at start-up and then read-only; Route() may run
+// on every loop at once. A handler runs on the loop of its connection.
+#ifndef KRYPTON_HTTP_HTTP_H_
+#define KRYPTON_HTTP_HTTP_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+#include "net/io_pool.h"
+#include "net/listener.h"
+
+namespace krypton::http {
+
+struct Request {
+  std::string method;  // "GET", "POST", …
+  std::string path;    // without the query string
+  std::string query;   // after '?', undecoded
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+  std::string remote_ip;
+  std::map<std::string, std::string> params;  // {name} segments of the matched route
+
+  // The first header named `name` (lower-case), or "".
+  std::string Header(std::string_view name) const;
+  // True when Accept-Language prefers Chinese.
+  bool PrefersChinese() const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static Response Json(int status, std::string body) {
+    Response r;
+    r.status = status;
+    r.body = std::move(body);
+    return r;
+  }
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+// Routes by method and path. Patterns are literal segments and `{name}` segments
+// ("/device/{devTid}"); the first route added that matches wins. No match on the path
+// → 404, a path match with another method → 405 (both 5400000, D23).
+class Router {
+ public:
+  void Add(std::string method, std::string pattern, Handler handler);
+  Response Route(Request& request) const;
+
+ private:
+  struct Route_ {
+    std::string method;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+  std::vector<Route_> routes_;
+};
+
+// Settings of the HTTP listener (from config.http).
+struct ServerOptions {
+  net::ListenerOptions listen;
+  size_t max_header_bytes = 8192;
+  size_t max_body_bytes = 1 << 20;
+  int read_timeout_s = 30;
+  int idle_timeout_s = 60;
+  std::string cors_origins = "*";
+};
+
+// Opens the HTTP listener (not yet accepting: call Start()). Every request goes to
+// `router`, which must outlive the listener and its sessions; `options` is copied.
+Result<std::shared_ptr<net::Listener>> OpenServer(net::IoPool& pool, const ServerOptions& options,
+                                                   const Router& router);
+
+}  // namespace krypton::http
+
+#endif  // KRYPTON_HTTP_HTTP_H_

@@ -1,0 +1,78 @@
+#include <algorithm>
+#include <cctype>
+
+#include "common/clock.h"
+#include "http/error_response.h"
+#include "http/http.h"
+
+namespace krypton::http {
+namespace {
+
+std::vector<std::string> Split(std::string_view path) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    while (i < path.size() && path[i] == '/') ++i;
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    if (j > i) out.emplace_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+bool IsParam(const std::string& seg) {
+  return seg.size() > 2 && seg.front() == '{' && seg.back() == '}';
+}
+
+}  // namespace
+
+std::string Request::Header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
+bool Request::PrefersChinese() const {
+  std::string lang = Header("accept-language");
+  std::transform(lang.begin(), lang.end(), lang.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  // The first listed language decides ("zh-CN,zh;q=0.9,en;q=0.8").
+  size_t start = lang.find_first_not_of(" ");
+  return start != std::string::npos && lang.compare(start, 2, "zh") == 0;
+}
+
+void Router::Add(std::string method, std::string pattern, Handler handler) {
+  routes_.push_back({std::move(method), Split(pattern), std::move(handler)});
+}
+
+Response Router::Route(Request& request) const {
+  std::vector<std::string> segs = Split(request.path);
+  bool path_matched = false;
+  for (const Route_& route : routes_) {
+    if (route.segments.size() != segs.size()) continue;
+    std::map<std::string, std::string> params;
+    bool match = true;
+    for (size_t i = 0; i < segs.size() && match; ++i) {
+      if (IsParam(route.segments[i])) {
+        params[route.segments[i].substr(1, route.segments[i].size() - 2)] = segs[i];
+      } else {
+        match = route.segments[i] == segs[i];
+      }
+    }
+    if (!match) continue;
+    path_matched = true;
+    if (route.method != request.method) continue;
+    request.params = std::move(params);
+    return route.handler(request);
+  }
+  ErrorContext ctx;
+  ctx.now_ms = SystemClock::Instance().NowMs();
+  ctx.path = request.path;
+  ctx.chinese = request.PrefersChinese();
+  ctx.status_override = path_matched ? 405 : 404;
+  return ErrorResponse(Status(Code::kUserError), ctx);
+}
+
+}  // namespace krypton::http

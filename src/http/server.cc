@@ -1,0 +1,205 @@
+// The Beast side of the HTTP listener: one HttpSession per connection, living on one
+// loop. Reads the header with the idle (or, on a fresh connection, the read) timeout,
+// then the body with the read timeout; answers with the router's response; keeps the
+// connection alive when the client asks for it.
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <optional>
+
+#include "common/clock.h"
+#include "http/error_response.h"
+#include "http/http.h"
+
+namespace krypton::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+class HttpSession final : public std::enable_shared_from_this<HttpSession>, public net::Closable {
+ public:
+  HttpSession(tcp::socket socket, net::SessionTicket ticket,
+              std::shared_ptr<const ServerOptions> options, const Router& router)
+      : stream_(std::move(socket)),
+        ticket_(std::move(ticket)),
+        options_holder_(std::move(options)),
+        options_(*options_holder_),
+        router_(router) {
+    boost::system::error_code ec;
+    auto remote = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ip_ = remote.address().to_string();
+  }
+
+  void Start() {
+    ticket_.Attach(weak_from_this());
+    ReadHeader();
+  }
+
+  void Close() override {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] { self->Shutdown(); });
+  }
+
+ private:
+  void ReadHeader() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(options_.max_header_bytes));
+    parser_->body_limit(options_.max_body_bytes);
+    stream_.expires_after(
+        std::chrono::seconds(first_ ? options_.read_timeout_s : options_.idle_timeout_s));
+    first_ = false;
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code ec, size_t) {
+                               self->OnHeader(ec);
+                             });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec) return OnReadError(ec);
+    stream_.expires_after(std::chrono::seconds(options_.read_timeout_s));
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        if (ec) return self->OnReadError(ec);
+                        self->Handle();
+                      });
+  }
+
+  void OnReadError(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) return Reject(413, "body too large");
+    if (ec == bhttp::error::header_limit) return Reject(431, "header too large");
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+        ec == asio::error::eof) {
+      return Shutdown();
+    }
+    // A malformed request: answer once, then close (the stream position is unknown).
+    Reject(400, ec.message());
+  }
+
+  void Reject(int status, const std::string& why) {
+    spdlog::debug("http {}: rejecting request: {}", remote_ip_, why);
+    ErrorContext ctx;
+    ctx.now_ms = SystemClock::Instance().NowMs();
+    ctx.status_override = status;
+    Write(ErrorResponse(Status(Code::kUserError), ctx), /*keep_alive=*/false, 11);
+  }
+
+  void Handle() {
+    auto& msg = parser_->get();
+    Request req;
+    req.method = std::string(msg.method_string());
+    std::string_view target = msg.target();
+    size_t q = target.find('?');
+    req.path = std::string(target.substr(0, q));
+    if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
+    for (const auto& field : msg) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    req.body = std::move(msg.body());
+    req.remote_ip = remote_ip_;
+
+    Response res;
+    if (req.method == "OPTIONS" && !options_.cors_origins.empty()) {
+      res.status = 204;
+      res.content_type.clear();
+      res.headers.emplace_back("Access-Control-Allow-Methods",
+                               "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+      res.headers.emplace_back("Access-Control-Allow-Headers",
+                               "Authorization, Content-Type, X-Hekr-ProdPubKey, Accept-Language");
+      res.headers.emplace_back("Access-Control-Max-Age", "86400");
+    } else {
+      try {
+        res = router_.Route(req);
+      } catch (const std::exception& e) {
+        // Handlers return Status values; an exception here is a bug, not a client error.
+        spdlog::error("http {} {}: handler threw: {}", req.method, req.path, e.what());
+        ErrorContext ctx;
+        ctx.now_ms = SystemClock::Instance().NowMs();
+        ctx.path = req.path;
+        res = ErrorResponse(Status(Code::kUserInternal), ctx);
+      }
+    }
+    AddCors(req, res);
+    Write(std::move(res), msg.keep_alive(), msg.version());
+  }
+
+  void AddCors(const Request& req, Response& res) {
+    const std::string& allowed = options_.cors_origins;
+    if (allowed.empty()) return;
+    if (allowed == "*") {
+      res.headers.emplace_back("Access-Control-Allow-Origin", "*");
+      return;
+    }
+    std::string origin = req.Header("origin");
+    if (origin.empty()) return;
+    size_t pos = 0;
+    while (pos <= allowed.size()) {
+      size_t end = allowed.find(',', pos);
+      if (end == std::string::npos) end = allowed.size();
+      std::string_view item(allowed.data() + pos, end - pos);
+      while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+      while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+      if (item == origin) {
+        res.headers.emplace_back("Access-Control-Allow-Origin", origin);
+        res.headers.emplace_back("Vary", "Origin");
+        return;
+      }
+      pos = end + 1;
+    }
+  }
+
+  void Write(Response res, bool keep_alive, unsigned version) {
+    auto out = std::make_shared<bhttp::response<bhttp::string_body>>(
+        static_cast<bhttp::status>(res.status), version);
+    out->set(bhttp::field::server, "krypton");
+    if (!res.content_type.empty()) out->set(bhttp::field::content_type, res.content_type);
+    for (auto& [k, v] : res.headers) out->set(k, v);
+    out->body() = std::move(res.body);
+    out->keep_alive(keep_alive);
+    out->prepare_payload();
+    stream_.expires_after(std::chrono::seconds(options_.read_timeout_s));
+    bhttp::async_write(stream_, *out,
+                       [self = shared_from_this(), out, keep_alive](beast::error_code ec, size_t) {
+                         if (ec || !keep_alive) return self->Shutdown();
+                         self->ReadHeader();
+                       });
+  }
+
+  void Shutdown() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  net::SessionTicket ticket_;
+  std::shared_ptr<const ServerOptions> options_holder_;
+  const ServerOptions& options_;
+  const Router& router_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::string remote_ip_;
+  bool first_ = true;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<net::Listener>> OpenServer(net::IoPool& pool, const ServerOptions& options,
+                                                   const Router& router) {
+  auto shared = std::make_shared<const ServerOptions>(options);
+  return net::Listener::Open(
+      pool, options.listen, [shared, &router](tcp::socket socket, net::SessionTicket ticket) {
+        std::make_shared<HttpSession>(std::move(socket), std::move(ticket), shared, router)
+            ->Start();
+      });
+}
+
+}  // namespace krypton::http

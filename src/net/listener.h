@@ -1,0 +1,130 @@
+// Listener: a bound TCP acceptor that hands each new connection to a session factory
+// on the next event loop, and the registry of the sessions it created.
+//
+// Ownership rule for every session in Krypton (style guide §9): a session is owned
+// only by its in-flight asynchronous operations (shared_from_this in each handler);
+// registries hold weak references; closing is requested with Close(), which posts to
+// the session's own loop, and teardown happens on a later turn. No object is
+// destroyed inside its own callback.
+//
+// Bounds: `max_connections` open sessions per listener and, when non-zero,
+// `max_connections_per_ip` per client address. A connection beyond either bound is
+// accepted and closed at once (logged at debug), so the backlog never fills.
+//
+// Thread-safety: Open/Start/Stop/CloseAll from any thread; the factory runs on the
+// loop that will own the session.
+#ifndef KRYPTON_NET_LISTENER_H_
+#define KRYPTON_NET_LISTENER_H_
+
+#include <boost/asio/ip/tcp.hpp>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "common/status.h"
+#include "net/io_pool.h"
+
+namespace krypton::net {
+
+// Something the registry can ask to close. Close() must be thread-safe (post to the
+// session's loop) and idempotent.
+class Closable {
+ public:
+  virtual ~Closable() = default;
+  virtual void Close() = 0;
+};
+
+class SessionRegistry;
+
+// Held by a session for as long as it counts towards the listener's limits; the
+// destructor removes it from the registry.
+class SessionTicket {
+ public:
+  SessionTicket() = default;
+  SessionTicket(std::shared_ptr<SessionRegistry> registry, uint64_t id, std::string ip)
+      : registry_(std::move(registry)), id_(id), ip_(std::move(ip)) {}
+  SessionTicket(SessionTicket&&) noexcept = default;
+  SessionTicket& operator=(SessionTicket&&) noexcept = default;
+  ~SessionTicket();
+
+  // Registers the session so CloseAll() reaches it. Call once, from the session's
+  // start (after it is owned by a shared_ptr).
+  void Attach(std::weak_ptr<Closable> session);
+
+ private:
+  std::shared_ptr<SessionRegistry> registry_;
+  uint64_t id_ = 0;
+  std::string ip_;
+};
+
+class SessionRegistry {
+ public:
+  SessionRegistry(int max_connections, int max_per_ip)
+      : max_connections_(max_connections), max_per_ip_(max_per_ip) {}
+
+  // Reserves a slot for a connection from `ip`; false when a bound is reached.
+  bool Reserve(const std::string& ip, uint64_t* id);
+  void Attach(uint64_t id, std::weak_ptr<Closable> session);
+  void Release(uint64_t id, const std::string& ip);
+  // Asks every registered session to close.
+  void CloseAll();
+  size_t size() const;
+
+ private:
+  const int max_connections_;
+  const int max_per_ip_;
+  mutable std::mutex mu_;
+  uint64_t next_id_ = 1;  // guarded by mu_
+  std::unordered_map<uint64_t, std::weak_ptr<Closable>> sessions_;  // guarded by mu_
+  std::map<std::string, int> per_ip_;                               // guarded by mu_
+};
+
+struct ListenerOptions {
+  std::string name;  // "http", "device", … (logs and the endpoint list)
+  std::string address = "0.0.0.0";
+  int port = 0;  // 0 = a free port chosen by the OS
+  int max_connections = 10000;
+  int max_connections_per_ip = 0;
+};
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  // Called on the session's loop with the accepted socket and its ticket.
+  using Factory = std::function<void(boost::asio::ip::tcp::socket, SessionTicket)>;
+
+  // Binds and listens (SO_REUSEADDR). Fails with kHubInternal and a detail naming the
+  // address when the port cannot be bound.
+  static Result<std::shared_ptr<Listener>> Open(IoPool& pool, ListenerOptions options,
+                                                Factory factory);
+
+  const std::string& name() const { return options_.name; }
+  // The bound port (the real one when options.port was 0).
+  uint16_t port() const { return port_; }
+  // Begins accepting.
+  void Start();
+  // Stops accepting; open sessions are not affected.
+  void Stop();
+  // Asks every session of this listener to close.
+  void CloseSessions() { registry_->CloseAll(); }
+  size_t session_count() const { return registry_->size(); }
+
+  Listener(IoPool& pool, ListenerOptions options, Factory factory);
+
+ private:
+  void Accept();
+
+  IoPool& pool_;
+  ListenerOptions options_;
+  Factory factory_;
+  boost::asio::ip::tcp::acceptor acceptor_;  // runs on loop 0
+  std::shared_ptr<SessionRegistry> registry_;
+  uint16_t port_ = 0;
+};
+
+}  // namespace krypton::net
+
+#endif  // KRYPTON_NET_LISTENER_H_

@@ -1,0 +1,124 @@
+// SqliteStore: the default Store backend, one SQLite database file.
+//
+// Contract (beyond store.h)
+// - One connection, guarded by a recursive mutex: every call holds it for its whole
+//   duration, and InTransaction holds it across its body, so the body may call back
+//   into the store on the same thread while other threads wait.
+// - The file is opened in WAL mode (external readers such as the sqlite3 shell do not
+//   block the server), with foreign keys on, synchronous=NORMAL (a power loss may lose
+//   the last commits but never corrupts the file) and the configured busy timeout for
+//   locks held by other processes.
+// - Open() applies pending migrations (storage/migrations), each in its own
+//   transaction, and refuses a database newer than LatestSchemaVersion().
+// - Operations made of several statements (UnbindDevice, DeleteShare, DeleteFolder)
+//   are atomic: a transaction of their own, or a savepoint inside InTransaction.
+//
+// Only store.cc and the tests include this header; other modules use store.h.
+#ifndef KRYPTON_STORAGE_SQLITE_SQLITE_STORE_H_
+#define KRYPTON_STORAGE_SQLITE_SQLITE_STORE_H_
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/store.h"
+
+namespace krypton::storage {
+
+namespace sqlite {
+class Connection;
+}  // namespace sqlite
+
+class SqliteStore final : public Store {
+ public:
+  // Opens `options.path` (":memory:" for a private in-memory database), sets the
+  // pragmas and migrates. kFailed when the file cannot be opened, WAL cannot be
+  // enabled, a migration fails, or the schema is newer than this binary.
+  static StoreResult<std::unique_ptr<Store>> Open(const StoreOptions& options);
+
+  ~SqliteStore() override;
+
+  int SchemaVersion() override;
+  StoreStatus InTransaction(const std::function<StoreStatus(Store&)>& body) override;
+  StoreStatus Checkpoint() override;
+
+  StoreStatus CreateUser(const User& user) override;
+  StoreResult<User> GetUser(const std::string& uid) override;
+  StoreResult<User> FindUserByEmail(const std::string& pid, const std::string& email) override;
+  StoreResult<User> FindUserByPhone(const std::string& pid, const std::string& phone) override;
+  StoreStatus UpdateUserPassword(const std::string& uid, const std::string& hash) override;
+  StoreStatus UpdateUserProfile(const std::string& uid, const std::string& json) override;
+
+  StoreStatus UpsertManufacturer(const Manufacturer& m) override;
+  StoreResult<Manufacturer> GetManufacturer(const std::string& pid) override;
+
+  StoreStatus CreateProduct(const Product& p) override;
+  StoreStatus UpdateProduct(const Product& p) override;
+  StoreResult<Product> GetProduct(const std::string& mid) override;
+  StoreResult<Product> FindProductByProdKey(const std::string& prod_key) override;
+  StoreResult<Product> FindProductByPublicKey(const std::string& ppk) override;
+  StoreResult<std::vector<Product>> ListProducts(std::optional<std::string> pid) override;
+
+  StoreResult<int> AddTemplate(const std::string& mid, const std::string& body_json,
+                               int64_t now_ms) override;
+  StoreResult<ProtocolTemplate> GetCurrentTemplate(const std::string& mid) override;
+  StoreResult<ProtocolTemplate> GetTemplate(const std::string& mid, int version) override;
+  StoreResult<std::vector<ProtocolTemplate>> ListTemplates(const std::string& mid) override;
+
+  StoreStatus CreateDevice(const Device& d) override;
+  StoreResult<Device> GetDevice(const std::string& dev_tid) override;
+  StoreStatus UpdateDeviceTokens(const std::string& dev_tid, const std::string& token_hash,
+                                 const std::string& last_token_hash) override;
+  StoreStatus SetDeviceOnline(const std::string& dev_tid, bool online, int64_t at_ms) override;
+  StoreStatus SetAllDevicesOffline() override;
+  StoreStatus SaveDeviceInfo(const std::string& dev_tid, const std::string& info_json) override;
+  StoreStatus SaveDeviceState(const std::string& dev_tid, const std::string& state_json,
+                              int64_t at_ms) override;
+  StoreResult<std::vector<Device>> ListDevicesByOwner(const std::string& uid) override;
+
+  StoreStatus BindDevice(const std::string& dev_tid, const std::string& uid,
+                         int64_t at_ms) override;
+  StoreStatus UnbindDevice(const std::string& dev_tid, const std::string& new_ctrl_key) override;
+
+  StoreResult<int64_t> CreateShare(const Share& s) override;
+  StoreStatus UpdateShare(const Share& s) override;
+  StoreResult<Share> GetShare(const std::string& dev_tid, const std::string& grantee) override;
+  StoreResult<std::vector<Share>> ListSharesByDevice(const std::string& dev_tid) override;
+  StoreResult<std::vector<Share>> ListSharesByGrantee(const std::string& uid) override;
+  StoreStatus DeleteShare(const std::string& dev_tid, const std::string& grantee) override;
+
+  StoreStatus CreateFolder(const Folder& f) override;
+  StoreResult<std::vector<Folder>> ListFolders(const std::string& uid) override;
+  StoreStatus RenameFolder(const std::string& uid, const std::string& folder_id,
+                           const std::string& name) override;
+  StoreStatus DeleteFolder(const std::string& uid, const std::string& folder_id) override;
+  StoreStatus SetDeviceFolder(const std::string& uid, const std::string& dev_tid,
+                              const std::string& folder_id) override;
+  StoreResult<std::vector<std::string>> ListFolderDevices(const std::string& uid,
+                                                          const std::string& folder_id) override;
+
+ private:
+  explicit SqliteStore(std::unique_ptr<sqlite::Connection> db);
+
+  StoreStatus Configure(const StoreOptions& options);
+  StoreStatus Migrate();
+  StoreResult<int> ReadUserVersion();
+
+  // Runs `fn` atomically: in a transaction of its own, or in a savepoint when a
+  // transaction is already open. REQUIRES: mu_ held.
+  StoreStatus Atomically(std::string_view op, const std::function<StoreStatus()>& fn);
+  // Ends the open transaction (or savepoint) with COMMIT/RELEASE when `commit`, else
+  // rolls it back. REQUIRES: mu_ held.
+  StoreStatus EndTransaction(bool savepoint, bool commit, std::string_view op);
+
+  std::recursive_mutex mu_;
+  std::unique_ptr<sqlite::Connection> db_;  // guarded by mu_
+  int tx_depth_ = 0;                        // guarded by mu_; open transaction + savepoints
+};
+
+}  // namespace krypton::storage
+
+#endif  // KRYPTON_STORAGE_SQLITE_SQLITE_STORE_H_

@@ -1,0 +1,45 @@
+#include "storage/store.h"
+
+#include "storage/sqlite/sqlite_store.h"
+
+namespace krypton::storage {
+
+std::string StoreStatus::ToString() const {
+  const char* name = "OK";
+  switch (kind_) {
+    case Kind::kOk:
+      return name;
+    case Kind::kNotFound:
+      name = "NOT_FOUND";
+      break;
+    case Kind::kConflict:
+      name = "CONFLICT";
+      break;
+    case Kind::kFailed:
+      name = "FAILED";
+      break;
+  }
+  std::string s = name;
+  if (!detail_.empty()) s += ": " + detail_;
+  return s;
+}
+
+Status ToStatus(const StoreStatus& s, Code not_found, Code conflict, Code internal) {
+  switch (s.kind()) {
+    case StoreStatus::Kind::kOk:
+      return Status::Ok();
+    case StoreStatus::Kind::kNotFound:
+      return Status(not_found).WithDetail(s.detail());
+    case StoreStatus::Kind::kConflict:
+      return Status(conflict).WithDetail(s.detail());
+    case StoreStatus::Kind::kFailed:
+      break;
+  }
+  return Status(internal).WithDetail(s.detail());
+}
+
+StoreResult<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
+  return SqliteStore::Open(options);
+}
+
+}  // namespace krypton::storage

@@ -1,0 +1,278 @@
+// Store: the only door to persistent data. No SQL exists outside src/storage/.
+//
+// Contract
+// - One Store per process, opened by OpenStore() before the event loops start and
+//   destroyed after they stop. Every method may be called from any thread; calls are
+//   serialised inside the implementation (the SQLite backend has one connection and
+//   one mutex; WAL lets external readers proceed). Calls block: they are short,
+//   indexed statements, and callers on an event loop accept that cost.
+// - Records are plain values: the caller owns what it passes and what it gets back.
+// - Failures are values (StoreStatus): kNotFound for a missing row, kConflict for a
+//   unique key that already exists, kFailed for anything else (I/O, corruption), with
+//   a detail for the log. Callers translate them into their protocol's wire code.
+// - Secrets: device tokens are stored as SHA-256 hashes, passwords as argon2id
+//   strings; keys that must be shown again (ctrlKey, bindKey, prodKey) are stored as
+//   given. Nothing here logs a record.
+// - The schema is versioned (storage/migrations); OpenStore() migrates an older
+//   database forward and refuses one newer than this binary knows.
+//
+// The interface is written for a PostgreSQL implementation to follow without changing
+// callers: no SQLite types leak, timestamps are epoch milliseconds, JSON documents
+// travel as text.
+#ifndef KRYPTON_STORAGE_STORE_H_
+#define KRYPTON_STORAGE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace krypton::storage {
+
+// Outcome of a store call. Default-constructed = OK.
+class StoreStatus {
+ public:
+  enum class Kind { kOk, kNotFound, kConflict, kFailed };
+
+  StoreStatus() = default;
+  StoreStatus(Kind kind, std::string detail) : kind_(kind), detail_(std::move(detail)) {}
+  static StoreStatus NotFound(std::string detail) { return {Kind::kNotFound, std::move(detail)}; }
+  static StoreStatus Conflict(std::string detail) { return {Kind::kConflict, std::move(detail)}; }
+  static StoreStatus Failed(std::string detail) { return {Kind::kFailed, std::move(detail)}; }
+
+  bool ok() const { return kind_ == Kind::kOk; }
+  Kind kind() const { return kind_; }
+  bool not_found() const { return kind_ == Kind::kNotFound; }
+  bool conflict() const { return kind_ == Kind::kConflict; }
+  const std::string& detail() const { return detail_; }
+  std::string ToString() const;
+
+ private:
+  Kind kind_ = Kind::kOk;
+  std::string detail_;
+};
+
+template <typename T>
+using StoreResult = Result<T, StoreStatus>;
+
+// Maps a failed StoreStatus onto a wire Status: kNotFound → `not_found`, kConflict →
+// `conflict`, kFailed → `internal`; the store's detail is kept for the log.
+Status ToStatus(const StoreStatus& s, Code not_found, Code conflict, Code internal);
+
+// ---- Records (enterprise-api.md §2, user-api.md §6) ---------------------------------
+
+struct User {
+  std::string uid;  // 11 digits
+  std::string pid = "00000000000";
+  std::string phone;  // empty = none; unique per pid when set
+  std::string email;  // empty = none; unique per pid when set (stored lower-case)
+  bool email_verified = false;
+  std::string password_hash;  // argon2id string (auth/password.h)
+  std::string profile_json = "{}";
+  int64_t created_at_ms = 0;
+};
+
+struct Manufacturer {
+  std::string pid;  // 11 digits; "00000000000" = the public account system
+  std::string name;
+  int64_t created_at_ms = 0;
+};
+
+struct Product {
+  std::string mid;  // 12 characters
+  std::string pid;
+  std::string name;
+  std::string prod_key;            // device-side secret; unique
+  std::string product_public_key;  // app-side key (ppk); unique
+  std::string work_mode_type;      // JSON_CTRL, JSON_TRANSPARENT, …
+  std::string device_auth = "PRODKEY";  // PRODKEY | AUTHKEY | LICENSE
+  bool pre_register = false;
+  bool force_bind = false;
+  std::string status = "PUBLISHED";  // UNPUBLISHED | PUBLISHED | DISCONTINUED
+  std::string check_mode = "LENIENT";  // LENIENT | STRICT (D7)
+  bool decorate_dev_send = true;       // D16
+  int max_dev_share_num = 10;
+  int64_t created_at_ms = 0;
+  int64_t updated_at_ms = 0;
+};
+
+struct ProtocolTemplate {
+  std::string mid;
+  int version = 0;  // 1, 2, …; the highest is current
+  std::string body_json;
+  int64_t created_at_ms = 0;
+};
+
+struct Device {
+  std::string dev_tid;  // ≤ 32 characters
+  std::string mid;
+  std::string bind_key;
+  std::string ctrl_key;
+  std::string token_hash;       // SHA-256 hex of the current device token; empty = none yet
+  std::string last_token_hash;  // of the previous token (hub-protocol.md §3.2)
+  std::string owner_uid;        // empty = unbound
+  int64_t bound_at_ms = 0;
+  std::string device_name;
+  bool registered = false;  // imported/pre-registered by the enterprise
+  bool online = false;
+  int64_t last_seen_ms = 0;
+  int64_t first_login_ms = 0;
+  std::string info_json = "{}";   // last reportDevInfo params
+  std::string state_json = "{}";  // last devSend data
+  int64_t state_at_ms = 0;
+  int64_t created_at_ms = 0;
+};
+
+struct Share {
+  int64_t id = 0;  // assigned by CreateShare
+  std::string dev_tid;
+  std::string grantor;
+  std::string grantee;
+  std::string mode = "ALL";  // ALL | PARTIAL
+  std::string instruction_expire_json = "{}";
+  bool enable_scheduler = false;
+  bool enable_ifttt = false;
+  std::string desc;
+  int64_t grant_time_ms = 0;
+  int64_t update_time_ms = 0;
+  int64_t expire_at_ms = 0;  // 0 = never
+};
+
+struct Folder {
+  std::string folder_id;  // "0" is the virtual root and is never stored
+  std::string uid;
+  std::string name;  // unique per user
+  int64_t created_at_ms = 0;
+};
+
+// ---- The interface --------------------------------------------------------------------
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Schema version of the open database (storage/migrations); -1 if it cannot be read.
+  virtual int SchemaVersion() = 0;
+
+  // Runs `body` inside one transaction: committed when it returns OK, rolled back
+  // otherwise. `body` receives this store and must make its calls through it; other
+  // threads' calls wait until the transaction ends. Transactions do not nest: a call
+  // from inside `body` returns kFailed. A failing call inside `body` undoes only its
+  // own changes; `body` decides whether to go on or to return the failure.
+  virtual StoreStatus InTransaction(const std::function<StoreStatus(Store&)>& body) = 0;
+
+  // Flushes the write-ahead log into the database (at shutdown).
+  virtual StoreStatus Checkpoint() = 0;
+
+  // Users. CreateUser: kConflict when the uid, or the phone/e-mail within the pid, exists.
+  // E-mails are stored lower-case and looked up case-insensitively; an empty e-mail or
+  // phone never matches (FindUserBy… returns kNotFound).
+  virtual StoreStatus CreateUser(const User& user) = 0;
+  virtual StoreResult<User> GetUser(const std::string& uid) = 0;
+  virtual StoreResult<User> FindUserByEmail(const std::string& pid, const std::string& email) = 0;
+  virtual StoreResult<User> FindUserByPhone(const std::string& pid, const std::string& phone) = 0;
+  virtual StoreStatus UpdateUserPassword(const std::string& uid, const std::string& hash) = 0;
+  virtual StoreStatus UpdateUserProfile(const std::string& uid, const std::string& json) = 0;
+
+  // Manufacturers. Upsert keeps created_at_ms of an existing row.
+  virtual StoreStatus UpsertManufacturer(const Manufacturer& m) = 0;
+  virtual StoreResult<Manufacturer> GetManufacturer(const std::string& pid) = 0;
+
+  // Products. CreateProduct: kConflict on mid, prodKey or ppk; kNotFound when the pid
+  // has no manufacturer. UpdateProduct replaces every field but mid and created_at_ms.
+  virtual StoreStatus CreateProduct(const Product& p) = 0;
+  virtual StoreStatus UpdateProduct(const Product& p) = 0;
+  virtual StoreResult<Product> GetProduct(const std::string& mid) = 0;
+  virtual StoreResult<Product> FindProductByProdKey(const std::string& prod_key) = 0;
+  virtual StoreResult<Product> FindProductByPublicKey(const std::string& ppk) = 0;
+  // All products, or those of `pid` when given, ordered by mid.
+  virtual StoreResult<std::vector<Product>> ListProducts(std::optional<std::string> pid) = 0;
+
+  // Protocol templates, versioned per product. AddTemplate stores the next version
+  // and returns its number; kNotFound when the product does not exist.
+  virtual StoreResult<int> AddTemplate(const std::string& mid, const std::string& body_json,
+                                       int64_t now_ms) = 0;
+  // The highest version; kNotFound when the product has none.
+  virtual StoreResult<ProtocolTemplate> GetCurrentTemplate(const std::string& mid) = 0;
+  virtual StoreResult<ProtocolTemplate> GetTemplate(const std::string& mid, int version) = 0;
+  // Every version, oldest first; empty when the product has none (or does not exist).
+  virtual StoreResult<std::vector<ProtocolTemplate>> ListTemplates(const std::string& mid) = 0;
+
+  // Devices. CreateDevice: kConflict when the devTid exists, kNotFound without product
+  // (or with an owner_uid that is not a user). Updates by devTid return kNotFound for an
+  // unknown device.
+  virtual StoreStatus CreateDevice(const Device& d) = 0;
+  virtual StoreResult<Device> GetDevice(const std::string& dev_tid) = 0;
+  // Replaces both token hashes (a new token shifts the current one into last).
+  virtual StoreStatus UpdateDeviceTokens(const std::string& dev_tid, const std::string& token_hash,
+                                         const std::string& last_token_hash) = 0;
+  // Sets online and last_seen_ms = at_ms; the first time a device comes online it also
+  // sets first_login_ms.
+  virtual StoreStatus SetDeviceOnline(const std::string& dev_tid, bool online, int64_t at_ms) = 0;
+  // Marks every device offline (start-up after a crash: no session survives).
+  virtual StoreStatus SetAllDevicesOffline() = 0;
+  virtual StoreStatus SaveDeviceInfo(const std::string& dev_tid, const std::string& info_json) = 0;
+  virtual StoreStatus SaveDeviceState(const std::string& dev_tid, const std::string& state_json,
+                                      int64_t at_ms) = 0;
+  virtual StoreResult<std::vector<Device>> ListDevicesByOwner(const std::string& uid) = 0;
+
+  // Binding. BindDevice: kConflict when bound to another user (re-binding to the same
+  // user succeeds and keeps bound_at_ms), kNotFound for an unknown device or uid.
+  // UnbindDevice removes the owner, every share and folder membership of the device
+  // and sets `new_ctrl_key` (the ctrlKey rotates on unbind); kNotFound for an unknown
+  // device. Moving a device to another owner (forceBind) is UnbindDevice + BindDevice
+  // inside InTransaction.
+  virtual StoreStatus BindDevice(const std::string& dev_tid, const std::string& uid,
+                                 int64_t at_ms) = 0;
+  virtual StoreStatus UnbindDevice(const std::string& dev_tid,
+                                   const std::string& new_ctrl_key) = 0;
+
+  // Shares. CreateShare returns the new id (s.id is ignored); kConflict on (devTid,
+  // grantee); kNotFound for an unknown device, grantor or grantee. Lists are ordered
+  // by id. An expired share is still returned: expiry is the caller's rule.
+  virtual StoreResult<int64_t> CreateShare(const Share& s) = 0;
+  // By id: replaces mode, instruction_expire_json, enable_scheduler, enable_ifttt,
+  // desc, update_time_ms and expire_at_ms; kNotFound for an unknown id.
+  virtual StoreStatus UpdateShare(const Share& s) = 0;
+  virtual StoreResult<Share> GetShare(const std::string& dev_tid, const std::string& grantee) = 0;
+  virtual StoreResult<std::vector<Share>> ListSharesByDevice(const std::string& dev_tid) = 0;
+  virtual StoreResult<std::vector<Share>> ListSharesByGrantee(const std::string& uid) = 0;
+  // Also takes the device out of the grantee's folders; kNotFound when no such share.
+  virtual StoreStatus DeleteShare(const std::string& dev_tid, const std::string& grantee) = 0;
+
+  // Folders. CreateFolder: kConflict on (uid, name) or on an existing folder_id, which
+  // the caller generates (unique across users; "" and "0" are refused with kFailed);
+  // kNotFound for an unknown uid. ListFolders orders by created_at_ms. RenameFolder and
+  // DeleteFolder return kNotFound unless the user has that folder ("0" included).
+  // DeleteFolder moves its devices back to the root. SetDeviceFolder with folder "0"
+  // puts the device in the root; kNotFound for an unknown device or a folder the user
+  // does not have. The store does not check that the user may see the device.
+  virtual StoreStatus CreateFolder(const Folder& f) = 0;
+  virtual StoreResult<std::vector<Folder>> ListFolders(const std::string& uid) = 0;
+  virtual StoreStatus RenameFolder(const std::string& uid, const std::string& folder_id,
+                                   const std::string& name) = 0;
+  virtual StoreStatus DeleteFolder(const std::string& uid, const std::string& folder_id) = 0;
+  virtual StoreStatus SetDeviceFolder(const std::string& uid, const std::string& dev_tid,
+                                      const std::string& folder_id) = 0;
+  // devTids in the folder, sorted ("0" = root: the devices the user owns or has a
+  // share of, in no other folder); kNotFound for a folder the user does not have.
+  virtual StoreResult<std::vector<std::string>> ListFolderDevices(const std::string& uid,
+                                                                  const std::string& folder_id) = 0;
+};
+
+struct StoreOptions {
+  std::string path;            // SQLite file; ":memory:" for a private in-memory store
+  int busy_timeout_ms = 5000;  // how long a statement waits for a lock held elsewhere
+};
+
+// Opens (creating if needed) and migrates the store. Fails when the file cannot be
+// opened or its schema is newer than this binary.
+StoreResult<std::unique_ptr<Store>> OpenStore(const StoreOptions& options);
+
+}  // namespace krypton::storage
+
+#endif  // KRYPTON_STORAGE_STORE_H_

@@ -1,0 +1,51 @@
+#include <gtest/gtest.h>
+
+#include "http/http.h"
+
+namespace krypton::http {
+namespace {
+
+Request Req(std::string method, std::string path) {
+  Request r;
+  r.method = std::move(method);
+  r.path = std::move(path);
+  return r;
+}
+
+TEST(RouterTest, MatchesLiteralAndParamSegments) {
+  Router router;
+  router.Add("GET", "/device", [](const Request&) { return Response::Json(200, "list"); });
+  router.Add("GET", "/device/{devTid}", [](const Request& r) {
+    return Response::Json(200, "one:" + r.params.at("devTid"));
+  });
+  Request a = Req("GET", "/device");
+  EXPECT_EQ(router.Route(a).body, "list");
+  Request b = Req("GET", "/device/ESP_2M_1");
+  EXPECT_EQ(router.Route(b).body, "one:ESP_2M_1");
+  Request c = Req("GET", "//device/ESP_2M_1/");
+  EXPECT_EQ(router.Route(c).body, "one:ESP_2M_1");
+}
+
+TEST(RouterTest, UnknownPathIs404AndWrongMethodIs405) {
+  Router router;
+  router.Add("GET", "/healthz", [](const Request&) { return Response::Json(200, "ok"); });
+  Request a = Req("GET", "/nope");
+  Response r = router.Route(a);
+  EXPECT_EQ(r.status, 404);
+  EXPECT_NE(r.body.find(R"("code":5400000,"desc":"Error")"), std::string::npos);
+  Request b = Req("DELETE", "/healthz");
+  EXPECT_EQ(router.Route(b).status, 405);
+}
+
+TEST(RouterTest, HeadersAndLanguage) {
+  Request r = Req("GET", "/");
+  r.headers = {{"accept-language", "zh-CN,zh;q=0.9,en;q=0.8"}, {"x-a", "1"}};
+  EXPECT_TRUE(r.PrefersChinese());
+  EXPECT_EQ(r.Header("x-a"), "1");
+  EXPECT_EQ(r.Header("x-b"), "");
+  r.headers = {{"accept-language", "en-US,zh;q=0.5"}};
+  EXPECT_FALSE(r.PrefersChinese());
+}
+
+}  // namespace
+}  // namespace krypton::http
