@@ -46,6 +46,16 @@ std::string ProductJson(const storage::Product& p) {
 
 }  // namespace
 
+storage::Manufacturer NewManufacturer(const std::string& pid, const std::string& name) {
+  storage::Manufacturer m;
+  m.pid = pid;
+  m.name = name;
+  m.created_at_ms = SystemClock::Instance().NowMs();
+  m.auth_secret = RandomHex(32);
+  m.license_secret = RandomHex(32);
+  return m;
+}
+
 // Opens the data dir and store for an admin command, or prints why not.
 std::unique_ptr<storage::Store> OpenForAdmin(const CommonOptions& common, config::Config* config) {
   if (!LoadConfig(common, config)) return nullptr;
@@ -186,7 +196,7 @@ int RunManufacturerCreate(const CommonOptions& common, const ManufacturerCreateO
   config::Config config;
   auto store = OpenForAdmin(common, &config);
   if (!store) return 1;
-  storage::Manufacturer m{options.pid, options.name, SystemClock::Instance().NowMs()};
+  storage::Manufacturer m = NewManufacturer(options.pid, options.name);
   if (auto s = store->UpsertManufacturer(m); !s.ok()) return Fail(s.ToString());
   if (common.json) {
     std::cout << JsonObject().Add("pid", m.pid).Add("name", m.name).Finish() << "\n";

@@ -11,6 +11,10 @@
 
 namespace krypton::app {
 
+// A manufacturer record with fresh device-authentication secrets (kept by the store
+// when the manufacturer exists already).
+storage::Manufacturer NewManufacturer(const std::string& pid, const std::string& name);
+
 std::unique_ptr<storage::Store> OpenForAdmin(const CommonOptions& common, config::Config* config);
 
 // Creates an account; the Status detail says why it could not be created.

@@ -17,7 +17,9 @@
 #include "app/json_out.h"
 #include "common/clock.h"
 #include "common/logging.h"
+#include "bus/inproc_bus.h"
 #include "http/http.h"
+#include "hub/hub.h"
 #include "net/io_pool.h"
 
 namespace krypton::app {
@@ -91,9 +93,35 @@ int RunServe(const CommonOptions& common) {
                          "UAA, user and enterprise APIs, GET /healthz"});
     listeners.push_back(std::move(listener).value());
   }
+  // The bus and the hub context: shared by every hub connection, outlive the loops.
+  std::vector<boost::asio::any_io_executor> loop_executors;
+  for (size_t i = 0; i < pool.size(); ++i) loop_executors.push_back(pool.At(i).get_executor());
+  bus::InprocBus bus(std::move(loop_executors));
+  hub::HubContext hub_ctx{*store, config, SystemClock::Instance(), bus,
+                          config.hub.public_host.empty() ? HostName() : config.hub.public_host,
+                          config.hub.public_device_port, {}};
+  if (config.hub.device.port >= 0) {
+    auto listener = hub::OpenDeviceListener(pool, hub_ctx, config.hub.device.port);
+    if (!listener.ok()) {
+      spdlog::error("{}", listener.status().detail());
+      return 1;
+    }
+    // getProdInfo gives the bound port unless a public one is configured (D4).
+    if (hub_ctx.public_device_port == 0) hub_ctx.public_device_port = (*listener)->port();
+    endpoints.push_back({"device", "tcp", (*listener)->port(), true, "device hub"});
+    listeners.push_back(std::move(listener).value());
+  }
+  if (config.info.port >= 0) {
+    auto listener = hub::OpenInfoListener(pool, hub_ctx, config.info.port);
+    if (!listener.ok()) {
+      spdlog::error("{}", listener.status().detail());
+      return 1;
+    }
+    endpoints.push_back({"dispatch", "tcp", (*listener)->port(), true,
+                         "getProdInfo (device dispatch), getAppDomain"});
+    listeners.push_back(std::move(listener).value());
+  }
   // Listeners of later issues: shown with their configured ports until they exist.
-  endpoints.push_back({"dispatch", "tcp", config.info.port, false, "getProdInfo (device dispatch)"});
-  endpoints.push_back({"device", "tcp", config.hub.device.port, false, "device hub"});
   endpoints.push_back({"app_tcp", "tcp", config.hub.app.tcp_port, false, "app hub, TCP"});
   endpoints.push_back({"app_ws", "ws", config.hub.app.ws_port, false, "app hub, WebSocket"});
 
@@ -107,7 +135,7 @@ int RunServe(const CommonOptions& common) {
   for (auto& l : listeners) l->Start();
   pool.Start();
 
-  std::string host = config.hub.public_host.empty() ? HostName() : config.hub.public_host;
+  const std::string& host = hub_ctx.public_host;
   std::cout << "krypton 0.1.0 serving, data dir " << config.data_dir << ", " << pool.size()
             << " event loop(s)\n";
   for (const auto& e : endpoints) {

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "app/admin_internal.h"
 #include "app/commands.h"
 #include "app/json_out.h"
 #include "common/clock.h"
@@ -90,7 +91,7 @@ bool EnsureDataDir(const config::Config& config, bool* created) {
   if (!store) return false;
   // The public account system (pid 00000000000) always exists.
   if (!store->GetManufacturer("00000000000").ok()) {
-    storage::Manufacturer m{"00000000000", "Public", SystemClock::Instance().NowMs()};
+    storage::Manufacturer m = NewManufacturer("00000000000", "Public");
     if (auto s = store->UpsertManufacturer(m); !s.ok()) {
       std::fprintf(stderr, "krypton: cannot create the public manufacturer: %s\n",
                    s.ToString().c_str());

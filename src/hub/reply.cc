@@ -41,7 +41,7 @@ std::string ErrorFrame(std::string_view msg_id_json, std::string_view action, co
 }
 
 std::string SuccessFrame(std::string_view msg_id_json, std::string_view action, int success_code,
-                         std::string_view params_json) {
+                         std::string_view params_json, std::string_view dc_info_json) {
   rapidjson::StringBuffer buf;
   Writer w(buf);
   Head(w, msg_id_json, action);
@@ -49,6 +49,10 @@ std::string SuccessFrame(std::string_view msg_id_json, std::string_view action, 
   w.Int(success_code);
   w.Key("desc");
   w.String(success_code == 200 ? "success" : "Success");
+  if (!dc_info_json.empty()) {
+    w.Key("dcInfo");
+    w.RawValue(dc_info_json.data(), dc_info_json.size(), rapidjson::kObjectType);
+  }
   if (!params_json.empty()) {
     w.Key("params");
     w.RawValue(params_json.data(), params_json.size(), rapidjson::kObjectType);

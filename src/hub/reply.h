@@ -24,8 +24,10 @@ namespace krypton::hub {
 std::string ErrorFrame(std::string_view msg_id_json, std::string_view action, const Status& error);
 
 // `params_json` is a JSON object's text, or empty for a frame without params.
+// `dc_info_json`, when given, is emitted as the top-level "dcInfo" object
+// (getProdInfoResp, getAppDomainResp).
 std::string SuccessFrame(std::string_view msg_id_json, std::string_view action, int success_code,
-                         std::string_view params_json = {});
+                         std::string_view params_json = {}, std::string_view dc_info_json = {});
 
 }  // namespace krypton::hub
 

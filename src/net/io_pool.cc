@@ -3,6 +3,11 @@
 #include <algorithm>
 
 namespace krypton::net {
+namespace {
+thread_local int current_loop_index = -1;
+}  // namespace
+
+int IoPool::CurrentLoopIndex() { return current_loop_index; }
 
 IoPool::IoPool(int threads) {
   size_t n = threads > 0 ? static_cast<size_t>(threads)
@@ -26,8 +31,11 @@ boost::asio::io_context& IoPool::Next() {
 }
 
 void IoPool::Start() {
-  for (auto& loop : loops_) {
-    loop->thread = std::thread([ctx = loop->ctx.get()] { ctx->run(); });
+  for (size_t i = 0; i < loops_.size(); ++i) {
+    loops_[i]->thread = std::thread([ctx = loops_[i]->ctx.get(), i] {
+      current_loop_index = static_cast<int>(i);
+      ctx->run();
+    });
   }
 }
 

@@ -34,6 +34,10 @@ class IoPool {
   // The next loop, round robin (for a new connection).
   boost::asio::io_context& Next();
 
+  // Index of the loop the calling thread runs, or -1 when it is not a loop thread of
+  // any IoPool. Lets per-loop data structures be read without a lock.
+  static int CurrentLoopIndex();
+
   // Starts one thread per loop. The loops keep running, even without work, until
   // ReleaseWork() or Stop().
   void Start();

@@ -80,6 +80,10 @@ struct Manufacturer {
   std::string pid;  // 11 digits; "00000000000" = the public account system
   std::string name;
   int64_t created_at_ms = 0;
+  // Derivation secrets of AUTHKEY and LICENSE devices (enterprise-api.md §4.1); empty
+  // = not set, and such devices are refused.
+  std::string auth_secret;
+  std::string license_secret;
 };
 
 struct Product {
@@ -118,6 +122,7 @@ struct Device {
   int64_t bound_at_ms = 0;
   std::string device_name;
   bool registered = false;  // imported/pre-registered by the enterprise
+  bool license_revoked = false;  // a LICENSE device whose licence was revoked
   bool online = false;
   int64_t last_seen_ms = 0;
   int64_t first_login_ms = 0;

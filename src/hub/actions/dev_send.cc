@@ -1,0 +1,50 @@
+// devSend (§3.5) and timerReport (§3.7): the device's report becomes its last state and
+// is published on the bus for every app allowed to see it.
+#include <spdlog/spdlog.h>
+
+#include "hub/device_actions.h"
+#include "hub/device_connection.h"
+
+namespace krypton::hub {
+namespace {
+
+void Report(DeviceConnection& conn, const Envelope& e) {
+  auto dev_tid = RequiredString(e, "devTid", 32);
+  if (!dev_tid.ok()) return conn.ReplyError(e, dev_tid.status());
+  if (*dev_tid != conn.dev_tid()) return conn.ReplyError(e, Status(Code::kHubDevTidMismatch));
+  simdjson::dom::object data;
+  if (e.params["data"].get_object().get(data) != simdjson::SUCCESS) {
+    return conn.ReplyError(e, Status(Code::kHubInvalidParam).WithDetail("data"));
+  }
+  bus::DeviceReport report;
+  simdjson::dom::element app_tid;
+  if (e.params["appTid"].get(app_tid) == simdjson::SUCCESS && !app_tid.is_null()) {
+    if (!app_tid.is_array()) {
+      return conn.ReplyError(e, Status(Code::kHubInvalidParam).WithDetail("appTid"));
+    }
+    report.app_tids_json = simdjson::minify(app_tid);
+  }
+  auto sub = OptionalString(e, "subDevTid", 64);
+  if (!sub.ok()) return conn.ReplyError(e, sub.status());
+  if (sub->has_value()) report.sub_dev_tid = std::string(**sub);
+
+  HubContext& ctx = conn.ctx();
+  report.dev_tid = conn.dev_tid();
+  report.mid = conn.product().mid;
+  report.data_json = simdjson::minify(data);
+  report.at_ms = ctx.clock.NowMs();
+  if (auto s = ctx.store.SaveDeviceState(report.dev_tid, report.data_json, report.at_ms); !s.ok()) {
+    spdlog::error("device {}: cannot store state: {}", report.dev_tid, s.ToString());
+  }
+  ctx.bus.PublishReport(report);
+  ctx.counters.reports.fetch_add(1, std::memory_order_relaxed);
+  conn.Reply(e);
+}
+
+}  // namespace
+
+void DevSend(DeviceConnection& conn, const Envelope& e) { Report(conn, e); }
+
+void TimerReport(DeviceConnection& conn, const Envelope& e) { Report(conn, e); }
+
+}  // namespace krypton::hub

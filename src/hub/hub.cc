@@ -1,0 +1,38 @@
+#include "hub/hub.h"
+
+#include "hub/device_connection.h"
+#include "hub/info_connection.h"
+
+namespace krypton::hub {
+
+namespace {
+
+net::ListenerOptions Options(const HubContext& ctx, const char* name, int port) {
+  net::ListenerOptions o;
+  o.name = name;
+  o.address = ctx.config.listen.address;
+  o.port = port;
+  o.max_connections = ctx.config.hub.max_connections;
+  o.max_connections_per_ip = ctx.config.hub.max_connections_per_ip;
+  return o;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<net::Listener>> OpenInfoListener(net::IoPool& pool, HubContext& ctx,
+                                                        int port) {
+  return net::Listener::Open(pool, Options(ctx, "dispatch", port),
+                             [&ctx](boost::asio::ip::tcp::socket socket, net::SessionTicket t) {
+                               StartInfoConnection(ctx, std::move(socket), std::move(t));
+                             });
+}
+
+Result<std::shared_ptr<net::Listener>> OpenDeviceListener(net::IoPool& pool, HubContext& ctx,
+                                                          int port) {
+  return net::Listener::Open(pool, Options(ctx, "device", port),
+                             [&ctx](boost::asio::ip::tcp::socket socket, net::SessionTicket t) {
+                               StartDeviceConnection(ctx, std::move(socket), std::move(t));
+                             });
+}
+
+}  // namespace krypton::hub

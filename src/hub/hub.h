@@ -1,0 +1,23 @@
+// The hub's listeners: dispatch (info) and the device hub. The app hub arrives with
+// its own issue. Both listeners accept on loop 0 and run each connection on one loop.
+#ifndef KRYPTON_HUB_HUB_H_
+#define KRYPTON_HUB_HUB_H_
+
+#include <memory>
+
+#include "common/status.h"
+#include "hub/context.h"
+#include "net/io_pool.h"
+#include "net/listener.h"
+
+namespace krypton::hub {
+
+// Opens (not yet started) the listener on `port` (0 = free port). `ctx` must outlive it.
+Result<std::shared_ptr<net::Listener>> OpenInfoListener(net::IoPool& pool, HubContext& ctx,
+                                                        int port);
+Result<std::shared_ptr<net::Listener>> OpenDeviceListener(net::IoPool& pool, HubContext& ctx,
+                                                          int port);
+
+}  // namespace krypton::hub
+
+#endif  // KRYPTON_HUB_HUB_H_

@@ -1,0 +1,107 @@
+// LineSession: one TCP connection carrying newline-terminated JSON messages
+// (hub-protocol.md §1.3), for the dispatch, device-hub and app-hub listeners.
+//
+// Bytes only: the session splits input into lines (net/line_framer.h) and hands each
+// line to its LineHandler; it never parses JSON. All handler calls run on the session's loop.
+//
+// Bounds and their breach behaviour:
+// - max_line_bytes: a longer line → handler.OnOverflow() (the handler answers), then
+//   the connection closes once that answer is written.
+// - max_pending_writes: outgoing frames queued; one more → the session is closed (a
+//   consumer that does not read must not grow memory; logged at warn).
+// - timeout: no bytes received for this long → closed without a message. The handler
+//   changes it (login deadline first, idle timeout + grace once logged in).
+// Writes: with one_message_per_write (device connections, spec D5) each frame is its
+// own write(); otherwise frames queued while a write is in flight go out together.
+//
+// Ownership (docs/decisions/0001): the session owns its handler; the handler keeps a
+// weak_ptr back. The session is kept alive by its pending operations only.
+// Send/Close/CloseAfterFlush may be called from any thread.
+#ifndef KRYPTON_NET_LINE_SESSION_H_
+#define KRYPTON_NET_LINE_SESSION_H_
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "net/line_framer.h"
+#include "net/listener.h"
+
+namespace krypton::net {
+
+struct LineSessionOptions {
+  size_t max_line_bytes = 65536;
+  size_t max_pending_writes = 1024;
+  bool one_message_per_write = false;
+  std::chrono::milliseconds timeout{30000};
+  size_t read_chunk_bytes = 4096;
+};
+
+class LineHandler {
+ public:
+  virtual ~LineHandler() = default;
+  // One complete line, without its terminator. The view is valid during the call only.
+  virtual void OnLine(std::string_view line) = 0;
+  // The peer sent a line longer than max_line_bytes. The session closes after the
+  // frames queued by this call are written.
+  virtual void OnOverflow() = 0;
+  // The connection is gone (peer closed, error, timeout, Close()). Called once.
+  virtual void OnClosed() = 0;
+};
+
+class LineSession final : public std::enable_shared_from_this<LineSession>, public Closable {
+ public:
+  LineSession(boost::asio::ip::tcp::socket socket, SessionTicket ticket, LineSessionOptions options);
+  ~LineSession() override;
+
+  // Starts reading; `handler` is owned by the session from now on. Call once, on the
+  // session's loop, right after construction.
+  void Start(std::shared_ptr<LineHandler> handler);
+
+  // Queues `frame` (without "\n"; the session adds it). Any thread.
+  void Send(std::string frame);
+  // Closes now, dropping queued frames. Any thread, idempotent.
+  void Close() override;
+  // Closes once every queued frame is written. Any thread.
+  void CloseAfterFlush();
+  // Replaces the inactivity timeout and restarts it. Session loop only.
+  void SetTimeout(std::chrono::milliseconds timeout);
+
+  const std::string& remote_ip() const { return remote_ip_; }
+  boost::asio::any_io_executor executor() { return socket_.get_executor(); }
+
+ private:
+  void Read();
+  void OnRead(const boost::system::error_code& ec, size_t n);
+  void Enqueue(std::string frame);
+  void Write();
+  void ArmTimer();
+  void Teardown();
+
+  boost::asio::ip::tcp::socket socket_;
+  SessionTicket ticket_;
+  const LineSessionOptions options_;
+  std::chrono::milliseconds timeout_;
+  boost::asio::steady_timer timer_;
+  std::shared_ptr<LineHandler> handler_;
+  std::string remote_ip_;
+
+  // Read side.
+  std::string read_buf_;
+  LineFramer framer_;
+
+  // Write side.
+  std::deque<std::string> queue_;
+  std::string writing_;       // the buffer of the write in flight
+  bool write_in_flight_ = false;
+  bool close_after_flush_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace krypton::net
+
+#endif  // KRYPTON_NET_LINE_SESSION_H_
