@@ -40,6 +40,7 @@ std::string ProductJson(const storage::Product& p) {
       .Add("productPublicKey", p.product_public_key)
       .Add("workModeType", p.work_mode_type)
       .Add("deviceAuth", p.device_auth)
+      .Add("preRegister", p.pre_register)
       .Add("status", p.status)
       .Finish();
 }
@@ -159,6 +160,7 @@ Result<storage::Product> CreateProduct(storage::Store& store, const ProductCreat
   p.product_public_key = RandomHex(16);
   p.work_mode_type = o.work_mode;
   p.device_auth = o.device_auth;
+  p.pre_register = o.pre_register;
   p.created_at_ms = now;
   p.updated_at_ms = now;
   storage::StoreStatus s = store.InTransaction([&](storage::Store& tx) {

@@ -59,11 +59,22 @@ struct ProductCreateOptions {
   std::string work_mode;
   std::string template_file;
   std::string device_auth = "PRODKEY";
+  bool pre_register = false;
 };
 int RunProductCreate(const CommonOptions& common, const ProductCreateOptions& options);
 int RunProductList(const CommonOptions& common);
 
 int RunDemo(const CommonOptions& common);
+
+struct DeviceOptions {
+  std::string mid;
+  std::vector<std::string> dev_tids;
+};
+int RunDeviceImport(const CommonOptions& common, const DeviceOptions& options);
+int RunDeviceCredentials(const CommonOptions& common, const DeviceOptions& options);
+int RunDeviceRevoke(const CommonOptions& common, const DeviceOptions& options, bool revoked);
+int RunDeviceBind(const CommonOptions& common, const std::string& dev_tid, const std::string& uid);
+int RunDeviceShow(const CommonOptions& common, const std::string& dev_tid);
 
 }  // namespace krypton::app
 

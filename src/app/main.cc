@@ -99,6 +99,43 @@ int main(int argc, char** argv) {
   AddCommon(prod_list, &common);
   prod_list->callback([&] { code = RunProductList(common); });
 
+  prod_create->add_flag("--pre-register", prod_opts.pre_register,
+                        "Only devices imported with `admin device import` may connect");
+
+  auto* device = admin->add_subcommand("device", "Devices: import, credentials, licences");
+  device->require_subcommand(1);
+  DeviceOptions dev_opts;
+  auto add_device_cmd = [&](const char* name, const char* help, bool needs_product) {
+    auto* cmd = device->add_subcommand(name, help);
+    AddCommon(cmd, &common);
+    auto* mid = cmd->add_option("--product", dev_opts.mid, "The product's mid");
+    if (needs_product) mid->required();
+    cmd->add_option("--dev-tid", dev_opts.dev_tids, "devTid (repeatable)")->required();
+    return cmd;
+  };
+  add_device_cmd("import", "Pre-register devices of a product", true)->callback([&] {
+    code = RunDeviceImport(common, dev_opts);
+  });
+  add_device_cmd("credentials", "Print the authKey and licence of devices", true)->callback([&] {
+    code = RunDeviceCredentials(common, dev_opts);
+  });
+  add_device_cmd("revoke", "Revoke the licence of devices", false)->callback([&] {
+    code = RunDeviceRevoke(common, dev_opts, true);
+  });
+  add_device_cmd("restore", "Restore a revoked licence", false)->callback([&] {
+    code = RunDeviceRevoke(common, dev_opts, false);
+  });
+  std::string bind_dev_tid, bind_uid;
+  auto* dev_bind = device->add_subcommand("bind", "Bind a device to a user (until the user API)");
+  AddCommon(dev_bind, &common);
+  dev_bind->add_option("--dev-tid", bind_dev_tid, "devTid")->required();
+  dev_bind->add_option("--uid", bind_uid, "The owner's uid")->required();
+  dev_bind->callback([&] { code = RunDeviceBind(common, bind_dev_tid, bind_uid); });
+  auto* dev_show = device->add_subcommand("show", "Print a device's state as JSON");
+  AddCommon(dev_show, &common);
+  dev_show->add_option("--dev-tid", bind_dev_tid, "devTid")->required();
+  dev_show->callback([&] { code = RunDeviceShow(common, bind_dev_tid); });
+
   auto* demo = admin->add_subcommand(
       "demo", "Create the demo manufacturer, product and user (harmless to repeat)");
   AddCommon(demo, &common);

@@ -80,8 +80,9 @@ Result<std::string> CheckToken(HubContext& ctx, const Envelope& e, const storage
     if (!device.token_hash.empty() && !device.owner_uid.empty()) {
       return Status(Code::kHubDeviceTokenInvalid).WithDetail("bound device sent no token");
     }
+    // The replaced token becomes the "last token": presenting it later is 1400015.
     std::string fresh = RandomHex(16);
-    auto s = ctx.store.UpdateDeviceTokens(device.dev_tid, Sha256Hex(fresh), "");
+    auto s = ctx.store.UpdateDeviceTokens(device.dev_tid, Sha256Hex(fresh), device.token_hash);
     if (!s.ok()) return Internal(s);
     return fresh;
   }

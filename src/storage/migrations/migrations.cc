@@ -125,8 +125,18 @@ CREATE INDEX folder_members_folder ON folder_members (uid, folder_id);
 CREATE INDEX folder_members_dev_tid ON folder_members (dev_tid);
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations = {{
+// v2: device authentication (enterprise-api.md §4.1) — per-enterprise derivation
+// secrets for authKey and licence devices, and licence revocation per device.
+constexpr char kV2DeviceAuth[] = R"sql(
+ALTER TABLE manufacturers ADD COLUMN auth_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE manufacturers ADD COLUMN license_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE devices ADD COLUMN license_revoked INTEGER NOT NULL DEFAULT 0
+  CHECK (license_revoked IN (0, 1));
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations = {{
     {1, "initial schema", kV1InitialSchema},
+    {2, "device authentication secrets", kV2DeviceAuth},
 }};
 
 }  // namespace

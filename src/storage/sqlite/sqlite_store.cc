@@ -45,6 +45,8 @@ Manufacturer ReadManufacturer(const Statement& s) {
   m.pid = s.Text(0);
   m.name = s.Text(1);
   m.created_at_ms = s.Int64(2);
+  m.auth_secret = s.Text(3);
+  m.license_secret = s.Text(4);
   return m;
 }
 
@@ -254,16 +256,23 @@ StoreStatus SqliteStore::UpsertManufacturer(const Manufacturer& m) {
   std::lock_guard lock(mu_);
   return db_
       ->Run("UpsertManufacturer", m.pid,
-            "INSERT INTO manufacturers (pid, name, created_at_ms) VALUES (?, ?, ?) "
-            "ON CONFLICT (pid) DO UPDATE SET name = excluded.name",
-            m.pid, m.name, m.created_at_ms)
+            "INSERT INTO manufacturers (pid, name, created_at_ms, auth_secret, license_secret) "
+            "VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (pid) DO UPDATE SET name = excluded.name, "
+            // Secrets, once set, are kept: devices in the field derive from them.
+            "auth_secret = CASE WHEN manufacturers.auth_secret = '' "
+            "THEN excluded.auth_secret ELSE manufacturers.auth_secret END, "
+            "license_secret = CASE WHEN manufacturers.license_secret = '' "
+            "THEN excluded.license_secret ELSE manufacturers.license_secret END",
+            m.pid, m.name, m.created_at_ms, m.auth_secret, m.license_secret)
       .status();
 }
 
 StoreResult<Manufacturer> SqliteStore::GetManufacturer(const std::string& pid) {
   std::lock_guard lock(mu_);
   return db_->QueryOne("GetManufacturer", pid,
-                       "SELECT pid, name, created_at_ms FROM manufacturers WHERE pid = ?",
+                       "SELECT pid, name, created_at_ms, auth_secret, license_secret "
+                       "FROM manufacturers WHERE pid = ?",
                        ReadManufacturer, pid);
 }
 

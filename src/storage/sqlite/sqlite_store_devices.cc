@@ -17,7 +17,7 @@ constexpr char kRootFolder[] = "0";
 #define KRYPTON_DEVICE_COLUMNS                                                              \
   "dev_tid, mid, bind_key, ctrl_key, token_hash, last_token_hash, owner_uid, bound_at_ms, " \
   "device_name, registered, online, last_seen_ms, first_login_ms, info_json, state_json, "  \
-  "state_at_ms, created_at_ms"
+  "state_at_ms, created_at_ms, license_revoked"
 
 #define KRYPTON_SHARE_COLUMNS                                                        \
   "id, dev_tid, grantor, grantee, mode, instruction_expire_json, enable_scheduler, " \
@@ -42,6 +42,7 @@ Device ReadDevice(const Statement& s) {
   d.state_json = s.Text(14);
   d.state_at_ms = s.Int64(15);
   d.created_at_ms = s.Int64(16);
+  d.license_revoked = s.Bool(17);
   return d;
 }
 
@@ -80,11 +81,11 @@ StoreStatus SqliteStore::CreateDevice(const Device& d) {
   return db_
       ->Run("CreateDevice", d.dev_tid,
             "INSERT INTO devices (" KRYPTON_DEVICE_COLUMNS
-            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             d.dev_tid, d.mid, d.bind_key, d.ctrl_key, d.token_hash, d.last_token_hash,
             NullIfEmpty{d.owner_uid}, d.bound_at_ms, d.device_name, d.registered, d.online,
             d.last_seen_ms, d.first_login_ms, d.info_json, d.state_json, d.state_at_ms,
-            d.created_at_ms)
+            d.created_at_ms, d.license_revoked)
       .status();
 }
 
@@ -124,6 +125,13 @@ StoreStatus SqliteStore::SaveDeviceInfo(const std::string& dev_tid, const std::s
   std::lock_guard lock(mu_);
   return db_->RunOnRow("SaveDeviceInfo", dev_tid,
                        "UPDATE devices SET info_json = ? WHERE dev_tid = ?", info_json, dev_tid);
+}
+
+StoreStatus SqliteStore::SetDeviceLicenseRevoked(const std::string& dev_tid, bool revoked) {
+  std::lock_guard lock(mu_);
+  return db_->RunOnRow("SetDeviceLicenseRevoked", dev_tid,
+                       "UPDATE devices SET license_revoked = ? WHERE dev_tid = ?", revoked,
+                       dev_tid);
 }
 
 StoreStatus SqliteStore::SaveDeviceState(const std::string& dev_tid, const std::string& state_json,
