@@ -21,6 +21,7 @@
 #include "http/http.h"
 #include "hub/hub.h"
 #include "net/io_pool.h"
+#include "net/tls.h"
 
 namespace krypton::app {
 namespace {
@@ -109,6 +110,25 @@ int RunServe(const CommonOptions& common) {
     // getProdInfo gives the bound port unless a public one is configured (D4).
     if (hub_ctx.public_device_port == 0) hub_ctx.public_device_port = (*listener)->port();
     endpoints.push_back({"device", "tcp", (*listener)->port(), true, "device hub"});
+    listeners.push_back(std::move(listener).value());
+  }
+  // TLS listeners start only when a certificate is configured (spec §2.1).
+  std::unique_ptr<boost::asio::ssl::context> tls;
+  if (config.TlsEnabled()) {
+    auto made = net::MakeServerTlsContext(config.tls.cert_file, config.tls.key_file);
+    if (!made.ok()) {
+      spdlog::error("{}", made.status().detail());
+      return 1;
+    }
+    tls = std::move(made).value();
+  }
+  if (tls && config.hub.device.tls_port >= 0) {
+    auto listener = hub::OpenDeviceListener(pool, hub_ctx, config.hub.device.tls_port, tls.get());
+    if (!listener.ok()) {
+      spdlog::error("{}", listener.status().detail());
+      return 1;
+    }
+    endpoints.push_back({"device_tls", "tls", (*listener)->port(), true, "device hub, TLS"});
     listeners.push_back(std::move(listener).value());
   }
   if (config.info.port >= 0) {

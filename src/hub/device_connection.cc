@@ -73,14 +73,15 @@ DeviceConnection::DeviceConnection(HubContext& ctx, std::shared_ptr<net::LineSes
 
 std::shared_ptr<DeviceConnection> StartDeviceConnection(HubContext& ctx,
                                                         asio::ip::tcp::socket socket,
-                                                        net::SessionTicket ticket) {
+                                                        net::SessionTicket ticket,
+                                                        asio::ssl::context* tls) {
   const auto& hub = ctx.config.hub;
   net::LineSessionOptions options;
   options.max_line_bytes = static_cast<size_t>(hub.max_line_bytes);
   options.max_pending_writes = static_cast<size_t>(hub.max_pending_writes);
   options.one_message_per_write = true;  // D5: devices parse each read as one JSON
   options.timeout = std::chrono::seconds(hub.login_timeout_s);
-  auto session = std::make_shared<net::LineSession>(std::move(socket), std::move(ticket), options);
+  auto session = net::LineSession::Create(std::move(socket), std::move(ticket), options, tls);
   auto conn = std::make_shared<DeviceConnection>(ctx, session);
   session->Start(conn);
   return conn;

@@ -85,10 +85,11 @@ class DeviceConnection final : public net::LineHandler,
   std::map<int, Pending> pending_;
 };
 
-// Registers a device session factory on `listener`-style sockets.
+// Runs a device connection on an accepted socket (TLS when `tls` is given).
 std::shared_ptr<DeviceConnection> StartDeviceConnection(HubContext& ctx,
                                                         boost::asio::ip::tcp::socket socket,
-                                                        net::SessionTicket ticket);
+                                                        net::SessionTicket ticket,
+                                                        boost::asio::ssl::context* tls);
 
 }  // namespace krypton::hub
 

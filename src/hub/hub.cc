@@ -28,10 +28,11 @@ Result<std::shared_ptr<net::Listener>> OpenInfoListener(net::IoPool& pool, HubCo
 }
 
 Result<std::shared_ptr<net::Listener>> OpenDeviceListener(net::IoPool& pool, HubContext& ctx,
-                                                          int port) {
-  return net::Listener::Open(pool, Options(ctx, "device", port),
-                             [&ctx](boost::asio::ip::tcp::socket socket, net::SessionTicket t) {
-                               StartDeviceConnection(ctx, std::move(socket), std::move(t));
+                                                          int port,
+                                                          boost::asio::ssl::context* tls) {
+  return net::Listener::Open(pool, Options(ctx, tls ? "device_tls" : "device", port),
+                             [&ctx, tls](boost::asio::ip::tcp::socket socket, net::SessionTicket t) {
+                               StartDeviceConnection(ctx, std::move(socket), std::move(t), tls);
                              });
 }
 

@@ -3,6 +3,7 @@
 #ifndef KRYPTON_HUB_HUB_H_
 #define KRYPTON_HUB_HUB_H_
 
+#include <boost/asio/ssl/context.hpp>
 #include <memory>
 
 #include "common/status.h"
@@ -15,8 +16,11 @@ namespace krypton::hub {
 // Opens (not yet started) the listener on `port` (0 = free port). `ctx` must outlive it.
 Result<std::shared_ptr<net::Listener>> OpenInfoListener(net::IoPool& pool, HubContext& ctx,
                                                         int port);
+// With `tls`, connections speak TLS (the device TLS port, 9183/183); `tls` must outlive
+// the listener.
 Result<std::shared_ptr<net::Listener>> OpenDeviceListener(net::IoPool& pool, HubContext& ctx,
-                                                          int port);
+                                                          int port,
+                                                          boost::asio::ssl::context* tls = nullptr);
 
 }  // namespace krypton::hub
 

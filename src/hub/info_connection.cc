@@ -28,7 +28,7 @@ void StartInfoConnection(HubContext& ctx, boost::asio::ip::tcp::socket socket,
   options.max_pending_writes = static_cast<size_t>(hub.max_pending_writes);
   options.one_message_per_write = true;  // devices talk to this service too (D5)
   options.timeout = std::chrono::seconds(hub.idle_timeout_s + hub.idle_grace_s);
-  auto session = std::make_shared<net::LineSession>(std::move(socket), std::move(ticket), options);
+  auto session = net::LineSession::Create(std::move(socket), std::move(ticket), options);
   session->Start(std::make_shared<InfoConnection>(ctx, session));
 }
 

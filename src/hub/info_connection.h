@@ -35,7 +35,7 @@ class InfoConnection final : public net::LineHandler {
 };
 
 void StartInfoConnection(HubContext& ctx, boost::asio::ip::tcp::socket socket,
-                         net::SessionTicket ticket);
+                         net::SessionTicket ticket);  // plain TCP only (spec §1.2)
 
 // Handlers (src/hub/actions/get_prod_info.cc).
 void GetProdInfo(InfoConnection& conn, const Envelope& e);

@@ -20,15 +20,14 @@
 #ifndef KRYPTON_NET_LINE_SESSION_H_
 #define KRYPTON_NET_LINE_SESSION_H_
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <chrono>
-#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
 
-#include "net/line_framer.h"
 #include "net/listener.h"
 
 namespace krypton::net {
@@ -53,53 +52,30 @@ class LineHandler {
   virtual void OnClosed() = 0;
 };
 
-class LineSession final : public std::enable_shared_from_this<LineSession>, public Closable {
+// The interface handlers see; the implementation is a template over the byte stream
+// (plain TCP or TLS) in line_session.cc.
+class LineSession : public Closable {
  public:
-  LineSession(boost::asio::ip::tcp::socket socket, SessionTicket ticket, LineSessionOptions options);
-  ~LineSession() override;
+  // A session over plain TCP, or over TLS when `tls` is given (the server handshake
+  // runs first, bounded by options.timeout). `tls` must outlive the session.
+  static std::shared_ptr<LineSession> Create(boost::asio::ip::tcp::socket socket,
+                                             SessionTicket ticket, LineSessionOptions options,
+                                             boost::asio::ssl::context* tls = nullptr);
 
   // Starts reading; `handler` is owned by the session from now on. Call once, on the
-  // session's loop, right after construction.
-  void Start(std::shared_ptr<LineHandler> handler);
-
+  // session's loop, right after Create.
+  virtual void Start(std::shared_ptr<LineHandler> handler) = 0;
   // Queues `frame` (without "\n"; the session adds it). Any thread.
-  void Send(std::string frame);
-  // Closes now, dropping queued frames. Any thread, idempotent.
-  void Close() override;
+  virtual void Send(std::string frame) = 0;
+  // Closes now, dropping queued frames (Closable). Any thread, idempotent.
+  void Close() override = 0;
   // Closes once every queued frame is written. Any thread.
-  void CloseAfterFlush();
+  virtual void CloseAfterFlush() = 0;
   // Replaces the inactivity timeout and restarts it. Session loop only.
-  void SetTimeout(std::chrono::milliseconds timeout);
+  virtual void SetTimeout(std::chrono::milliseconds timeout) = 0;
 
-  const std::string& remote_ip() const { return remote_ip_; }
-  boost::asio::any_io_executor executor() { return socket_.get_executor(); }
-
- private:
-  void Read();
-  void OnRead(const boost::system::error_code& ec, size_t n);
-  void Enqueue(std::string frame);
-  void Write();
-  void ArmTimer();
-  void Teardown();
-
-  boost::asio::ip::tcp::socket socket_;
-  SessionTicket ticket_;
-  const LineSessionOptions options_;
-  std::chrono::milliseconds timeout_;
-  boost::asio::steady_timer timer_;
-  std::shared_ptr<LineHandler> handler_;
-  std::string remote_ip_;
-
-  // Read side.
-  std::string read_buf_;
-  LineFramer framer_;
-
-  // Write side.
-  std::deque<std::string> queue_;
-  std::string writing_;       // the buffer of the write in flight
-  bool write_in_flight_ = false;
-  bool close_after_flush_ = false;
-  bool closed_ = false;
+  virtual const std::string& remote_ip() const = 0;
+  virtual boost::asio::any_io_executor executor() = 0;
 };
 
 }  // namespace krypton::net

@@ -4,6 +4,9 @@
 #include <signal.h>
 #include <simdjson.h>
 
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/streambuf.hpp>
 #include <chrono>
 #include <fstream>
 #include <regex>
@@ -471,6 +474,46 @@ TEST_F(DeviceHubTest, ThousandDevicesLogInConcurrently) {
   }
   EXPECT_EQ(ok, kDevices);
   EXPECT_EQ(Field(Admin({"device", "show", "--dev-tid", "MANY999"}), "/online"), "true");
+}
+
+}  // namespace
+}  // namespace krypton::testing
+
+
+namespace krypton::testing {
+namespace {
+
+// The device TLS port (9183/183): the same protocol over server-side TLS, with a
+// self-signed certificate generated for the test.
+TEST_F(DeviceHubTest, TlsPortServesTheSameProtocol) {
+  std::string cert = dir_ + "/cert.pem", key = dir_ + "/key.pem";
+  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -keyout " + key + " -out " + cert +
+                    " -days 1 -subj /CN=localhost >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  Start({"tls.cert_file=" + cert, "tls.key_file=" + key, "hub.device.tls_port=0"});
+  int port = server_->port("device_tls");
+  ASSERT_GT(port, 0);
+
+  namespace asio = boost::asio;
+  asio::io_context ioc;
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.set_verify_mode(asio::ssl::verify_none);
+  asio::ssl::stream<asio::ip::tcp::socket> stream(ioc, ctx);
+  stream.next_layer().connect({asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)});
+  stream.handshake(asio::ssl::stream_base::client);
+  std::string login = Login("TLS1", "") + "\n";
+  asio::write(stream, asio::buffer(login));
+  asio::streambuf buf;
+  asio::read_until(stream, buf, '\n');
+  std::string line(asio::buffers_begin(buf.data()), asio::buffers_end(buf.data()));
+  EXPECT_EQ(Field(line.substr(0, line.find('\n')), "/code"), "200") << line;
+  // Plain TCP on the TLS port is not a device session: the handshake fails, the
+  // connection closes, and the plain port is unaffected.
+  LineClient plain(port);
+  plain.SendLine(R"({"msgId":1,"action":"heartbeat"})");
+  EXPECT_TRUE(plain.WaitClosed());
+  LineClient dev(server_->port("device"));
+  EXPECT_EQ(Field(*dev.Call(R"({"msgId":1,"action":"heartbeat"})"), "/code"), "200");
 }
 
 }  // namespace
