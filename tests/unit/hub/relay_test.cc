@@ -8,6 +8,7 @@
 #include <chrono>
 #include <future>
 #include <mutex>
+#include <thread>
 
 #include "bus/inproc_bus.h"
 #include "common/clock.h"
@@ -94,6 +95,11 @@ class RelayTest : public ::testing::Test {
     listener_ = std::move(listener).value();
     ctx_->public_device_port = listener_->port();
     listener_->Start();
+    auto info = OpenInfoListener(*pool_, *ctx_, 0);
+    ASSERT_TRUE(info.ok());
+    info_ = std::move(info).value();
+    info_->Start();
+    dir_ = dir;
     pool_->Start();
   }
 
@@ -101,6 +107,8 @@ class RelayTest : public ::testing::Test {
     if (pool_) {
       listener_->Stop();
       listener_->CloseSessions();
+      info_->Stop();
+      info_->CloseSessions();
       pool_->Stop();
       pool_->Join();
     }
@@ -130,6 +138,8 @@ class RelayTest : public ::testing::Test {
   std::unique_ptr<bus::InprocBus> bus_;
   std::unique_ptr<HubContext> ctx_;
   std::shared_ptr<net::Listener> listener_;
+  std::shared_ptr<net::Listener> info_;
+  std::string dir_;
   Recorder recorder_;
 };
 
@@ -261,6 +271,33 @@ TEST_F(RelayTest, ReportsAndPresenceArePublished) {
   EXPECT_FALSE(presence[1].online);
   EXPECT_FALSE(bus_->IsOnline("R6"));
   EXPECT_FALSE(store_->GetDevice("R6")->online);
+}
+
+// tools/devsim answers commands like nodejs-device-hekr's demo socket.
+TEST_F(RelayTest, DeviceSimulatorAnswersCommandsAndReports) {
+  std::string cmd = std::string(KRYPTON_DEVSIM_BINARY) + " --dev-tid SIM1 --dispatch-port " +
+                    std::to_string(info_->port()) + " --token-file " + dir_ +
+                    "/sim.token --run-for 10 > " + dir_ + "/sim.log 2>&1 &";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!bus_->IsOnline("SIM1") && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_TRUE(bus_->IsOnline("SIM1"));
+  auto reply = Send("SIM1", R"({"devTid":"SIM1","appTid":"web","data":{"cmdId":2,"power":1}})");
+  ASSERT_EQ(reply.wait_for(5s), std::future_status::ready);
+  bus::CommandReply r = reply.get();
+  EXPECT_EQ(r.code, 200);
+  EXPECT_EQ(Field(r.params_json, "/data"), R"({"cmdId":2,"power":1})");
+  // Its report after the command carries the new state.
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto reports = recorder_.Reports();
+    if (!reports.empty() && reports.back().data_json == R"({"cmdId":1,"power":1})") break;
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_FALSE(recorder_.Reports().empty());
+  EXPECT_EQ(recorder_.Reports().back().data_json, R"({"cmdId":1,"power":1})");
+  EXPECT_EQ(recorder_.Reports().front().data_json, R"({"cmdId":1,"power":0})");
 }
 
 }  // namespace
