@@ -6,6 +6,7 @@
 
 #include <charconv>
 
+#include "common/secrets.h"
 #include "hub/device_actions.h"
 #include "hub/reply.h"
 
@@ -181,6 +182,20 @@ void DeviceConnection::OnReplaced() {
   CloseAfterFlush();
 }
 
+void DeviceConnection::CommitToken(const std::string& command_params) {
+  simdjson::dom::parser parser;
+  std::string_view token;
+  if (parser.parse(command_params)["token"].get_string().get(token) != simdjson::SUCCESS ||
+      token.empty()) {
+    return;
+  }
+  auto device = ctx_.store.GetDevice(dev_tid_);
+  if (!device.ok()) return;
+  // Without this acknowledgement the old token stays valid (§3.9).
+  auto s = ctx_.store.UpdateDeviceTokens(dev_tid_, Sha256Hex(token), device->token_hash);
+  if (!s.ok()) spdlog::error("device {}: cannot store the new token: {}", dev_tid_, s.ToString());
+}
+
 int DeviceConnection::AllocateMsgId() {
   // 0…65535 (§2.3), skipping ids still waiting for an answer.
   for (int i = 0; i < 65536; ++i) {
@@ -193,6 +208,9 @@ int DeviceConnection::AllocateMsgId() {
 
 void DeviceConnection::Deliver(bus::DeviceCommand command, bus::ReplyFn reply) {
   if (!online_ || closed_) return reply(ErrorReply(Code::kHubDeviceOffline));
+  if (command.action == "devUpgrade" && forbid_ota_) {
+    return reply(ErrorReply(Code::kHubInvalidParam));
+  }
   if (pending_.size() >= static_cast<size_t>(ctx_.config.hub.max_pending_writes)) {
     return reply(ErrorReply(Code::kHubLinkError));
   }
@@ -211,6 +229,7 @@ void DeviceConnection::Deliver(bus::DeviceCommand command, bus::ReplyFn reply) {
   w.EndObject();
 
   Pending p;
+  p.action = command.action;
   p.reply = std::move(reply);
   p.params_json = std::move(command.params_json);
   p.timer = std::make_unique<asio::steady_timer>(executor_);
@@ -268,6 +287,7 @@ void DeviceConnection::OnCommandAnswer(const Envelope& e) {
     reply.desc = std::string(desc);
   }
   reply.params_json = ReplyParams(e, dev_tid_, it->second.params_json);
+  if (it->second.action == "setToken" && reply.code == success) CommitToken(it->second.params_json);
   Finish(id, std::move(reply));
 }
 

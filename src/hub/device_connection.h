@@ -55,6 +55,8 @@ class DeviceConnection final : public net::LineHandler,
   const std::string& dev_tid() const { return dev_tid_; }
   const storage::Product& product() const { return product_; }
   const std::string& remote_ip() const { return remote_ip_; }
+  // reportDevInfo's forbidOTA: devUpgrade is then refused with 1400032 (§3.11).
+  void set_forbid_ota(bool forbid) { forbid_ota_ = forbid; }
   // Enters ONLINE for `device` of `product`: attaches to the bus (the newest session
   // wins; the bus tells a previous session through OnReplaced), marks the device online
   // and publishes the presence event.
@@ -64,11 +66,14 @@ class DeviceConnection final : public net::LineHandler,
 
  private:
   struct Pending {
+    std::string action;  // appSend, setToken, devSync, devUpgrade, getPinCode
     bus::ReplyFn reply;
     std::string params_json;  // the command's params (D25 fills data from it)
     std::unique_ptr<boost::asio::steady_timer> timer;
   };
   void GoOffline();
+  // A device acknowledged setToken: its new token becomes current, the old one "last".
+  void CommitToken(const std::string& command_params);
   int AllocateMsgId();
   void Finish(int hub_msg_id, bus::CommandReply reply);
 
@@ -79,6 +84,7 @@ class DeviceConnection final : public net::LineHandler,
   bool online_ = false;
   bool closed_ = false;
   bool replaced_ = false;
+  bool forbid_ota_ = false;
   std::string dev_tid_;
   storage::Product product_;
   int next_msg_id_ = 1;

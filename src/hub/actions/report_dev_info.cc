@@ -45,6 +45,10 @@ void ReportDevInfo(DeviceConnection& conn, const Envelope& e) {
                    has_host ? host : "?", port, ctx.public_host, ctx.public_device_port);
     }
   }
+  int64_t forbid_ota = 0;
+  if (e.params["forbidOTA"].get_int64().get(forbid_ota) == simdjson::SUCCESS) {
+    conn.set_forbid_ota(forbid_ota != 0);
+  }
   if (auto s = ctx.store.SaveDeviceInfo(conn.dev_tid(), ParamsJson(e)); !s.ok()) {
     spdlog::error("device {}: cannot store info: {}", conn.dev_tid(), s.ToString());
     return conn.ReplyError(e, Status(Code::kHubInternal));

@@ -273,6 +273,48 @@ TEST_F(RelayTest, ReportsAndPresenceArePublished) {
   EXPECT_FALSE(store_->GetDevice("R6")->online);
 }
 
+TEST_F(RelayTest, SetTokenAcknowledgedRotatesTheToken) {
+  auto dev = LoginDevice("R7");
+  std::string fresh = "0123456789abcdef0123456789abcdef";
+  auto promise = std::make_shared<std::promise<bus::CommandReply>>();
+  auto future = promise->get_future();
+  bus_->SendCommand({"R7", "setToken", R"({"devTid":"R7","token":")" + fresh + R"("})"},
+                    pool_->At(1).get_executor(),
+                    [promise](bus::CommandReply r) { promise->set_value(std::move(r)); });
+  auto frame = dev->ReadLine();
+  ASSERT_TRUE(frame);
+  EXPECT_EQ(Field(*frame, "/action"), "\"setToken\"");
+  ASSERT_TRUE(dev->SendLine(R"({"msgId":)" + Field(*frame, "/msgId") +
+                            R"(,"action":"setTokenResp","code":200,"desc":"success","params":{"devTid":"R7"}})"));
+  ASSERT_EQ(future.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(future.get().code, 200);
+  std::string old_hash = store_->GetDevice("R7")->last_token_hash;
+  EXPECT_FALSE(old_hash.empty());
+  EXPECT_EQ(store_->GetDevice("R7")->token_hash, Sha256Hex(fresh));
+  dev->Close();
+  LineClient again(listener_->port());
+  EXPECT_EQ(Field(*again.Call(R"({"msgId":"1","action":"devLogin","params":{"devTid":"R7","prodKey":"xxxxxx","token":")" +
+                              fresh + R"("}})"),
+                  "/code"),
+            "200");
+}
+
+TEST_F(RelayTest, DevUpgradeRefusedWhenTheDeviceForbidsOta) {
+  auto dev = LoginDevice("R8");
+  ASSERT_EQ(Field(*dev->Call(R"({"msgId":2,"action":"reportDevInfo","params":{"devTid":"R8","forbidOTA":1}})"),
+                  "/code"),
+            "200");
+  auto promise = std::make_shared<std::promise<bus::CommandReply>>();
+  auto future = promise->get_future();
+  bus_->SendCommand({"R8", "devUpgrade", R"({"devTid":"R8","binUrl":"http://x/fw.bin"})"},
+                    pool_->At(1).get_executor(),
+                    [promise](bus::CommandReply r) { promise->set_value(std::move(r)); });
+  ASSERT_EQ(future.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(future.get().code, 1400032);
+  // Nothing was forwarded to the device.
+  EXPECT_FALSE(dev->ReadLine(300ms).has_value());
+}
+
 // tools/devsim answers commands like nodejs-device-hekr's demo socket.
 TEST_F(RelayTest, DeviceSimulatorAnswersCommandsAndReports) {
   std::string cmd = std::string(KRYPTON_DEVSIM_BINARY) + " --dev-tid SIM1 --dispatch-port " +
