@@ -87,7 +87,7 @@ void InprocBus::SendCommand(DeviceCommand command, asio::any_io_executor reply_e
   });
 }
 
-void InprocBus::AttachDevice(const std::string& dev_tid, asio::any_io_executor executor,
+bool InprocBus::AttachDevice(const std::string& dev_tid, asio::any_io_executor executor,
                              std::weak_ptr<CommandTarget> target) {
   Entry previous;
   {
@@ -99,11 +99,11 @@ void InprocBus::AttachDevice(const std::string& dev_tid, asio::any_io_executor e
     if (previous.raw == raw) previous = Entry();
   }
   RefreshLoops(dev_tid);
-  if (previous.raw != nullptr) {
-    asio::post(previous.executor, [old = previous.target] {
-      if (auto t = old.lock()) t->OnReplaced();
-    });
-  }
+  if (previous.raw == nullptr) return false;
+  asio::post(previous.executor, [old = previous.target] {
+    if (auto t = old.lock()) t->OnReplaced();
+  });
+  return true;
 }
 
 bool InprocBus::DetachDevice(const std::string& dev_tid, const CommandTarget* target) {

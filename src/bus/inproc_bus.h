@@ -29,7 +29,7 @@ class InprocBus final : public Bus {
   void PublishPresence(const PresenceEvent& event) override;
   void SendCommand(DeviceCommand command, boost::asio::any_io_executor reply_executor,
                    ReplyFn reply) override;
-  void AttachDevice(const std::string& dev_tid, boost::asio::any_io_executor executor,
+  bool AttachDevice(const std::string& dev_tid, boost::asio::any_io_executor executor,
                     std::weak_ptr<CommandTarget> target) override;
   bool DetachDevice(const std::string& dev_tid, const CommandTarget* target) override;
   bool IsOnline(const std::string& dev_tid) override;

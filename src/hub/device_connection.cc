@@ -137,14 +137,16 @@ void DeviceConnection::CloseAfterFlush() {
 void DeviceConnection::GoOnline(const storage::Device& device, const storage::Product& product) {
   online_ = true;
   dev_tid_ = device.dev_tid;
+  ctrl_key_ = device.ctrl_key;
   product_ = product;
   int64_t now = ctx_.clock.NowMs();
-  ctx_.bus.AttachDevice(dev_tid_, executor_, weak_from_this());
+  bool replaced = ctx_.bus.AttachDevice(dev_tid_, executor_, weak_from_this());
   if (auto s = ctx_.store.SetDeviceOnline(dev_tid_, true, now); !s.ok()) {
     spdlog::error("device {}: cannot mark online: {}", dev_tid_, s.ToString());
   }
   ctx_.counters.device_logins.fetch_add(1, std::memory_order_relaxed);
-  ctx_.bus.PublishPresence({dev_tid_, product_.mid, true, now});
+  // A session replacing another one of the same device: apps saw no gap (§4.5).
+  if (!replaced) ctx_.bus.PublishPresence({dev_tid_, product_.mid, true, now});
   if (auto s = session_.lock()) {
     const auto& hub = ctx_.config.hub;
     s->SetTimeout(std::chrono::seconds(hub.idle_timeout_s + hub.idle_grace_s));

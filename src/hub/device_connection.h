@@ -54,6 +54,7 @@ class DeviceConnection final : public net::LineHandler,
   bool online() const { return online_; }
   const std::string& dev_tid() const { return dev_tid_; }
   const storage::Product& product() const { return product_; }
+  const std::string& ctrl_key() const { return ctrl_key_; }
   const std::string& remote_ip() const { return remote_ip_; }
   // reportDevInfo's forbidOTA: devUpgrade is then refused with 1400032 (§3.11).
   void set_forbid_ota(bool forbid) { forbid_ota_ = forbid; }
@@ -86,6 +87,7 @@ class DeviceConnection final : public net::LineHandler,
   bool replaced_ = false;
   bool forbid_ota_ = false;
   std::string dev_tid_;
+  std::string ctrl_key_;
   storage::Product product_;
   int next_msg_id_ = 1;
   std::map<int, Pending> pending_;

@@ -31,6 +31,8 @@ void Report(DeviceConnection& conn, const Envelope& e) {
   HubContext& ctx = conn.ctx();
   report.dev_tid = conn.dev_tid();
   report.mid = conn.product().mid;
+  report.msg_id = e.msg_id;
+  report.ctrl_key = conn.ctrl_key();
   report.data_json = simdjson::minify(data);
   report.at_ms = ctx.clock.NowMs();
   if (auto s = ctx.store.SaveDeviceState(report.dev_tid, report.data_json, report.at_ms); !s.ok()) {

@@ -265,12 +265,34 @@ TEST_F(RelayTest, ReportsAndPresenceArePublished) {
   EXPECT_EQ(reports[0].mid, "DEMOSOCKET01");
   EXPECT_EQ(reports[0].app_tids_json, R"(["a1"])");
   EXPECT_EQ(reports[0].data_json, R"({"cmdId":1,"power":1})");
+  EXPECT_EQ(reports[0].msg_id, R"("3")");
+  EXPECT_EQ(reports[0].ctrl_key, store_->GetDevice("R6")->ctrl_key);
   auto presence = recorder_.Presence();
   ASSERT_EQ(presence.size(), 2u);
   EXPECT_TRUE(presence[0].online);
   EXPECT_FALSE(presence[1].online);
   EXPECT_FALSE(bus_->IsOnline("R6"));
   EXPECT_FALSE(store_->GetDevice("R6")->online);
+}
+
+TEST_F(RelayTest, ReplacingASessionPublishesNoPresence) {
+  auto first = LoginDevice("R9");
+  auto token = Field(*first->Call(R"({"msgId":1,"action":"heartbeat"})"), "/code");
+  ASSERT_EQ(token, "200");
+  auto dev = store_->GetDevice("R9");
+  // The same device again on a new connection (its token was issued to `first`).
+  LineClient second(listener_->port());
+  // Re-registration with an empty token is allowed for an unbound device.
+  ASSERT_EQ(Field(*second.Call(R"({"msgId":"1","action":"devLogin","params":{"devTid":"R9","prodKey":"xxxxxx","token":""}})"),
+                  "/code"),
+            "200");
+  EXPECT_TRUE(first->WaitClosed());
+  std::this_thread::sleep_for(100ms);
+  auto presence = recorder_.Presence();
+  ASSERT_EQ(presence.size(), 1u);  // only the first login: no offline/online pair
+  EXPECT_TRUE(presence[0].online);
+  EXPECT_TRUE(bus_->IsOnline("R9"));
+  EXPECT_TRUE(store_->GetDevice("R9")->online);
 }
 
 TEST_F(RelayTest, SetTokenAcknowledgedRotatesTheToken) {

@@ -1,0 +1,237 @@
+#include "hub/app_hub.h"
+
+#include <boost/asio/post.hpp>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <simdjson.h>
+
+#include <algorithm>
+
+#include "hub/app_connection.h"
+#include "net/ws_session.h"
+
+namespace krypton::hub {
+
+namespace asio = boost::asio;
+
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void Str(Writer& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+// {"msgId":<device msgId>,"action":"devSend","params":{devTid, appTid, subDevTid, ctrlKey, data}}
+std::string DevSendPush(const bus::DeviceReport& r) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("msgId");
+  w.RawValue(r.msg_id.data(), r.msg_id.size(), rapidjson::kNumberType);
+  w.Key("action");
+  w.String("devSend");
+  w.Key("params");
+  w.StartObject();
+  w.Key("devTid");
+  Str(w, r.dev_tid);
+  w.Key("appTid");
+  w.RawValue(r.app_tids_json.data(), r.app_tids_json.size(), rapidjson::kArrayType);
+  w.Key("subDevTid");
+  if (r.sub_dev_tid.empty()) {
+    w.Null();
+  } else {
+    Str(w, r.sub_dev_tid);
+  }
+  w.Key("ctrlKey");
+  Str(w, r.ctrl_key);
+  w.Key("data");
+  w.RawValue(r.data_json.data(), r.data_json.size(), rapidjson::kObjectType);
+  w.EndObject();
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::string PresencePush(const bus::PresenceEvent& e) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("msgId");
+  w.Int(0);
+  w.Key("action");
+  w.String(e.online ? "devLogin" : "devLogout");
+  w.Key("params");
+  w.StartObject();
+  w.Key("devTid");
+  Str(w, e.dev_tid);
+  w.Key("subDevTid");
+  w.Null();
+  w.EndObject();
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+// The appTids a report narrows delivery to (§3.5); empty = every allowed app.
+std::vector<std::string> AppTids(const std::string& json) {
+  std::vector<std::string> out;
+  if (json.size() <= 2) return out;
+  simdjson::dom::parser parser;
+  simdjson::dom::array arr;
+  if (parser.parse(json).get_array().get(arr) != simdjson::SUCCESS) return out;
+  for (auto v : arr) {
+    std::string_view s;
+    if (v.get_string().get(s) == simdjson::SUCCESS) out.emplace_back(s);
+  }
+  return out;
+}
+
+net::LineSessionOptions AppSessionOptions(const config::Config& config) {
+  net::LineSessionOptions o;
+  o.max_line_bytes = static_cast<size_t>(config.hub.max_line_bytes);
+  o.max_pending_writes = static_cast<size_t>(config.hub.max_pending_writes);
+  o.one_message_per_write = false;  // apps may get coalesced writes (D5)
+  o.timeout = std::chrono::seconds(config.hub.login_timeout_s);
+  return o;
+}
+
+net::ListenerOptions AppListenerOptions(const HubContext& ctx, const char* name, int port) {
+  net::ListenerOptions o;
+  o.name = name;
+  o.address = ctx.config.listen.address;
+  o.port = port;
+  o.max_connections = ctx.config.hub.max_connections;
+  o.max_connections_per_ip = ctx.config.hub.max_connections_per_ip;
+  return o;
+}
+
+}  // namespace
+
+AppHub::AppHub(HubContext& ctx, AccessPolicy& access, TokenVerifier verify,
+               std::vector<asio::any_io_executor> loops)
+    : ctx_(ctx), access_(access), verify_(std::move(verify)), loops_(std::move(loops)) {
+  for (size_t i = 0; i < loops_.size(); ++i) local_.push_back(std::make_unique<Map>());
+  ctx_.bus.Subscribe(this);
+}
+
+AppHub::~AppHub() { ctx_.bus.Unsubscribe(this); }
+
+void AppHub::Register(const std::string& uid, const std::string& app_tid,
+                      asio::any_io_executor executor, std::weak_ptr<AppConnection> conn) {
+  std::vector<Entry> kicked;
+  {
+    std::lock_guard lock(mu_);
+    std::vector<Entry>& list = master_[uid];
+    if (ctx_.config.hub.app_kick_same_apptid) {
+      auto same = [&](const Entry& e) { return e.app_tid == app_tid; };
+      std::copy_if(list.begin(), list.end(), std::back_inserter(kicked), same);
+      list.erase(std::remove_if(list.begin(), list.end(), same), list.end());
+    }
+    const AppConnection* raw = conn.lock().get();
+    list.push_back(Entry{app_tid, std::move(executor), std::move(conn), raw});
+  }
+  RefreshLoops(uid);
+  for (Entry& e : kicked) {
+    asio::post(e.executor, [c = e.conn] {
+      if (auto conn = c.lock()) conn->Kicked();
+    });
+  }
+}
+
+void AppHub::Unregister(const std::string& uid, const AppConnection* conn) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = master_.find(uid);
+    if (it == master_.end()) return;
+    auto& list = it->second;
+    size_t before = list.size();
+    list.erase(std::remove_if(list.begin(), list.end(),
+                              [conn](const Entry& e) { return e.raw == conn; }),
+               list.end());
+    if (list.size() == before) return;
+    if (list.empty()) master_.erase(it);
+  }
+  RefreshLoops(uid);
+}
+
+size_t AppHub::session_count() {
+  std::lock_guard lock(mu_);
+  size_t n = 0;
+  for (auto& [uid, list] : master_) n += list.size();
+  return n;
+}
+
+void AppHub::RefreshLoops(const std::string& uid) {
+  for (size_t i = 0; i < loops_.size(); ++i) {
+    asio::post(loops_[i], [this, i, uid] {
+      std::vector<Entry> copy;
+      {
+        std::lock_guard lock(mu_);
+        auto it = master_.find(uid);
+        if (it != master_.end()) copy = it->second;
+      }
+      if (copy.empty()) {
+        local_[i]->erase(uid);
+      } else {
+        (*local_[i])[uid] = std::move(copy);
+      }
+    });
+  }
+}
+
+std::vector<AppHub::Entry> AppHub::Lookup(const std::string& uid) {
+  int loop = net::IoPool::CurrentLoopIndex();
+  if (loop >= 0 && static_cast<size_t>(loop) < local_.size()) {
+    const Map& map = *local_[loop];
+    auto it = map.find(uid);
+    return it == map.end() ? std::vector<Entry>() : it->second;
+  }
+  std::lock_guard lock(mu_);
+  auto it = master_.find(uid);
+  return it == master_.end() ? std::vector<Entry>() : it->second;
+}
+
+void AppHub::Fanout(const std::string& dev_tid, const std::string& app_tids_json,
+                    const std::string& frame) {
+  std::vector<std::string> only = AppTids(app_tids_json);
+  auto shared = std::make_shared<const std::string>(frame);
+  for (const std::string& uid : access_.Audience(dev_tid)) {
+    for (const Entry& e : Lookup(uid)) {
+      if (!only.empty() && std::find(only.begin(), only.end(), e.app_tid) == only.end()) continue;
+      asio::post(e.executor, [c = e.conn, shared] {
+        if (auto conn = c.lock()) conn->Push(*shared);
+      });
+    }
+  }
+}
+
+void AppHub::OnReport(const bus::DeviceReport& report) {
+  Fanout(report.dev_tid, report.app_tids_json, DevSendPush(report));
+}
+
+void AppHub::OnPresence(const bus::PresenceEvent& event) {
+  Fanout(event.dev_tid, "[]", PresencePush(event));
+}
+
+Result<std::shared_ptr<net::Listener>> OpenAppTcpListener(net::IoPool& pool, AppHub& hub, int port,
+                                                          asio::ssl::context* tls) {
+  return net::Listener::Open(
+      pool, AppListenerOptions(hub.ctx(), tls ? "app_tls" : "app_tcp", port),
+      [&hub, tls](asio::ip::tcp::socket socket, net::SessionTicket t) {
+        auto session = net::LineSession::Create(std::move(socket), std::move(t),
+                                                AppSessionOptions(hub.ctx().config), tls);
+        session->Start(std::make_shared<AppConnection>(hub, session));
+      });
+}
+
+Result<std::shared_ptr<net::Listener>> OpenAppWsListener(net::IoPool& pool, AppHub& hub, int port,
+                                                         asio::ssl::context* tls) {
+  return net::Listener::Open(
+      pool, AppListenerOptions(hub.ctx(), tls ? "app_wss" : "app_ws", port),
+      [&hub, tls](asio::ip::tcp::socket socket, net::SessionTicket t) {
+        auto session = net::CreateWsSession(std::move(socket), std::move(t),
+                                            AppSessionOptions(hub.ctx().config), tls);
+        session->Start(std::make_shared<AppConnection>(hub, session));
+      });
+}
+
+}  // namespace krypton::hub
