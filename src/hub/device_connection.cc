@@ -138,7 +138,7 @@ void DeviceConnection::GoOnline(const storage::Device& device, const storage::Pr
   online_ = true;
   dev_tid_ = device.dev_tid;
   ctrl_key_ = device.ctrl_key;
-  product_ = product;
+  mid_ = product.mid;
   int64_t now = ctx_.clock.NowMs();
   bool replaced = ctx_.bus.AttachDevice(dev_tid_, executor_, weak_from_this());
   if (auto s = ctx_.store.SetDeviceOnline(dev_tid_, true, now); !s.ok()) {
@@ -146,7 +146,7 @@ void DeviceConnection::GoOnline(const storage::Device& device, const storage::Pr
   }
   ctx_.counters.device_logins.fetch_add(1, std::memory_order_relaxed);
   // A session replacing another one of the same device: apps saw no gap (§4.5).
-  if (!replaced) ctx_.bus.PublishPresence({dev_tid_, product_.mid, true, now});
+  if (!replaced) ctx_.bus.PublishPresence({dev_tid_, mid_, true, now});
   if (auto s = session_.lock()) {
     const auto& hub = ctx_.config.hub;
     s->SetTimeout(std::chrono::seconds(hub.idle_timeout_s + hub.idle_grace_s));
@@ -171,7 +171,7 @@ void DeviceConnection::GoOffline() {
   if (auto s = ctx_.store.SetDeviceOnline(dev_tid_, false, now); !s.ok()) {
     spdlog::error("device {}: cannot mark offline: {}", dev_tid_, s.ToString());
   }
-  ctx_.bus.PublishPresence({dev_tid_, product_.mid, false, now});
+  ctx_.bus.PublishPresence({dev_tid_, mid_, false, now});
   spdlog::info("device {} offline", dev_tid_);
 }
 

@@ -53,7 +53,8 @@ class DeviceConnection final : public net::LineHandler,
 
   bool online() const { return online_; }
   const std::string& dev_tid() const { return dev_tid_; }
-  const storage::Product& product() const { return product_; }
+  // The device's product (only its mid is kept: a session stays small, docs/benchmarks.md).
+  const std::string& mid() const { return mid_; }
   const std::string& ctrl_key() const { return ctrl_key_; }
   const std::string& remote_ip() const { return remote_ip_; }
   // reportDevInfo's forbidOTA: devUpgrade is then refused with 1400032 (§3.11).
@@ -88,7 +89,7 @@ class DeviceConnection final : public net::LineHandler,
   bool forbid_ota_ = false;
   std::string dev_tid_;
   std::string ctrl_key_;
-  storage::Product product_;
+  std::string mid_;
   int next_msg_id_ = 1;
   std::map<int, Pending> pending_;
 };

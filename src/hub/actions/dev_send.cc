@@ -30,7 +30,7 @@ void Report(DeviceConnection& conn, const Envelope& e) {
 
   HubContext& ctx = conn.ctx();
   report.dev_tid = conn.dev_tid();
-  report.mid = conn.product().mid;
+  report.mid = conn.mid();
   report.msg_id = e.msg_id;
   report.ctrl_key = conn.ctrl_key();
   report.data_json = simdjson::minify(data);
