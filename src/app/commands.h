@@ -76,6 +76,15 @@ int RunDeviceRevoke(const CommonOptions& common, const DeviceOptions& options, b
 int RunDeviceBind(const CommonOptions& common, const std::string& dev_tid, const std::string& uid);
 int RunDeviceShow(const CommonOptions& common, const std::string& dev_tid);
 
+struct TokenIssueOptions {
+  std::string uid;
+  std::string email;
+  std::string pid = "00000000000";
+  std::string type = "WEB";
+  int ttl_s = 0;  // 0 = jwt.access_ttl_s
+};
+int RunTokenIssue(const CommonOptions& common, const TokenIssueOptions& options);
+
 }  // namespace krypton::app
 
 #endif  // KRYPTON_APP_COMMANDS_H_

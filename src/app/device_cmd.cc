@@ -121,10 +121,12 @@ int RunDeviceShow(const CommonOptions& common, const std::string& dev_tid) {
   if (!store) return 1;
   auto d = store->GetDevice(dev_tid);
   if (!d.ok()) return FailBind("no device " + dev_tid);
-  // Secrets stay out: token hashes are never printed.
+  // Token hashes are never printed; ctrlKey and bindKey are (owners see them too).
   std::string json = JsonObject()
                          .Add("devTid", d->dev_tid)
                          .Add("mid", d->mid)
+                         .Add("ctrlKey", d->ctrl_key)
+                         .Add("bindKey", d->bind_key)
                          .Add("ownerUid", d->owner_uid)
                          .Add("online", d->online)
                          .Add("registered", d->registered)

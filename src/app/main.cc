@@ -136,6 +136,19 @@ int main(int argc, char** argv) {
   dev_show->add_option("--dev-tid", bind_dev_tid, "devTid")->required();
   dev_show->callback([&] { code = RunDeviceShow(common, bind_dev_tid); });
 
+  auto* token = admin->add_subcommand("token", "Access tokens");
+  token->require_subcommand(1);
+  TokenIssueOptions token_opts;
+  auto* token_issue = token->add_subcommand("issue", "Print an access token for an account");
+  AddCommon(token_issue, &common);
+  token_issue->add_option("--uid", token_opts.uid, "The account's uid");
+  token_issue->add_option("--email", token_opts.email, "Or its e-mail");
+  token_issue->add_option("--pid", token_opts.pid, "The account's pid (with --email)")
+      ->capture_default_str();
+  token_issue->add_option("--type", token_opts.type, "Client type claim")->capture_default_str();
+  token_issue->add_option("--ttl", token_opts.ttl_s, "Lifetime in seconds (default jwt.access_ttl_s)");
+  token_issue->callback([&] { code = RunTokenIssue(common, token_opts); });
+
   auto* demo = admin->add_subcommand(
       "demo", "Create the demo manufacturer, product and user (harmless to repeat)");
   AddCommon(demo, &common);

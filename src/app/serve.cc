@@ -19,6 +19,9 @@
 #include "common/logging.h"
 #include "bus/inproc_bus.h"
 #include "http/http.h"
+#include "auth/jwt.h"
+#include "hub/access.h"
+#include "hub/app_hub.h"
 #include "hub/hub.h"
 #include "net/io_pool.h"
 #include "net/tls.h"
@@ -97,7 +100,7 @@ int RunServe(const CommonOptions& common) {
   // The bus and the hub context: shared by every hub connection, outlive the loops.
   std::vector<boost::asio::any_io_executor> loop_executors;
   for (size_t i = 0; i < pool.size(); ++i) loop_executors.push_back(pool.At(i).get_executor());
-  bus::InprocBus bus(std::move(loop_executors));
+  bus::InprocBus bus(loop_executors);
   hub::HubContext hub_ctx{*store, config, SystemClock::Instance(), bus,
                           config.hub.public_host.empty() ? HostName() : config.hub.public_host,
                           config.hub.public_device_port, {}};
@@ -141,9 +144,46 @@ int RunServe(const CommonOptions& common) {
                          "getProdInfo (device dispatch), getAppDomain"});
     listeners.push_back(std::move(listener).value());
   }
-  // Listeners of later issues: shown with their configured ports until they exist.
-  endpoints.push_back({"app_tcp", "tcp", config.hub.app.tcp_port, false, "app hub, TCP"});
-  endpoints.push_back({"app_ws", "ws", config.hub.app.ws_port, false, "app hub, WebSocket"});
+  // The app hub: appLogin verifies the access JWT (D10) with the server's key.
+  auto jwt = auth::JwtCodec::Load(config.jwt.alg, config.JwtKeyPath());
+  if (!jwt.ok()) {
+    spdlog::error("{}", jwt.status().detail());
+    return 1;
+  }
+  hub::StoreAccessPolicy access(*store, SystemClock::Instance());
+  hub::AppHub app_hub(
+      hub_ctx, access,
+      [codec = jwt->get()](std::string_view token) -> Result<std::string> {
+        auto claims = codec->Verify(token, SystemClock::Instance().NowS());
+        if (!claims.ok()) return Status(Code::kHubJwtParse).WithDetail(claims.status().detail());
+        return claims->uid;
+      },
+      loop_executors);
+  struct AppListener {
+    const char* name;
+    const char* scheme;
+    int port;
+    bool ws;
+    boost::asio::ssl::context* tls;
+    const char* purpose;
+  };
+  const AppListener app_listeners[] = {
+      {"app_tcp", "tcp", config.hub.app.tcp_port, false, nullptr, "app hub, TCP"},
+      {"app_ws", "ws", config.hub.app.ws_port, true, nullptr, "app hub, WebSocket"},
+      {"app_tls", "tls", tls ? config.hub.app.tls_port : -1, false, tls.get(), "app hub, TLS"},
+      {"app_wss", "wss", tls ? config.hub.app.wss_port : -1, true, tls.get(), "app hub, WSS"},
+  };
+  for (const AppListener& a : app_listeners) {
+    if (a.port < 0) continue;
+    auto listener = a.ws ? hub::OpenAppWsListener(pool, app_hub, a.port, a.tls)
+                         : hub::OpenAppTcpListener(pool, app_hub, a.port, a.tls);
+    if (!listener.ok()) {
+      spdlog::error("{}", listener.status().detail());
+      return 1;
+    }
+    endpoints.push_back({a.name, a.scheme, (*listener)->port(), true, a.purpose});
+    listeners.push_back(std::move(listener).value());
+  }
 
   // Signals are caught on loop 0; the main thread waits for the first one.
   std::promise<int> stop_signal;
