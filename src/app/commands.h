@@ -73,7 +73,8 @@ struct DeviceOptions {
 int RunDeviceImport(const CommonOptions& common, const DeviceOptions& options);
 int RunDeviceCredentials(const CommonOptions& common, const DeviceOptions& options);
 int RunDeviceRevoke(const CommonOptions& common, const DeviceOptions& options, bool revoked);
-int RunDeviceBind(const CommonOptions& common, const std::string& dev_tid, const std::string& uid);
+int RunDeviceBind(const CommonOptions& common, const std::vector<std::string>& dev_tids,
+                  const std::string& uid);
 int RunDeviceShow(const CommonOptions& common, const std::string& dev_tid);
 
 struct TokenIssueOptions {

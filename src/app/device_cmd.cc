@@ -99,19 +99,20 @@ int FailBind(const std::string& message) {
 
 }  // namespace
 
-int RunDeviceBind(const CommonOptions& common, const std::string& dev_tid, const std::string& uid) {
+int RunDeviceBind(const CommonOptions& common, const std::vector<std::string>& dev_tids,
+                  const std::string& uid) {
   config::Config config;
   auto store = OpenForAdmin(common, &config);
   if (!store) return 1;
-  storage::StoreStatus s = store->BindDevice(dev_tid, uid, SystemClock::Instance().NowMs());
-  if (s.not_found()) return FailBind("no device " + dev_tid + " or no user " + uid);
-  if (s.conflict()) return FailBind("device " + dev_tid + " is bound to another user");
-  if (!s.ok()) return FailBind(s.ToString());
-  if (common.json) {
-    std::cout << JsonObject().Add("devTid", dev_tid).Add("uid", uid).Finish() << "\n";
-  } else {
-    std::cout << dev_tid << " bound to " << uid << "\n";
+  int64_t now = SystemClock::Instance().NowMs();
+  for (const std::string& dev_tid : dev_tids) {
+    storage::StoreStatus s = store->BindDevice(dev_tid, uid, now);
+    if (s.not_found()) return FailBind("no device " + dev_tid + " or no user " + uid);
+    if (s.conflict()) return FailBind("device " + dev_tid + " is bound to another user");
+    if (!s.ok()) return FailBind(s.ToString());
+    if (!common.json) std::cout << dev_tid << " bound to " << uid << "\n";
   }
+  if (common.json) std::cout << JsonObject().Add("uid", uid).Add("bound", static_cast<int>(dev_tids.size())).Finish() << "\n";
   return 0;
 }
 

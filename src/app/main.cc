@@ -126,11 +126,12 @@ int main(int argc, char** argv) {
     code = RunDeviceRevoke(common, dev_opts, false);
   });
   std::string bind_dev_tid, bind_uid;
-  auto* dev_bind = device->add_subcommand("bind", "Bind a device to a user (until the user API)");
+  std::vector<std::string> bind_dev_tids;
+  auto* dev_bind = device->add_subcommand("bind", "Bind devices to a user (until the user API)");
   AddCommon(dev_bind, &common);
-  dev_bind->add_option("--dev-tid", bind_dev_tid, "devTid")->required();
+  dev_bind->add_option("--dev-tid", bind_dev_tids, "devTid (repeatable)")->required();
   dev_bind->add_option("--uid", bind_uid, "The owner's uid")->required();
-  dev_bind->callback([&] { code = RunDeviceBind(common, bind_dev_tid, bind_uid); });
+  dev_bind->callback([&] { code = RunDeviceBind(common, bind_dev_tids, bind_uid); });
   auto* dev_show = device->add_subcommand("show", "Print a device's state as JSON");
   AddCommon(dev_show, &common);
   dev_show->add_option("--dev-tid", bind_dev_tid, "devTid")->required();

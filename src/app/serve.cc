@@ -150,7 +150,8 @@ int RunServe(const CommonOptions& common) {
     spdlog::error("{}", jwt.status().detail());
     return 1;
   }
-  hub::StoreAccessPolicy access(*store, SystemClock::Instance());
+  hub::StoreAccessPolicy access(*store, SystemClock::Instance(), config.hub.access_cache_ms,
+                                static_cast<size_t>(config.hub.access_cache_entries), pool.size());
   hub::AppHub app_hub(
       hub_ctx, access,
       [codec = jwt->get()](std::string_view token) -> Result<std::string> {

@@ -75,6 +75,8 @@ struct HubConfig {
   int max_connections_per_ip = 0;  // 0 = unlimited
   std::string report_host_check = "log";  // log | reject | off (D21)
   bool app_kick_same_apptid = true;       // D8
+  int access_cache_ms = 2000;  // per-loop cache of who may see/command a device
+  int access_cache_entries = 100000;
 };
 
 struct TlsConfig {

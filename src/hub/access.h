@@ -6,6 +6,8 @@
 #ifndef KRYPTON_HUB_ACCESS_H_
 #define KRYPTON_HUB_ACCESS_H_
 
+#include <atomic>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,18 +27,39 @@ class AccessPolicy {
   // the owner nor an unexpired grantee, or a wrong ctrlKey (compared in constant time).
   virtual Status CheckCommand(const std::string& uid, const std::string& dev_tid,
                               const std::string& ctrl_key) = 0;
+  // A binding, share or ctrlKey changed in this process: forget cached decisions.
+  virtual void Invalidate() = 0;
 };
 
+// Reads the store, and keeps what it read per event loop for `ttl_ms` so the
+// per-message paths (every appSend, every report's fan-out) do not hit SQLite or take a
+// lock: each loop has its own cache, touched only by that loop's thread. Invalidate()
+// bumps a generation every loop checks; changes made by another process (the admin
+// CLI) are seen within ttl_ms. At most `max_entries` devices per loop (then the loop's
+// cache is cleared). Calls from threads that are not event loops bypass the cache.
 class StoreAccessPolicy final : public AccessPolicy {
  public:
-  StoreAccessPolicy(storage::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  StoreAccessPolicy(storage::Store& store, const Clock& clock, int ttl_ms = 2000,
+                    size_t max_entries = 100000, size_t loops = 64);
+  ~StoreAccessPolicy() override;
   std::vector<std::string> Audience(const std::string& dev_tid) override;
   Status CheckCommand(const std::string& uid, const std::string& dev_tid,
                       const std::string& ctrl_key) override;
+  void Invalidate() override { generation_.fetch_add(1, std::memory_order_release); }
 
  private:
+  struct Snapshot;
+  // The device's owner, ctrlKey and unexpired grantees; nullptr when it does not exist.
+  std::shared_ptr<const Snapshot> Get(const std::string& dev_tid, Status* error);
+  std::shared_ptr<const Snapshot> Load(const std::string& dev_tid, Status* error);
+
   storage::Store& store_;
   const Clock& clock_;
+  const int64_t ttl_ms_;
+  const size_t max_entries_;
+  std::atomic<uint64_t> generation_{0};
+  struct LoopCache;
+  std::vector<std::unique_ptr<LoopCache>> caches_;  // caches_[i] touched only on loop i
 };
 
 }  // namespace krypton::hub

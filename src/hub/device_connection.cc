@@ -31,17 +31,21 @@ bus::CommandReply ErrorReply(Code code, std::string desc = {}) {
 // data filled from the session and the original command when the device left them out (D25).
 std::string ReplyParams(const Envelope& e, const std::string& dev_tid,
                         const std::string& command_params) {
+  bool has_dev_tid = false, has_data = false;
+  if (e.has_params) {
+    has_dev_tid = e.params["devTid"].error() == simdjson::SUCCESS;
+    has_data = e.params["data"].error() == simdjson::SUCCESS;
+    // The common case (nodejs-device-hekr echoes everything): one minify, no rebuild.
+    if (has_dev_tid && has_data) return simdjson::minify(e.params);
+  }
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   w.StartObject();
-  bool has_dev_tid = false, has_data = false;
   if (e.has_params) {
     for (auto [key, value] : e.params) {
       std::string raw = simdjson::minify(value);
       w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
       w.RawValue(raw.data(), raw.size(), rapidjson::kObjectType);
-      has_dev_tid |= key == "devTid";
-      has_data |= key == "data";
     }
   }
   if (!has_dev_tid) {

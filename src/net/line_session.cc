@@ -129,7 +129,7 @@ class LineSessionImpl final : public LineSession,
   void OnRead(const boost::system::error_code& ec, const char* data, size_t n) {
     if (closed_) return;
     if (ec) return Teardown();
-    ArmTimer();
+    last_activity_ = asio::steady_timer::clock_type::now();
     bool ok = framer_.Feed(std::string_view(data, n), [this](std::string_view line) {
       if (!closed_ && !close_after_flush_) handler_->OnLine(line);
     });
@@ -178,15 +178,21 @@ class LineSessionImpl final : public LineSession,
                       });
   }
 
+  // The inactivity timer is not re-armed per message (that costs a cancellation and
+  // a timerfd update each time): reads only stamp last_activity_, and an expiry that
+  // finds recent activity waits again for the remainder.
   void ArmTimer() {
     if (closed_) return;
-    timer_.expires_after(timeout_);
+    timer_.expires_at(last_activity_ + timeout_);
     timer_.async_wait([weak = this->weak_from_this()](const boost::system::error_code& ec) {
-      if (ec) return;  // re-armed or cancelled
-      if (auto self = weak.lock()) {
-        spdlog::debug("{}: idle timeout", self->remote_ip_);
-        self->Teardown();
+      if (ec) return;  // cancelled (SetTimeout, Teardown)
+      auto self = weak.lock();
+      if (!self || self->closed_) return;
+      if (asio::steady_timer::clock_type::now() < self->last_activity_ + self->timeout_) {
+        return self->ArmTimer();
       }
+      spdlog::debug("{}: idle timeout", self->remote_ip_);
+      self->Teardown();
     });
   }
 
@@ -206,6 +212,7 @@ class LineSessionImpl final : public LineSession,
   SessionTicket ticket_;
   const LineSessionOptions options_;
   std::chrono::milliseconds timeout_;
+  asio::steady_timer::time_point last_activity_ = asio::steady_timer::clock_type::now();
   asio::steady_timer timer_;
   std::shared_ptr<LineHandler> handler_;
   std::string remote_ip_;

@@ -108,7 +108,7 @@ class WsSession final : public LineSession, public std::enable_shared_from_this<
       return;
     }
     if (ec) return Teardown();
-    ArmTimer();
+    last_activity_ = asio::steady_timer::clock_type::now();
     std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
     std::string_view rest(text);
@@ -151,12 +151,21 @@ class WsSession final : public LineSession, public std::enable_shared_from_this<
                     });
   }
 
+  // The inactivity timer is not re-armed per message (that costs a cancellation and
+  // a timerfd update each time): reads only stamp last_activity_, and an expiry that
+  // finds recent activity waits again for the remainder.
   void ArmTimer() {
     if (closed_) return;
-    timer_.expires_after(timeout_);
+    timer_.expires_at(last_activity_ + timeout_);
     timer_.async_wait([weak = this->weak_from_this()](const boost::system::error_code& ec) {
-      if (ec) return;
-      if (auto self = weak.lock()) self->Teardown();
+      if (ec) return;  // cancelled (SetTimeout, Teardown)
+      auto self = weak.lock();
+      if (!self || self->closed_) return;
+      if (asio::steady_timer::clock_type::now() < self->last_activity_ + self->timeout_) {
+        return self->ArmTimer();
+      }
+      spdlog::debug("{}: idle timeout", self->remote_ip_);
+      self->Teardown();
     });
   }
 
@@ -175,6 +184,7 @@ class WsSession final : public LineSession, public std::enable_shared_from_this<
   SessionTicket ticket_;
   const LineSessionOptions options_;
   std::chrono::milliseconds timeout_;
+  asio::steady_timer::time_point last_activity_ = asio::steady_timer::clock_type::now();
   asio::steady_timer timer_;
   std::shared_ptr<LineHandler> handler_;
   std::string remote_ip_;

@@ -14,6 +14,8 @@ namespace {
 // params as forwarded to the device: the app's params with appTid filled from the
 // session when the app left it out (§4.3).
 std::string ForwardParams(const Envelope& e, const std::string& app_tid) {
+  // Every known client sends appTid: then the params go out as they came, minified once.
+  if (e.params["appTid"].error() == simdjson::SUCCESS) return simdjson::minify(e.params);
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   w.StartObject();

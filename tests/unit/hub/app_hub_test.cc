@@ -9,7 +9,9 @@
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/asio/post.hpp>
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include "bus/inproc_bus.h"
@@ -75,7 +77,7 @@ class AppHubTest : public ::testing::Test {
                                                        pool_->At(1).get_executor()};
     bus_ = std::make_unique<bus::InprocBus>(loops);
     ctx_.reset(new HubContext{*store_, config_, SystemClock::Instance(), *bus_, "127.0.0.1", 0, {}});
-    access_ = std::make_unique<StoreAccessPolicy>(*store_, SystemClock::Instance());
+    access_ = std::make_unique<StoreAccessPolicy>(*store_, SystemClock::Instance(), 60000, 1000, 2);
     app_hub_ = std::make_unique<AppHub>(
         *ctx_, *access_,
         [](std::string_view token) -> Result<std::string> {
@@ -113,6 +115,7 @@ class AppHubTest : public ::testing::Test {
       s.grantee = kGrantee;
       EXPECT_TRUE(store_->CreateShare(s).ok());
     }
+    access_->Invalidate();  // as the user API does after a binding or share change
     return c;
   }
 
@@ -275,6 +278,7 @@ TEST_F(AppHubTest, OnlineOfflinePushes) {
     auto r = first.Call(R"({"msgId":"1","action":"devLogin","params":{"devTid":"D4","prodKey":"xxxxxx","token":""}})");
     token = Field(*r, "/params/token");
     ASSERT_TRUE(store_->BindDevice("D4", kOwner, 1).ok());
+    access_->Invalidate();
   }
   auto owner = App(kOwner, "a1");
   auto stranger = App(kStranger, "s1");
@@ -353,6 +357,30 @@ TEST_F(AppHubTest, ThousandSessionsReceiveEveryReportExactlyOnce) {
     }
     EXPECT_FALSE(apps[i]->ReadLine(0ms).has_value());
   }
+}
+
+// The access cache is per loop, stale for at most its TTL without an invalidation, and
+// fresh at once after one.
+TEST_F(AppHubTest, AccessCacheIsInvalidated) {
+  auto dev = Device("D8", false);
+  auto on_loop = [&](auto fn) {
+    std::promise<decltype(fn())> p;
+    boost::asio::post(pool_->At(0), [&] { p.set_value(fn()); });
+    return p.get_future().get();
+  };
+  EXPECT_EQ(on_loop([&] { return access_->Audience("D8"); }), std::vector<std::string>{kOwner});
+  storage::Share s;
+  s.dev_tid = "D8";
+  s.grantor = kOwner;
+  s.grantee = kGrantee;
+  ASSERT_TRUE(store_->CreateShare(s).ok());
+  // Not yet visible on this loop (TTL 60 s in this fixture)…
+  EXPECT_EQ(on_loop([&] { return access_->Audience("D8"); }).size(), 1u);
+  // …but read directly off-loop, and on the loop after an invalidation.
+  EXPECT_EQ(access_->Audience("D8").size(), 2u);
+  access_->Invalidate();
+  EXPECT_EQ(on_loop([&] { return access_->Audience("D8"); }),
+            (std::vector<std::string>{kOwner, kGrantee}));
 }
 
 class SlowConsumerTest : public AppHubTest {

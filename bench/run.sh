@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Runs one benchmark scenario end to end, Krypton and Mosquitto side by side on this
+# machine: builds, starts each server on loopback, drives it with krypton-loadgen,
+# stops it, and prints one JSON line per run (and the medians).
+#
+#   bench/run.sh roundtrip|idle|login-storm|fanout [RUNS]
+#   bench/run.sh sweep [RUNS]     latency against offered load, both servers, PNG plot
+#
+# Knobs (environment): PAIRS (roundtrip, 20), DEVICES (idle/login-storm, 5000),
+# APPS (fanout, 200), RATE (fanout reports/s, 200), DURATION (10 s), WARMUP (2 s),
+# KRYPTON_THREADS (event loops, 1: the same single core Mosquitto uses), OUT (results dir).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scenario="${1:?scenario: roundtrip, idle, login-storm, fanout or sweep}"
+runs="${2:-3}"
+PAIRS="${PAIRS:-20}" DEVICES="${DEVICES:-5000}" APPS="${APPS:-200}" RATE="${RATE:-200}"
+DURATION="${DURATION:-10}" WARMUP="${WARMUP:-2}" KRYPTON_THREADS="${KRYPTON_THREADS:-1}"
+OUT="${OUT:-build/bench}"
+mkdir -p "$OUT"
+
+./scripts/build default --target krypton --target krypton-loadgen >/dev/null
+if ! command -v mosquitto >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto >/dev/null
+fi
+K=build/default/src/app/krypton
+L=build/default/bench/loadgen/krypton-loadgen
+WORK=$(mktemp -d)
+KPID="" MPID=""
+cleanup() {
+  [ -n "$KPID" ] && kill "$KPID" 2>/dev/null || true
+  [ -n "$MPID" ] && kill "$MPID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# Fresh Krypton data dir with the demo product and user, N devices registered and
+# bound to the demo user, an access token in $WORK/token.
+prepare_krypton() {
+  local n="$1"
+  rm -rf "$WORK/k" "$WORK/tokens"
+  $K admin demo --data-dir "$WORK/k" --json > "$WORK/demo.json"
+  start_krypton
+  $L --scenario register --devices "$n" --device-port "$DEV_PORT" --token-file "$WORK/tokens" >/dev/null
+  stop_krypton
+  local uid
+  uid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["uid"])' "$WORK/demo.json")
+  # Bind in batches (one command per 500 devices).
+  cut -d' ' -f1 "$WORK/tokens" | xargs -n 500 sh -c \
+    'args=""; for d in "$@"; do args="$args --dev-tid $d"; done; '"$K"' admin device bind --data-dir '"$WORK/k"' --uid '"$uid"' $args >/dev/null' _
+  $K admin token issue --data-dir "$WORK/k" --uid "$uid" > "$WORK/token"
+}
+
+start_krypton() {
+  $K serve --data-dir "$WORK/k" --set listen.address=127.0.0.1 --set http.port=0 --set info.port=0 \
+    --set hub.device.port=0 --set hub.app.tcp_port=0 --set hub.app.ws_port=0 --set log.level=warn \
+    --set server.threads="$KRYPTON_THREADS" --set hub.max_connections=100000 \
+    > "$WORK/k.out" 2> "$WORK/k.err" &
+  KPID=$!
+  for _ in $(seq 100); do grep -q '"listening"' "$WORK/k.out" 2>/dev/null && break; sleep 0.05; done
+  read -r DEV_PORT APP_PORT < <(python3 -c '
+import json,sys
+for l in open(sys.argv[1]):
+    if "\"listening\"" in l:
+        p=json.loads(l)["ports"]; print(p["device"], p["app_tcp"])' "$WORK/k.out")
+}
+stop_krypton() { kill "$KPID"; wait "$KPID" 2>/dev/null || true; KPID=""; }
+
+start_mosquitto() {
+  MQTT_PORT=$(free_port)
+  sed "s/^listener 0 /listener $MQTT_PORT /" bench/mosquitto.conf > "$WORK/mosquitto.conf"
+  mosquitto -c "$WORK/mosquitto.conf" > "$WORK/m.log" 2>&1 &
+  MPID=$!
+  for _ in $(seq 100); do
+    python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),0.1)' "$MQTT_PORT" 2>/dev/null && break
+    sleep 0.05
+  done
+}
+stop_mosquitto() { kill "$MPID"; wait "$MPID" 2>/dev/null || true; MPID=""; }
+
+common=(--duration "$DURATION" --warmup "$WARMUP" --json)
+
+run_krypton() {  # extra loadgen args…
+  start_krypton
+  $L --target krypton --device-port "$DEV_PORT" --app-port "$APP_PORT" --token-file "$WORK/tokens" \
+     --token "$(cat "$WORK/token")" --server-pid "$KPID" "${common[@]}" "$@" | grep '^{'
+  stop_krypton
+}
+run_mosquitto() {
+  start_mosquitto
+  $L --target mosquitto --mqtt-port "$MQTT_PORT" --server-pid "$MPID" "${common[@]}" "$@" | grep '^{'
+  stop_mosquitto
+}
+
+results="$OUT/$scenario.jsonl"
+: > "$results"
+case "$scenario" in
+  roundtrip)
+    prepare_krypton "$PAIRS"
+    for _ in $(seq "$runs"); do
+      run_krypton --scenario roundtrip --pairs "$PAIRS" | tee -a "$results"
+      run_mosquitto --scenario roundtrip --pairs "$PAIRS" | tee -a "$results"
+    done ;;
+  idle)
+    prepare_krypton "$DEVICES"
+    for _ in $(seq "$runs"); do
+      run_krypton --scenario idle --devices "$DEVICES" --heartbeat 25 | tee -a "$results"
+      run_mosquitto --scenario idle --devices "$DEVICES" --heartbeat 25 | tee -a "$results"
+    done ;;
+  login-storm)
+    prepare_krypton "$DEVICES"
+    for _ in $(seq "$runs"); do
+      run_krypton --scenario login-storm --devices "$DEVICES" | tee -a "$results"
+      run_mosquitto --scenario login-storm --devices "$DEVICES" | tee -a "$results"
+    done ;;
+  fanout)
+    prepare_krypton 1
+    for _ in $(seq "$runs"); do
+      run_krypton --scenario fanout --apps "$APPS" --rate "$RATE" | tee -a "$results"
+      run_mosquitto --scenario fanout --apps "$APPS" --rate "$RATE" | tee -a "$results"
+    done ;;
+  sweep)
+    prepare_krypton "$PAIRS"
+    for rate in ${RATES:-5000 10000 20000 30000 40000 50000}; do
+      for _ in $(seq "$runs"); do
+        run_krypton --scenario roundtrip --pairs "$PAIRS" --rate "$rate" | tee -a "$results"
+        run_mosquitto --scenario roundtrip --pairs "$PAIRS" --rate "$rate" | tee -a "$results"
+      done
+    done
+    python3 bench/plot.py "$results" "$OUT/latency-vs-load.png" ;;
+  *) echo "unknown scenario $scenario" >&2; exit 2 ;;
+esac
+python3 bench/summarize.py "$results"
