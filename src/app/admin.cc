@@ -26,11 +26,6 @@ bool AllDigits(std::string_view s, size_t n) {
   return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-int Fail(const std::string& message, int code = 1) {
-  std::fprintf(stderr, "krypton: %s\n", message.c_str());
-  return code;
-}
-
 std::string ProductJson(const storage::Product& p) {
   return JsonObject()
       .Add("mid", p.mid)
@@ -46,6 +41,11 @@ std::string ProductJson(const storage::Product& p) {
 }
 
 }  // namespace
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "krypton: %s\n", message.c_str());
+  return 1;
+}
 
 storage::Manufacturer NewManufacturer(const std::string& pid, const std::string& name) {
   storage::Manufacturer m;

@@ -11,6 +11,9 @@
 
 namespace krypton::app {
 
+// Prints "krypton: <message>" to stderr; returns 1 (the exit code of a failed command).
+int Fail(const std::string& message);
+
 // A manufacturer record with fresh device-authentication secrets (kept by the store
 // when the manufacturer exists already).
 storage::Manufacturer NewManufacturer(const std::string& pid, const std::string& name);

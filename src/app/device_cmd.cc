@@ -12,14 +12,6 @@
 #include "common/secrets.h"
 
 namespace krypton::app {
-namespace {
-
-int Fail(const std::string& message) {
-  std::fprintf(stderr, "krypton: %s\n", message.c_str());
-  return 1;
-}
-
-}  // namespace
 
 int RunDeviceImport(const CommonOptions& common, const DeviceOptions& options) {
   config::Config config;
@@ -87,18 +79,6 @@ int RunDeviceRevoke(const CommonOptions& common, const DeviceOptions& options, b
   return 0;
 }
 
-}  // namespace krypton::app
-
-namespace krypton::app {
-namespace {
-
-int FailBind(const std::string& message) {
-  std::fprintf(stderr, "krypton: %s\n", message.c_str());
-  return 1;
-}
-
-}  // namespace
-
 int RunDeviceBind(const CommonOptions& common, const std::vector<std::string>& dev_tids,
                   const std::string& uid) {
   config::Config config;
@@ -107,9 +87,9 @@ int RunDeviceBind(const CommonOptions& common, const std::vector<std::string>& d
   int64_t now = SystemClock::Instance().NowMs();
   for (const std::string& dev_tid : dev_tids) {
     storage::StoreStatus s = store->BindDevice(dev_tid, uid, now);
-    if (s.not_found()) return FailBind("no device " + dev_tid + " or no user " + uid);
-    if (s.conflict()) return FailBind("device " + dev_tid + " is bound to another user");
-    if (!s.ok()) return FailBind(s.ToString());
+    if (s.not_found()) return Fail("no device " + dev_tid + " or no user " + uid);
+    if (s.conflict()) return Fail("device " + dev_tid + " is bound to another user");
+    if (!s.ok()) return Fail(s.ToString());
     if (!common.json) std::cout << dev_tid << " bound to " << uid << "\n";
   }
   if (common.json) std::cout << JsonObject().Add("uid", uid).Add("bound", static_cast<int>(dev_tids.size())).Finish() << "\n";
@@ -121,7 +101,7 @@ int RunDeviceShow(const CommonOptions& common, const std::string& dev_tid) {
   auto store = OpenForAdmin(common, &config);
   if (!store) return 1;
   auto d = store->GetDevice(dev_tid);
-  if (!d.ok()) return FailBind("no device " + dev_tid);
+  if (!d.ok()) return Fail("no device " + dev_tid);
   // Token hashes are never printed; ctrlKey and bindKey are (owners see them too).
   std::string json = JsonObject()
                          .Add("devTid", d->dev_tid)

@@ -18,15 +18,9 @@ int RunTokenIssue(const CommonOptions& common, const TokenIssueOptions& options)
   if (!store) return 1;
   auto user = !options.uid.empty() ? store->GetUser(options.uid)
                                    : store->FindUserByEmail(options.pid, options.email);
-  if (!user.ok()) {
-    std::fprintf(stderr, "krypton: no such user\n");
-    return 1;
-  }
+  if (!user.ok()) return Fail("no such user");
   auto codec = auth::JwtCodec::Load(config.jwt.alg, config.JwtKeyPath());
-  if (!codec.ok()) {
-    std::fprintf(stderr, "krypton: %s\n", codec.status().detail().c_str());
-    return 1;
-  }
+  if (!codec.ok()) return Fail(codec.status().detail());
   auth::TokenClaims claims;
   claims.uid = user->uid;
   claims.isolation = user->pid;

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "hub/app_connection.h"
+#include "hub/hub.h"
 #include "net/ws_session.h"
 
 namespace krypton::hub {
@@ -91,16 +92,6 @@ net::LineSessionOptions AppSessionOptions(const config::Config& config) {
   o.max_pending_writes = static_cast<size_t>(config.hub.max_pending_writes);
   o.one_message_per_write = false;  // apps may get coalesced writes (D5)
   o.timeout = std::chrono::seconds(config.hub.login_timeout_s);
-  return o;
-}
-
-net::ListenerOptions AppListenerOptions(const HubContext& ctx, const char* name, int port) {
-  net::ListenerOptions o;
-  o.name = name;
-  o.address = ctx.config.listen.address;
-  o.port = port;
-  o.max_connections = ctx.config.hub.max_connections;
-  o.max_connections_per_ip = ctx.config.hub.max_connections_per_ip;
   return o;
 }
 
@@ -215,7 +206,7 @@ void AppHub::OnPresence(const bus::PresenceEvent& event) {
 Result<std::shared_ptr<net::Listener>> OpenAppTcpListener(net::IoPool& pool, AppHub& hub, int port,
                                                           asio::ssl::context* tls) {
   return net::Listener::Open(
-      pool, AppListenerOptions(hub.ctx(), tls ? "app_tls" : "app_tcp", port),
+      pool, HubListenerOptions(hub.ctx(), tls ? "app_tls" : "app_tcp", port),
       [&hub, tls](asio::ip::tcp::socket socket, net::SessionTicket t) {
         auto session = net::LineSession::Create(std::move(socket), std::move(t),
                                                 AppSessionOptions(hub.ctx().config), tls);
@@ -226,7 +217,7 @@ Result<std::shared_ptr<net::Listener>> OpenAppTcpListener(net::IoPool& pool, App
 Result<std::shared_ptr<net::Listener>> OpenAppWsListener(net::IoPool& pool, AppHub& hub, int port,
                                                          asio::ssl::context* tls) {
   return net::Listener::Open(
-      pool, AppListenerOptions(hub.ctx(), tls ? "app_wss" : "app_ws", port),
+      pool, HubListenerOptions(hub.ctx(), tls ? "app_wss" : "app_ws", port),
       [&hub, tls](asio::ip::tcp::socket socket, net::SessionTicket t) {
         auto session = net::CreateWsSession(std::move(socket), std::move(t),
                                             AppSessionOptions(hub.ctx().config), tls);

@@ -5,9 +5,7 @@
 
 namespace krypton::hub {
 
-namespace {
-
-net::ListenerOptions Options(const HubContext& ctx, const char* name, int port) {
+net::ListenerOptions HubListenerOptions(const HubContext& ctx, const char* name, int port) {
   net::ListenerOptions o;
   o.name = name;
   o.address = ctx.config.listen.address;
@@ -17,11 +15,9 @@ net::ListenerOptions Options(const HubContext& ctx, const char* name, int port) 
   return o;
 }
 
-}  // namespace
-
 Result<std::shared_ptr<net::Listener>> OpenInfoListener(net::IoPool& pool, HubContext& ctx,
                                                         int port) {
-  return net::Listener::Open(pool, Options(ctx, "dispatch", port),
+  return net::Listener::Open(pool, HubListenerOptions(ctx, "dispatch", port),
                              [&ctx](boost::asio::ip::tcp::socket socket, net::SessionTicket t) {
                                StartInfoConnection(ctx, std::move(socket), std::move(t));
                              });
@@ -30,7 +26,7 @@ Result<std::shared_ptr<net::Listener>> OpenInfoListener(net::IoPool& pool, HubCo
 Result<std::shared_ptr<net::Listener>> OpenDeviceListener(net::IoPool& pool, HubContext& ctx,
                                                           int port,
                                                           boost::asio::ssl::context* tls) {
-  return net::Listener::Open(pool, Options(ctx, tls ? "device_tls" : "device", port),
+  return net::Listener::Open(pool, HubListenerOptions(ctx, tls ? "device_tls" : "device", port),
                              [&ctx, tls](boost::asio::ip::tcp::socket socket, net::SessionTicket t) {
                                StartDeviceConnection(ctx, std::move(socket), std::move(t), tls);
                              });

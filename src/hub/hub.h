@@ -13,6 +13,10 @@
 
 namespace krypton::hub {
 
+// The listener options every hub listener uses: the bind address and the connection
+// limits of `ctx.config.hub`.
+net::ListenerOptions HubListenerOptions(const HubContext& ctx, const char* name, int port);
+
 // Opens (not yet started) the listener on `port` (0 = free port). `ctx` must outlive it.
 Result<std::shared_ptr<net::Listener>> OpenInfoListener(net::IoPool& pool, HubContext& ctx,
                                                         int port);

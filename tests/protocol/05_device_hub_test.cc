@@ -12,6 +12,7 @@
 #include <regex>
 #include <thread>
 
+#include "json_field.h"
 #include "line_client.h"
 #include "server_process.h"
 
@@ -20,14 +21,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string Field(const std::string& json, const char* key) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element e;
-  if (parser.parse(json).get(e) != simdjson::SUCCESS) return "<bad json>";
-  simdjson::dom::element v;
-  if (e.at_pointer(key).get(v) != simdjson::SUCCESS) return "<absent>";
-  return simdjson::minify(v);
-}
 
 std::string Login(const std::string& dev_tid, const std::string& token,
                   const std::string& prod_key = "xxxxxx", const std::string& extra = "") {

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "json_field.h"
 #include "line_client.h"
 #include "server_process.h"
 
@@ -27,15 +28,7 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 namespace asio = boost::asio;
 
-std::string Field(const std::string& json, const char* pointer) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element e, v;
-  if (parser.parse(json).get(e) != simdjson::SUCCESS) return "<bad json>";
-  if (e.at_pointer(pointer).get(v) != simdjson::SUCCESS) return "<absent>";
-  return simdjson::minify(v);
-}
 
-std::string Unquote(std::string s) { return s.size() >= 2 ? s.substr(1, s.size() - 2) : s; }
 
 class AppHubBlackBoxTest : public ::testing::Test {
  protected:
@@ -43,7 +36,7 @@ class AppHubBlackBoxTest : public ::testing::Test {
     dir_ = MakeTempDir();
     CommandResult demo = RunKrypton({"admin", "demo", "--data-dir", dir_, "--json"});
     ASSERT_EQ(demo.exit_code, 0) << demo.err;
-    uid_ = Unquote(Field(demo.out, "/uid"));
+    uid_ = StringField(demo.out, "/uid");
   }
 
   void Start(std::vector<std::string> sets = {}) {
@@ -76,7 +69,7 @@ class AppHubBlackBoxTest : public ::testing::Test {
     CommandResult b = RunKrypton({"admin", "device", "bind", "--data-dir", dir_, "--dev-tid",
                                   dev_tid, "--uid", uid_});
     EXPECT_EQ(b.exit_code, 0) << b.err;
-    return Unquote(Field(*r, "/params/ctrlKey"));
+    return StringField(*r, "/params/ctrlKey");
   }
 
   std::string dir_, uid_;
@@ -137,10 +130,10 @@ TEST_F(AppHubBlackBoxTest, IoBrokerStyleWebSocketSessionWithTheDeviceSimulator) 
                         "--uid", uid_})
                 .exit_code,
             0);
-  std::string ctrl_key = Unquote(Field(RunKrypton({"admin", "device", "show", "--data-dir", dir_,
+  std::string ctrl_key = StringField(RunKrypton({"admin", "device", "show", "--data-dir", dir_,
                                                    "--dev-tid", "SIMWS"})
                                            .out,
-                                       "/ctrlKey"));
+                                       "/ctrlKey");
   sim = std::string(KRYPTON_DEVSIM_BINARY) + " --dev-tid SIMWS --dispatch-port " +
         std::to_string(server_->port("dispatch")) + " --token-file " + token_file +
         " --run-for 15 > " + dir_ + "/sim.log 2>&1 &";

@@ -15,6 +15,7 @@
 #include "common/secrets.h"
 #include "config/config.h"
 #include "hub/hub.h"
+#include "json_field.h"
 #include "line_client.h"
 #include "net/io_pool.h"
 #include "storage/store.h"
@@ -23,15 +24,9 @@ namespace krypton::hub {
 namespace {
 
 using namespace std::chrono_literals;
+using krypton::testing::Field;
 using krypton::testing::LineClient;
 
-std::string Field(const std::string& json, const char* pointer) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element e, v;
-  if (parser.parse(json).get(e) != simdjson::SUCCESS) return "<bad json>";
-  if (e.at_pointer(pointer).get(v) != simdjson::SUCCESS) return "<absent>";
-  return simdjson::minify(v);
-}
 
 class Recorder final : public bus::Subscriber {
  public:
