@@ -1,0 +1,173 @@
+// Internal to src/net: what the TCP/TLS line session and the WebSocket session share —
+// the bounded write queue, the inactivity timer, the close/flush state and the handler
+// bookkeeping of the LineSession contract (line_session.h). Derived classes (CRTP)
+// supply the stream: StartIo() (handshakes, first read), AsyncWrite(buffer, handler),
+// CloseStream(), and Frame()/Coalesce() for how queued messages become bytes.
+// Everything here runs on the session's loop except the public entry points, which
+// dispatch to it.
+#ifndef KRYPTON_NET_SESSION_BASE_H_
+#define KRYPTON_NET_SESSION_BASE_H_
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "net/line_session.h"
+
+namespace krypton::net::detail {
+
+template <typename Derived>
+class SessionBase : public LineSession, public std::enable_shared_from_this<Derived> {
+ public:
+  void Start(std::shared_ptr<LineHandler> handler) override {
+    handler_ = std::move(handler);
+    ticket_.Attach(this->weak_from_this());
+    ArmTimer();
+    Self().StartIo();
+  }
+
+  void Send(std::string frame) override {
+    boost::asio::dispatch(executor_, [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
+      self->Enqueue(std::move(frame));
+    });
+  }
+
+  void Close() override {
+    boost::asio::dispatch(executor_, [self = this->shared_from_this()] { self->Teardown(); });
+  }
+
+  void CloseAfterFlush() override {
+    boost::asio::dispatch(executor_, [self = this->shared_from_this()] {
+      if (self->closed_) return;
+      self->close_after_flush_ = true;
+      if (!self->write_in_flight_ && self->queue_.empty()) self->Teardown();
+    });
+  }
+
+  void SetTimeout(std::chrono::milliseconds timeout) override {
+    timeout_ = timeout;
+    ArmTimer();
+  }
+
+  const std::string& remote_ip() const override { return remote_ip_; }
+  boost::asio::any_io_executor executor() override { return executor_; }
+
+ protected:
+  using Clock = boost::asio::steady_timer::clock_type;
+
+  // `executor` is the socket's (taken before the socket moves into the stream).
+  SessionBase(boost::asio::any_io_executor executor, SessionTicket ticket, LineSessionOptions options)
+      : executor_(std::move(executor)),
+        ticket_(std::move(ticket)),
+        options_(options),
+        timeout_(options.timeout),
+        timer_(executor_) {}
+
+  // Call from the derived constructor once the stream exists.
+  void InitSocket(boost::asio::ip::tcp::socket& socket) {
+    boost::system::error_code ec;
+    auto remote = socket.remote_endpoint(ec);
+    if (!ec) remote_ip_ = remote.address().to_string();
+    socket.set_option(boost::asio::ip::tcp::no_delay(true), ec);
+  }
+
+  // Bytes arrived: the inactivity timer measures from now.
+  void Touch() { last_activity_ = Clock::now(); }
+  // True while lines may still be handed to the handler.
+  bool Reading() const { return !closed_ && !close_after_flush_; }
+  bool closed() const { return closed_; }
+  LineHandler& handler() { return *handler_; }
+  const LineSessionOptions& options() const { return options_; }
+
+  // The handler saw an over-long message: answer (queued by the handler) and close.
+  void Overflowed() {
+    handler_->OnOverflow();
+    CloseAfterFlush();
+  }
+
+  void Teardown() {
+    if (closed_) return;
+    closed_ = true;
+    timer_.cancel();
+    Self().CloseStream();
+    queue_.clear();
+    // The handler learns once; it may still hold a weak_ptr to this session.
+    if (handler_) handler_->OnClosed();
+  }
+
+ private:
+  Derived& Self() { return static_cast<Derived&>(*this); }
+
+  void Enqueue(std::string frame) {
+    if (closed_) return;
+    if (queue_.size() >= options_.max_pending_writes) {
+      spdlog::warn("{}: write queue full ({} frames), closing the connection", remote_ip_,
+                   queue_.size());
+      return Teardown();
+    }
+    Self().Frame(frame);
+    queue_.push_back(std::move(frame));
+    if (!write_in_flight_) Write();
+  }
+
+  void Write() {
+    if (queue_.empty()) {
+      if (close_after_flush_) Teardown();
+      return;
+    }
+    if (Self().Coalesce()) {
+      writing_.clear();
+      for (std::string& f : queue_) writing_ += f;
+      queue_.clear();
+    } else {
+      writing_ = std::move(queue_.front());
+      queue_.erase(queue_.begin());
+    }
+    write_in_flight_ = true;
+    Self().AsyncWrite(writing_, [self = this->shared_from_this()](const boost::system::error_code& ec,
+                                                                  size_t) {
+      self->write_in_flight_ = false;
+      if (ec) return self->Teardown();
+      self->Write();
+    });
+  }
+
+  // The timer is not re-armed per message (a cancellation and a timerfd update each
+  // time): reads only Touch(), and an expiry that finds recent activity waits again.
+  void ArmTimer() {
+    if (closed_) return;
+    timer_.expires_at(last_activity_ + timeout_);
+    timer_.async_wait([weak = this->weak_from_this()](const boost::system::error_code& ec) {
+      if (ec) return;  // cancelled (SetTimeout, Teardown)
+      auto self = weak.lock();
+      if (!self || self->closed_) return;
+      if (Clock::now() < self->last_activity_ + self->timeout_) return self->ArmTimer();
+      spdlog::debug("{}: idle timeout", self->remote_ip_);
+      self->Teardown();
+    });
+  }
+
+  boost::asio::any_io_executor executor_;
+  SessionTicket ticket_;
+  const LineSessionOptions options_;
+  std::chrono::milliseconds timeout_;
+  Clock::time_point last_activity_ = Clock::now();
+  boost::asio::steady_timer timer_;
+  std::shared_ptr<LineHandler> handler_;
+  std::string remote_ip_;
+  // A vector, not a deque: an empty std::deque allocates ~600 bytes per session.
+  std::vector<std::string> queue_;
+  std::string writing_;  // the buffer of the write in flight
+  bool write_in_flight_ = false;
+  bool close_after_flush_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace krypton::net::detail
+
+#endif  // KRYPTON_NET_SESSION_BASE_H_
