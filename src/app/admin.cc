@@ -94,6 +94,7 @@ Result<std::string> CreateUser(storage::Store& store, const UserCreateOptions& o
   user.email = o.email;
   user.phone = o.phone;
   user.password_hash = *hash;
+  user.email_verified = !o.email.empty();  // created by the operator: trusted
   user.created_at_ms = SystemClock::Instance().NowMs();
   // uids are 11 random digits; retry the rare collision.
   for (int attempt = 0; attempt < 8; ++attempt) {

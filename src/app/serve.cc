@@ -4,6 +4,7 @@
 //   3. let the loops drain, bounded by server.shutdown_timeout_ms, then stop them,
 //   4. checkpoint the store, 5. exit 0.
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -18,7 +19,10 @@
 #include "common/clock.h"
 #include "common/logging.h"
 #include "bus/inproc_bus.h"
+#include "auth/mailer.h"
+#include "auth/rate_limit.h"
 #include "http/http.h"
+#include "http/routes/api.h"
 #include "auth/jwt.h"
 #include "hub/access.h"
 #include "hub/app_hub.h"
@@ -37,8 +41,10 @@ struct Endpoint {
   std::string purpose;
 };
 
-http::Router BuildRouter() {
+// Every HTTP route: /healthz here, the API families in src/http/routes/.
+http::Router BuildRouter(http::ApiContext& api) {
   http::Router router;
+  http::AddApiRoutes(router, api);
   router.Add("GET", "/healthz", [](const http::Request&) {
     return http::Response::Json(200, R"({"status":"ok"})");
   });
@@ -74,7 +80,18 @@ int RunServe(const CommonOptions& common) {
   }
 
   net::IoPool pool(config.server.threads);
-  http::Router router = BuildRouter();
+  // Tokens (D10), verify-code delivery (D13), rate limits (D20) and the worker pool that
+  // keeps argon2id off the event loops.
+  auto jwt = auth::JwtCodec::Load(config.jwt.alg, config.JwtKeyPath());
+  if (!jwt.ok()) {
+    spdlog::error("{}", jwt.status().detail());
+    return 1;
+  }
+  auth::Mailer mailer(config.OutboxPath());
+  auth::RateLimiter limiter;
+  boost::asio::thread_pool blocking(static_cast<size_t>(config.server.blocking_threads));
+  http::ApiContext api{*store, config, SystemClock::Instance(), **jwt, mailer, limiter, blocking};
+  http::Router router = BuildRouter(api);
 
   std::vector<std::shared_ptr<net::Listener>> listeners;
   std::vector<Endpoint> endpoints;
@@ -145,11 +162,6 @@ int RunServe(const CommonOptions& common) {
     listeners.push_back(std::move(listener).value());
   }
   // The app hub: appLogin verifies the access JWT (D10) with the server's key.
-  auto jwt = auth::JwtCodec::Load(config.jwt.alg, config.JwtKeyPath());
-  if (!jwt.ok()) {
-    spdlog::error("{}", jwt.status().detail());
-    return 1;
-  }
   hub::StoreAccessPolicy access(*store, SystemClock::Instance(), config.hub.access_cache_ms,
                                 static_cast<size_t>(config.hub.access_cache_entries), pool.size());
   hub::AppHub app_hub(
@@ -157,6 +169,7 @@ int RunServe(const CommonOptions& common) {
       [codec = jwt->get()](std::string_view token) -> Result<std::string> {
         auto claims = codec->Verify(token, SystemClock::Instance().NowS());
         if (!claims.ok()) return Status(Code::kHubJwtParse).WithDetail(claims.status().detail());
+        if (!claims->ati.empty()) return Status(Code::kHubJwtParse).WithDetail("refresh token");
         return claims->uid;
       },
       loop_executors);
@@ -233,6 +246,7 @@ int RunServe(const CommonOptions& common) {
   }
   pool.Stop();
   pool.Join();
+  blocking.join();
   listeners.clear();
 
   if (auto s = store->Checkpoint(); !s.ok()) spdlog::warn("store checkpoint: {}", s.ToString());

@@ -28,6 +28,7 @@ inline constexpr int kPortDisabled = -1;
 struct ServerConfig {
   int threads = 0;                   // event loops; 0 = one per core
   int shutdown_timeout_ms = 5000;    // bound on graceful shutdown
+  int blocking_threads = 2;          // workers for blocking work (argon2id hashing)
 };
 
 struct LogConfig {

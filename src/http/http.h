@@ -52,6 +52,12 @@ struct Response {
 };
 
 using Handler = std::function<Response(const Request&)>;
+// Delivers the response of an asynchronous handler; call exactly once, from any thread
+// (the session posts it back to its loop).
+using Responder = std::function<void(Response)>;
+// For handlers that must not block the loop (password hashing): they take the request
+// by value and answer through the responder, typically from a worker thread.
+using AsyncHandler = std::function<void(Request, Responder)>;
 
 // Routes by method and path. Patterns are literal segments and `{name}` segments
 // ("/device/{devTid}"); the first route added that matches wins. No match on the path
@@ -59,14 +65,23 @@ using Handler = std::function<Response(const Request&)>;
 class Router {
  public:
   void Add(std::string method, std::string pattern, Handler handler);
+  void AddAsync(std::string method, std::string pattern, AsyncHandler handler);
+  // Synchronous routes only (an asynchronous match answers 500): for unit tests.
   Response Route(Request& request) const;
+  // Any route: `respond` is called exactly once, possibly later and from another thread.
+  void Dispatch(Request request, Responder respond) const;
+  // "METHOD /pattern" of every route, in order (the OpenAPI test compares them).
+  std::vector<std::string> Describe() const;
 
  private:
   struct Route_ {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
+    AsyncHandler async;
   };
+  const Route_* Match(Request& request, bool* path_matched) const;
   std::vector<Route_> routes_;
 };
 

@@ -44,12 +44,22 @@ bool Request::PrefersChinese() const {
 }
 
 void Router::Add(std::string method, std::string pattern, Handler handler) {
-  routes_.push_back({std::move(method), Split(pattern), std::move(handler)});
+  routes_.push_back({std::move(method), pattern, Split(pattern), std::move(handler), nullptr});
 }
 
-Response Router::Route(Request& request) const {
+void Router::AddAsync(std::string method, std::string pattern, AsyncHandler handler) {
+  routes_.push_back({std::move(method), pattern, Split(pattern), nullptr, std::move(handler)});
+}
+
+std::vector<std::string> Router::Describe() const {
+  std::vector<std::string> out;
+  for (const Route_& r : routes_) out.push_back(r.method + " " + r.pattern);
+  return out;
+}
+
+const Router::Route_* Router::Match(Request& request, bool* path_matched) const {
   std::vector<std::string> segs = Split(request.path);
-  bool path_matched = false;
+  *path_matched = false;
   for (const Route_& route : routes_) {
     if (route.segments.size() != segs.size()) continue;
     std::map<std::string, std::string> params;
@@ -62,17 +72,44 @@ Response Router::Route(Request& request) const {
       }
     }
     if (!match) continue;
-    path_matched = true;
+    *path_matched = true;
     if (route.method != request.method) continue;
     request.params = std::move(params);
-    return route.handler(request);
+    return &route;
   }
+  return nullptr;
+}
+
+namespace {
+
+Response NotRouted(const Request& request, bool path_matched) {
   ErrorContext ctx;
   ctx.now_ms = SystemClock::Instance().NowMs();
   ctx.path = request.path;
   ctx.chinese = request.PrefersChinese();
   ctx.status_override = path_matched ? 405 : 404;
   return ErrorResponse(Status(Code::kUserError), ctx);
+}
+
+}  // namespace
+
+Response Router::Route(Request& request) const {
+  bool path_matched = false;
+  const Route_* route = Match(request, &path_matched);
+  if (route == nullptr) return NotRouted(request, path_matched);
+  if (route->handler) return route->handler(request);
+  ErrorContext ctx;
+  ctx.now_ms = SystemClock::Instance().NowMs();
+  ctx.path = request.path;
+  return ErrorResponse(Status(Code::kUserInternal).WithDetail("async route"), ctx);
+}
+
+void Router::Dispatch(Request request, Responder respond) const {
+  bool path_matched = false;
+  const Route_* route = Match(request, &path_matched);
+  if (route == nullptr) return respond(NotRouted(request, path_matched));
+  if (route->handler) return respond(route->handler(request));
+  route->async(std::move(request), std::move(respond));
 }
 
 }  // namespace krypton::http

@@ -106,8 +106,11 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession>, publ
     req.body = std::move(msg.body());
     req.remote_ip = remote_ip_;
 
-    Response res;
+    bool keep_alive = msg.keep_alive();
+    unsigned version = msg.version();
+    std::string origin = req.Header("origin");
     if (req.method == "OPTIONS" && !options_.cors_origins.empty()) {
+      Response res;
       res.status = 204;
       res.content_type.clear();
       res.headers.emplace_back("Access-Control-Allow-Methods",
@@ -115,30 +118,38 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession>, publ
       res.headers.emplace_back("Access-Control-Allow-Headers",
                                "Authorization, Content-Type, X-Hekr-ProdPubKey, Accept-Language");
       res.headers.emplace_back("Access-Control-Max-Age", "86400");
-    } else {
-      try {
-        res = router_.Route(req);
-      } catch (const std::exception& e) {
-        // Handlers return Status values; an exception here is a bug, not a client error.
-        spdlog::error("http {} {}: handler threw: {}", req.method, req.path, e.what());
-        ErrorContext ctx;
-        ctx.now_ms = SystemClock::Instance().NowMs();
-        ctx.path = req.path;
-        res = ErrorResponse(Status(Code::kUserInternal), ctx);
-      }
+      AddCors(origin, res);
+      return Write(std::move(res), keep_alive, version);
     }
-    AddCors(req, res);
-    Write(std::move(res), msg.keep_alive(), msg.version());
+    std::string method = req.method, path = req.path;
+    // The answer may come from a worker thread (asynchronous routes): it is posted back
+    // to this session's loop before anything touches the stream.
+    auto respond = [self = shared_from_this(), keep_alive, version, origin](Response res) {
+      asio::dispatch(self->stream_.get_executor(),
+                     [self, res = std::move(res), keep_alive, version, origin]() mutable {
+                       self->AddCors(origin, res);
+                       self->Write(std::move(res), keep_alive, version);
+                     });
+    };
+    try {
+      router_.Dispatch(std::move(req), respond);
+    } catch (const std::exception& e) {
+      // Handlers return Status values; an exception here is a bug, not a client error.
+      spdlog::error("http {} {}: handler threw: {}", method, path, e.what());
+      ErrorContext ctx;
+      ctx.now_ms = SystemClock::Instance().NowMs();
+      ctx.path = path;
+      respond(ErrorResponse(Status(Code::kUserInternal), ctx));
+    }
   }
 
-  void AddCors(const Request& req, Response& res) {
+  void AddCors(const std::string& origin, Response& res) {
     const std::string& allowed = options_.cors_origins;
     if (allowed.empty()) return;
     if (allowed == "*") {
       res.headers.emplace_back("Access-Control-Allow-Origin", "*");
       return;
     }
-    std::string origin = req.Header("origin");
     if (origin.empty()) return;
     size_t pos = 0;
     while (pos <= allowed.size()) {

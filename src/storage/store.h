@@ -147,6 +147,26 @@ struct Share {
   int64_t expire_at_ms = 0;  // 0 = never
 };
 
+// A verify code sent to a phone or e-mail (user-api.md §3.2); the code is stored hashed.
+struct VerifyCode {
+  std::string pid;
+  std::string target;   // phone number or lower-case e-mail
+  std::string purpose;  // register | resetPassword | changePhone
+  std::string code_hash;
+  int64_t created_at_ms = 0;
+  int64_t expires_at_ms = 0;
+  int attempts = 0;
+  std::string check_token;  // issued by checkVerifyCode; "" until then
+};
+
+// A refresh token's bookkeeping (D10): rotation marks the old one used.
+struct RefreshToken {
+  std::string jti;
+  std::string uid;
+  int64_t exp_s = 0;
+  bool revoked = false;
+};
+
 struct Folder {
   std::string folder_id;  // "0" is the virtual root and is never stored
   std::string uid;
@@ -269,6 +289,26 @@ class Store {
   // share of, in no other folder); kNotFound for a folder the user does not have.
   virtual StoreResult<std::vector<std::string>> ListFolderDevices(const std::string& uid,
                                                                   const std::string& folder_id) = 0;
+
+  // ---- Accounts (UAA, user-api.md §3) ----
+  // Stores a verify code, replacing the previous one of (pid, target, purpose).
+  virtual StoreStatus PutVerifyCode(const VerifyCode& code) = 0;
+  virtual StoreResult<VerifyCode> GetVerifyCode(const std::string& pid, const std::string& target,
+                                                const std::string& purpose) = 0;
+  // The latest code of (pid, target) whatever its purpose; kNotFound when none.
+  virtual StoreResult<VerifyCode> GetLatestVerifyCode(const std::string& pid,
+                                                      const std::string& target) = 0;
+  virtual StoreStatus UpdateVerifyCode(const VerifyCode& code) = 0;  // attempts, check_token
+  virtual StoreStatus DeleteVerifyCode(const std::string& pid, const std::string& target,
+                                       const std::string& purpose) = 0;
+  // Codes sent to `target` (any pid) since `since_ms` — the daily cap (D20).
+  virtual StoreResult<int> CountVerifyCodesSince(const std::string& target, int64_t since_ms) = 0;
+
+  virtual StoreStatus PutRefreshToken(const RefreshToken& token) = 0;
+  virtual StoreResult<RefreshToken> GetRefreshToken(const std::string& jti) = 0;
+  virtual StoreStatus RevokeRefreshToken(const std::string& jti) = 0;
+  // Revokes every refresh token of the user (password change or reset).
+  virtual StoreStatus RevokeUserRefreshTokens(const std::string& uid) = 0;
 };
 
 struct StoreOptions {

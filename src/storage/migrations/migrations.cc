@@ -134,9 +134,38 @@ ALTER TABLE devices ADD COLUMN license_revoked INTEGER NOT NULL DEFAULT 0
   CHECK (license_revoked IN (0, 1));
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations = {{
+// v3: accounts — verify codes (hashed, with TTL, attempts and a sending log for the
+// daily cap) and refresh-token bookkeeping (rotation, revocation).
+constexpr char kV3Accounts[] = R"sql(
+CREATE TABLE verify_codes (
+  pid TEXT NOT NULL,
+  target TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  code_hash TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  expires_at_ms BIGINT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  check_token TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (pid, target, purpose)
+);
+CREATE TABLE verify_code_log (
+  target TEXT NOT NULL,
+  sent_at_ms BIGINT NOT NULL
+);
+CREATE INDEX verify_code_log_target ON verify_code_log (target, sent_at_ms);
+CREATE TABLE refresh_tokens (
+  jti TEXT NOT NULL PRIMARY KEY,
+  uid TEXT NOT NULL REFERENCES users (uid) ON DELETE CASCADE,
+  exp_s BIGINT NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1))
+);
+CREATE INDEX refresh_tokens_uid ON refresh_tokens (uid);
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations = {{
     {1, "initial schema", kV1InitialSchema},
     {2, "device authentication secrets", kV2DeviceAuth},
+    {3, "accounts: verify codes, refresh tokens", kV3Accounts},
 }};
 
 }  // namespace

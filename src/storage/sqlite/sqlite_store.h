@@ -101,6 +101,21 @@ class SqliteStore final : public Store {
   StoreResult<std::vector<std::string>> ListFolderDevices(const std::string& uid,
                                                           const std::string& folder_id) override;
 
+  // Accounts (sqlite_store_accounts.cc).
+  StoreStatus PutVerifyCode(const VerifyCode& code) override;
+  StoreResult<VerifyCode> GetVerifyCode(const std::string& pid, const std::string& target,
+                                        const std::string& purpose) override;
+  StoreResult<VerifyCode> GetLatestVerifyCode(const std::string& pid,
+                                              const std::string& target) override;
+  StoreStatus UpdateVerifyCode(const VerifyCode& code) override;
+  StoreStatus DeleteVerifyCode(const std::string& pid, const std::string& target,
+                               const std::string& purpose) override;
+  StoreResult<int> CountVerifyCodesSince(const std::string& target, int64_t since_ms) override;
+  StoreStatus PutRefreshToken(const RefreshToken& token) override;
+  StoreResult<RefreshToken> GetRefreshToken(const std::string& jti) override;
+  StoreStatus RevokeRefreshToken(const std::string& jti) override;
+  StoreStatus RevokeUserRefreshTokens(const std::string& uid) override;
+
  private:
   explicit SqliteStore(std::unique_ptr<sqlite::Connection> db);
 

@@ -1,0 +1,121 @@
+#include "http/routes/api.h"
+
+#include <boost/asio/post.hpp>
+
+#include "http/error_response.h"
+
+namespace krypton::http {
+
+void AddApiRoutes(Router& router, ApiContext& ctx) {
+  AddUaaLoginRoutes(router, ctx);
+  AddUaaCodeRoutes(router, ctx);
+  AddUaaAccountRoutes(router, ctx);
+  AddProfileRoutes(router, ctx);
+}
+
+namespace api {
+namespace {
+
+// D18: with uaa.error_codes = table, UAA codes with a customer equivalent use it.
+Status MapUaa(const ApiContext& ctx, const Status& s) {
+  if (ctx.config.uaa.error_codes != "table") return s;
+  switch (s.code()) {
+    case Code::kUaaInvalidVerifyCode: return Status(Code::kUserInvalidVerifyCode);
+    case Code::kUaaVerifyCodeMismatch: return Status(Code::kUserCheckVerifyCode);
+    case Code::kUaaInvalidOldPassword: return Status(Code::kUserInvalidOldPassword);
+    case Code::kUaaInvalidEmailToken: return Status(Code::kUserInvalidEmailToken);
+    case Code::kUaaUserNotExist: return Status(Code::kUserNotExist);
+    case Code::kUaaInvalidPhone: return Status(Code::kUserInvalidParam, "phoneNumber");
+    case Code::kUaaInvalidRequestType: return Status(Code::kUserParamsNotSupported);
+    default: return s;
+  }
+}
+
+int Hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+Response Json(int status, std::string body) { return Response::Json(status, std::move(body)); }
+
+Response Error(const ApiContext& ctx, const Request& req, const Status& error) {
+  ErrorContext ec;
+  ec.now_ms = ctx.clock.NowMs();
+  ec.path = req.path;
+  ec.auth_failure_status = ctx.config.http.auth_failure_status;
+  ec.chinese = req.PrefersChinese();
+  return ErrorResponse(MapUaa(ctx, error), ec);
+}
+
+Result<simdjson::dom::object> Body(const Request& req, simdjson::dom::parser& parser) {
+  simdjson::dom::object obj;
+  if (parser.parse(req.body).get_object().get(obj) != simdjson::SUCCESS) {
+    return Status(Code::kUserJsonBody);
+  }
+  return obj;
+}
+
+std::string Str(simdjson::dom::object obj, std::string_view key) {
+  std::string_view v;
+  if (obj[key].get_string().get(v) != simdjson::SUCCESS) return "";
+  return std::string(v);
+}
+
+std::string Query(const Request& req, std::string_view key) {
+  std::string_view q = req.query;
+  while (!q.empty()) {
+    size_t amp = q.find('&');
+    std::string_view pair = q.substr(0, amp);
+    size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == key) {
+      std::string_view raw = eq == std::string_view::npos ? "" : pair.substr(eq + 1);
+      std::string out;
+      for (size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] == '+') {
+          out += ' ';
+        } else if (raw[i] == '%' && i + 2 < raw.size() && Hex(raw[i + 1]) >= 0 &&
+                   Hex(raw[i + 2]) >= 0) {
+          out += static_cast<char>(Hex(raw[i + 1]) * 16 + Hex(raw[i + 2]));
+          i += 2;
+        } else {
+          out += raw[i];
+        }
+      }
+      return out;
+    }
+    if (amp == std::string_view::npos) break;
+    q.remove_prefix(amp + 1);
+  }
+  return "";
+}
+
+Result<auth::TokenClaims> Bearer(const ApiContext& ctx, const Request& req) {
+  std::string header = req.Header("authorization");
+  constexpr std::string_view kPrefix = "Bearer ";
+  if (header.size() <= kPrefix.size() ||
+      std::string_view(header).substr(0, kPrefix.size()) != kPrefix) {
+    return Status(Code::kUaaInvalidToken).WithDetail("no bearer");
+  }
+  auto claims = ctx.jwt.Verify(std::string_view(header).substr(kPrefix.size()), ctx.clock.NowS());
+  if (!claims.ok()) return claims.status();
+  if (!claims->ati.empty()) return Status(Code::kUaaInvalidToken).WithDetail("refresh token");
+  return claims;
+}
+
+bool IpAllowed(const ApiContext& ctx, const Request& req) {
+  return ctx.limiter.Allow("ip:" + req.remote_ip, ctx.config.limits.requests_per_ip_per_s, 1000,
+                           ctx.clock.NowMs());
+}
+
+void OnWorker(ApiContext& ctx, Responder respond, std::function<Response()> work) {
+  boost::asio::post(ctx.blocking, [respond = std::move(respond), work = std::move(work)] {
+    respond(work());
+  });
+}
+
+}  // namespace api
+}  // namespace krypton::http

@@ -1,0 +1,71 @@
+// The HTTP API routes (UAA today; the user and enterprise APIs follow) and the helpers
+// every route file shares: body parsing (D24), bearer authentication (D2), errors with
+// the D18 code mapping, rate limits (D20), and the worker pool for blocking work.
+//
+// Route files: uaa_login.cc (login, refresh), uaa_codes.cc (verify codes),
+// uaa_accounts.cc (register, reset and change password), profile.cc (/user/profile).
+// Handlers run on the connection's loop; argon2id hashing runs on `blocking` and
+// answers through the Responder.
+#ifndef KRYPTON_HTTP_ROUTES_API_H_
+#define KRYPTON_HTTP_ROUTES_API_H_
+
+#include <boost/asio/thread_pool.hpp>
+#include <simdjson.h>
+
+#include <optional>
+#include <string>
+
+#include "auth/jwt.h"
+#include "auth/mailer.h"
+#include "auth/rate_limit.h"
+#include "common/clock.h"
+#include "config/config.h"
+#include "http/http.h"
+#include "storage/store.h"
+
+namespace krypton::http {
+
+struct ApiContext {
+  storage::Store& store;
+  const config::Config& config;
+  const Clock& clock;
+  const auth::JwtCodec& jwt;
+  auth::Mailer& mailer;
+  auth::RateLimiter& limiter;
+  boost::asio::thread_pool& blocking;  // password hashing and verification
+};
+
+// Registers every API route on `router`; `ctx` must outlive it.
+void AddApiRoutes(Router& router, ApiContext& ctx);
+void AddUaaLoginRoutes(Router& router, ApiContext& ctx);
+void AddUaaCodeRoutes(Router& router, ApiContext& ctx);
+void AddUaaAccountRoutes(Router& router, ApiContext& ctx);
+void AddProfileRoutes(Router& router, ApiContext& ctx);
+
+namespace api {
+
+// A JSON response; an empty body for 200 with nothing to return (UAA, §1.3).
+Response Json(int status, std::string body);
+// The error response of `error` for this request (D2; D18 when uaa.error_codes = table).
+Response Error(const ApiContext& ctx, const Request& req, const Status& error);
+
+// The request body as a JSON object; 6400024 when it is not one (D24).
+Result<simdjson::dom::object> Body(const Request& req, simdjson::dom::parser& parser);
+// A string member; "" when absent or not a string.
+std::string Str(simdjson::dom::object obj, std::string_view key);
+// A query parameter, percent-decoded; "" when absent.
+std::string Query(const Request& req, std::string_view key);
+
+// The bearer's access-token claims; 3400015 (→ 403 merged body) when missing or bad.
+Result<auth::TokenClaims> Bearer(const ApiContext& ctx, const Request& req);
+
+// One more request from this client IP within limits.requests_per_ip_per_s; false → 429.
+bool IpAllowed(const ApiContext& ctx, const Request& req);
+
+// Runs `work` on the blocking pool; its Response goes to `respond`.
+void OnWorker(ApiContext& ctx, Responder respond, std::function<Response()> work);
+
+}  // namespace api
+}  // namespace krypton::http
+
+#endif  // KRYPTON_HTTP_ROUTES_API_H_

@@ -1,0 +1,161 @@
+// POST /register, POST /resetPassword, POST /changePassword (user-api.md §3.4, §3.7, §3.8).
+#include "auth/password.h"
+#include "common/secrets.h"
+#include "http/routes/api.h"
+#include "http/routes/uaa_internal.h"
+
+namespace krypton::http {
+namespace {
+
+constexpr size_t kMinPassword = 6;
+
+// The phone (type=phone) or e-mail (type=email_verify_code) the request is about.
+struct Target {
+  bool phone = true;
+  std::string value;
+};
+
+Result<Target> ReadTarget(const ApiContext& ctx, const Request& req, simdjson::dom::object body) {
+  (void)ctx;
+  std::string type = api::Query(req, "type");
+  if (type.empty() || type == "phone") {
+    Target t{true, api::Str(body, "phoneNumber")};
+    if (!uaa::ValidPhone(t.value)) return Status(Code::kUaaInvalidPhone);
+    return t;
+  }
+  if (type == "email_verify_code") {
+    Target t{false, uaa::Lower(api::Str(body, "email"))};
+    if (!uaa::ValidEmail(t.value)) return Status(Code::kUserInvalidParam, "email");
+    return t;
+  }
+  return Status(Code::kUaaInvalidRequestType);
+}
+
+void Register(ApiContext& ctx, Request req, Responder respond) {
+  if (!api::IpAllowed(ctx, req)) return respond(api::Error(ctx, req, Status(Code::kUaaRateLimited)));
+  simdjson::dom::parser parser;
+  auto body = api::Body(req, parser);
+  if (!body.ok()) return respond(api::Error(ctx, req, body.status()));
+  auto target = ReadTarget(ctx, req, *body);
+  if (!target.ok()) return respond(api::Error(ctx, req, target.status()));
+  std::string pid = api::Str(*body, "pid");
+  if (pid.empty()) pid = "00000000000";
+  std::string password = api::Str(*body, "password");
+  if (password.size() < kMinPassword) {
+    return respond(api::Error(ctx, req, Status(Code::kUserInvalidParam, "password")));
+  }
+  if (!ctx.store.GetManufacturer(pid).ok()) {
+    return respond(api::Error(ctx, req, Status(Code::kUserNoSuchManufacturer)));
+  }
+  auto existing = target->phone ? ctx.store.FindUserByPhone(pid, target->value)
+                                : ctx.store.FindUserByEmail(pid, target->value);
+  if (existing.ok()) return respond(api::Error(ctx, req, Status(Code::kUaaUserAlreadyRegistered)));
+  std::string code = api::Str(*body, "code");
+  if (code.empty()) code = api::Str(*body, "token");  // the 2016 drafts' checkVerifyCode token
+  if (Status s = uaa::CheckCode(ctx, pid, target->value, "register", code); !s.ok()) {
+    return respond(api::Error(ctx, req, s));
+  }
+  api::OnWorker(ctx, respond, [&ctx, req = std::move(req), target = *target, pid,
+                               password]() -> Response {
+    auto hash = auth::HashPassword(password);
+    if (!hash) return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail("hashing"));
+    storage::User user;
+    user.pid = pid;
+    (target.phone ? user.phone : user.email) = target.value;
+    user.email_verified = !target.phone;  // proven by the e-mailed code
+    user.password_hash = *hash;
+    user.created_at_ms = ctx.clock.NowMs();
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      user.uid = RandomDigits(11);
+      storage::StoreStatus s = ctx.store.CreateUser(user);
+      if (s.ok()) {
+        ctx.store.DeleteVerifyCode(pid, target.value, "register");
+        return api::Json(200, "{\"uid\":\"" + user.uid + "\"}");
+      }
+      if (!s.conflict()) return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(s.ToString()));
+      auto taken = target.phone ? ctx.store.FindUserByPhone(pid, target.value)
+                                : ctx.store.FindUserByEmail(pid, target.value);
+      if (taken.ok()) return api::Error(ctx, req, Status(Code::kUaaUserAlreadyRegistered));
+    }
+    return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail("no free uid"));
+  });
+}
+
+void ResetPassword(ApiContext& ctx, Request req, Responder respond) {
+  if (!api::IpAllowed(ctx, req)) return respond(api::Error(ctx, req, Status(Code::kUaaRateLimited)));
+  simdjson::dom::parser parser;
+  auto body = api::Body(req, parser);
+  if (!body.ok()) return respond(api::Error(ctx, req, body.status()));
+  auto target = ReadTarget(ctx, req, *body);
+  if (!target.ok()) return respond(api::Error(ctx, req, target.status()));
+  std::string pid = api::Str(*body, "pid");
+  if (pid.empty()) pid = "00000000000";
+  std::string password = api::Str(*body, "password");
+  if (password.size() < kMinPassword) {
+    return respond(api::Error(ctx, req, Status(Code::kUserInvalidParam, "password")));
+  }
+  auto user = target->phone ? ctx.store.FindUserByPhone(pid, target->value)
+                            : ctx.store.FindUserByEmail(pid, target->value);
+  if (!user.ok()) return respond(api::Error(ctx, req, Status(Code::kUaaUserNotExist)));
+  if (Status s = uaa::CheckCode(ctx, pid, target->value, "resetPassword",
+                                api::Str(*body, "verifyCode"));
+      !s.ok()) {
+    return respond(api::Error(ctx, req, s));
+  }
+  api::OnWorker(ctx, respond, [&ctx, req = std::move(req), uid = user->uid, pid,
+                               target = *target, password]() -> Response {
+    auto hash = auth::HashPassword(password);
+    if (!hash) return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail("hashing"));
+    if (auto s = ctx.store.UpdateUserPassword(uid, *hash); !s.ok()) {
+      return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(s.ToString()));
+    }
+    // A reset ends every session that still holds a refresh token.
+    ctx.store.RevokeUserRefreshTokens(uid);
+    ctx.store.DeleteVerifyCode(pid, target.value, "resetPassword");
+    return api::Json(200, "");
+  });
+}
+
+void ChangePassword(ApiContext& ctx, Request req, Responder respond) {
+  auto claims = api::Bearer(ctx, req);
+  if (!claims.ok()) return respond(api::Error(ctx, req, claims.status()));
+  simdjson::dom::parser parser;
+  auto body = api::Body(req, parser);
+  if (!body.ok()) return respond(api::Error(ctx, req, body.status()));
+  std::string old_password = api::Str(*body, "oldPassword");
+  std::string new_password = api::Str(*body, "newPassword");
+  if (new_password.size() < kMinPassword) {
+    return respond(api::Error(ctx, req, Status(Code::kUserInvalidParam, "newPassword")));
+  }
+  auto user = ctx.store.GetUser(claims->uid);
+  if (!user.ok()) return respond(api::Error(ctx, req, Status(Code::kUaaUserNotExist)));
+  api::OnWorker(ctx, respond, [&ctx, req = std::move(req), user = *user, old_password,
+                               new_password]() -> Response {
+    if (!auth::VerifyPassword(user.password_hash, old_password)) {
+      return api::Error(ctx, req, Status(Code::kUaaInvalidOldPassword));
+    }
+    auto hash = auth::HashPassword(new_password);
+    if (!hash) return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail("hashing"));
+    if (auto s = ctx.store.UpdateUserPassword(user.uid, *hash); !s.ok()) {
+      return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(s.ToString()));
+    }
+    ctx.store.RevokeUserRefreshTokens(user.uid);
+    return api::Json(200, "");
+  });
+}
+
+}  // namespace
+
+void AddUaaAccountRoutes(Router& router, ApiContext& ctx) {
+  router.AddAsync("POST", "/register", [&ctx](Request r, Responder respond) {
+    Register(ctx, std::move(r), std::move(respond));
+  });
+  router.AddAsync("POST", "/resetPassword", [&ctx](Request r, Responder respond) {
+    ResetPassword(ctx, std::move(r), std::move(respond));
+  });
+  router.AddAsync("POST", "/changePassword", [&ctx](Request r, Responder respond) {
+    ChangePassword(ctx, std::move(r), std::move(respond));
+  });
+}
+
+}  // namespace krypton::http

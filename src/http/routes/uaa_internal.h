@@ -1,0 +1,25 @@
+// Shared by the UAA route files (internal to src/http/routes).
+#ifndef KRYPTON_HTTP_ROUTES_UAA_INTERNAL_H_
+#define KRYPTON_HTTP_ROUTES_UAA_INTERNAL_H_
+
+#include <string>
+
+#include "http/routes/api.h"
+
+namespace krypton::http::uaa {
+
+constexpr int64_t kCodeTtlMs = 10 * 60 * 1000;  // verify codes live 10 minutes (§3.2)
+constexpr int kMaxAttempts = 5;                 // wrong attempts before a code is dropped
+
+bool ValidPhone(const std::string& phone);
+bool ValidEmail(const std::string& email);
+std::string Lower(std::string s);
+
+// Checks `code` (or the token checkVerifyCode issued) against the stored code of
+// (pid, target, purpose): 3400021 none, 3400003 expired, 3400002 wrong (counted).
+Status CheckCode(ApiContext& ctx, const std::string& pid, const std::string& target,
+                 const std::string& purpose, const std::string& code);
+
+}  // namespace krypton::http::uaa
+
+#endif  // KRYPTON_HTTP_ROUTES_UAA_INTERNAL_H_

@@ -1,0 +1,145 @@
+// POST /login and POST /token/refresh (user-api.md §3.5, §3.6; D10, D19, D20).
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+
+#include "auth/password.h"
+#include "http/routes/api.h"
+
+namespace krypton::http {
+namespace {
+
+constexpr int64_t kLoginFailureWindowMs = 15 * 60 * 1000;
+
+std::string Upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return s;
+}
+
+// Signs an access and a refresh token for `user` and returns the login body.
+Result<std::string> IssueTokens(ApiContext& ctx, const storage::User& user,
+                                const std::string& client_type, int access_ttl_s) {
+  int64_t now = ctx.clock.NowS();
+  auth::TokenClaims access;
+  access.uid = user.uid;
+  access.isolation = user.pid;
+  access.type = client_type.empty() ? "ANDROID" : client_type;
+  access.jti = auth::NewUuid();
+  access.exp = now + access_ttl_s;
+  auth::TokenClaims refresh = access;
+  refresh.jti = auth::NewUuid();
+  refresh.ati = access.jti;
+  refresh.exp = now + ctx.config.jwt.refresh_ttl_s;
+  auto stored = ctx.store.PutRefreshToken({refresh.jti, user.uid, refresh.exp, false});
+  if (!stored.ok()) return Status(Code::kUserInternal).WithDetail(stored.ToString());
+  std::string access_token = ctx.jwt.Sign(access);
+  std::string refresh_token = ctx.jwt.Sign(refresh);
+
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("access_token");
+  w.String(access_token.c_str());
+  w.Key("refresh_token");
+  w.String(refresh_token.c_str());
+  w.Key("token_type");
+  w.String("bearer");
+  w.Key("expires_in");
+  w.Int64(access.exp - now);
+  w.Key("jti");
+  w.String(access.jti.c_str());
+  w.Key("user");
+  w.String(user.uid.c_str());
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+void Login(ApiContext& ctx, Request req, Responder respond) {
+  if (!api::IpAllowed(ctx, req)) return respond(api::Error(ctx, req, Status(Code::kUaaRateLimited)));
+  simdjson::dom::parser parser;
+  auto body = api::Body(req, parser);
+  if (!body.ok()) return respond(api::Error(ctx, req, body.status()));
+  std::string username = api::Str(*body, "username");
+  std::string password = api::Str(*body, "password");
+  std::string pid = api::Str(*body, "pid");
+  if (pid.empty()) pid = "00000000000";
+  std::string client_type = Upper(api::Str(*body, "clientType"));
+  if (username.empty()) return respond(api::Error(ctx, req, Status(Code::kUserInvalidParam, "username")));
+  if (password.empty()) return respond(api::Error(ctx, req, Status(Code::kUserInvalidParam, "password")));
+  std::string_view app_tid;
+  if ((*body)["appTid"].get_string().get(app_tid) == simdjson::SUCCESS && app_tid.empty()) {
+    return respond(api::Error(ctx, req, Status(Code::kUserAppTidEmpty)));
+  }
+  if (!ctx.store.GetManufacturer(pid).ok()) {
+    return respond(api::Error(ctx, req, Status(Code::kUserNoSuchManufacturer)));
+  }
+  // Brute force is slowed per account: too many failures in 15 minutes → 429.
+  std::string fail_key = "loginfail:" + pid + ":" + username;
+  if (ctx.limiter.Count(fail_key, ctx.clock.NowMs()) >= ctx.config.limits.login_failures_per_account) {
+    return respond(api::Error(ctx, req, Status(Code::kUaaRateLimited)));
+  }
+  auto user = username.find('@') != std::string::npos ? ctx.store.FindUserByEmail(pid, username)
+                                                      : ctx.store.FindUserByPhone(pid, username);
+  // argon2id off the loop; an unknown user costs the same as a wrong password.
+  api::OnWorker(ctx, respond,
+                [&ctx, req = std::move(req), user = std::move(user), password, fail_key,
+                 client_type]() mutable -> Response {
+                  // An unknown user is verified against a dummy hash: the same cost, so
+                  // timing does not tell which accounts exist.
+                  static const std::string kDummy =
+                      auth::HashPassword("krypton-dummy-password").value_or("");
+                  bool ok = auth::VerifyPassword(user.ok() ? user->password_hash : kDummy,
+                                                 password) &&
+                            user.ok();
+                  if (!ok) {
+                    ctx.limiter.Allow(fail_key, 1 << 30, kLoginFailureWindowMs, ctx.clock.NowMs());
+                    return api::Error(ctx, req, Status(Code::kUaaBadCredentials));
+                  }
+                  ctx.limiter.Reset(fail_key);
+                  auto tokens = IssueTokens(ctx, *user, client_type, ctx.config.jwt.access_ttl_s);
+                  if (!tokens.ok()) return api::Error(ctx, req, tokens.status());
+                  return api::Json(200, std::move(tokens).value());
+                });
+}
+
+Response Refresh(ApiContext& ctx, const Request& req) {
+  if (!api::IpAllowed(ctx, req)) return api::Error(ctx, req, Status(Code::kUaaRateLimited));
+  simdjson::dom::parser parser;
+  auto body = api::Body(req, parser);
+  if (!body.ok()) return api::Error(ctx, req, body.status());
+  auto claims = ctx.jwt.Verify(api::Str(*body, "refresh_token"), ctx.clock.NowS());
+  if (!claims.ok()) return api::Error(ctx, req, claims.status());
+  if (claims->ati.empty()) {
+    return api::Error(ctx, req, Status(Code::kUaaInvalidToken).WithDetail("not a refresh token"));
+  }
+  auto stored = ctx.store.GetRefreshToken(claims->jti);
+  if (!stored.ok() || stored->revoked) {
+    return api::Error(ctx, req, Status(Code::kUaaInvalidToken).WithDetail("revoked or unknown"));
+  }
+  auto user = ctx.store.GetUser(claims->uid);
+  if (!user.ok()) return api::Error(ctx, req, Status(Code::kUaaInvalidToken).WithDetail("no user"));
+  // hekrapi may ask for a shorter access lifetime; never a longer one.
+  int ttl = ctx.config.jwt.access_ttl_s;
+  int64_t asked = 0;
+  if ((*body)["expires_in"].get_int64().get(asked) == simdjson::SUCCESS && asked > 0 && asked < ttl) {
+    ttl = static_cast<int>(asked);
+  }
+  // Rotation: a new refresh token each time; the old one stays valid until it expires
+  // (user-api.md §2.2) unless revoked (password change or reset).
+  auto tokens = IssueTokens(ctx, *user, claims->type, ttl);
+  if (!tokens.ok()) return api::Error(ctx, req, tokens.status());
+  return api::Json(200, std::move(tokens).value());
+}
+
+}  // namespace
+
+void AddUaaLoginRoutes(Router& router, ApiContext& ctx) {
+  router.AddAsync("POST", "/login", [&ctx](Request req, Responder respond) {
+    Login(ctx, std::move(req), std::move(respond));
+  });
+  router.Add("POST", "/token/refresh", [&ctx](const Request& req) { return Refresh(ctx, req); });
+}
+
+}  // namespace krypton::http

@@ -1,0 +1,308 @@
+// Black-box: the UAA endpoints of the real binary over HTTP (user-api.md §3, D2, D10,
+// D18–D20, D24): exact statuses, codes and bodies; tokens; the outbox; rate limits.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <chrono>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "json_field.h"
+#include "line_client.h"
+#include "server_process.h"
+
+namespace krypton::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+class UaaTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir();
+    CommandResult demo = RunKrypton({"admin", "demo", "--data-dir", dir_, "--json"});
+    ASSERT_EQ(demo.exit_code, 0) << demo.err;
+    uid_ = StringField(demo.out, "/uid");
+    password_ = StringField(demo.out, "/password");
+  }
+
+  void Start(std::vector<std::string> sets = {}) {
+    ServerProcess::Options o;
+    o.data_dir = dir_;
+    o.sets = sets;
+    std::string error;
+    server_ = ServerProcess::Start(o, &error);
+    ASSERT_NE(server_, nullptr) << error;
+  }
+
+  HttpResult Post(const std::string& path, const std::string& body,
+                  std::vector<std::pair<std::string, std::string>> headers = {}) {
+    return HttpRequest(server_->port("http"), "POST", path, body, headers);
+  }
+  HttpResult Get(const std::string& path, std::vector<std::pair<std::string, std::string>> headers = {}) {
+    return HttpRequest(server_->port("http"), "GET", path, "", headers);
+  }
+  HttpResult Login(const std::string& user, const std::string& pw) {
+    return Post("/login", R"({"username":")" + user + R"(","password":")" + pw +
+                              R"(","pid":"00000000000","clientType":"web"})");
+  }
+  std::string LastCode() {
+    std::ifstream in(dir_ + "/outbox.jsonl");
+    std::string line, last;
+    while (std::getline(in, line)) last = line;
+    return StringField(last, "/code");
+  }
+  static std::pair<std::string, std::string> Bearer(const std::string& token) {
+    return {"Authorization", "Bearer " + token};
+  }
+
+  std::string dir_, uid_, password_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_F(UaaTest, LoginAnswersWhatClientsRead) {
+  Start();
+  HttpResult r = Login("demo@krypton.local", password_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(StringField(r.body, "/token_type"), "bearer");
+  EXPECT_EQ(StringField(r.body, "/user"), uid_);
+  int expires_in = std::stoi(Field(r.body, "/expires_in"));
+  EXPECT_GT(expires_in, 86000);
+  EXPECT_LE(expires_in, 86400);
+  EXPECT_EQ(StringField(r.body, "/jti").size(), 36u);
+  std::string access = StringField(r.body, "/access_token");
+  EXPECT_NE(access, StringField(r.body, "/refresh_token"));
+  // The access token opens an app session (hub-protocol.md §4.1).
+  LineClient app(server_->port("app_tcp"));
+  EXPECT_EQ(*app.Call(R"({"msgId":1,"action":"appLogin","params":{"appTid":"t","token":")" + access + "\"}}"),
+            R"({"msgId":1,"action":"appLoginResp","code":200,"desc":"success"})");
+  // A refresh token is not an access token, on the hub either.
+  LineClient app2(server_->port("app_tcp"));
+  EXPECT_EQ(Field(*app2.Call(R"({"msgId":1,"action":"appLogin","params":{"appTid":"t2","token":")" +
+                             StringField(r.body, "/refresh_token") + "\"}}"),
+                  "/code"),
+            "1400002");
+}
+
+TEST_F(UaaTest, LoginErrors) {
+  Start();
+  for (auto [user, pw] : {std::pair<std::string, std::string>{"demo@krypton.local", "wrong"},
+                          {"nobody@krypton.local", "whatever"}}) {
+    HttpResult r = Login(user, pw);
+    EXPECT_EQ(r.status, 401);
+    EXPECT_EQ(Field(r.body, "/code"), "3400010");
+    EXPECT_EQ(StringField(r.body, "/desc"),
+              "Could not authenticate user. Verify the user name and password, and try again");
+    EXPECT_NE(Field(r.body, "/timestamp"), "<absent>");
+  }
+  HttpResult bad = Post("/login", "{not json");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Field(bad.body, "/code"), "6400024");
+  EXPECT_EQ(StringField(bad.body, "/desc"), "Translating Json to String failure");
+  HttpResult pid = Post("/login", R"({"username":"a@b.co","password":"x","pid":"99999999999"})");
+  EXPECT_EQ(pid.status, 400);
+  EXPECT_EQ(Field(pid.body, "/code"), "5400025");
+  HttpResult app_tid = Post("/login", R"({"username":"a@b.co","password":"x","appTid":""})");
+  EXPECT_EQ(Field(app_tid.body, "/code"), "5400003");
+  HttpResult zh = HttpRequest(server_->port("http"), "POST", "/login",
+                              R"({"username":"demo@krypton.local","password":"wrong"})",
+                              {{"Accept-Language", "zh-CN,zh;q=0.9"}});
+  EXPECT_EQ(StringField(zh.body, "/desc"), "账号或密码错误");
+}
+
+TEST_F(UaaTest, BruteForceIsSlowedPerAccount) {
+  Start({"limits.login_failures_per_account=3"});
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Login("demo@krypton.local", "wrong").status, 401);
+  HttpResult r = Login("demo@krypton.local", password_);
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(Field(r.body, "/code"), "400016");
+  EXPECT_EQ(StringField(r.body, "/desc"), "Rate limit exceeded");
+}
+
+TEST_F(UaaTest, RefreshRotatesAndRevocationEndsIt) {
+  Start();
+  HttpResult login = Login("demo@krypton.local", password_);
+  std::string refresh = StringField(login.body, "/refresh_token");
+  HttpResult r1 = Post("/token/refresh", R"({"refresh_token":")" + refresh + R"(","expires_in":3600})");
+  ASSERT_EQ(r1.status, 200) << r1.body;
+  EXPECT_NE(StringField(r1.body, "/refresh_token"), refresh);
+  EXPECT_LE(std::stoi(Field(r1.body, "/expires_in")), 3600);
+  // The old refresh token stays valid until it expires (user-api.md §2.2).
+  EXPECT_EQ(Post("/token/refresh", R"({"refresh_token":")" + refresh + "\"}").status, 200);
+  // An access token is not a refresh token.
+  HttpResult wrong = Post("/token/refresh", R"({"refresh_token":")" +
+                                                StringField(login.body, "/access_token") + "\"}");
+  EXPECT_EQ(wrong.status, 403);
+  EXPECT_EQ(Field(wrong.body, "/code"), "3400015");
+  EXPECT_EQ(StringField(wrong.body, "/path"), "/token/refresh");
+  // A password change revokes every refresh token of the account.
+  HttpResult change = Post("/changePassword",
+                           R"({"oldPassword":")" + password_ + R"(","newPassword":"n3w-secret"})",
+                           {Bearer(StringField(login.body, "/access_token"))});
+  ASSERT_EQ(change.status, 200) << change.body;
+  EXPECT_EQ(Post("/token/refresh", R"({"refresh_token":")" + refresh + "\"}").status, 403);
+  EXPECT_EQ(Login("demo@krypton.local", password_).status, 401);
+  EXPECT_EQ(Login("demo@krypton.local", "n3w-secret").status, 200);
+}
+
+TEST_F(UaaTest, BearerFailuresGetTheMergedBody) {
+  Start({"jwt.access_ttl_s=1"});
+  HttpResult none = Get("/user/profile");
+  EXPECT_EQ(none.status, 403);
+  std::regex merged(R"(\{"code":3400015,"desc":"Invalid token","timestamp":\d+,"status":403,)"
+                    R"("error":"Forbidden","message":"Access Denied","path":"/user/profile"\})");
+  EXPECT_TRUE(std::regex_match(none.body, merged)) << none.body;
+  HttpResult login = Login("demo@krypton.local", password_);
+  std::string access = StringField(login.body, "/access_token");
+  std::string tampered = access;
+  tampered[tampered.size() - 2] = tampered[tampered.size() - 2] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(Get("/user/profile", {Bearer(tampered)}).status, 403);
+  EXPECT_EQ(Get("/user/profile", {Bearer(StringField(login.body, "/refresh_token"))}).status, 403);
+  EXPECT_EQ(Get("/user/profile", {Bearer(access)}).status, 200);
+  std::this_thread::sleep_for(2100ms);
+  EXPECT_EQ(Get("/user/profile", {Bearer(access)}).status, 403);  // expired
+}
+
+TEST_F(UaaTest, AuthFailureStatusCanBe401) {
+  Start({"http.auth_failure_status=401"});
+  HttpResult r = Get("/user/profile");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(Field(r.body, "/status"), "401");
+  EXPECT_EQ(StringField(r.body, "/error"), "Unauthorized");
+}
+
+TEST_F(UaaTest, RegisterByEmailCodeAndTheCodeRules) {
+  Start({"limits.verify_code_interval_s=1", "limits.verify_codes_per_day=3"});
+  EXPECT_EQ(Field(Get("/email/getVerifyCode?email=new%40example.com&pid=00000000000&type=frob").body,
+                  "/code"),
+            "3400006");
+  EXPECT_EQ(Field(Get("/sms/getVerifyCode?phoneNumber=12ab&pid=00000000000&type=register").body,
+                  "/code"),
+            "3400001");
+  EXPECT_EQ(Field(Get("/email/getVerifyCode?email=demo%40krypton.local&pid=00000000000&type=register").body,
+                  "/code"),
+            "3400008");
+  EXPECT_EQ(Field(Get("/email/getVerifyCode?email=ghost%40example.com&pid=00000000000&type=resetPassword").body,
+                  "/code"),
+            "3400011");
+  HttpResult sent = Get("/email/getVerifyCode?email=New%40Example.com&pid=00000000000&type=register");
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  EXPECT_EQ(sent.body, "");
+  std::string code = LastCode();
+  ASSERT_EQ(code.size(), 6u);
+  // The code is in the outbox, never in the log.
+  EXPECT_EQ(server_->Stderr().find(code), std::string::npos);
+  HttpResult again = Get("/email/getVerifyCode?email=new%40example.com&pid=00000000000&type=register");
+  EXPECT_EQ(again.status, 429);
+  EXPECT_EQ(Field(again.body, "/code"), "400016");
+  std::string reg = R"({"pid":"00000000000","email":"new@example.com","password":"s3cret!","code":")";
+  HttpResult wrong = Post("/register?type=email_verify_code", reg + "000000\"}");
+  if (code == "000000") wrong = Post("/register?type=email_verify_code", reg + "111111\"}");
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_EQ(Field(wrong.body, "/code"), "3400002");
+  EXPECT_EQ(Field(Post("/register?type=email_verify_code",
+                       R"({"pid":"00000000000","email":"other@example.com","password":"s3cret!","code":"123456"})")
+                      .body,
+                  "/code"),
+            "3400021");
+  EXPECT_EQ(Field(Post("/register?type=email_verify_code", reg.substr(0, reg.find("s3cret!")) + "123\"}").body,
+                  "/code"),
+            "6400017");
+  HttpResult ok = Post("/register?type=email_verify_code", reg + code + "\"}");
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_TRUE(std::regex_match(StringField(ok.body, "/uid"), std::regex("[0-9]{11}")));
+  EXPECT_EQ(Login("new@example.com", "s3cret!").status, 200);
+  // Daily cap per target (3 here): the 4th code of the day is 3400005.
+  for (int i = 0; i < 2; ++i) {
+    std::this_thread::sleep_for(1100ms);
+    EXPECT_EQ(Get("/email/getVerifyCode?email=new%40example.com&pid=00000000000&type=resetPassword").status, 200);
+  }
+  std::this_thread::sleep_for(1100ms);
+  HttpResult cap = Get("/email/getVerifyCode?email=new%40example.com&pid=00000000000&type=resetPassword");
+  EXPECT_EQ(cap.status, 429);
+  EXPECT_EQ(Field(cap.body, "/code"), "3400005");
+}
+
+TEST_F(UaaTest, PhoneRegistrationCheckCodeAndReset) {
+  Start({"limits.verify_code_interval_s=1"});
+  ASSERT_EQ(Get("/sms/getVerifyCode?phoneNumber=13800001234&pid=00000000000&type=register").status, 200);
+  std::string code = LastCode();
+  HttpResult check = Get("/sms/checkVerifyCode?phoneNumber=13800001234&code=" + code);
+  ASSERT_EQ(check.status, 200) << check.body;
+  EXPECT_EQ(StringField(check.body, "/phoneNumber"), "13800001234");
+  EXPECT_EQ(StringField(check.body, "/verifyCode"), code);
+  std::string token = StringField(check.body, "/token");
+  EXPECT_EQ(token.size(), 36u);
+  // The check token stands for the code (the 2016 drafts).
+  HttpResult reg = Post("/register?type=phone",
+                        R"({"pid":"00000000000","phoneNumber":"13800001234","password":"123ABC","token":")" +
+                            token + "\"}");
+  ASSERT_EQ(reg.status, 200) << reg.body;
+  EXPECT_EQ(Login("13800001234", "123ABC").status, 200);
+  std::this_thread::sleep_for(1100ms);
+  ASSERT_EQ(Get("/sms/getVerifyCode?phoneNumber=13800001234&pid=00000000000&type=resetPassword").status, 200);
+  std::string reset_code = LastCode();
+  HttpResult reset = Post("/resetPassword?type=phone",
+                          R"({"pid":"00000000000","phoneNumber":"13800001234","verifyCode":")" +
+                              reset_code + R"(","password":"456DEF"})");
+  ASSERT_EQ(reset.status, 200) << reset.body;
+  EXPECT_EQ(Login("13800001234", "123ABC").status, 401);
+  EXPECT_EQ(Login("13800001234", "456DEF").status, 200);
+}
+
+TEST_F(UaaTest, ChangePasswordChecksTheOldOne) {
+  Start();
+  std::string access = StringField(Login("demo@krypton.local", password_).body, "/access_token");
+  HttpResult r = Post("/changePassword", R"({"oldPassword":"nope","newPassword":"abcdef"})",
+                      {Bearer(access)});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(Field(r.body, "/code"), "3400007");
+  EXPECT_EQ(StringField(r.body, "/desc"), "Invalid old password");
+}
+
+TEST_F(UaaTest, TableErrorCodesMode) {
+  Start({"uaa.error_codes=table"});
+  std::string access = StringField(Login("demo@krypton.local", password_).body, "/access_token");
+  HttpResult r = Post("/changePassword", R"({"oldPassword":"nope","newPassword":"abcdef"})",
+                      {Bearer(access)});
+  EXPECT_EQ(Field(r.body, "/code"), "5400022");
+  EXPECT_EQ(StringField(r.body, "/desc"), "Invalid old password");
+}
+
+TEST_F(UaaTest, Profile) {
+  Start();
+  std::string access = StringField(Login("demo@krypton.local", password_).body, "/access_token");
+  HttpResult get = Get("/user/profile", {Bearer(access)});
+  ASSERT_EQ(get.status, 200);
+  EXPECT_EQ(StringField(get.body, "/uid"), uid_);
+  EXPECT_EQ(StringField(get.body, "/email"), "demo@krypton.local");
+  EXPECT_EQ(Field(get.body, "/age"), "0");
+  EXPECT_EQ(Field(get.body, "/gender"), "null");
+  EXPECT_EQ(Field(get.body, "/thirdAccount"), "[]");
+  HttpResult put = HttpRequest(server_->port("http"), "PUT", "/user/profile",
+                               R"({"firstName":"Ada","age":36,"extraProperties":{"foo":"bar"}})",
+                               {Bearer(access)});
+  EXPECT_EQ(put.status, 204);
+  put = HttpRequest(server_->port("http"), "PUT", "/user/profile",
+                    R"({"extraProperties":{"k":"v"},"gender":"WOMAN"})", {Bearer(access)});
+  EXPECT_EQ(put.status, 204);
+  get = Get("/user/profile", {Bearer(access)});
+  EXPECT_EQ(StringField(get.body, "/firstName"), "Ada");
+  EXPECT_EQ(Field(get.body, "/age"), "36");
+  EXPECT_EQ(StringField(get.body, "/gender"), "WOMAN");
+  EXPECT_EQ(Field(get.body, "/extraProperties"), R"({"foo":"bar","k":"v"})");
+  EXPECT_EQ(StringField(get.body, "/foo"), "bar");  // echoed at the top level
+  HttpResult ro = HttpRequest(server_->port("http"), "PUT", "/user/profile", R"({"uid":"1"})",
+                              {Bearer(access)});
+  EXPECT_EQ(ro.status, 400);
+  EXPECT_EQ(Field(ro.body, "/code"), "5400009");
+  HttpResult age = HttpRequest(server_->port("http"), "PUT", "/user/profile", R"({"age":300})",
+                               {Bearer(access)});
+  EXPECT_EQ(Field(age.body, "/code"), "6400017");
+  EXPECT_EQ(StringField(age.body, "/desc"), "Invalid Param age");
+}
+
+}  // namespace
+}  // namespace krypton::testing
