@@ -202,6 +202,10 @@ class Store {
   virtual StoreResult<User> FindUserByPhone(const std::string& pid, const std::string& phone) = 0;
   virtual StoreStatus UpdateUserPassword(const std::string& uid, const std::string& hash) = 0;
   virtual StoreStatus UpdateUserProfile(const std::string& uid, const std::string& json) = 0;
+  // Replaces phone, e-mail (lower-cased) and the e-mail's verified flag; kConflict when
+  // the phone or e-mail belongs to another account of the pid.
+  virtual StoreStatus UpdateUserContact(const std::string& uid, const std::string& phone,
+                                        const std::string& email, bool email_verified) = 0;
 
   // Manufacturers. Upsert keeps created_at_ms of an existing row.
   virtual StoreStatus UpsertManufacturer(const Manufacturer& m) = 0;

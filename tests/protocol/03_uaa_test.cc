@@ -54,6 +54,14 @@ class UaaTest : public ::testing::Test {
     while (std::getline(in, line)) last = line;
     return StringField(last, "/code");
   }
+  std::string LastLinkToken() {
+    std::ifstream in(dir_ + "/outbox.jsonl");
+    std::string line, last;
+    while (std::getline(in, line)) last = line;
+    std::string link = StringField(last, "/link");
+    size_t at = link.find("token=");
+    return at == std::string::npos ? "" : link.substr(at + 6);
+  }
   static std::pair<std::string, std::string> Bearer(const std::string& token) {
     return {"Authorization", "Bearer " + token};
   }
@@ -302,6 +310,64 @@ TEST_F(UaaTest, Profile) {
                                {Bearer(access)});
   EXPECT_EQ(Field(age.body, "/code"), "6400017");
   EXPECT_EQ(StringField(age.body, "/desc"), "Invalid Param age");
+}
+
+TEST_F(UaaTest, EmailLinkRegistrationAndReset) {
+  Start();
+  HttpResult reg = Post("/register?type=email",
+                        R"({"pid":"00000000000","email":"link@example.com","password":"s3cret!"})");
+  ASSERT_EQ(reg.status, 200) << reg.body;
+  HttpResult early = Login("link@example.com", "s3cret!");
+  EXPECT_EQ(early.status, 400);
+  EXPECT_EQ(Field(early.body, "/code"), "3400009");
+  std::string token = LastLinkToken();
+  ASSERT_FALSE(token.empty());
+  HttpResult bad = Get("/emailVerify?token=" + token.substr(0, token.size() - 1) + "0");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Field(bad.body, "/code"), "3400012");
+  EXPECT_EQ(StringField(bad.body, "/desc"), "Invalid email token");
+  EXPECT_EQ(Get("/emailVerify?token=" + token).status, 200);
+  EXPECT_EQ(Field(Get("/emailVerify?token=" + token).body, "/code"), "3400012");  // single use
+  EXPECT_EQ(Login("link@example.com", "s3cret!").status, 200);
+  EXPECT_EQ(Field(Get("/resendVerifiedEmail?email=link%40example.com&pid=00000000000").body, "/code"),
+            "3400013");
+  ASSERT_EQ(Get("/sendResetPasswordEmail?email=link%40example.com&pid=00000000000").status, 200);
+  HttpResult reset = Post("/resetPassword?type=email",
+                          R"({"token":")" + LastLinkToken() + R"(","password":"n3w-pass"})");
+  ASSERT_EQ(reset.status, 200) << reset.body;
+  EXPECT_EQ(Login("link@example.com", "n3w-pass").status, 200);
+}
+
+TEST_F(UaaTest, EmailTokenTableCode) {
+  Start({"uaa.error_codes=table"});
+  HttpResult bad = Get("/emailVerify?token=1.2");
+  EXPECT_EQ(Field(bad.body, "/code"), "5400021");
+  EXPECT_EQ(StringField(bad.body, "/desc"), "Invalid email token");
+}
+
+TEST_F(UaaTest, ChangePhoneNeedsBothCodes) {
+  Start({"limits.verify_code_interval_s=1"});
+  ASSERT_EQ(Get("/sms/getVerifyCode?phoneNumber=13800000001&pid=00000000000&type=register").status, 200);
+  ASSERT_EQ(Post("/register?type=phone", R"({"pid":"00000000000","phoneNumber":"13800000001","password":"abcdef","code":")" +
+                                             LastCode() + "\"}")
+                .status,
+            200);
+  std::string access = StringField(Login("13800000001", "abcdef").body, "/access_token");
+  std::this_thread::sleep_for(1100ms);  // one code per target per second here
+  ASSERT_EQ(Get("/sms/getVerifyCode?phoneNumber=13800000001&pid=00000000000&type=changePhone").status, 200);
+  std::string token = StringField(Get("/sms/checkVerifyCode?phoneNumber=13800000001&code=" + LastCode()).body, "/token");
+  ASSERT_EQ(Get("/sms/getVerifyCode?phoneNumber=13800000002&pid=00000000000&type=register").status, 200);
+  std::string code = LastCode();
+  HttpResult wrong = Post("/changePhoneNumber",
+                          R"({"token":"nope","verifyCode":")" + code + R"(","phoneNumber":"13800000002"})",
+                          {Bearer(access)});
+  EXPECT_EQ(Field(wrong.body, "/code"), "3400021");
+  HttpResult ok = Post("/changePhoneNumber",
+                       R"({"token":")" + token + R"(","verifyCode":")" + code + R"(","phoneNumber":"13800000002"})",
+                       {Bearer(access)});
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(Login("13800000002", "abcdef").status, 200);
+  EXPECT_EQ(Login("13800000001", "abcdef").status, 401);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@ void AddApiRoutes(Router& router, ApiContext& ctx) {
   AddUaaLoginRoutes(router, ctx);
   AddUaaCodeRoutes(router, ctx);
   AddUaaAccountRoutes(router, ctx);
+  AddUaaEmailRoutes(router, ctx);
   AddProfileRoutes(router, ctx);
 }
 

@@ -3,7 +3,8 @@
 // the D18 code mapping, rate limits (D20), and the worker pool for blocking work.
 //
 // Route files: uaa_login.cc (login, refresh), uaa_codes.cc (verify codes),
-// uaa_accounts.cc (register, reset and change password), profile.cc (/user/profile).
+// uaa_accounts.cc (register, reset and change password), uaa_email.cc (e-mail links,
+// change phone), profile.cc (/user/profile).
 // Handlers run on the connection's loop; argon2id hashing runs on `blocking` and
 // answers through the Responder.
 #ifndef KRYPTON_HTTP_ROUTES_API_H_
@@ -40,6 +41,7 @@ void AddApiRoutes(Router& router, ApiContext& ctx);
 void AddUaaLoginRoutes(Router& router, ApiContext& ctx);
 void AddUaaCodeRoutes(Router& router, ApiContext& ctx);
 void AddUaaAccountRoutes(Router& router, ApiContext& ctx);
+void AddUaaEmailRoutes(Router& router, ApiContext& ctx);
 void AddProfileRoutes(Router& router, ApiContext& ctx);
 
 namespace api {

@@ -33,6 +33,7 @@ Result<Target> ReadTarget(const ApiContext& ctx, const Request& req, simdjson::d
 
 void Register(ApiContext& ctx, Request req, Responder respond) {
   if (!api::IpAllowed(ctx, req)) return respond(api::Error(ctx, req, Status(Code::kUaaRateLimited)));
+  if (uaa::HandleEmailRegistration(ctx, req, respond)) return;
   simdjson::dom::parser parser;
   auto body = api::Body(req, parser);
   if (!body.ok()) return respond(api::Error(ctx, req, body.status()));
@@ -83,6 +84,7 @@ void Register(ApiContext& ctx, Request req, Responder respond) {
 
 void ResetPassword(ApiContext& ctx, Request req, Responder respond) {
   if (!api::IpAllowed(ctx, req)) return respond(api::Error(ctx, req, Status(Code::kUaaRateLimited)));
+  if (uaa::HandleEmailReset(ctx, req, respond)) return;
   simdjson::dom::parser parser;
   auto body = api::Body(req, parser);
   if (!body.ok()) return respond(api::Error(ctx, req, body.status()));

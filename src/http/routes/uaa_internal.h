@@ -20,6 +20,11 @@ std::string Lower(std::string s);
 Status CheckCode(ApiContext& ctx, const std::string& pid, const std::string& target,
                  const std::string& purpose, const std::string& code);
 
+// The e-mail-link variants (uaa_email.cc): when the request's type is "email", they
+// take over the request and answer it; false otherwise.
+bool HandleEmailRegistration(ApiContext& ctx, Request& req, Responder& respond);
+bool HandleEmailReset(ApiContext& ctx, Request& req, Responder& respond);
+
 }  // namespace krypton::http::uaa
 
 #endif  // KRYPTON_HTTP_ROUTES_UAA_INTERNAL_H_

@@ -97,6 +97,10 @@ void Login(ApiContext& ctx, Request req, Responder respond) {
                     ctx.limiter.Allow(fail_key, 1 << 30, kLoginFailureWindowMs, ctx.clock.NowMs());
                     return api::Error(ctx, req, Status(Code::kUaaBadCredentials));
                   }
+                  // Registered with an e-mail link that was not followed yet (§3.4).
+                  if (!user->email.empty() && user->phone.empty() && !user->email_verified) {
+                    return api::Error(ctx, req, Status(Code::kUaaUserNotVerified));
+                  }
                   ctx.limiter.Reset(fail_key);
                   auto tokens = IssueTokens(ctx, *user, client_type, ctx.config.jwt.access_ttl_s);
                   if (!tokens.ok()) return api::Error(ctx, req, tokens.status());

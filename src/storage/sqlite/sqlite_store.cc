@@ -250,6 +250,14 @@ StoreStatus SqliteStore::UpdateUserProfile(const std::string& uid, const std::st
                        json, uid);
 }
 
+StoreStatus SqliteStore::UpdateUserContact(const std::string& uid, const std::string& phone,
+                                           const std::string& email, bool email_verified) {
+  std::lock_guard lock(mu_);
+  return db_->RunOnRow("UpdateUserContact", uid,
+                       "UPDATE users SET phone = ?, email = ?, email_verified = ? WHERE uid = ?",
+                       phone, LowerAscii(email), email_verified, uid);
+}
+
 // ---- Manufacturers --------------------------------------------------------------------
 
 StoreStatus SqliteStore::UpsertManufacturer(const Manufacturer& m) {

@@ -51,6 +51,8 @@ class SqliteStore final : public Store {
   StoreResult<User> FindUserByPhone(const std::string& pid, const std::string& phone) override;
   StoreStatus UpdateUserPassword(const std::string& uid, const std::string& hash) override;
   StoreStatus UpdateUserProfile(const std::string& uid, const std::string& json) override;
+  StoreStatus UpdateUserContact(const std::string& uid, const std::string& phone,
+                                const std::string& email, bool email_verified) override;
 
   StoreStatus UpsertManufacturer(const Manufacturer& m) override;
   StoreResult<Manufacturer> GetManufacturer(const std::string& pid) override;
