@@ -90,7 +90,9 @@ int RunServe(const CommonOptions& common) {
   auth::Mailer mailer(config.OutboxPath());
   auth::RateLimiter limiter;
   boost::asio::thread_pool blocking(static_cast<size_t>(config.server.blocking_threads));
-  http::ApiContext api{*store, config, SystemClock::Instance(), **jwt, mailer, limiter, blocking};
+  auth::CaptchaStore captcha;
+  http::ApiContext api{*store,  config,   SystemClock::Instance(), **jwt, mailer,
+                       limiter, blocking, captcha};
   http::Router router = BuildRouter(api);
 
   std::vector<std::shared_ptr<net::Listener>> listeners;

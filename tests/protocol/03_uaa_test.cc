@@ -338,6 +338,31 @@ TEST_F(UaaTest, EmailLinkRegistrationAndReset) {
   EXPECT_EQ(Login("link@example.com", "n3w-pass").status, 200);
 }
 
+TEST_F(UaaTest, Captcha) {
+  Start({"uaa.captcha_required=true"});
+  HttpResult c = Get("/api/v1/captcha");
+  ASSERT_EQ(c.status, 200);
+  std::string rid = StringField(c.body, "/rid");
+  EXPECT_EQ(rid.size(), 36u);
+  EXPECT_EQ(StringField(c.body, "/png").substr(0, 8), "iVBORw0K");  // base64 of the PNG signature
+  HttpResult img = Get("/images/getImgCaptcha?rid=client-chosen-rid-123456");
+  EXPECT_EQ(img.status, 200);
+  EXPECT_EQ(img.headers["content-type"], "image/png");
+  EXPECT_EQ(img.body.substr(1, 3), "PNG");
+  EXPECT_EQ(Field(Get("/images/getImgCaptcha?rid=short").body, "/code"), "6400017");
+  HttpResult wrong = Get("/images/checkCaptcha?rid=" + rid + "&code=abcde");
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_EQ(Field(wrong.body, "/code"), "3400002");
+  EXPECT_EQ(Field(Post("/images/checkCaptcha", R"({"rid":"unknown-rid-xxxxxxxxxx","code":"12345"})").body, "/code"),
+            "3400003");
+  // Verify codes now need a captcha token.
+  HttpResult sms = Get("/sms/getVerifyCode?phoneNumber=13800000009&pid=00000000000&type=register");
+  EXPECT_EQ(Field(sms.body, "/code"), "3400002");
+  HttpResult bad_token = Get("/sms/getVerifyCode?phoneNumber=13800000009&pid=00000000000&type=register&token=" +
+                             rid + "%3A00000");
+  EXPECT_EQ(Field(bad_token.body, "/code"), "3400002");
+}
+
 TEST_F(UaaTest, EmailTokenTableCode) {
   Start({"uaa.error_codes=table"});
   HttpResult bad = Get("/emailVerify?token=1.2");

@@ -11,6 +11,7 @@ void AddApiRoutes(Router& router, ApiContext& ctx) {
   AddUaaCodeRoutes(router, ctx);
   AddUaaAccountRoutes(router, ctx);
   AddUaaEmailRoutes(router, ctx);
+  AddUaaCaptchaRoutes(router, ctx);
   AddProfileRoutes(router, ctx);
 }
 

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 
+#include "auth/captcha.h"
 #include "auth/jwt.h"
 #include "auth/mailer.h"
 #include "auth/rate_limit.h"
@@ -34,6 +35,7 @@ struct ApiContext {
   auth::Mailer& mailer;
   auth::RateLimiter& limiter;
   boost::asio::thread_pool& blocking;  // password hashing and verification
+  auth::CaptchaStore& captcha;
 };
 
 // Registers every API route on `router`; `ctx` must outlive it.
@@ -42,6 +44,7 @@ void AddUaaLoginRoutes(Router& router, ApiContext& ctx);
 void AddUaaCodeRoutes(Router& router, ApiContext& ctx);
 void AddUaaAccountRoutes(Router& router, ApiContext& ctx);
 void AddUaaEmailRoutes(Router& router, ApiContext& ctx);
+void AddUaaCaptchaRoutes(Router& router, ApiContext& ctx);
 void AddProfileRoutes(Router& router, ApiContext& ctx);
 
 namespace api {

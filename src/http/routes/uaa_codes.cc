@@ -64,8 +64,10 @@ Response SendCode(ApiContext& ctx, const Request& req, bool sms) {
   if (!sms && !uaa::ValidEmail(target)) {
     return api::Error(ctx, req, Status(Code::kUserInvalidParam, "email"));
   }
-  if (ctx.config.uaa.captcha_required && api::Query(req, "token").empty()) {
-    return api::Error(ctx, req, Status(Code::kUaaInvalidVerifyCode).WithDetail("captcha required"));
+  // With uaa.captcha_required, `token` must be a captchaToken "<rid>:<code>" (§3.1).
+  if (ctx.config.uaa.captcha_required &&
+      !ctx.captcha.ConsumeToken(api::Query(req, "token"), ctx.clock.NowMs())) {
+    return api::Error(ctx, req, Status(Code::kUaaInvalidVerifyCode).WithDetail("captcha"));
   }
   if (!ctx.store.GetManufacturer(pid).ok()) {
     return api::Error(ctx, req, Status(Code::kUserNoSuchManufacturer));
