@@ -41,16 +41,6 @@ struct Endpoint {
   std::string purpose;
 };
 
-// Every HTTP route: /healthz here, the API families in src/http/routes/.
-http::Router BuildRouter(http::ApiContext& api) {
-  http::Router router;
-  http::AddApiRoutes(router, api);
-  router.Add("GET", "/healthz", [](const http::Request&) {
-    return http::Response::Json(200, R"({"status":"ok"})");
-  });
-  return router;
-}
-
 std::string HostName() {
   char buf[256] = {};
   if (gethostname(buf, sizeof buf - 1) != 0) return "localhost";
@@ -93,7 +83,8 @@ int RunServe(const CommonOptions& common) {
   auth::CaptchaStore captcha;
   http::ApiContext api{*store,  config,   SystemClock::Instance(), **jwt, mailer,
                        limiter, blocking, captcha};
-  http::Router router = BuildRouter(api);
+  http::Router router;
+  http::AddApiRoutes(router, api);  // every HTTP route: src/http/routes/
 
   std::vector<std::shared_ptr<net::Listener>> listeners;
   std::vector<Endpoint> endpoints;

@@ -7,6 +7,9 @@
 namespace krypton::http {
 
 void AddApiRoutes(Router& router, ApiContext& ctx) {
+  router.Add("GET", "/healthz", [](const Request&) {
+    return Response::Json(200, R"({"status":"ok"})");
+  });
   AddUaaLoginRoutes(router, ctx);
   AddUaaCodeRoutes(router, ctx);
   AddUaaAccountRoutes(router, ctx);
