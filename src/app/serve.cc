@@ -89,22 +89,44 @@ int RunServe(const CommonOptions& common) {
   std::vector<std::shared_ptr<net::Listener>> listeners;
   std::vector<Endpoint> endpoints;
 
+  // TLS listeners start only when a certificate is configured (spec §2.1).
+  std::unique_ptr<boost::asio::ssl::context> tls;
+  if (config.TlsEnabled()) {
+    auto made = net::MakeServerTlsContext(config.tls.cert_file, config.tls.key_file);
+    if (!made.ok()) {
+      spdlog::error("{}", made.status().detail());
+      return 1;
+    }
+    tls = std::move(made).value();
+  }
+  http::ServerOptions http_options;
+  http_options.listen = {"http", config.listen.address, config.http.port,
+                         config.http.max_connections, 0};
+  http_options.max_header_bytes = static_cast<size_t>(config.http.max_header_bytes);
+  http_options.max_body_bytes = static_cast<size_t>(config.http.max_body_bytes);
+  http_options.read_timeout_s = config.http.read_timeout_s;
+  http_options.idle_timeout_s = config.http.idle_timeout_s;
+  http_options.cors_origins = config.http.cors_origins;
   if (config.http.port >= 0) {
-    http::ServerOptions options;
-    options.listen = {"http", config.listen.address, config.http.port, config.http.max_connections,
-                      0};
-    options.max_header_bytes = static_cast<size_t>(config.http.max_header_bytes);
-    options.max_body_bytes = static_cast<size_t>(config.http.max_body_bytes);
-    options.read_timeout_s = config.http.read_timeout_s;
-    options.idle_timeout_s = config.http.idle_timeout_s;
-    options.cors_origins = config.http.cors_origins;
-    auto listener = http::OpenServer(pool, options, router);
+    auto listener = http::OpenServer(pool, http_options, router);
     if (!listener.ok()) {
       spdlog::error("{}", listener.status().detail());
       return 1;
     }
     endpoints.push_back({"http", "http", (*listener)->port(), true,
                          "UAA, user and enterprise APIs, GET /healthz"});
+    listeners.push_back(std::move(listener).value());
+  }
+  if (tls && config.http.tls_port >= 0) {
+    http::ServerOptions options = http_options;
+    options.listen.name = "https";
+    options.listen.port = config.http.tls_port;
+    auto listener = http::OpenServer(pool, options, router, tls.get());
+    if (!listener.ok()) {
+      spdlog::error("{}", listener.status().detail());
+      return 1;
+    }
+    endpoints.push_back({"https", "https", (*listener)->port(), true, "the same APIs over TLS"});
     listeners.push_back(std::move(listener).value());
   }
   // The bus and the hub context: shared by every hub connection, outlive the loops.
@@ -124,16 +146,6 @@ int RunServe(const CommonOptions& common) {
     if (hub_ctx.public_device_port == 0) hub_ctx.public_device_port = (*listener)->port();
     endpoints.push_back({"device", "tcp", (*listener)->port(), true, "device hub"});
     listeners.push_back(std::move(listener).value());
-  }
-  // TLS listeners start only when a certificate is configured (spec §2.1).
-  std::unique_ptr<boost::asio::ssl::context> tls;
-  if (config.TlsEnabled()) {
-    auto made = net::MakeServerTlsContext(config.tls.cert_file, config.tls.key_file);
-    if (!made.ok()) {
-      spdlog::error("{}", made.status().detail());
-      return 1;
-    }
-    tls = std::move(made).value();
   }
   if (tls && config.hub.device.tls_port >= 0) {
     auto listener = hub::OpenDeviceListener(pool, hub_ctx, config.hub.device.tls_port, tls.get());

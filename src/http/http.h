@@ -9,6 +9,7 @@
 #ifndef KRYPTON_HTTP_HTTP_H_
 #define KRYPTON_HTTP_HTTP_H_
 
+#include <boost/asio/ssl/context.hpp>
 #include <functional>
 #include <map>
 #include <memory>
@@ -97,8 +98,10 @@ struct ServerOptions {
 
 // Opens the HTTP listener (not yet accepting: call Start()). Every request goes to
 // `router`, which must outlive the listener and its sessions; `options` is copied.
+// With `tls`, the listener speaks HTTPS; `tls` must outlive it.
 Result<std::shared_ptr<net::Listener>> OpenServer(net::IoPool& pool, const ServerOptions& options,
-                                                   const Router& router);
+                                                   const Router& router,
+                                                   boost::asio::ssl::context* tls = nullptr);
 
 }  // namespace krypton::http
 

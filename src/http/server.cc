@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -23,27 +24,43 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
-class HttpSession final : public std::enable_shared_from_this<HttpSession>, public net::Closable {
+// Stream is beast::tcp_stream (HTTP) or beast::ssl_stream<beast::tcp_stream> (HTTPS).
+template <typename Stream>
+class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream>>,
+                          public net::Closable {
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
  public:
+  template <typename... TlsArgs>
   HttpSession(tcp::socket socket, net::SessionTicket ticket,
-              std::shared_ptr<const ServerOptions> options, const Router& router)
-      : stream_(std::move(socket)),
+              std::shared_ptr<const ServerOptions> options, const Router& router,
+              TlsArgs&... tls)
+      : stream_(std::move(socket), tls...),
         ticket_(std::move(ticket)),
         options_holder_(std::move(options)),
         options_(*options_holder_),
         router_(router) {
     boost::system::error_code ec;
-    auto remote = stream_.socket().remote_endpoint(ec);
+    auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
     if (!ec) remote_ip_ = remote.address().to_string();
   }
 
   void Start() {
-    ticket_.Attach(weak_from_this());
-    ReadHeader();
+    ticket_.Attach(this->weak_from_this());
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(options_.read_timeout_s));
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->Shutdown();
+                                self->ReadHeader();
+                              });
+    } else {
+      ReadHeader();
+    }
   }
 
   void Close() override {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] { self->Shutdown(); });
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->Shutdown(); });
   }
 
  private:
@@ -51,20 +68,20 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession>, publ
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(options_.max_header_bytes));
     parser_->body_limit(options_.max_body_bytes);
-    stream_.expires_after(
+    beast::get_lowest_layer(stream_).expires_after(
         std::chrono::seconds(first_ ? options_.read_timeout_s : options_.idle_timeout_s));
     first_ = false;
     bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](beast::error_code ec, size_t) {
+                             [self = this->shared_from_this()](beast::error_code ec, size_t) {
                                self->OnHeader(ec);
                              });
   }
 
   void OnHeader(beast::error_code ec) {
     if (ec) return OnReadError(ec);
-    stream_.expires_after(std::chrono::seconds(options_.read_timeout_s));
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(options_.read_timeout_s));
     bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                      [self = this->shared_from_this()](beast::error_code ec, size_t) {
                         if (ec) return self->OnReadError(ec);
                         self->Handle();
                       });
@@ -124,7 +141,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession>, publ
     std::string method = req.method, path = req.path;
     // The answer may come from a worker thread (asynchronous routes): it is posted back
     // to this session's loop before anything touches the stream.
-    auto respond = [self = shared_from_this(), keep_alive, version, origin](Response res) {
+    auto respond = [self = this->shared_from_this(), keep_alive, version, origin](Response res) {
       asio::dispatch(self->stream_.get_executor(),
                      [self, res = std::move(res), keep_alive, version, origin]() mutable {
                        self->AddCors(origin, res);
@@ -176,9 +193,9 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession>, publ
     out->body() = std::move(res.body);
     out->keep_alive(keep_alive);
     out->prepare_payload();
-    stream_.expires_after(std::chrono::seconds(options_.read_timeout_s));
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(options_.read_timeout_s));
     bhttp::async_write(stream_, *out,
-                       [self = shared_from_this(), out, keep_alive](beast::error_code ec, size_t) {
+                       [self = this->shared_from_this(), out, keep_alive](beast::error_code ec, size_t) {
                          if (ec || !keep_alive) return self->Shutdown();
                          self->ReadHeader();
                        });
@@ -186,11 +203,12 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession>, publ
 
   void Shutdown() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.close();
+    auto& lowest = beast::get_lowest_layer(stream_);
+    lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    lowest.close();
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   net::SessionTicket ticket_;
   std::shared_ptr<const ServerOptions> options_holder_;
   const ServerOptions& options_;
@@ -204,12 +222,19 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession>, publ
 }  // namespace
 
 Result<std::shared_ptr<net::Listener>> OpenServer(net::IoPool& pool, const ServerOptions& options,
-                                                   const Router& router) {
+                                                   const Router& router, asio::ssl::context* tls) {
   auto shared = std::make_shared<const ServerOptions>(options);
   return net::Listener::Open(
-      pool, options.listen, [shared, &router](tcp::socket socket, net::SessionTicket ticket) {
-        std::make_shared<HttpSession>(std::move(socket), std::move(ticket), shared, router)
-            ->Start();
+      pool, options.listen, [shared, &router, tls](tcp::socket socket, net::SessionTicket ticket) {
+        if (tls == nullptr) {
+          std::make_shared<HttpSession<beast::tcp_stream>>(std::move(socket), std::move(ticket),
+                                                           shared, router)
+              ->Start();
+        } else {
+          std::make_shared<HttpSession<beast::ssl_stream<beast::tcp_stream>>>(
+              std::move(socket), std::move(ticket), shared, router, *tls)
+              ->Start();
+        }
       });
 }
 

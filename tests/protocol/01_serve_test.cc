@@ -5,6 +5,10 @@
 #include <simdjson.h>
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
@@ -251,6 +255,37 @@ TEST(ServeTest, JsonLogFormat) {
     ++parsed;
   }
   EXPECT_GE(parsed, 2);  // at least "shutting down" and "stopped"
+}
+
+TEST(ServeTest, HttpsWhenACertificateIsConfigured) {
+  std::string dir = MakeTempDir();
+  std::string cert = dir + "/cert.pem", key = dir + "/key.pem";
+  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -keyout " + key + " -out " + cert +
+                    " -days 1 -subj /CN=localhost >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  ServerProcess::Options o;
+  o.sets = {"tls.cert_file=" + cert, "tls.key_file=" + key, "http.tls_port=0"};
+  auto server = StartOrFail(o);
+  ASSERT_TRUE(server);
+  ASSERT_GT(server->port("https"), 0);
+  namespace asio = boost::asio;
+  namespace beast = boost::beast;
+  asio::io_context ioc;
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.set_verify_mode(asio::ssl::verify_none);
+  beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
+  beast::get_lowest_layer(stream).connect(
+      {asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(server->port("https"))});
+  stream.handshake(asio::ssl::stream_base::client);
+  beast::http::request<beast::http::string_body> req(beast::http::verb::get, "/healthz", 11);
+  req.set(beast::http::field::host, "localhost");
+  beast::http::write(stream, req);
+  beast::flat_buffer buf;
+  beast::http::response<beast::http::string_body> res;
+  beast::http::read(stream, buf, res);
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_EQ(res.body(), R"({"status":"ok"})");
+  EXPECT_EQ(server->Stop(SIGTERM, 10000), 0);
 }
 
 }  // namespace

@@ -168,6 +168,10 @@ TEST_F(UaaTest, BearerFailuresGetTheMergedBody) {
   tampered[tampered.size() - 2] = tampered[tampered.size() - 2] == 'A' ? 'B' : 'A';
   EXPECT_EQ(Get("/user/profile", {Bearer(tampered)}).status, 403);
   EXPECT_EQ(Get("/user/profile", {Bearer(StringField(login.body, "/refresh_token"))}).status, 403);
+  // Another algorithm than the configured one ("none" here) is refused.
+  EXPECT_EQ(Get("/user/profile", {Bearer("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJ1aWQiOiIxIiwiZXhwIjo0MDAwMDAwMDAwfQ.")})
+                .status,
+            403);
   EXPECT_EQ(Get("/user/profile", {Bearer(access)}).status, 200);
   std::this_thread::sleep_for(2100ms);
   EXPECT_EQ(Get("/user/profile", {Bearer(access)}).status, 403);  // expired
@@ -277,6 +281,19 @@ TEST_F(UaaTest, TableErrorCodesMode) {
                       {Bearer(access)});
   EXPECT_EQ(Field(r.body, "/code"), "5400022");
   EXPECT_EQ(StringField(r.body, "/desc"), "Invalid old password");
+  // 3400021 → 5400010, 3400002 → 5400023, 3400011 → 5400039 (D18).
+  EXPECT_EQ(Field(Get("/sms/checkVerifyCode?phoneNumber=13899999999&code=123456").body, "/code"),
+            "5400010");
+  EXPECT_EQ(Field(Get("/sms/getVerifyCode?phoneNumber=13899999999&pid=00000000000&type=resetPassword").body,
+                  "/code"),
+            "5400039");
+  ASSERT_EQ(Get("/sms/getVerifyCode?phoneNumber=13899999999&pid=00000000000&type=register").status, 200);
+  std::string wrong = LastCode() == "000000" ? "111111" : "000000";
+  HttpResult reg = Post("/register?type=phone",
+                        R"({"pid":"00000000000","phoneNumber":"13899999999","password":"abcdef","code":")" +
+                            wrong + "\"}");
+  EXPECT_EQ(Field(reg.body, "/code"), "5400023");
+  EXPECT_EQ(StringField(reg.body, "/desc"), "Invalid verify code");
 }
 
 TEST_F(UaaTest, Profile) {
