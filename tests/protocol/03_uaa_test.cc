@@ -380,6 +380,17 @@ TEST_F(UaaTest, Captcha) {
   EXPECT_EQ(Field(bad_token.body, "/code"), "3400002");
 }
 
+TEST_F(UaaTest, DailyEmailCap) {
+  Start({"limits.emails_per_day=1"});
+  EXPECT_EQ(Get("/sendResetPasswordEmail?email=demo%40krypton.local&pid=00000000000").status, 200);
+  HttpResult second = Get("/sendResetPasswordEmail?email=demo%40krypton.local&pid=00000000000");
+  EXPECT_EQ(second.status, 429);
+  EXPECT_EQ(Field(second.body, "/code"), "400017");
+  EXPECT_EQ(StringField(second.body, "/desc"), "Daily operation limit reached");
+  EXPECT_EQ(Field(Get("/sendResetPasswordEmail?email=ghost%40krypton.local&pid=00000000000").body, "/code"),
+            "3400011");
+}
+
 TEST_F(UaaTest, EmailTokenTableCode) {
   Start({"uaa.error_codes=table"});
   HttpResult bad = Get("/emailVerify?token=1.2");
