@@ -94,8 +94,10 @@ CommandResult RunKrypton(const std::vector<std::string>& args) {
 
 std::unique_ptr<ServerProcess> ServerProcess::Start(const Options& options, std::string* error) {
   std::unique_ptr<ServerProcess> p(new ServerProcess());
-  p->data_dir_ = options.data_dir.empty() ? MakeTempDir("krypton-srv") : options.data_dir;
+  p->own_data_dir_ = options.data_dir.empty();
+  p->data_dir_ = p->own_data_dir_ ? MakeTempDir("krypton-srv") : options.data_dir;
   std::string logs = MakeTempDir("krypton-log");
+  p->log_dir_ = logs;
   p->out_path_ = logs + "/stdout";
   p->err_path_ = logs + "/stderr";
   std::vector<std::string> args = {"serve", "--data-dir", p->data_dir_};
@@ -149,6 +151,9 @@ ServerProcess::~ServerProcess() {
     kill(pid_, SIGKILL);
     WaitFor(pid_, 5000);
   }
+  std::error_code ignored;
+  if (own_data_dir_) std::filesystem::remove_all(data_dir_, ignored);
+  if (!log_dir_.empty()) std::filesystem::remove_all(log_dir_, ignored);
 }
 
 int ServerProcess::port(const std::string& name) const {

@@ -43,7 +43,8 @@ class ServerProcess {
   };
 
   // Starts the server and waits until it prints its listening line. Returns nullptr
-  // (and fills *error) when it exits or stays silent.
+  // (and fills *error) when it exits or stays silent. A data dir Start created, and the
+  // captured output, are removed when the ServerProcess is destroyed.
   static std::unique_ptr<ServerProcess> Start(const Options& options, std::string* error);
   ~ServerProcess();
 
@@ -65,6 +66,8 @@ class ServerProcess {
   pid_t pid_ = -1;
   int exit_code_ = -1;
   std::string data_dir_;
+  bool own_data_dir_ = false;  // created by Start: removed with the process
+  std::string log_dir_;
   std::string out_path_, err_path_;
   std::map<std::string, int> ports_;
 };
