@@ -82,7 +82,7 @@ int RunServe(const CommonOptions& common) {
   boost::asio::thread_pool blocking(static_cast<size_t>(config.server.blocking_threads));
   auth::CaptchaStore captcha;
   http::ApiContext api{*store,  config,   SystemClock::Instance(), **jwt, mailer,
-                       limiter, blocking, captcha};
+                       limiter, blocking, captcha, nullptr};
   http::Router router;
   http::AddApiRoutes(router, api);  // every HTTP route: src/http/routes/
 
@@ -169,6 +169,8 @@ int RunServe(const CommonOptions& common) {
   // The app hub: appLogin verifies the access JWT (D10) with the server's key.
   hub::StoreAccessPolicy access(*store, SystemClock::Instance(), config.hub.access_cache_ms,
                                 static_cast<size_t>(config.hub.access_cache_entries), pool.size());
+  // The user API's binding changes reach the hub's access cache at once (decision 0004).
+  api.access_changed = [&access] { access.Invalidate(); };
   hub::AppHub app_hub(
       hub_ctx, access,
       [codec = jwt->get()](std::string_view token) -> Result<std::string> {

@@ -245,6 +245,7 @@ class Store {
   // Marks every device offline (start-up after a crash: no session survives).
   virtual StoreStatus SetAllDevicesOffline() = 0;
   virtual StoreStatus SaveDeviceInfo(const std::string& dev_tid, const std::string& info_json) = 0;
+  virtual StoreStatus SetDeviceName(const std::string& dev_tid, const std::string& name) = 0;
   // Revokes (or restores) a LICENSE device's licence; kNotFound for an unknown device.
   virtual StoreStatus SetDeviceLicenseRevoked(const std::string& dev_tid, bool revoked) = 0;
   virtual StoreStatus SaveDeviceState(const std::string& dev_tid, const std::string& state_json,

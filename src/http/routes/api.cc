@@ -16,6 +16,7 @@ void AddApiRoutes(Router& router, ApiContext& ctx) {
   AddUaaEmailRoutes(router, ctx);
   AddUaaCaptchaRoutes(router, ctx);
   AddProfileRoutes(router, ctx);
+  AddDeviceRoutes(router, ctx);
 }
 
 namespace api {

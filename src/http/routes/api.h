@@ -13,6 +13,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <simdjson.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -36,6 +37,8 @@ struct ApiContext {
   auth::RateLimiter& limiter;
   boost::asio::thread_pool& blocking;  // password hashing and verification
   auth::CaptchaStore& captcha;
+  // Called after a binding or share changes (the hub's access cache forgets, decision 0004).
+  std::function<void()> access_changed = nullptr;
 };
 
 // Registers every API route on `router`; `ctx` must outlive it.
@@ -46,6 +49,7 @@ void AddUaaAccountRoutes(Router& router, ApiContext& ctx);
 void AddUaaEmailRoutes(Router& router, ApiContext& ctx);
 void AddUaaCaptchaRoutes(Router& router, ApiContext& ctx);
 void AddProfileRoutes(Router& router, ApiContext& ctx);
+void AddDeviceRoutes(Router& router, ApiContext& ctx);
 
 namespace api {
 

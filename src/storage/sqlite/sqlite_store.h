@@ -78,6 +78,7 @@ class SqliteStore final : public Store {
   StoreStatus SetAllDevicesOffline() override;
   StoreStatus SaveDeviceInfo(const std::string& dev_tid, const std::string& info_json) override;
   StoreStatus SetDeviceLicenseRevoked(const std::string& dev_tid, bool revoked) override;
+  StoreStatus SetDeviceName(const std::string& dev_tid, const std::string& name) override;
   StoreStatus SaveDeviceState(const std::string& dev_tid, const std::string& state_json,
                               int64_t at_ms) override;
   StoreResult<std::vector<Device>> ListDevicesByOwner(const std::string& uid) override;

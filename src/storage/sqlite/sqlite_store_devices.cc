@@ -127,6 +127,12 @@ StoreStatus SqliteStore::SaveDeviceInfo(const std::string& dev_tid, const std::s
                        "UPDATE devices SET info_json = ? WHERE dev_tid = ?", info_json, dev_tid);
 }
 
+StoreStatus SqliteStore::SetDeviceName(const std::string& dev_tid, const std::string& name) {
+  std::lock_guard lock(mu_);
+  return db_->RunOnRow("SetDeviceName", dev_tid, "UPDATE devices SET device_name = ? WHERE dev_tid = ?",
+                       name, dev_tid);
+}
+
 StoreStatus SqliteStore::SetDeviceLicenseRevoked(const std::string& dev_tid, bool revoked) {
   std::lock_guard lock(mu_);
   return db_->RunOnRow("SetDeviceLicenseRevoked", dev_tid,

@@ -1,0 +1,262 @@
+// Devices of the user API (user-api.md §5.1): list, QR bind, rename, unbind.
+//   GET /device, GET /devices           owned + shared devices (bare array, 0-based pages)
+//   POST /device {devTid, bindKey, deviceName?, desc?}   → 201 Device (D9 codes)
+//   PATCH|PUT /device/{devTid} {deviceName, ctrlKey}     → 204 (owner only)
+//   DELETE /device/{devTid}?bindKey=                     → 204 (owner only)
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <set>
+
+#include "common/secrets.h"
+#include "http/routes/api.h"
+
+namespace krypton::http {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void Str(Writer& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+// A string of the device's last reportDevInfo, trying each key in turn (devices report
+// both casings, hub-protocol.md §3.3); null when none.
+void InfoField(Writer& w, simdjson::dom::element info, std::initializer_list<const char*> keys) {
+  for (const char* k : keys) {
+    std::string_view v;
+    if (info[k].get_string().get(v) == simdjson::SUCCESS) return Str(w, v);
+  }
+  w.Null();
+}
+
+void WriteDevice(const ApiContext& ctx, Writer& w, const storage::Device& d,
+                 const storage::Product& p, const std::string& caller, int shares) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element info;
+  static const std::string kEmpty = "{}";
+  if (parser.parse(d.info_json).get(info) != simdjson::SUCCESS &&
+      parser.parse(kEmpty).get(info) != simdjson::SUCCESS) {
+    return;  // unreachable: "{}" parses
+  }
+  const auto& hub = ctx.config.hub;
+  std::string app_host = hub.public_app_host.empty() ? hub.public_host : hub.public_app_host;
+  if (app_host.empty()) app_host = "localhost";
+  w.StartObject();
+  w.Key("devTid"); Str(w, d.dev_tid);
+  w.Key("ctrlKey"); Str(w, d.ctrl_key);
+  w.Key("bindKey"); Str(w, d.owner_uid == caller ? d.bind_key : "");
+  w.Key("deviceName"); Str(w, d.device_name.empty() ? p.name : d.device_name);
+  w.Key("desc"); Str(w, "");
+  w.Key("logo"); Str(w, "");
+  w.Key("ownerUid"); Str(w, d.owner_uid);
+  w.Key("granted"); w.Bool(d.owner_uid != caller);
+  w.Key("forceBind"); w.Bool(p.force_bind);
+  w.Key("devShareNum"); w.Int(shares);
+  w.Key("maxDevShareNum"); w.Int(p.max_dev_share_num);
+  w.Key("folderId"); Str(w, "0");
+  w.Key("productPublicKey"); Str(w, p.product_public_key);
+  w.Key("mid"); Str(w, p.mid);
+  w.Key("model"); Str(w, p.mid);
+  w.Key("productName");
+  w.StartObject();
+  w.Key("zh_CN"); Str(w, p.name);
+  w.Key("en_US"); Str(w, p.name);
+  w.EndObject();
+  w.Key("workModeType"); Str(w, p.work_mode_type);
+  w.Key("tokenType"); w.Int(p.device_auth == "LICENSE" ? 1 : 2);
+  w.Key("binVersion"); InfoField(w, info, {"binVer"});
+  w.Key("binType"); InfoField(w, info, {"binType"});
+  w.Key("sdkVer"); InfoField(w, info, {"SDKVer", "sdkver"});
+  w.Key("mac"); InfoField(w, info, {"MAC", "mac"});
+  w.Key("ssid"); InfoField(w, info, {"SSID", "ssid"});
+  w.Key("lanIp"); InfoField(w, info, {"lanIp"});
+  w.Key("online"); w.Bool(d.online);
+  w.Key("firstLoginTime"); d.first_login_ms ? w.Int64(d.first_login_ms) : w.Null();
+  w.Key("lastLoginTime"); d.last_seen_ms ? w.Int64(d.last_seen_ms) : w.Null();
+  w.Key("devType"); Str(w, "INDEPENDENT");
+  w.Key("subDevices"); w.StartArray(); w.EndArray();
+  w.Key("dcInfo");
+  w.StartObject();
+  w.Key("fromDC"); Str(w, "krypton");
+  w.Key("dc"); Str(w, "krypton");
+  w.Key("area"); Str(w, "local");
+  w.Key("fromArea"); Str(w, "local");
+  w.Key("connectHost"); Str(w, app_host);
+  w.Key("opTimestamp"); w.Int64(ctx.clock.NowMs());
+  w.EndObject();
+  w.Key("bindResultCode"); w.Null();
+  w.Key("bindResultMsg"); w.Null();
+  w.EndObject();
+}
+
+int ShareCount(ApiContext& ctx, const std::string& dev_tid) {
+  auto shares = ctx.store.ListSharesByDevice(dev_tid);
+  return shares.ok() ? static_cast<int>(shares->size()) : 0;
+}
+
+std::string DeviceJson(ApiContext& ctx, const storage::Device& d, const std::string& caller) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  auto p = ctx.store.GetProduct(d.mid);
+  WriteDevice(ctx, w, d, p.ok() ? *p : storage::Product{}, caller, ShareCount(ctx, d.dev_tid));
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+int IntQuery(const Request& req, std::string_view key, int fallback) {
+  std::string v = api::Query(req, key);
+  if (v.empty() || !std::all_of(v.begin(), v.end(), ::isdigit) || v.size() > 9) return fallback;
+  return std::stoi(v);
+}
+
+Response List(ApiContext& ctx, const Request& req) {
+  auto claims = api::Bearer(ctx, req);
+  if (!claims.ok()) return api::Error(ctx, req, claims.status());
+  std::vector<storage::Device> devices;
+  auto owned = ctx.store.ListDevicesByOwner(claims->uid);
+  if (owned.ok()) devices = std::move(owned).value();
+  auto shares = ctx.store.ListSharesByGrantee(claims->uid);
+  if (shares.ok()) {
+    int64_t now = ctx.clock.NowMs();
+    for (const auto& s : *shares) {
+      if (s.expire_at_ms != 0 && s.expire_at_ms <= now) continue;
+      auto d = ctx.store.GetDevice(s.dev_tid);
+      if (d.ok()) devices.push_back(std::move(d).value());
+    }
+  }
+  std::sort(devices.begin(), devices.end(),
+            [](const auto& a, const auto& b) { return a.dev_tid < b.dev_tid; });
+  std::string filter = api::Query(req, "devTid");
+  std::set<std::string> wanted;
+  for (size_t pos = 0; !filter.empty() && pos <= filter.size();) {
+    size_t comma = filter.find(',', pos);
+    wanted.insert(filter.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  int size = std::clamp(IntQuery(req, "size", 20), 1, ctx.config.limits.page_size_devices);
+  int page = std::max(0, IntQuery(req, "page", 0));
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartArray();
+  int index = 0;
+  for (const auto& d : devices) {
+    if (!wanted.empty() && !wanted.count(d.dev_tid)) continue;
+    if (index++ < page * size) continue;
+    if (index > (page + 1) * size) break;
+    auto p = ctx.store.GetProduct(d.mid);
+    WriteDevice(ctx, w, d, p.ok() ? *p : storage::Product{}, claims->uid, ShareCount(ctx, d.dev_tid));
+  }
+  w.EndArray();
+  return api::Json(200, std::string(buf.GetString(), buf.GetSize()));
+}
+
+Response Bind(ApiContext& ctx, const Request& req) {
+  auto claims = api::Bearer(ctx, req);
+  if (!claims.ok()) return api::Error(ctx, req, claims.status());
+  simdjson::dom::parser parser;
+  auto body = api::Body(req, parser);
+  if (!body.ok()) return api::Error(ctx, req, body.status());
+  std::string dev_tid = api::Str(*body, "devTid"), bind_key = api::Str(*body, "bindKey");
+  std::string name = api::Str(*body, "deviceName");
+  if (dev_tid.empty()) return api::Error(ctx, req, Status(Code::kUserDevTidEmpty));
+  if (name.size() > 128) return api::Error(ctx, req, Status(Code::kUserInvalidParam, "deviceName"));
+  auto device = ctx.store.GetDevice(dev_tid);
+  if (!device.ok() || !ConstantTimeEqual(bind_key, device->bind_key)) {
+    return api::Error(ctx, req, Status(Code::kUserBindInternalError));
+  }
+  if (device->registered && device->first_login_ms == 0) {
+    return api::Error(ctx, req, Status(Code::kUserDeviceNeverLoggedIn));
+  }
+  auto product = ctx.store.GetProduct(device->mid);
+  if (!product.ok()) return api::Error(ctx, req, Status(Code::kUserBindInternalError));
+  if (product->status == "DISCONTINUED") return api::Error(ctx, req, Status(Code::kUserDeviceBadStatus));
+  if (claims->isolation != "00000000000" && claims->isolation != product->pid) {
+    return api::Error(ctx, req, Status(Code::kUserBindOtherManufacturer));
+  }
+  if (device->owner_uid == claims->uid) return api::Error(ctx, req, Status(Code::kUserBindRepeat));
+  int64_t now = ctx.clock.NowMs();
+  if (!device->owner_uid.empty()) {
+    if (!product->force_bind) return api::Error(ctx, req, Status(Code::kUserForceBindForbidden));
+    // Force bind: the previous owner's shares and memberships go, the ctrlKey rotates.
+    if (auto s = ctx.store.UnbindDevice(dev_tid, RandomHex(16)); !s.ok()) {
+      return api::Error(ctx, req, Status(Code::kUserBindInternalError).WithDetail(s.ToString()));
+    }
+  }
+  if (auto s = ctx.store.BindDevice(dev_tid, claims->uid, now); !s.ok()) {
+    return api::Error(ctx, req, Status(s.conflict() ? Code::kUserForceBindForbidden
+                                                    : Code::kUserBindInternalError)
+                                    .WithDetail(s.ToString()));
+  }
+  if (!name.empty()) ctx.store.SetDeviceName(dev_tid, name);
+  if (ctx.access_changed) ctx.access_changed();
+  auto bound = ctx.store.GetDevice(dev_tid);
+  if (!bound.ok()) return api::Error(ctx, req, Status(Code::kUserBindInternalError));
+  return api::Json(201, DeviceJson(ctx, *bound, claims->uid));
+}
+
+// The caller must own the device (grantee → 5400047, stranger → 5400014).
+Result<storage::Device> Owned(ApiContext& ctx, const Request& req, const std::string& uid) {
+  auto d = ctx.store.GetDevice(req.params.at("devTid"));
+  if (!d.ok()) return Status(Code::kUserDeviceNotExist);
+  if (d->owner_uid == uid) return std::move(d).value();
+  auto share = ctx.store.GetShare(d->dev_tid, uid);
+  return Status(share.ok() ? Code::kUserDeviceBoundByOther : Code::kUserDeviceNotOwned);
+}
+
+Response Update(ApiContext& ctx, const Request& req) {
+  auto claims = api::Bearer(ctx, req);
+  if (!claims.ok()) return api::Error(ctx, req, claims.status());
+  simdjson::dom::parser parser;
+  auto body = api::Body(req, parser);
+  if (!body.ok()) return api::Error(ctx, req, body.status());
+  auto d = Owned(ctx, req, claims->uid);
+  if (!d.ok()) return api::Error(ctx, req, d.status());
+  std::string ctrl_key = api::Str(*body, "ctrlKey");
+  if (!ctrl_key.empty() && !ConstantTimeEqual(ctrl_key, d->ctrl_key)) {
+    return api::Error(ctx, req, Status(Code::kUserDeviceNotOwned));
+  }
+  std::string name = api::Str(*body, "deviceName");
+  if (name.empty() || name.size() > 128) {
+    return api::Error(ctx, req, Status(Code::kUserInvalidParam, "deviceName"));
+  }
+  ctx.store.SetDeviceName(d->dev_tid, name);
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
+Response Unbind(ApiContext& ctx, const Request& req) {
+  auto claims = api::Bearer(ctx, req);
+  if (!claims.ok()) return api::Error(ctx, req, claims.status());
+  auto d = Owned(ctx, req, claims->uid);
+  if (!d.ok()) return api::Error(ctx, req, d.status());
+  std::string bind_key = api::Query(req, "bindKey");
+  if (!bind_key.empty() && !ConstantTimeEqual(bind_key, d->bind_key)) {
+    return api::Error(ctx, req, Status(Code::kUserDeviceNotOwned));
+  }
+  // Unowned, shares and memberships gone, ctrlKey rotated: old grantees lose access.
+  if (auto s = ctx.store.UnbindDevice(d->dev_tid, RandomHex(16)); !s.ok()) {
+    return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(s.ToString()));
+  }
+  if (ctx.access_changed) ctx.access_changed();
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
+}  // namespace
+
+void AddDeviceRoutes(Router& router, ApiContext& ctx) {
+  router.Add("GET", "/device", [&ctx](const Request& r) { return List(ctx, r); });
+  router.Add("GET", "/devices", [&ctx](const Request& r) { return List(ctx, r); });
+  router.Add("POST", "/device", [&ctx](const Request& r) { return Bind(ctx, r); });
+  router.Add("PATCH", "/device/{devTid}", [&ctx](const Request& r) { return Update(ctx, r); });
+  router.Add("PUT", "/device/{devTid}", [&ctx](const Request& r) { return Update(ctx, r); });
+  router.Add("DELETE", "/device/{devTid}", [&ctx](const Request& r) { return Unbind(ctx, r); });
+}
+
+}  // namespace krypton::http

@@ -1,0 +1,117 @@
+// Black-box: the device part of the user API (user-api.md §5.1) and its effect on the app
+// hub — a binding made over HTTP is honoured by appSend at once (access cache invalidated).
+#include <gtest/gtest.h>
+
+#include "json_field.h"
+#include "line_client.h"
+#include "server_process.h"
+
+namespace krypton::testing {
+namespace {
+
+class DevicesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir();
+    CommandResult demo = RunKrypton({"admin", "demo", "--data-dir", dir_, "--json"});
+    ASSERT_EQ(demo.exit_code, 0) << demo.err;
+    password_ = StringField(demo.out, "/password");
+    ASSERT_EQ(RunKrypton({"admin", "user", "create", "--data-dir", dir_, "--email", "bob@example.com",
+                          "--password", "bob-secret"})
+                  .exit_code,
+              0);
+    ServerProcess::Options o;
+    o.data_dir = dir_;
+    std::string error;
+    server_ = ServerProcess::Start(o, &error);
+    ASSERT_NE(server_, nullptr) << error;
+    demo_token_ = Token("demo@krypton.local", password_);
+    bob_token_ = Token("bob@example.com", "bob-secret");
+  }
+
+  std::string Token(const std::string& user, const std::string& pw) {
+    HttpResult r = HttpRequest(server_->port("http"), "POST", "/login",
+                               R"({"username":")" + user + R"(","password":")" + pw + "\"}");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return StringField(r.body, "/access_token");
+  }
+  HttpResult Call(const std::string& method, const std::string& path, const std::string& token,
+                  const std::string& body = "") {
+    return HttpRequest(server_->port("http"), method, path, body, {{"Authorization", "Bearer " + token}});
+  }
+
+  std::string dir_, password_, demo_token_, bob_token_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_F(DevicesTest, BindListRenameUnbind) {
+  LineClient dev(server_->port("device"));
+  auto login = dev.Call(R"({"msgId":"1","action":"devLogin","params":{"devTid":"QR1","prodKey":"xxxxxx","token":""}})");
+  std::string bind_key = StringField(*login, "/params/bindKey");
+  std::string ctrl_key = StringField(*login, "/params/ctrlKey");
+
+  EXPECT_EQ(Field(Call("POST", "/device", demo_token_, R"({"bindKey":"x"})").body, "/code"), "5400017");
+  EXPECT_EQ(Field(Call("POST", "/device", demo_token_, R"({"devTid":"QR1","bindKey":"wrong"})").body, "/code"),
+            "5400012");
+  HttpResult bound = Call("POST", "/device", demo_token_,
+                          R"({"devTid":"QR1","bindKey":")" + bind_key + R"(","deviceName":"Lamp"})");
+  ASSERT_EQ(bound.status, 201) << bound.body;
+  EXPECT_EQ(StringField(bound.body, "/devTid"), "QR1");
+  EXPECT_EQ(StringField(bound.body, "/ctrlKey"), ctrl_key);
+  EXPECT_EQ(StringField(bound.body, "/deviceName"), "Lamp");
+  EXPECT_EQ(StringField(bound.body, "/workModeType"), "JSON_CTRL");
+  EXPECT_EQ(Field(bound.body, "/granted"), "false");
+  EXPECT_EQ(Field(bound.body, "/online"), "true");
+  EXPECT_NE(StringField(bound.body, "/dcInfo/connectHost"), "");
+  EXPECT_EQ(Field(Call("POST", "/device", demo_token_,
+                       R"({"devTid":"QR1","bindKey":")" + bind_key + "\"}").body,
+                  "/code"),
+            "5400013");
+  EXPECT_EQ(Field(Call("POST", "/device", bob_token_, R"({"devTid":"QR1","bindKey":")" + bind_key + "\"}").body,
+                  "/code"),
+            "5400043");
+
+  HttpResult list = Call("GET", "/device?&page=0&size=20", demo_token_);  // ioBroker's "?&"
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(StringField(list.body, "/0/devTid"), "QR1");
+  EXPECT_EQ(Field(list.body, "/1"), "<absent>");
+  EXPECT_EQ(StringField(Call("GET", "/devices?size=20&page=0", demo_token_).body, "/0/devTid"), "QR1");
+  EXPECT_EQ(Call("GET", "/device?page=1&size=1", demo_token_).body, "[]");
+  EXPECT_EQ(Call("GET", "/device?devTid=OTHER", demo_token_).body, "[]");
+  EXPECT_EQ(Call("GET", "/device", bob_token_).body, "[]");
+
+  EXPECT_EQ(Call("PATCH", "/device/QR1", demo_token_, R"({"deviceName":"Desk lamp"})").status, 204);
+  EXPECT_EQ(StringField(Call("GET", "/device?devTid=QR1", demo_token_).body, "/0/deviceName"), "Desk lamp");
+  EXPECT_EQ(Field(Call("PATCH", "/device/QR1", bob_token_, R"({"deviceName":"Mine"})").body, "/code"), "5400014");
+  EXPECT_EQ(Field(Call("PATCH", "/device/NOPE", demo_token_, R"({"deviceName":"x"})").body, "/code"), "6400004");
+  EXPECT_EQ(Field(Call("DELETE", "/device/QR1", bob_token_).body, "/code"), "5400014");
+  EXPECT_EQ(Call("DELETE", "/device/QR1?bindKey=" + bind_key, demo_token_).status, 204);
+  EXPECT_EQ(Call("GET", "/device", demo_token_).body, "[]");
+  CommandResult shown = RunKrypton({"admin", "device", "show", "--data-dir", dir_, "--dev-tid", "QR1"});
+  EXPECT_NE(StringField(shown.out, "/ctrlKey"), ctrl_key);  // rotated on unbind
+  EXPECT_EQ(StringField(shown.out, "/ownerUid"), "");
+  EXPECT_EQ(Call("GET", "/device", "garbage").status, 403);
+}
+
+TEST_F(DevicesTest, AnHttpBindingIsHonouredByTheAppHubAtOnce) {
+  LineClient dev(server_->port("device"));
+  auto login = dev.Call(R"({"msgId":"1","action":"devLogin","params":{"devTid":"QR2","prodKey":"xxxxxx","token":""}})");
+  std::string bind_key = StringField(*login, "/params/bindKey");
+  std::string ctrl_key = StringField(*login, "/params/ctrlKey");
+  LineClient app(server_->port("app_tcp"));
+  ASSERT_EQ(Field(*app.Call(R"({"msgId":1,"action":"appLogin","params":{"appTid":"a","token":")" + demo_token_ + "\"}}"),
+                  "/code"),
+            "200");
+  std::string send = R"({"msgId":2,"action":"appSend","params":{"devTid":"QR2","ctrlKey":")" + ctrl_key +
+                     R"(","appTid":"a","data":{"cmdId":2,"power":1}}})";
+  EXPECT_EQ(Field(*app.Call(send), "/code"), "1400012");  // not bound yet (and now cached)
+  ASSERT_EQ(Call("POST", "/device", demo_token_, R"({"devTid":"QR2","bindKey":")" + bind_key + "\"}").status, 201);
+  ASSERT_TRUE(app.SendLine(send));
+  auto cmd = dev.ReadLine();
+  ASSERT_TRUE(cmd) << "the command did not reach the device";
+  ASSERT_TRUE(dev.SendLine(R"({"msgId":)" + Field(*cmd, "/msgId") + R"(,"action":"appSendResp","code":200})"));
+  EXPECT_EQ(Field(*app.ReadLine(), "/code"), "200");
+}
+
+}  // namespace
+}  // namespace krypton::testing
