@@ -31,20 +31,34 @@ Result<Target> ReadTarget(const ApiContext& ctx, const Request& req, simdjson::d
   return Status(Code::kUaaInvalidRequestType);
 }
 
+// What register and reset read from their bodies: the target, the pid (default the
+// public one) and the new password (≥ 6 characters, else 6400017).
+struct Credentials {
+  Target target;
+  std::string pid;
+  std::string password;
+};
+
+Result<Credentials> ReadCredentials(const ApiContext& ctx, const Request& req,
+                                    simdjson::dom::object body) {
+  auto target = ReadTarget(ctx, req, body);
+  if (!target.ok()) return target.status();
+  Credentials c{*target, api::Str(body, "pid"), api::Str(body, "password")};
+  if (c.pid.empty()) c.pid = "00000000000";
+  if (c.password.size() < kMinPassword) return Status(Code::kUserInvalidParam, "password");
+  return c;
+}
+
 void Register(ApiContext& ctx, Request req, Responder respond) {
   if (!api::IpAllowed(ctx, req)) return respond(api::Error(ctx, req, Status(Code::kUaaRateLimited)));
   if (uaa::HandleEmailRegistration(ctx, req, respond)) return;
   simdjson::dom::parser parser;
   auto body = api::Body(req, parser);
   if (!body.ok()) return respond(api::Error(ctx, req, body.status()));
-  auto target = ReadTarget(ctx, req, *body);
-  if (!target.ok()) return respond(api::Error(ctx, req, target.status()));
-  std::string pid = api::Str(*body, "pid");
-  if (pid.empty()) pid = "00000000000";
-  std::string password = api::Str(*body, "password");
-  if (password.size() < kMinPassword) {
-    return respond(api::Error(ctx, req, Status(Code::kUserInvalidParam, "password")));
-  }
+  auto creds = ReadCredentials(ctx, req, *body);
+  if (!creds.ok()) return respond(api::Error(ctx, req, creds.status()));
+  const Target* target = &creds->target;
+  const std::string pid = creds->pid, password = creds->password;
   if (!ctx.store.GetManufacturer(pid).ok()) {
     return respond(api::Error(ctx, req, Status(Code::kUserNoSuchManufacturer)));
   }
@@ -88,14 +102,10 @@ void ResetPassword(ApiContext& ctx, Request req, Responder respond) {
   simdjson::dom::parser parser;
   auto body = api::Body(req, parser);
   if (!body.ok()) return respond(api::Error(ctx, req, body.status()));
-  auto target = ReadTarget(ctx, req, *body);
-  if (!target.ok()) return respond(api::Error(ctx, req, target.status()));
-  std::string pid = api::Str(*body, "pid");
-  if (pid.empty()) pid = "00000000000";
-  std::string password = api::Str(*body, "password");
-  if (password.size() < kMinPassword) {
-    return respond(api::Error(ctx, req, Status(Code::kUserInvalidParam, "password")));
-  }
+  auto creds = ReadCredentials(ctx, req, *body);
+  if (!creds.ok()) return respond(api::Error(ctx, req, creds.status()));
+  const Target* target = &creds->target;
+  const std::string pid = creds->pid, password = creds->password;
   auto user = target->phone ? ctx.store.FindUserByPhone(pid, target->value)
                             : ctx.store.FindUserByEmail(pid, target->value);
   if (!user.ok()) return respond(api::Error(ctx, req, Status(Code::kUaaUserNotExist)));
