@@ -1,6 +1,7 @@
 #include "net/listener.h"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <spdlog/spdlog.h>
 
@@ -10,6 +11,9 @@ namespace krypton::net {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+
+// How long the acceptor rests after a failed accept (descriptors exhausted) before retrying.
+constexpr std::chrono::milliseconds kAcceptRetryDelay{50};
 
 SessionTicket::~SessionTicket() {
   if (registry_) registry_->Release(id_, ip_);
@@ -128,8 +132,13 @@ void Listener::Accept() {
         socket.close(ep_ec);
       }
     } else {
-      // EMFILE and friends: keep accepting; the limit check above prevents most.
+      // EMFILE and friends: the pending connection stays in the backlog, so accepting again
+      // at once would spin; wait a little (kAcceptRetryDelay) and try again.
       spdlog::warn("{}: accept failed: {}", self->options_.name, ec.message());
+      auto timer = std::make_shared<asio::steady_timer>(self->acceptor_.get_executor());
+      timer->expires_after(kAcceptRetryDelay);
+      timer->async_wait([self, timer](const boost::system::error_code&) { self->Accept(); });
+      return;
     }
     self->Accept();
   });
