@@ -169,16 +169,21 @@ void AppHub::RefreshLoops(const std::string& uid) {
   }
 }
 
-std::vector<AppHub::Entry> AppHub::Lookup(const std::string& uid) {
+template <typename Fn>
+void AppHub::ForEachSession(const std::string& uid, Fn&& fn) {
   int loop = net::IoPool::CurrentLoopIndex();
   if (loop >= 0 && static_cast<size_t>(loop) < local_.size()) {
     const Map& map = *local_[loop];
     auto it = map.find(uid);
-    return it == map.end() ? std::vector<Entry>() : it->second;
+    if (it != map.end()) {
+      for (const Entry& e : it->second) fn(e);
+    }
+    return;
   }
   std::lock_guard lock(mu_);
   auto it = master_.find(uid);
-  return it == master_.end() ? std::vector<Entry>() : it->second;
+  if (it == master_.end()) return;
+  for (const Entry& e : it->second) fn(e);
 }
 
 void AppHub::Fanout(const std::string& dev_tid, const std::string& app_tids_json,
@@ -186,12 +191,12 @@ void AppHub::Fanout(const std::string& dev_tid, const std::string& app_tids_json
   std::vector<std::string> only = AppTids(app_tids_json);
   auto shared = std::make_shared<const std::string>(frame);
   for (const std::string& uid : access_.Audience(dev_tid)) {
-    for (const Entry& e : Lookup(uid)) {
-      if (!only.empty() && std::find(only.begin(), only.end(), e.app_tid) == only.end()) continue;
+    ForEachSession(uid, [&](const Entry& e) {
+      if (!only.empty() && std::find(only.begin(), only.end(), e.app_tid) == only.end()) return;
       asio::post(e.executor, [c = e.conn, shared] {
         if (auto conn = c.lock()) conn->Push(*shared);
       });
-    }
+    });
   }
 }
 

@@ -73,7 +73,10 @@ class AppHub final : public bus::Subscriber {
   using Map = std::unordered_map<std::string, std::vector<Entry>>;  // uid → sessions
 
   void RefreshLoops(const std::string& uid);
-  std::vector<Entry> Lookup(const std::string& uid);
+  // Calls fn(entry) for each session of `uid`: from this loop's copy when called on a
+  // loop (no lock, no copy — the fan-out path), else from the master under the lock.
+  template <typename Fn>
+  void ForEachSession(const std::string& uid, Fn&& fn);
   void Fanout(const std::string& dev_tid, const std::string& app_tids_json,
               const std::string& frame);
 
