@@ -339,7 +339,9 @@ TEST_F(UaaTest, EmailLinkRegistrationAndReset) {
   EXPECT_EQ(Field(early.body, "/code"), "3400009");
   std::string token = LastLinkToken();
   ASSERT_FALSE(token.empty());
-  HttpResult bad = Get("/emailVerify?token=" + token.substr(0, token.size() - 1) + "0");
+  std::string forged = token;
+  forged.back() = forged.back() == '0' ? '1' : '0';  // always differs from the real token
+  HttpResult bad = Get("/emailVerify?token=" + forged);
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(Field(bad.body, "/code"), "3400012");
   EXPECT_EQ(StringField(bad.body, "/desc"), "Invalid email token");
@@ -376,7 +378,7 @@ TEST_F(UaaTest, Captcha) {
   HttpResult sms = Get("/sms/getVerifyCode?phoneNumber=13800000009&pid=00000000000&type=register");
   EXPECT_EQ(Field(sms.body, "/code"), "3400002");
   HttpResult bad_token = Get("/sms/getVerifyCode?phoneNumber=13800000009&pid=00000000000&type=register&token=" +
-                             rid + "%3A00000");
+                             rid + "%3Aabcde");
   EXPECT_EQ(Field(bad_token.body, "/code"), "3400002");
 }
 
