@@ -1,7 +1,5 @@
 // `krypton admin …`: operator commands that work on the store directly (the server
 // may be running: SQLite in WAL mode lets both use the database).
-#include <simdjson.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -12,6 +10,7 @@
 #include "app/commands.h"
 #include "app/json_out.h"
 #include "auth/password.h"
+#include "codec/template.h"
 #include "common/clock.h"
 #include "common/secrets.h"
 
@@ -135,22 +134,10 @@ Result<storage::Product> CreateProduct(storage::Store& store, const ProductCreat
   if (o.prod_key.size() > 64) {
     return Status(Code::kEntIllegalArgument).WithDetail("prodKey is at most 64 characters");
   }
-  // Structural check only; the template codec validates commands and fields.
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (parser.parse(template_json).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
-    return Status(Code::kEntIllegalArgument).WithDetail("the template is not a JSON object");
-  }
-  simdjson::dom::object protocol;
-  if (doc["protocol"].get(protocol) != simdjson::SUCCESS) {
-    return Status(Code::kEntIllegalArgument).WithDetail("the template has no \"protocol\" object");
-  }
-  std::string_view declared;
-  if (doc["workModeType"].get(declared) == simdjson::SUCCESS && declared != o.work_mode) {
-    return Status(Code::kEntIllegalArgument)
-        .WithDetail("the template's workModeType " + std::string(declared) + " differs from " +
-                    o.work_mode);
-  }
+  // The template codec's rules (templates-and-frames.md §1.4); 8400002 with a detail.
+  Result<codec::Template> tpl =
+      codec::ParseTemplate(template_json, codec::ParseWorkMode(o.work_mode));
+  if (!tpl.ok()) return tpl.status();
 
   int64_t now = SystemClock::Instance().NowMs();
   storage::Product p;
@@ -167,7 +154,7 @@ Result<storage::Product> CreateProduct(storage::Store& store, const ProductCreat
   storage::StoreStatus s = store.InTransaction([&](storage::Store& tx) {
     storage::StoreStatus st = tx.CreateProduct(p);
     if (!st.ok()) return st;
-    auto v = tx.AddTemplate(p.mid, template_json, now);
+    auto v = tx.AddTemplate(p.mid, tpl->json(), now);  // with what the codec completed
     return v.ok() ? storage::StoreStatus() : v.status();
   });
   if (s.conflict()) {

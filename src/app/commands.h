@@ -64,6 +64,15 @@ struct ProductCreateOptions {
 int RunProductCreate(const CommonOptions& common, const ProductCreateOptions& options);
 int RunProductList(const CommonOptions& common);
 
+// `admin template set|show` (template_cmd.cc).
+struct TemplateOptions {
+  std::string mid;   // --product
+  std::string file;  // set: the template JSON file
+  int version = 0;   // show: --version; 0 = the current one
+};
+int RunTemplateSet(const CommonOptions& common, const TemplateOptions& options);
+int RunTemplateShow(const CommonOptions& common, const TemplateOptions& options);
+
 int RunDemo(const CommonOptions& common);
 
 struct DeviceOptions {

@@ -102,6 +102,20 @@ int main(int argc, char** argv) {
   prod_create->add_flag("--pre-register", prod_opts.pre_register,
                         "Only devices imported with `admin device import` may connect");
 
+  auto* tpl = admin->add_subcommand("template", "Protocol templates of a product (versioned)");
+  tpl->require_subcommand(1);
+  TemplateOptions tpl_opts;
+  auto* tpl_set = tpl->add_subcommand("set", "Validate a template and store it as the new version");
+  AddCommon(tpl_set, &common);
+  tpl_set->add_option("--product", tpl_opts.mid, "The product's mid")->required();
+  tpl_set->add_option("file", tpl_opts.file, "Template JSON file")->required();
+  tpl_set->callback([&] { code = RunTemplateSet(common, tpl_opts); });
+  auto* tpl_show = tpl->add_subcommand("show", "Print a stored template (default: the current)");
+  AddCommon(tpl_show, &common);
+  tpl_show->add_option("--product", tpl_opts.mid, "The product's mid")->required();
+  tpl_show->add_option("--version", tpl_opts.version, "Template version (1, 2, …)");
+  tpl_show->callback([&] { code = RunTemplateShow(common, tpl_opts); });
+
   auto* device = admin->add_subcommand("device", "Devices: import, credentials, licences");
   device->require_subcommand(1);
   DeviceOptions dev_opts;

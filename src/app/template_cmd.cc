@@ -1,0 +1,90 @@
+// `krypton admin template set|show`: a product's protocol templates, versioned, until
+// the enterprise API (E2/E3) exists. `set` validates with the codec's rules
+// (templates-and-frames.md §1.4) and stores a new version, which becomes the product's
+// current template; `show` prints a stored version.
+#include <simdjson.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "app/admin_internal.h"
+#include "app/commands.h"
+#include "app/json_out.h"
+#include "codec/template.h"
+#include "common/clock.h"
+
+namespace krypton::app {
+
+int RunTemplateSet(const CommonOptions& common, const TemplateOptions& options) {
+  std::ifstream in(options.file);
+  if (!in) return Fail("cannot read template file " + options.file);
+  std::stringstream text;
+  text << in.rdbuf();
+  config::Config config;
+  auto store = OpenForAdmin(common, &config);
+  if (!store) return 1;
+  auto product = store->GetProduct(options.mid);
+  if (!product.ok()) return Fail("no product with mid " + options.mid);
+  // An operator command: PUBLISHED products (whose templates the enterprise API
+  // freezes) may still be changed here.
+  auto tpl = codec::ParseTemplate(text.str(), codec::ParseWorkMode(product->work_mode_type));
+  if (!tpl.ok()) return Fail("invalid template: " + tpl.status().detail());
+  for (const std::string& w : tpl->warnings()) {
+    std::fprintf(stderr, "krypton: warning: %s\n", w.c_str());
+  }
+  auto version = store->AddTemplate(options.mid, tpl->json(), SystemClock::Instance().NowMs());
+  if (!version.ok()) return Fail(version.status().ToString());
+  if (common.json) {
+    std::cout << JsonObject()
+                     .Add("mid", options.mid)
+                     .Add("version", *version)
+                     .Add("workModeType", codec::WorkModeName(tpl->mode()))
+                     .Add("commands", static_cast<int>(tpl->commands().size()))
+                     .Add("warnings", static_cast<int>(tpl->warnings().size()))
+                     .Finish()
+              << "\n";
+  } else {
+    std::cout << "stored template version " << *version << " of product " << options.mid << " ("
+              << tpl->commands().size() << " commands)\n";
+  }
+  return 0;
+}
+
+int RunTemplateShow(const CommonOptions& common, const TemplateOptions& options) {
+  config::Config config;
+  auto store = OpenForAdmin(common, &config);
+  if (!store) return 1;
+  auto t = options.version > 0 ? store->GetTemplate(options.mid, options.version)
+                               : store->GetCurrentTemplate(options.mid);
+  if (!t.ok()) {
+    if (!t.status().not_found()) return Fail(t.status().ToString());
+    if (!store->GetProduct(options.mid).ok()) return Fail("no product with mid " + options.mid);
+    return Fail(options.version > 0 ? "product " + options.mid + " has no template version " +
+                                          std::to_string(options.version)
+                                    : "product " + options.mid + " has no template");
+  }
+  if (common.json) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element body;
+    if (parser.parse(t->body_json).get(body) != simdjson::SUCCESS) {
+      return Fail("the stored template is not JSON");
+    }
+    std::cout << JsonObject()
+                     .Add("mid", t->mid)
+                     .Add("version", t->version)
+                     .Add("createdAt", t->created_at_ms)
+                     .AddRaw("template", simdjson::minify(body))
+                     .Finish()
+              << "\n";
+  } else {
+    // As stored, so that it can be edited and `set` again.
+    std::string_view body = t->body_json;
+    while (!body.empty() && (body.back() == '\n' || body.back() == ' ')) body.remove_suffix(1);
+    std::cout << body << "\n";
+  }
+  return 0;
+}
+
+}  // namespace krypton::app
