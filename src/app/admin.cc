@@ -128,6 +128,9 @@ Result<storage::Product> CreateProduct(storage::Store& store, const ProductCreat
   if (o.device_auth != "PRODKEY" && o.device_auth != "AUTHKEY" && o.device_auth != "LICENSE") {
     return Status(Code::kEntIllegalArgument).WithDetail("device auth must be PRODKEY, AUTHKEY or LICENSE");
   }
+  if (o.check_mode != "LENIENT" && o.check_mode != "STRICT") {
+    return Status(Code::kEntIllegalArgument).WithDetail("check mode must be LENIENT or STRICT");
+  }
   if (!o.mid.empty() && (o.mid.size() != 12 || !std::all_of(o.mid.begin(), o.mid.end(), ::isalnum))) {
     return Status(Code::kEntIllegalArgument).WithDetail("mid must be 12 letters or digits");
   }
@@ -149,6 +152,8 @@ Result<storage::Product> CreateProduct(storage::Store& store, const ProductCreat
   p.work_mode_type = o.work_mode;
   p.device_auth = o.device_auth;
   p.pre_register = o.pre_register;
+  p.check_mode = o.check_mode;
+  p.decorate_dev_send = o.decorate_dev_send;
   p.created_at_ms = now;
   p.updated_at_ms = now;
   storage::StoreStatus s = store.InTransaction([&](storage::Store& tx) {

@@ -60,6 +60,8 @@ struct ProductCreateOptions {
   std::string template_file;
   std::string device_auth = "PRODKEY";
   bool pre_register = false;
+  std::string check_mode = "LENIENT";  // D7: LENIENT | STRICT
+  bool decorate_dev_send = true;       // D16
 };
 int RunProductCreate(const CommonOptions& common, const ProductCreateOptions& options);
 int RunProductList(const CommonOptions& common);

@@ -99,6 +99,11 @@ int main(int argc, char** argv) {
   AddCommon(prod_list, &common);
   prod_list->callback([&] { code = RunProductList(common); });
 
+  prod_create->add_option("--check-mode", prod_opts.check_mode,
+                          "LENIENT (default) or STRICT template checks (D7)")
+      ->capture_default_str();
+  prod_create->add_flag("!--no-decorate", prod_opts.decorate_dev_send,
+                        "Push 48 reports to apps as raw only (no decoded fields, D16)");
   prod_create->add_flag("--pre-register", prod_opts.pre_register,
                         "Only devices imported with `admin device import` may connect");
 

@@ -133,7 +133,11 @@ int RunServe(const CommonOptions& common) {
   std::vector<boost::asio::any_io_executor> loop_executors;
   for (size_t i = 0; i < pool.size(); ++i) loop_executors.push_back(pool.At(i).get_executor());
   bus::InprocBus bus(loop_executors);
-  hub::HubContext hub_ctx{*store, config, SystemClock::Instance(), bus,
+  // Each product's current template for the hub's checks and conversions; a template
+  // stored by another process is used within hub.access_cache_ms.
+  hub::ProductCodecs codecs(*store, SystemClock::Instance(), config.hub.access_cache_ms,
+                            static_cast<size_t>(config.hub.access_cache_entries), pool.size());
+  hub::HubContext hub_ctx{*store, config, SystemClock::Instance(), bus, codecs,
                           config.hub.public_host.empty() ? HostName() : config.hub.public_host,
                           config.hub.public_device_port, {}};
   if (config.hub.device.port >= 0) {

@@ -100,11 +100,13 @@ const std::vector<Key>& KeyTable() {
       {"hub.app_kick_same_apptid", Type::kBool, KFIELD(hub.app_kick_same_apptid),
        "A second app login with the same uid and appTid closes the first (D8)."},
       {"hub.access_cache_ms", Type::kInt, KFIELD(hub.access_cache_ms),
-       "How long each event loop reuses a device's owner/shares/ctrlKey; 0 = read the store "
-       "every time. In-process changes invalidate at once; other processes' within this time.",
+       "How long each event loop reuses a device's owner/shares/ctrlKey and a product's parsed "
+       "template; 0 = read the store every time. In-process changes invalidate at once; other "
+       "processes' (the admin CLI) within this time.",
        0, 600000},
       {"hub.access_cache_entries", Type::kInt, KFIELD(hub.access_cache_entries),
-       "Devices cached per event loop; when full, that loop's cache is emptied.", 1, 10000000},
+       "Devices (and, separately, products) cached per event loop; when full, that loop's cache "
+       "is emptied.", 1, 10000000},
       {"tls.cert_file", Type::kString, KFIELD(tls.cert_file),
        "PEM certificate chain; TLS listeners start only when cert and key are set."},
       {"tls.key_file", Type::kString, KFIELD(tls.key_file), "PEM private key."},

@@ -6,13 +6,13 @@
 #ifndef KRYPTON_HUB_ACCESS_H_
 #define KRYPTON_HUB_ACCESS_H_
 
-#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "hub/loop_cache.h"
 #include "storage/store.h"
 
 namespace krypton::hub {
@@ -25,8 +25,9 @@ class AccessPolicy {
   virtual std::vector<std::string> Audience(const std::string& dev_tid) = 0;
   // May `uid` command the device with `ctrl_key`? 1400022 unknown device, 1400012 not
   // the owner nor an unexpired grantee, or a wrong ctrlKey (compared in constant time).
+  // On success, `*mid` (when given) is the device's product.
   virtual Status CheckCommand(const std::string& uid, const std::string& dev_tid,
-                              const std::string& ctrl_key) = 0;
+                              const std::string& ctrl_key, std::string* mid = nullptr) = 0;
   // A binding, share or ctrlKey changed in this process: forget cached decisions.
   virtual void Invalidate() = 0;
 };
@@ -44,22 +45,25 @@ class StoreAccessPolicy final : public AccessPolicy {
   ~StoreAccessPolicy() override;
   std::vector<std::string> Audience(const std::string& dev_tid) override;
   Status CheckCommand(const std::string& uid, const std::string& dev_tid,
-                      const std::string& ctrl_key) override;
-  void Invalidate() override { generation_.fetch_add(1, std::memory_order_release); }
+                      const std::string& ctrl_key, std::string* mid = nullptr) override;
+  void Invalidate() override { cache_.Invalidate(); }
+
+  // The device's owner, product, ctrlKey and grantees (with expiry, 0 = never).
+  struct Snapshot {
+    std::string owner;
+    std::string mid;
+    std::string ctrl_key;
+    std::vector<std::pair<std::string, int64_t>> grantees;
+  };
 
  private:
-  struct Snapshot;
-  // The device's owner, ctrlKey and unexpired grantees; nullptr when it does not exist.
+  // nullptr when the device does not exist (or on a store error, in *error).
   std::shared_ptr<const Snapshot> Get(const std::string& dev_tid, Status* error);
   std::shared_ptr<const Snapshot> Load(const std::string& dev_tid, Status* error);
 
   storage::Store& store_;
   const Clock& clock_;
-  const int64_t ttl_ms_;
-  const size_t max_entries_;
-  std::atomic<uint64_t> generation_{0};
-  struct LoopCache;
-  std::vector<std::unique_ptr<LoopCache>> caches_;  // caches_[i] touched only on loop i
+  LoopCache<Snapshot> cache_;
 };
 
 }  // namespace krypton::hub

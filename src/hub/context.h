@@ -7,21 +7,41 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <string>
+#include <utility>
 
 #include "bus/bus.h"
 #include "common/clock.h"
 #include "config/config.h"
+#include "hub/product_codec.h"
 #include "storage/store.h"
 
 namespace krypton::hub {
 
 struct HubCounters {
   std::atomic<uint64_t> device_logins{0};
-  std::atomic<uint64_t> reports{0};           // devSend/timerReport accepted and published
-  std::atomic<uint64_t> reports_dropped{0};   // devSend refused by validation
+  std::atomic<uint64_t> reports{0};          // devSend/timerReport accepted and published
+  std::atomic<uint64_t> reports_dropped{0};  // devSend refused by validation
   std::atomic<uint64_t> commands_relayed{0};
   std::atomic<uint64_t> commands_timed_out{0};
+
+  // A report refused by the template checks (templates-and-frames.md §6.3): counted in
+  // total and per (product, code). Rare (the error path), so a mutex is fine here.
+  void CountDrop(const std::string& mid, int code) {
+    reports_dropped.fetch_add(1, std::memory_order_relaxed);
+    std::lock_guard lock(drops_mu_);
+    ++drops_[{mid, code}];
+  }
+  std::map<std::pair<std::string, int>, uint64_t> Drops() const {
+    std::lock_guard lock(drops_mu_);
+    return drops_;
+  }
+
+ private:
+  mutable std::mutex drops_mu_;
+  std::map<std::pair<std::string, int>, uint64_t> drops_;  // bounded by products × codes
 };
 
 struct HubContext {
@@ -29,6 +49,7 @@ struct HubContext {
   const config::Config& config;
   const Clock& clock;
   bus::Bus& bus;
+  ProductCodecs& codecs;  // each product's current template (the codec's hub path)
   // What getProdInfo tells devices (D4): the configured public host and port, the
   // latter defaulting to the device hub's bound port.
   std::string public_host;

@@ -4,11 +4,15 @@
 // getProdInfo on the dispatch port, devLogin with the token it keeps in a file,
 // reportDevInfo, a status report, heartbeats, and answers to appSend — cmdId 2 sets
 // `power`, cmdId 0 queries — each followed by a devSend report {"cmdId":1,"power":X}.
+// With --raw it is a pass-through module of a 48 product instead (the demo socket
+// re-expressed in TRANSPARENT48_V2, templates-and-frames.md §9.2): it reads the 48 frame
+// in data.raw (cmdId 2 sets power, cmdId 0 queries) and reports the raw frame
+// 48 07 01 <no> 01 <power> <sum>.
 // Every line sent and received is printed ("->" / "<-").
 //
 //   krypton-devsim --dev-tid SIM001 [--host 127.0.0.1] [--dispatch-port 9091]
 //                  [--prod-key xxxxxx] [--token-file FILE] [--heartbeat 25]
-//                  [--report-every 0] [--run-for 0]
+//                  [--report-every 0] [--run-for 0] [--raw]
 #include <poll.h>
 #include <simdjson.h>
 
@@ -21,6 +25,8 @@
 #include <iostream>
 #include <optional>
 #include <string>
+
+#include "codec/frame.h"
 
 namespace {
 
@@ -100,10 +106,14 @@ int main(int argc, char** argv) {
   app.add_option("--dispatch-port", dispatch_port, "Dispatch port")->capture_default_str();
   app.add_option("--dev-tid", dev_tid, "The device id (≤ 32 characters)")->required();
   app.add_option("--prod-key", prod_key, "The product's prodKey")->capture_default_str();
-  app.add_option("--token-file", token_file, "Where the device keeps its token (default <devTid>.token)");
+  app.add_option("--token-file", token_file,
+                 "Where the device keeps its token (default <devTid>.token)");
   app.add_option("--heartbeat", heartbeat_s, "Heartbeat interval, seconds")->capture_default_str();
-  app.add_option("--report-every", report_every_s, "Send a status report every N seconds (0 = only on change)");
+  app.add_option("--report-every", report_every_s,
+                 "Send a status report every N seconds (0 = only on change)");
   app.add_option("--run-for", run_for_s, "Stop after N seconds (0 = run until the hub closes)");
+  bool raw = false;
+  app.add_flag("--raw", raw, "Be a pass-through 48 module: commands and reports as data.raw");
   CLI11_PARSE(app, argc, argv);
   if (token_file.empty()) token_file = dev_tid + ".token";
 
@@ -132,7 +142,8 @@ int main(int argc, char** argv) {
   // 2. Hub: login with the stored token; a new token is kept.
   Line hub(ioc);
   if (!hub.Connect(hub_host, hub_port) && !hub.Connect(host, hub_port)) {
-    std::cerr << "krypton-devsim: cannot connect to the hub " << hub_host << ":" << hub_port << "\n";
+    std::cerr << "krypton-devsim: cannot connect to the hub " << hub_host << ":" << hub_port
+              << "\n";
     return 1;
   }
   std::string token;
@@ -156,16 +167,24 @@ int main(int argc, char** argv) {
   int power = 0;
   int msg_id = 3;
   auto report = [&] {
+    std::string data = R"({"cmdId":1,"power":)" + std::to_string(power) + "}";
+    if (raw) {
+      const uint8_t payload[] = {0x01, static_cast<uint8_t>(power)};
+      data = R"({"raw":")" +
+             krypton::codec::BuildFrame(krypton::codec::kFrameReport, static_cast<uint8_t>(msg_id),
+                                        payload, sizeof payload) +
+             "\"}";
+    }
     hub.Send(R"({"msgId" : ")" + std::to_string(msg_id++) +
              R"(","action" : "devSend","params" : {"devTid" : ")" + dev_tid +
-             R"(","appTid" : [],"data" : {"cmdId":1,"power":)" + std::to_string(power) + "}}}");
+             R"(","appTid" : [],"data" : )" + data + "}}");
   };
   report();
 
   auto start = Clock::now();
   auto next_heartbeat = start + std::chrono::seconds(heartbeat_s);
-  auto next_report = report_every_s > 0 ? start + std::chrono::seconds(report_every_s)
-                                        : Clock::time_point::max();
+  auto next_report =
+      report_every_s > 0 ? start + std::chrono::seconds(report_every_s) : Clock::time_point::max();
   while (true) {
     auto now = Clock::now();
     if (run_for_s > 0 && now - start >= std::chrono::seconds(run_for_s)) return 0;
@@ -190,7 +209,16 @@ int main(int argc, char** argv) {
     answer.replace(at, 9, "\"appSendResp\"");
     answer.insert(answer.rfind('}'), R"(,"code":200,"desc":"success")");
     std::string cmd = Get(e, "/params/data/cmdId");
-    if (cmd == "2") {
+    if (raw) {
+      // The module hands the frame to the MCU: cmdId at byte 4, power at byte 5.
+      std::string hex = Get(e, "/params/data/raw");
+      auto frame = krypton::codec::ParseFrame(hex);
+      cmd = "";
+      if (frame.ok() && frame->checksum_ok() && frame->size >= 6) {
+        cmd = std::to_string(frame->bytes[4]);
+        if (cmd == "2" && frame->size == 7 && frame->bytes[5] <= 1) power = frame->bytes[5];
+      }
+    } else if (cmd == "2") {
       std::string p = Get(e, "/params/data/power");
       if (p == "0" || p == "1") power = std::stoi(p);
     }

@@ -17,6 +17,7 @@ void AddApiRoutes(Router& router, ApiContext& ctx) {
   AddUaaCaptchaRoutes(router, ctx);
   AddProfileRoutes(router, ctx);
   AddDeviceRoutes(router, ctx);
+  AddProductTemplateRoutes(router, ctx);
 }
 
 namespace api {

@@ -2,7 +2,8 @@
 // every route file shares: body parsing (D24), bearer authentication (D2), errors with
 // the D18 code mapping, rate limits (D20), and the worker pool for blocking work.
 //
-// Route files: uaa_login.cc (login, refresh), uaa_codes.cc (verify codes),
+// Route files: uaa_login.cc (login, refresh), uaa_codes.cc (verify codes), devices.cc
+// (/device), product_template.cc (/external/device/protocolTemplate),
 // uaa_accounts.cc (register, reset and change password), uaa_email.cc (e-mail links,
 // change phone), profile.cc (/user/profile).
 // Handlers run on the connection's loop; argon2id hashing runs on `blocking` and
@@ -50,6 +51,7 @@ void AddUaaEmailRoutes(Router& router, ApiContext& ctx);
 void AddUaaCaptchaRoutes(Router& router, ApiContext& ctx);
 void AddProfileRoutes(Router& router, ApiContext& ctx);
 void AddDeviceRoutes(Router& router, ApiContext& ctx);
+void AddProductTemplateRoutes(Router& router, ApiContext& ctx);
 
 namespace api {
 

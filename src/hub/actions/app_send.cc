@@ -1,30 +1,39 @@
 // appSend (§4.3), devUpgrade (§3.11) and devSync (§4.8) from an app: authorised, then
 // relayed to the device through the bus; the device's answer returns with the app's
 // own msgId.
-#include <boost/asio/post.hpp>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <boost/asio/post.hpp>
+#include <charconv>
+
 #include "hub/app_connection.h"
+#include "hub/product_codec.h"
 #include "hub/reply.h"
 
 namespace krypton::hub {
 namespace {
 
 // params as forwarded to the device: the app's params with appTid filled from the
-// session when the app left it out (§4.3).
-std::string ForwardParams(const Envelope& e, const std::string& app_tid) {
-  // Every known client sends appTid: then the params go out as they came, minified once.
-  if (e.params["appTid"].error() == simdjson::SUCCESS) return simdjson::minify(e.params);
+// session when the app left it out (§4.3), and `data` replaced by what the codec made of
+// it when `data_json` is given (K-V encoded for a 48 product, cmdId added, §7).
+std::string ForwardParams(const Envelope& e, const std::string& app_tid,
+                          const std::string* data_json) {
+  // Every known client sends appTid: then, unless the data changed, the params go out
+  // as they came, minified once.
+  bool has_app_tid = e.params["appTid"].error() == simdjson::SUCCESS;
+  if (has_app_tid && data_json == nullptr) return simdjson::minify(e.params);
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   w.StartObject();
-  bool has_app_tid = false;
   for (auto [key, value] : e.params) {
-    std::string raw = simdjson::minify(value);
     w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+    if (data_json != nullptr && key == "data") {
+      w.RawValue(data_json->data(), data_json->size(), rapidjson::kObjectType);
+      continue;
+    }
+    std::string raw = simdjson::minify(value);
     w.RawValue(raw.data(), raw.size(), rapidjson::kObjectType);
-    has_app_tid |= key == "appTid";
   }
   if (!has_app_tid) {
     w.Key("appTid");
@@ -32,6 +41,18 @@ std::string ForwardParams(const Envelope& e, const std::string& app_tid) {
   }
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
+}
+
+// The app's msgId as a number for the frame number (§7.2): 5 and "5" give 5; anything
+// else 0.
+uint32_t NumericMsgId(std::string_view text) {
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
+    text = text.substr(1, text.size() - 2);
+  }
+  uint64_t v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return 0;
+  return static_cast<uint32_t>(v);
 }
 
 // The answer frame to the app: its msgId, the device's code/desc/params.
@@ -74,15 +95,31 @@ void AppRelay(AppConnection& conn, const Envelope& e) {
   }
   std::string device(*dev_tid);
   AppHub& hub = conn.hub();
-  if (Status s = hub.access().CheckCommand(conn.uid(), device, std::string(*ctrl_key)); !s.ok()) {
+  HubContext& ctx = hub.ctx();
+  std::string mid;
+  if (Status s = hub.access().CheckCommand(conn.uid(), device, std::string(*ctrl_key), &mid);
+      !s.ok()) {
     return conn.ReplyError(e, s);
   }
-  if (!hub.ctx().bus.IsOnline(device)) return conn.ReplyError(e, Status(Code::kHubDeviceOffline));
+  if (!ctx.bus.IsOnline(device)) return conn.ReplyError(e, Status(Code::kHubDeviceOffline));
+
+  // Template checks and the 48 encoding (§4.3 step 6, templates-and-frames.md §6–§7).
+  std::optional<std::string> prepared;
+  if (e.action == "appSend") {
+    auto product = ctx.codecs.Get(mid);
+    if (product && product->tpl) {
+      std::string data = simdjson::minify(e.params["data"]);
+      auto p = codec::PrepareAppCommand(*product->tpl, data, product->check_mode,
+                                        NumericMsgId(e.msg_id));
+      if (!p.ok()) return conn.ReplyError(e, p.status());
+      if (p->data_json != data) prepared = std::move(p->data_json);
+    }
+  }
 
   std::string action(e.action);
-  hub.ctx().bus.SendCommand(
-      {device, action, ForwardParams(e, conn.app_tid())}, conn.executor(),
-      [weak = conn.weak(), msg_id = e.msg_id, action](bus::CommandReply r) {
+  ctx.bus.SendCommand(
+      {device, action, ForwardParams(e, conn.app_tid(), prepared ? &*prepared : nullptr)},
+      conn.executor(), [weak = conn.weak(), msg_id = e.msg_id, action](bus::CommandReply r) {
         // The app may have gone meanwhile: its answer is then dropped (§7.5).
         if (auto c = weak.lock()) c->Send(AnswerFrame(msg_id, action, r));
       });

@@ -1,9 +1,12 @@
-// devSend (§3.5) and timerReport (§3.7): the device's report becomes its last state and
-// is published on the bus for every app allowed to see it.
+// devSend (§3.5) and timerReport (§3.7): the report is checked against the product's
+// template (a refusal answers the device with the code and drops the report, counted per
+// product and code; templates-and-frames.md §6.3), decorated for apps (§7.1), stored as
+// the device's last state and published on the bus for every app allowed to see it.
 #include <spdlog/spdlog.h>
 
 #include "hub/device_actions.h"
 #include "hub/device_connection.h"
+#include "hub/product_codec.h"
 
 namespace krypton::hub {
 namespace {
@@ -34,6 +37,17 @@ void Report(DeviceConnection& conn, const Envelope& e) {
   report.msg_id = e.msg_id;
   report.ctrl_key = conn.ctrl_key();
   report.data_json = simdjson::minify(data);
+  if (auto product = ctx.codecs.Get(conn.mid()); product && product->tpl) {
+    auto p = codec::DecorateDeviceReport(*product->tpl, report.data_json, product->check_mode,
+                                         product->decorate);
+    if (!p.ok()) {
+      ctx.counters.CountDrop(conn.mid(), static_cast<int>(p.status().code()));
+      spdlog::info("device {}: report dropped ({}): {}", report.dev_tid,
+                   static_cast<int>(p.status().code()), p.status().detail());
+      return conn.ReplyError(e, p.status());
+    }
+    report.data_json = std::move(p->data_json);
+  }
   report.at_ms = ctx.clock.NowMs();
   if (auto s = ctx.store.SaveDeviceState(report.dev_tid, report.data_json, report.at_ms); !s.ok()) {
     spdlog::error("device {}: cannot store state: {}", report.dev_tid, s.ToString());

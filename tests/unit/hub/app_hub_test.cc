@@ -71,7 +71,9 @@ class AppHubTest : public ::testing::Test {
     std::vector<boost::asio::any_io_executor> loops = {pool_->At(0).get_executor(),
                                                        pool_->At(1).get_executor()};
     bus_ = std::make_unique<bus::InprocBus>(loops);
-    ctx_.reset(new HubContext{*store_, config_, SystemClock::Instance(), *bus_, "127.0.0.1", 0, {}});
+    codecs_ = std::make_unique<ProductCodecs>(*store_, SystemClock::Instance(), 0, 16, 2);
+    ctx_.reset(new HubContext{*store_, config_, SystemClock::Instance(), *bus_, *codecs_,
+                              "127.0.0.1", 0, {}});
     access_ = std::make_unique<StoreAccessPolicy>(*store_, SystemClock::Instance(), 60000, 1000, 2);
     app_hub_ = std::make_unique<AppHub>(
         *ctx_, *access_,
@@ -136,6 +138,7 @@ class AppHubTest : public ::testing::Test {
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<net::IoPool> pool_;
   std::unique_ptr<bus::InprocBus> bus_;
+  std::unique_ptr<ProductCodecs> codecs_;
   std::unique_ptr<HubContext> ctx_;
   std::unique_ptr<StoreAccessPolicy> access_;
   std::unique_ptr<AppHub> app_hub_;

@@ -84,7 +84,9 @@ class RelayTest : public ::testing::Test {
                                                        pool_->At(1).get_executor()};
     bus_ = std::make_unique<bus::InprocBus>(loops);
     bus_->Subscribe(&recorder_);
-    ctx_.reset(new HubContext{*store_, config_, SystemClock::Instance(), *bus_, "127.0.0.1", 0, {}});
+    codecs_ = std::make_unique<ProductCodecs>(*store_, SystemClock::Instance(), 0, 16, 2);
+    ctx_.reset(new HubContext{*store_, config_, SystemClock::Instance(), *bus_, *codecs_,
+                              "127.0.0.1", 0, {}});
     auto listener = OpenDeviceListener(*pool_, *ctx_, 0);
     ASSERT_TRUE(listener.ok());
     listener_ = std::move(listener).value();
@@ -131,6 +133,7 @@ class RelayTest : public ::testing::Test {
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<net::IoPool> pool_;
   std::unique_ptr<bus::InprocBus> bus_;
+  std::unique_ptr<ProductCodecs> codecs_;
   std::unique_ptr<HubContext> ctx_;
   std::shared_ptr<net::Listener> listener_;
   std::shared_ptr<net::Listener> info_;
