@@ -27,6 +27,7 @@
 #include "hub/access.h"
 #include "hub/app_hub.h"
 #include "hub/hub.h"
+#include "hub/metrics.h"
 #include "net/io_pool.h"
 #include "net/tls.h"
 
@@ -140,6 +141,8 @@ int RunServe(const CommonOptions& common) {
   hub::HubContext hub_ctx{*store, config, SystemClock::Instance(), bus, codecs,
                           config.hub.public_host.empty() ? HostName() : config.hub.public_host,
                           config.hub.public_device_port, {}};
+  // GET /metrics (src/http/routes/metrics.cc) reads the hub's counters.
+  api.metrics = [&hub_ctx] { return hub::MetricsText(hub_ctx.counters); };
   if (config.hub.device.port >= 0) {
     auto listener = hub::OpenDeviceListener(pool, hub_ctx, config.hub.device.port);
     if (!listener.ok()) {

@@ -254,6 +254,19 @@ TEST_F(CodecHubTest, DeviceReportsAreVerifiedDecoratedOrDropped) {
   EXPECT_EQ(Field(*pushed, "/params/data"), R"({"raw":"48070107010159"})");
   // The connections survive every refusal.
   EXPECT_EQ(Field(*dev.Call(R"({"msgId":99,"action":"heartbeat"})"), "/code"), "200");
+  // Dropped reports are counted per product and code.
+  HttpResult metrics = HttpRequest(server_->port("http"), "GET", "/metrics", "");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_NE(
+      metrics.body.find("krypton_reports_dropped_total{mid=\"LENIENT48AAA\",code=\"1400040\"} 1\n"),
+      std::string::npos)
+      << metrics.body;
+  EXPECT_NE(
+      metrics.body.find("krypton_reports_dropped_total{mid=\"LENIENT48AAA\",code=\"1400025\"} 2\n"),
+      std::string::npos);
+  EXPECT_NE(
+      metrics.body.find("krypton_reports_dropped_total{mid=\"LENIENT48AAA\",code=\"1400003\"} 1\n"),
+      std::string::npos);
 }
 
 TEST_F(CodecHubTest, AStoredTemplateVersionTakesEffect) {

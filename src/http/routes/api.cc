@@ -18,6 +18,7 @@ void AddApiRoutes(Router& router, ApiContext& ctx) {
   AddProfileRoutes(router, ctx);
   AddDeviceRoutes(router, ctx);
   AddProductTemplateRoutes(router, ctx);
+  AddMetricsRoutes(router, ctx);
 }
 
 namespace api {

@@ -3,7 +3,7 @@
 // the D18 code mapping, rate limits (D20), and the worker pool for blocking work.
 //
 // Route files: uaa_login.cc (login, refresh), uaa_codes.cc (verify codes), devices.cc
-// (/device), product_template.cc (/external/device/protocolTemplate),
+// (/device), product_template.cc (/external/device/protocolTemplate), metrics.cc (/metrics),
 // uaa_accounts.cc (register, reset and change password), uaa_email.cc (e-mail links,
 // change phone), profile.cc (/user/profile).
 // Handlers run on the connection's loop; argon2id hashing runs on `blocking` and
@@ -40,6 +40,8 @@ struct ApiContext {
   auth::CaptchaStore& captcha;
   // Called after a binding or share changes (the hub's access cache forgets, decision 0004).
   std::function<void()> access_changed = nullptr;
+  // The hub's counters as Prometheus text (GET /metrics); 503 while unset.
+  std::function<std::string()> metrics = nullptr;
 };
 
 // Registers every API route on `router`; `ctx` must outlive it.
@@ -52,6 +54,7 @@ void AddUaaCaptchaRoutes(Router& router, ApiContext& ctx);
 void AddProfileRoutes(Router& router, ApiContext& ctx);
 void AddDeviceRoutes(Router& router, ApiContext& ctx);
 void AddProductTemplateRoutes(Router& router, ApiContext& ctx);
+void AddMetricsRoutes(Router& router, ApiContext& ctx);
 
 namespace api {
 
