@@ -37,6 +37,7 @@ class AppHubBlackBoxTest : public ::testing::Test {
     CommandResult demo = RunKrypton({"admin", "demo", "--data-dir", dir_, "--json"});
     ASSERT_EQ(demo.exit_code, 0) << demo.err;
     uid_ = StringField(demo.out, "/uid");
+    password_ = StringField(demo.out, "/password");
   }
 
   void Start(std::vector<std::string> sets = {}) {
@@ -72,7 +73,7 @@ class AppHubBlackBoxTest : public ::testing::Test {
     return StringField(*r, "/params/ctrlKey");
   }
 
-  std::string dir_, uid_;
+  std::string dir_, uid_, password_;
   std::unique_ptr<ServerProcess> server_;
 };
 
@@ -158,8 +159,13 @@ TEST_F(AppHubBlackBoxTest, IoBrokerStyleWebSocketSessionWithTheDeviceSimulator) 
     return beast::buffers_to_string(b.data());
   };
   ws.text(true);
+  // The token comes from the UAA login endpoint, as a real app gets it.
+  HttpResult login = HttpRequest(server_->port("http"), "POST", "/login",
+                                 R"({"username":"demo@krypton.local","password":")" + password_ +
+                                     R"(","clientType":"WEB"})");
+  ASSERT_EQ(login.status, 200) << login.body;
   send(R"({"msgId":52,"action":"appLogin","params":{"appTid":"E897DCA2-0D8A-4531-AC91-9BC0900318D9","token":")" +
-       Token() + "\"}}");
+       StringField(login.body, "/access_token") + "\"}}");
   EXPECT_EQ(read(), R"({"msgId":52,"action":"appLoginResp","code":200,"desc":"success"})");
   send(R"({"msgId":53,"action":"heartbeat"})");
   EXPECT_EQ(read(), R"({"msgId":53,"action":"heartbeatResp","code":200,"desc":"success"})");

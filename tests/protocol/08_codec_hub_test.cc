@@ -363,6 +363,14 @@ TEST_F(CodecHubTest, ProtocolTemplateEndpoint) {
   HttpResult anonymous = get({{"X-Hekr-ProdPubKey", ppk48_}});
   EXPECT_EQ(anonymous.status, 403);
   EXPECT_EQ(Field(anonymous.body, "/code"), "3400015");
+  // A product without a template (none can be made through the CLI: remove its rows).
+  std::string sql = "sqlite3 " + dir_ +
+                    "/krypton.db \"DELETE FROM protocol_templates WHERE mid = 'LENIENT48AAA'\"";
+  ASSERT_EQ(std::system(sql.c_str()), 0);
+  HttpResult none = get({{"Authorization", "Bearer " + token_}, {"X-Hekr-ProdPubKey", ppk48_}});
+  EXPECT_EQ(none.status, 400);
+  EXPECT_EQ(Field(none.body, "/code"), "8400001");
+  EXPECT_EQ(StringField(none.body, "/desc"), "Protocol template does not exist");
 }
 
 }  // namespace
