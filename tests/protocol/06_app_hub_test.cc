@@ -223,6 +223,54 @@ TEST_F(AppHubBlackBoxTest, TcpAppCommandsAScriptedDevice) {
             R"({"msgId":5,"action":"appSendResp","code":1400018,"desc":"Device not online"})");
 }
 
+// Session rules on both transports: actions before login (1400019), the newest login of
+// an appTid wins across transports (D8), and silent apps are closed after the idle
+// timeout while heartbeats keep an app alive.
+TEST_F(AppHubBlackBoxTest, SessionRulesOnBothTransports) {
+  Start({"hub.idle_timeout_s=1", "hub.idle_grace_s=0"});
+  std::string login = R"({"msgId":1,"action":"appLogin","params":{"appTid":"phone","token":")" +
+                      Token() + "\"}}";
+  asio::io_context ioc;
+  websocket::stream<asio::ip::tcp::socket> ws(ioc);
+  ws.next_layer().connect({asio::ip::make_address("127.0.0.1"),
+                           static_cast<uint16_t>(server_->port("app_ws"))});
+  ws.handshake("127.0.0.1", "/");
+  ws.text(true);
+  auto ws_call = [&](const std::string& text) {
+    ws.write(asio::buffer(text));
+    beast::flat_buffer b;
+    ws.read(b);
+    return beast::buffers_to_string(b.data());
+  };
+  EXPECT_EQ(ws_call(R"({"msgId":2,"action":"appSend","params":{}})"),
+            R"({"msgId":2,"action":"appSendResp","code":1400019,"desc":"App is not logged in"})");
+  EXPECT_EQ(Field(ws_call(login), "/code"), "200");
+
+  // The same appTid over TCP: the WebSocket session is told and closed.
+  LineClient tcp(server_->port("app_tcp"));
+  EXPECT_EQ(Field(*tcp.Call(login), "/code"), "200");
+  beast::flat_buffer b;
+  ws.read(b);
+  EXPECT_EQ(beast::buffers_to_string(b.data()),
+            R"({"msgId":0,"action":"errorResp","code":1400009,"desc":"App repeat login"})");
+  beast::error_code ec;
+  b.clear();
+  ws.read(b, ec);
+  EXPECT_TRUE(ec) << "the replaced session must be closed";
+
+  // Heartbeats keep the TCP app alive past the timeout; a silent one is closed.
+  LineClient silent(server_->port("app_tcp"));
+  EXPECT_EQ(Field(*silent.Call(R"({"msgId":1,"action":"appLogin","params":{"appTid":"quiet","token":")" +
+                               Token() + "\"}}"),
+                  "/code"),
+            "200");
+  for (int i = 0; i < 6; ++i) {
+    std::this_thread::sleep_for(400ms);
+    ASSERT_EQ(Field(*tcp.Call(R"({"msgId":3,"action":"heartbeat"})"), "/code"), "200") << i;
+  }
+  EXPECT_TRUE(silent.WaitClosed(3s));
+}
+
 TEST_F(AppHubBlackBoxTest, WssAndTlsAppPorts) {
   std::string cert = dir_ + "/cert.pem", key = dir_ + "/key.pem";
   std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -keyout " + key + " -out " + cert +

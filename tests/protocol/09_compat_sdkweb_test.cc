@@ -47,31 +47,31 @@ TEST(CompatSdkWebTest, HekrWebSdkControlsTheDemoSocket) {
   ASSERT_EQ(std::system((sim + " --run-for 30 > " + dir + "/sim.log 2>&1 &").c_str()), 0);
   bool online = false;
   for (int i = 0; i < 100 && !online; ++i) {
-    online = Field(RunKrypton({"admin", "device", "show", "--data-dir", dir, "--dev-tid", "WEBSDK1"})
-                       .out,
-                   "/online") == "true";
+    online =
+        Field(
+            RunKrypton({"admin", "device", "show", "--data-dir", dir, "--dev-tid", "WEBSDK1"}).out,
+            "/online") == "true";
     if (!online) std::this_thread::sleep_for(100ms);
   }
   ASSERT_TRUE(online);
 
-  HttpResult login = HttpRequest(server->port("http"), "POST", "/login",
-                                 R"({"username":"demo@krypton.local","password":")" +
-                                     StringField(demo.out, "/password") +
-                                     R"(","clientType":"WEB"})");
+  HttpResult login =
+      HttpRequest(server->port("http"), "POST", "/login",
+                  R"({"username":"demo@krypton.local","password":")" +
+                      StringField(demo.out, "/password") + R"(","clientType":"WEB"})");
   ASSERT_EQ(login.status, 200) << login.body;
   std::string out = dir + "/sdkweb.out";
-  std::string cmd = "cd " + compat + " && KRYPTON_WS=ws://127.0.0.1:" +
-                    std::to_string(server->port("app_ws")) + " KRYPTON_HTTP=http://127.0.0.1:" +
-                    std::to_string(server->port("http")) + " KRYPTON_TOKEN=" +
-                    StringField(login.body, "/access_token") +
+  std::string cmd = "cd " + compat +
+                    " && KRYPTON_WS=ws://127.0.0.1:" + std::to_string(server->port("app_ws")) +
+                    " KRYPTON_HTTP=http://127.0.0.1:" + std::to_string(server->port("http")) +
+                    " KRYPTON_TOKEN=" + StringField(login.body, "/access_token") +
                     " KRYPTON_DEV_TID=WEBSDK1 node run.mjs > " + out + " 2>&1";
   int rc = std::system(cmd.c_str());
   std::stringstream printed;
   printed << std::ifstream(out).rdbuf();
   EXPECT_EQ(rc, 0) << printed.str();
-  EXPECT_NE(printed.str().find(
-                "step: send {cmdId:2, power:1} → reportDevStatus "
-                R"({"cmdId":1,"power":1,"cmdTag":"reportDevStatus"})"),
+  EXPECT_NE(printed.str().find("step: send {cmdId:2, power:1} → reportDevStatus "
+                               R"({"cmdId":1,"power":1,"cmdTag":"reportDevStatus"})"),
             std::string::npos)
       << printed.str();
   EXPECT_NE(printed.str().find("\nOK\n"), std::string::npos) << printed.str();
