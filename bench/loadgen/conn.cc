@@ -1,22 +1,60 @@
 #include "conn.h"
 
 #include <boost/asio/write.hpp>
+#include <boost/beast/websocket.hpp>
 
 namespace loadgen {
 
 namespace asio = boost::asio;
+namespace websocket = boost::beast::websocket;
 using tcp = asio::ip::tcp;
 
 void Conn::Connect(const tcp::endpoint& ep, std::function<void(bool)> done) {
-  socket_.async_connect(ep, [self = shared_from_this(), done](const boost::system::error_code& ec) {
-    if (!ec) {
-      boost::system::error_code ignored;
-      self->socket_.set_option(tcp::no_delay(true), ignored);
-      self->open_ = true;
-      self->Read();
+  socket_.async_connect(
+      ep, [self = shared_from_this(), done, ep](const boost::system::error_code& ec) {
+        if (ec) return done(false);
+        boost::system::error_code ignored;
+        self->socket_.set_option(tcp::no_delay(true), ignored);
+        if (self->framing_ != Framing::kWebSocket) {
+          self->open_ = true;
+          self->Read();
+          return done(true);
+        }
+        self->ws_ = std::make_unique<websocket::stream<tcp::socket&>>(self->socket_);
+        self->ws_->text(true);
+        self->ws_->async_handshake(ep.address().to_string(), "/",
+                                   [self, done](const boost::system::error_code& hec) {
+                                     if (!hec) {
+                                       self->open_ = true;
+                                       self->ReadWs();
+                                     }
+                                     done(!hec);
+                                   });
+      });
+}
+
+void Conn::ReadWs() {
+  ws_->async_read(ws_in_, [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+    if (ec) return self->Close();
+    auto data = self->ws_in_.cdata();
+    if (self->on_message) {
+      self->on_message(std::string_view(static_cast<const char*>(data.data()), data.size()));
     }
-    done(!ec);
+    self->ws_in_.consume(self->ws_in_.size());
+    if (self->open_) self->ReadWs();
   });
+}
+
+void Conn::WriteWs() {
+  if (ws_out_.empty() || !open_) return;
+  writing_now_ = true;
+  ws_->async_write(asio::buffer(ws_out_.front()),
+                   [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+                     self->writing_now_ = false;
+                     self->ws_out_.pop_front();
+                     if (ec) return self->Close();
+                     self->WriteWs();
+                   });
 }
 
 void Conn::Read() {
@@ -51,7 +89,8 @@ void Conn::Read() {
           }
         }
         if (!complete || self->in_.size() < i + len) break;
-        if (self->on_message) self->on_message(std::string_view(self->in_).substr(pos, i + len - pos));
+        if (self->on_message)
+          self->on_message(std::string_view(self->in_).substr(pos, i + len - pos));
         pos = i + len;
       }
     }
@@ -62,6 +101,12 @@ void Conn::Read() {
 
 void Conn::Send(std::string bytes) {
   if (!open_) return;
+  if (ws_) {
+    if (!bytes.empty() && bytes.back() == '\n') bytes.pop_back();
+    ws_out_.push_back(std::move(bytes));
+    if (!writing_now_) WriteWs();
+    return;
+  }
   out_ += bytes;
   if (!writing_now_) Write();
 }

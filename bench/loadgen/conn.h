@@ -1,12 +1,17 @@
 // One client connection of the load generator: async TCP, either newline-framed JSON
-// (Krypton) or MQTT 3.1.1 packets (Mosquitto). Both share the same I/O model — one
+// (Krypton), MQTT 3.1.1 packets (Mosquitto) or WebSocket text frames (Krypton's app
+// WebSocket, Beast on the client side too). Lines and MQTT share the same I/O model — one
 // read buffer, a write queue coalesced into one write when several are pending — so
-// the two servers are measured with the same client cost.
+// the two servers are measured with the same client cost; WebSocket writes one frame per
+// message (one JSON object per frame, as every app client does).
 #ifndef KRYPTON_BENCH_LOADGEN_CONN_H_
 #define KRYPTON_BENCH_LOADGEN_CONN_H_
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -16,7 +21,7 @@ namespace loadgen {
 
 class Conn : public std::enable_shared_from_this<Conn> {
  public:
-  enum class Framing { kLines, kMqtt };
+  enum class Framing { kLines, kMqtt, kWebSocket };
   // A line (without "\n") or a whole MQTT packet (fixed header included).
   using OnMessage = std::function<void(std::string_view)>;
 
@@ -24,7 +29,8 @@ class Conn : public std::enable_shared_from_this<Conn> {
 
   // Connects, then starts reading; `done(ok)` runs on the connection's context.
   void Connect(const boost::asio::ip::tcp::endpoint& ep, std::function<void(bool)> done);
-  // Queues raw bytes (callers add "\n" or encode MQTT).
+  // Queues raw bytes (callers add "\n" or encode MQTT; for WebSocket one message per
+  // call, a trailing "\n" is dropped).
   void Send(std::string bytes);
   void Close();
 
@@ -35,6 +41,8 @@ class Conn : public std::enable_shared_from_this<Conn> {
  private:
   void Read();
   void Write();
+  void ReadWs();
+  void WriteWs();
   boost::asio::ip::tcp::socket socket_;
   Framing framing_;
   std::string in_;
@@ -42,6 +50,9 @@ class Conn : public std::enable_shared_from_this<Conn> {
   bool writing_now_ = false;
   bool open_ = false;
   char buf_[16384];
+  std::unique_ptr<boost::beast::websocket::stream<boost::asio::ip::tcp::socket&>> ws_;
+  boost::beast::flat_buffer ws_in_;
+  std::deque<std::string> ws_out_;
 };
 
 // MQTT 3.1.1, QoS 0 only: what the benchmark needs.

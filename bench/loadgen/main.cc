@@ -27,7 +27,8 @@ using Clock = std::chrono::steady_clock;
 
 struct Options {
   std::string target = "krypton", scenario = "roundtrip", host = "127.0.0.1";
-  int device_port = 9083, app_port = 9085, mqtt_port = 1883;
+  int device_port = 9083, app_port = 9085, app_ws_port = 9086, mqtt_port = 1883;
+  std::string app_transport = "tcp";  // tcp | ws
   int pairs = 10, devices = 100, apps = 100, concurrency = 50;
   int offset = 0;
   std::string token, app_prefix = "lg-app-", dev_prefix = "LG", prod_key = "xxxxxx";
@@ -108,6 +109,12 @@ class Runner {
     std::string dev_tid, ctrl_key, token;
     bool online = false, failed = false;
   };
+
+  // A Krypton app connection: JSON lines over TCP, or WebSocket (--app-transport ws).
+  std::shared_ptr<Conn> OpenApp(int* connected, int* failed) {
+    return o_.app_transport == "ws" ? Open(o_.app_ws_port, Conn::Framing::kWebSocket, connected, failed)
+                                    : Open(o_.app_port, Conn::Framing::kLines, connected, failed);
+  }
 
   std::shared_ptr<Conn> Open(int port, Conn::Framing f, int* connected, int* failed) {
     auto c = std::make_shared<Conn>(ioc_, f);
@@ -267,7 +274,7 @@ class Runner {
           std::cerr << "device " << devs[i]->dev_tid << " could not log in\n";
           return 1;
         }
-        apps[i] = Open(o_.app_port, Conn::Framing::kLines, &connected, &failed);
+        apps[i] = OpenApp(&connected, &failed);
         apps[i]->on_message = [&, i](std::string_view line) {
           if (line.find("\"appLoginResp\"") != std::string_view::npos) {
             if (Get(parser_, line, "/code") == "200") ++ready;
@@ -482,7 +489,7 @@ class Runner {
         return 1;
       }
       for (int i = 0; i < k; ++i) {
-        apps[i] = Open(o_.app_port, Conn::Framing::kLines, &connected, &failed);
+        apps[i] = OpenApp(&connected, &failed);
         apps[i]->on_message = [&](std::string_view line) {
           if (line.find("\"appLoginResp\"") != std::string_view::npos) {
             if (Get(parser_, line, "/code") == "200") ++ready;
@@ -584,6 +591,9 @@ int main(int argc, char** argv) {
   app.add_option("--host", o.host);
   app.add_option("--device-port", o.device_port, "Krypton device hub port");
   app.add_option("--app-port", o.app_port, "Krypton app hub TCP port");
+  app.add_option("--app-ws-port", o.app_ws_port, "Krypton app hub WebSocket port");
+  app.add_option("--app-transport", o.app_transport, "Krypton apps over tcp or ws")
+      ->check(CLI::IsMember({"tcp", "ws"}));
   app.add_option("--mqtt-port", o.mqtt_port, "Mosquitto port");
   app.add_option("--pairs", o.pairs, "roundtrip: device/app pairs");
   app.add_option("--devices", o.devices, "register/idle/login-storm: devices");

@@ -141,6 +141,12 @@ int RunServe(const CommonOptions& common) {
   hub::HubContext hub_ctx{*store, config, SystemClock::Instance(), bus, codecs,
                           config.hub.public_host.empty() ? HostName() : config.hub.public_host,
                           config.hub.public_device_port, {}};
+  // An unbind over HTTP pushes the rotated credentials to the device (devSync, §3.10).
+  api.sync_device = [&bus, reply_executor = pool.At(0).get_executor()](
+                        const std::string& dev_tid, const std::string& params_json) {
+    if (!bus.IsOnline(dev_tid)) return;
+    bus.SendCommand({dev_tid, "devSync", params_json}, reply_executor, [](bus::CommandReply) {});
+  };
   // GET /metrics (src/http/routes/metrics.cc) reads the hub's counters.
   api.metrics = [&hub_ctx] { return hub::MetricsText(hub_ctx.counters); };
   if (config.hub.device.port >= 0) {
@@ -178,6 +184,7 @@ int RunServe(const CommonOptions& common) {
                                 static_cast<size_t>(config.hub.access_cache_entries), pool.size());
   // The user API's binding changes reach the hub's access cache at once (decision 0004).
   api.access_changed = [&access] { access.Invalidate(); };
+  hub_ctx.access_changed = [&access] { access.Invalidate(); };  // PIN binding on the hub
   hub::AppHub app_hub(
       hub_ctx, access,
       [codec = jwt->get()](std::string_view token) -> Result<std::string> {

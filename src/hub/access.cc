@@ -1,8 +1,32 @@
 #include "hub/access.h"
 
+#include <simdjson.h>
+
 #include "common/secrets.h"
 
 namespace krypton::hub {
+namespace {
+
+// A PARTIAL share's instructionExpire {"<cmdTag or cmdId>": seconds, …}: each
+// instruction expires that many seconds after the share was last set (≤ 0 = never),
+// user-api.md §5.3.1.
+std::shared_ptr<const std::vector<std::pair<std::string, int64_t>>> PartialInstructions(
+    const storage::Share& s) {
+  auto out = std::make_shared<std::vector<std::pair<std::string, int64_t>>>();
+  int64_t base = s.update_time_ms != 0 ? s.update_time_ms : s.grant_time_ms;
+  simdjson::dom::parser parser;
+  simdjson::dom::object map;
+  if (parser.parse(s.instruction_expire_json).get(map) != simdjson::SUCCESS) return out;
+  for (auto [key, value] : map) {
+    double seconds = 0;
+    if (value.is_number()) seconds = value.get_double().value_unsafe();
+    int64_t at = seconds > 0 ? base + static_cast<int64_t>(seconds * 1000) : 0;
+    out->emplace_back(std::string(key), at);
+  }
+  return out;
+}
+
+}  // namespace
 
 StoreAccessPolicy::StoreAccessPolicy(storage::Store& store, const Clock& clock, int ttl_ms,
                                      size_t max_entries, size_t loops)
@@ -25,7 +49,11 @@ std::shared_ptr<const StoreAccessPolicy::Snapshot> StoreAccessPolicy::Load(
   snap->ctrl_key = device->ctrl_key;
   auto shares = store_.ListSharesByDevice(dev_tid);
   if (shares.ok()) {
-    for (const auto& s : *shares) snap->grantees.emplace_back(s.grantee, s.expire_at_ms);
+    for (const auto& s : *shares) {
+      Grantee g{s.grantee, s.expire_at_ms, nullptr};
+      if (s.mode == "PARTIAL") g.instructions = PartialInstructions(s);
+      snap->grantees.push_back(std::move(g));
+    }
   }
   return snap;
 }
@@ -43,29 +71,33 @@ std::vector<std::string> StoreAccessPolicy::Audience(const std::string& dev_tid)
   if (!snap) return uids;
   if (!snap->owner.empty()) uids.push_back(snap->owner);
   int64_t now = clock_.NowMs();
-  for (const auto& [grantee, expire_at] : snap->grantees) {
-    if (expire_at != 0 && expire_at <= now) continue;
-    if (grantee != snap->owner) uids.push_back(grantee);
+  for (const auto& g : snap->grantees) {
+    if (g.expire_at_ms != 0 && g.expire_at_ms <= now) continue;
+    if (g.uid != snap->owner) uids.push_back(g.uid);
   }
   return uids;
 }
 
 Status StoreAccessPolicy::CheckCommand(const std::string& uid, const std::string& dev_tid,
-                                       const std::string& ctrl_key, std::string* mid) {
+                                       const std::string& ctrl_key, Grant* grant) {
   Status error;
   auto snap = Get(dev_tid, &error);
   if (!snap) return error.ok() ? Status(Code::kHubDeviceNotFound) : error;
   bool allowed = !snap->owner.empty() && snap->owner == uid;
+  std::shared_ptr<const std::vector<std::pair<std::string, int64_t>>> instructions;
   if (!allowed) {
     int64_t now = clock_.NowMs();
-    for (const auto& [grantee, expire_at] : snap->grantees) {
-      if (grantee == uid && (expire_at == 0 || expire_at > now)) allowed = true;
+    for (const auto& g : snap->grantees) {
+      if (g.uid == uid && (g.expire_at_ms == 0 || g.expire_at_ms > now)) {
+        allowed = true;
+        instructions = g.instructions;
+      }
     }
   }
   if (!allowed || !ConstantTimeEqual(ctrl_key, snap->ctrl_key)) {
     return Status(Code::kHubDeviceNotOwned);
   }
-  if (mid != nullptr) *mid = snap->mid;
+  if (grant != nullptr) *grant = Grant{snap->mid, std::move(instructions)};
   return Status();
 }
 

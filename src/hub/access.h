@@ -23,11 +23,18 @@ class AccessPolicy {
   // The uids that receive the device's pushes: its owner and every grantee whose share
   // has not expired. Empty for an unknown or unbound device without shares.
   virtual std::vector<std::string> Audience(const std::string& dev_tid) = 0;
+  // What a successful CheckCommand tells about the caller's grant.
+  struct Grant {
+    std::string mid;  // the device's product
+    // nullptr: every instruction (the owner, or an ALL share). Otherwise the PARTIAL
+    // share's instructions (cmdTag or decimal cmdId) with their expiry in epoch ms
+    // (0 = never): anything else → 1400011, an expired one → 1400012 (§4.3 step 4).
+    std::shared_ptr<const std::vector<std::pair<std::string, int64_t>>> instructions;
+  };
   // May `uid` command the device with `ctrl_key`? 1400022 unknown device, 1400012 not
   // the owner nor an unexpired grantee, or a wrong ctrlKey (compared in constant time).
-  // On success, `*mid` (when given) is the device's product.
   virtual Status CheckCommand(const std::string& uid, const std::string& dev_tid,
-                              const std::string& ctrl_key, std::string* mid = nullptr) = 0;
+                              const std::string& ctrl_key, Grant* grant = nullptr) = 0;
   // A binding, share or ctrlKey changed in this process: forget cached decisions.
   virtual void Invalidate() = 0;
 };
@@ -45,15 +52,20 @@ class StoreAccessPolicy final : public AccessPolicy {
   ~StoreAccessPolicy() override;
   std::vector<std::string> Audience(const std::string& dev_tid) override;
   Status CheckCommand(const std::string& uid, const std::string& dev_tid,
-                      const std::string& ctrl_key, std::string* mid = nullptr) override;
+                      const std::string& ctrl_key, Grant* grant = nullptr) override;
   void Invalidate() override { cache_.Invalidate(); }
 
-  // The device's owner, product, ctrlKey and grantees (with expiry, 0 = never).
+  // The device's owner, product, ctrlKey and grantees.
+  struct Grantee {
+    std::string uid;
+    int64_t expire_at_ms = 0;                                                          // 0 = never
+    std::shared_ptr<const std::vector<std::pair<std::string, int64_t>>> instructions;  // PARTIAL
+  };
   struct Snapshot {
     std::string owner;
     std::string mid;
     std::string ctrl_key;
-    std::vector<std::pair<std::string, int64_t>> grantees;
+    std::vector<Grantee> grantees;
   };
 
  private:

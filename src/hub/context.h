@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -55,6 +56,9 @@ struct HubContext {
   std::string public_host;
   int public_device_port = 0;
   HubCounters counters;
+  // A binding made on the hub (PIN binding, actions/pin_bind.cc): the app hub's access
+  // cache forgets (AccessPolicy::Invalidate). Unset = nothing to tell.
+  std::function<void()> access_changed = nullptr;
 };
 
 }  // namespace krypton::hub

@@ -31,6 +31,9 @@ void DevSend(DeviceConnection& conn, const Envelope& e);        // dev_send.cc
 void TimerReport(DeviceConnection& conn, const Envelope& e);    // dev_send.cc
 void GetTimerList(DeviceConnection& conn, const Envelope& e);   // timers.cc
 void DevLogout(DeviceConnection& conn, const Envelope& e);      // heartbeat.cc
+// devLogin / reportDevInfo, then the PIN hand-over of §3.12 (pin_bind.cc).
+void DevLoginWithPin(DeviceConnection& conn, const Envelope& e);
+void ReportDevInfoWithPin(DeviceConnection& conn, const Envelope& e);
 
 }  // namespace krypton::hub
 

@@ -7,9 +7,10 @@ namespace krypton::hub {
 namespace {
 
 constexpr std::array<DeviceAction, 7> kDeviceActions = {{
-    {"devLogin", DevLogin, false},
+    // Both may carry a PIN (hub-protocol.md §3.12): pin_bind.cc runs the ordinary handler first.
+    {"devLogin", DevLoginWithPin, false},
     {"heartbeat", Heartbeat, false},
-    {"reportDevInfo", ReportDevInfo, true},
+    {"reportDevInfo", ReportDevInfoWithPin, true},
     {"devSend", DevSend, true},
     {"timerReport", TimerReport, true},
     {"getTimerList", GetTimerList, true},

@@ -167,6 +167,47 @@ struct RefreshToken {
   bool revoked = false;
 };
 
+// Reverse authorization (user-api.md §5.4). params_json keeps the share to create:
+// {"mode","expire","instructionExpire","enableScheduler","enableIFTTT","desc"}.
+struct ReverseTemplate {
+  std::string id;
+  std::string dev_tid;
+  std::string grantor;
+  std::string params_json = "{}";
+  int64_t created_at_ms = 0;
+  int64_t expires_at_ms = 0;
+};
+
+struct ReverseRequest {
+  std::string register_id;
+  std::string template_id;
+  std::string dev_tid;
+  std::string grantor;
+  std::string grantee;
+  std::string params_json = "{}";
+  std::string status = "PENDING";  // PENDING | AGREED | REJECTED
+  int64_t created_at_ms = 0;
+};
+
+// A binding PIN (user-api.md §5.1.4), one per (uid, ssid); only its SHA-256 is kept.
+struct PinCode {
+  std::string pin_hash;  // Sha256Hex of the 6-character PIN
+  std::string uid;       // who asked for it (GET /getPINCode)
+  std::string pid;       // that user's pid (5400008 / 1400030)
+  std::string ssid;
+  int64_t created_at_ms = 0;
+  int64_t expires_at_ms = 0;
+};
+
+// What a device that presented a PIN got: a user-family code (5200000, 5400013, …).
+struct BindResult {
+  std::string pin_hash;
+  std::string dev_tid;
+  int code = 0;
+  std::string msg;
+  int64_t at_ms = 0;
+};
+
 struct Folder {
   std::string folder_id;  // "0" is the virtual root and is never stored
   std::string uid;
@@ -236,6 +277,8 @@ class Store {
   // unknown device.
   virtual StoreStatus CreateDevice(const Device& d) = 0;
   virtual StoreResult<Device> GetDevice(const std::string& dev_tid) = 0;
+  // The device whose current ctrlKey this is; kNotFound when none.
+  virtual StoreResult<Device> FindDeviceByCtrlKey(const std::string& ctrl_key) = 0;
   // Replaces both token hashes (a new token shifts the current one into last).
   virtual StoreStatus UpdateDeviceTokens(const std::string& dev_tid, const std::string& token_hash,
                                          const std::string& last_token_hash) = 0;
@@ -275,6 +318,35 @@ class Store {
   virtual StoreResult<std::vector<Share>> ListSharesByGrantee(const std::string& uid) = 0;
   // Also takes the device out of the grantee's folders; kNotFound when no such share.
   virtual StoreStatus DeleteShare(const std::string& dev_tid, const std::string& grantee) = 0;
+
+  // Reverse authorization. Creates return kConflict on an existing id and kNotFound for
+  // an unknown device; lists are ordered by creation time. UnbindDevice removes a
+  // device's templates and requests.
+  virtual StoreStatus CreateReverseTemplate(const ReverseTemplate& t) = 0;
+  virtual StoreResult<ReverseTemplate> GetReverseTemplate(const std::string& id) = 0;
+  virtual StoreResult<std::vector<ReverseTemplate>> ListReverseTemplates(
+      const std::string& dev_tid) = 0;
+  virtual StoreStatus CreateReverseRequest(const ReverseRequest& r) = 0;
+  virtual StoreResult<ReverseRequest> GetReverseRequest(const std::string& register_id) = 0;
+  virtual StoreResult<std::vector<ReverseRequest>> ListReverseRequests(
+      const std::string& dev_tid) = 0;
+  // kNotFound for an unknown id.
+  virtual StoreStatus SetReverseRequestStatus(const std::string& register_id,
+                                              const std::string& status) = 0;
+
+  // PIN binding (user-api.md §5.1.4). PutPinCode replaces the PIN of (uid, ssid), with
+  // its results, and first drops every PIN that expired before `purge_before_ms`;
+  // kConflict when another PIN has the same hash (the caller draws a new one), kNotFound
+  // for an unknown uid. ListLivePinCodes: PINs of `ssid` not expired at `now_ms`.
+  // PutBindResult records or replaces the outcome of (pin, devTid) but never replaces a
+  // recorded 5200000; kNotFound for an unknown PIN or device. ListBindResults orders by
+  // at_ms.
+  virtual StoreStatus PutPinCode(const PinCode& pin, int64_t purge_before_ms) = 0;
+  virtual StoreResult<PinCode> GetPinCode(const std::string& pin_hash) = 0;
+  virtual StoreResult<std::vector<PinCode>> ListLivePinCodes(const std::string& ssid,
+                                                             int64_t now_ms) = 0;
+  virtual StoreStatus PutBindResult(const BindResult& r) = 0;
+  virtual StoreResult<std::vector<BindResult>> ListBindResults(const std::string& pin_hash) = 0;
 
   // Folders. CreateFolder: kConflict on (uid, name) or on an existing folder_id, which
   // the caller generates (unique across users; "" and "0" are refused with kFailed);

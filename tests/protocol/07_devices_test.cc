@@ -90,6 +90,14 @@ TEST_F(DevicesTest, BindListRenameUnbind) {
   CommandResult shown = RunKrypton({"admin", "device", "show", "--data-dir", dir_, "--dev-tid", "QR1"});
   EXPECT_NE(StringField(shown.out, "/ctrlKey"), ctrl_key);  // rotated on unbind
   EXPECT_EQ(StringField(shown.out, "/ownerUid"), "");
+  // The online device is told its new ctrlKey (devSync, hub-protocol.md §3.10).
+  auto sync = dev.ReadLine();
+  ASSERT_TRUE(sync);
+  EXPECT_EQ(Field(*sync, "/action"), R"("devSync")");
+  EXPECT_EQ(Field(*sync, "/params"),
+            R"({"devTid":"QR1","ctrlKey":")" + StringField(shown.out, "/ctrlKey") +
+                R"(","bindKey":")" + bind_key + R"(","bind":false})");
+  ASSERT_TRUE(dev.SendLine(R"({"msgId":)" + Field(*sync, "/msgId") + R"(,"action":"devSyncResp"})"));
   EXPECT_EQ(Call("GET", "/device", "garbage").status, 403);
 }
 

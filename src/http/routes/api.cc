@@ -17,8 +17,12 @@ void AddApiRoutes(Router& router, ApiContext& ctx) {
   AddUaaCaptchaRoutes(router, ctx);
   AddProfileRoutes(router, ctx);
   AddDeviceRoutes(router, ctx);
+  AddBindingRoutes(router, ctx);
   AddProductTemplateRoutes(router, ctx);
   AddMetricsRoutes(router, ctx);
+  AddFolderRoutes(router, ctx);
+  AddSharingRoutes(router, ctx);
+  AddReverseAuthRoutes(router, ctx);
 }
 
 namespace api {

@@ -3,9 +3,10 @@
 // the D18 code mapping, rate limits (D20), and the worker pool for blocking work.
 //
 // Route files: uaa_login.cc (login, refresh), uaa_codes.cc (verify codes), devices.cc
-// (/device), product_template.cc (/external/device/protocolTemplate), metrics.cc (/metrics),
+// (/device), product_template.cc (/external/device/protocolTemplate), metrics.cc (/metrics), folders.cc (/folder), sharing.cc (/authorization), reverse_auth.cc (/authorization/reverse…),
 // uaa_accounts.cc (register, reset and change password), uaa_email.cc (e-mail links,
-// change phone), profile.cc (/user/profile).
+// change phone), profile.cc (/user/profile), binding.cc (/deviceBindStatus, /queryOwner,
+// /getPINCode, /getNewDeviceList; Device JSON shared through device_json.h).
 // Handlers run on the connection's loop; argon2id hashing runs on `blocking` and
 // answers through the Responder.
 #ifndef KRYPTON_HTTP_ROUTES_API_H_
@@ -40,6 +41,10 @@ struct ApiContext {
   auth::CaptchaStore& captcha;
   // Called after a binding or share changes (the hub's access cache forgets, decision 0004).
   std::function<void()> access_changed = nullptr;
+  // Pushes `devSync` with these params to the device when it is online (hub-protocol.md
+  // §3.10: changed credentials after an unbind); failures are ignored.
+  std::function<void(const std::string& dev_tid, const std::string& params_json)> sync_device =
+      nullptr;
   // The hub's counters as Prometheus text (GET /metrics); 503 while unset.
   std::function<std::string()> metrics = nullptr;
 };
@@ -53,8 +58,12 @@ void AddUaaEmailRoutes(Router& router, ApiContext& ctx);
 void AddUaaCaptchaRoutes(Router& router, ApiContext& ctx);
 void AddProfileRoutes(Router& router, ApiContext& ctx);
 void AddDeviceRoutes(Router& router, ApiContext& ctx);
+void AddBindingRoutes(Router& router, ApiContext& ctx);  // binding.cc
 void AddProductTemplateRoutes(Router& router, ApiContext& ctx);
 void AddMetricsRoutes(Router& router, ApiContext& ctx);
+void AddFolderRoutes(Router& router, ApiContext& ctx);
+void AddSharingRoutes(Router& router, ApiContext& ctx);
+void AddReverseAuthRoutes(Router& router, ApiContext& ctx);
 
 namespace api {
 

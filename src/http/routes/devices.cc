@@ -11,6 +11,7 @@
 
 #include "common/secrets.h"
 #include "http/routes/api.h"
+#include "http/routes/device_json.h"
 
 namespace krypton::http {
 namespace {
@@ -31,8 +32,11 @@ void InfoField(Writer& w, simdjson::dom::element info, std::initializer_list<con
   w.Null();
 }
 
+}  // namespace
+
 void WriteDevice(const ApiContext& ctx, Writer& w, const storage::Device& d,
-                 const storage::Product& p, const std::string& caller, int shares) {
+                 const storage::Product& p, const std::string& caller, int shares,
+                 const BindOutcome* outcome) {
   simdjson::dom::parser parser;
   simdjson::dom::element info;
   static const std::string kEmpty = "{}";
@@ -51,7 +55,7 @@ void WriteDevice(const ApiContext& ctx, Writer& w, const storage::Device& d,
   w.Key("desc"); Str(w, "");
   w.Key("logo"); Str(w, "");
   w.Key("ownerUid"); Str(w, d.owner_uid);
-  w.Key("granted"); w.Bool(d.owner_uid != caller);
+  w.Key("granted"); w.Bool(!d.owner_uid.empty() && d.owner_uid != caller);
   w.Key("forceBind"); w.Bool(p.force_bind);
   w.Key("devShareNum"); w.Int(shares);
   w.Key("maxDevShareNum"); w.Int(p.max_dev_share_num);
@@ -86,10 +90,13 @@ void WriteDevice(const ApiContext& ctx, Writer& w, const storage::Device& d,
   w.Key("connectHost"); Str(w, app_host);
   w.Key("opTimestamp"); w.Int64(ctx.clock.NowMs());
   w.EndObject();
-  w.Key("bindResultCode"); w.Null();
-  w.Key("bindResultMsg"); w.Null();
+  w.Key("bindResultCode"); outcome ? w.Int(outcome->code) : w.Null();
+  w.Key("bindResultMsg");
+  if (outcome) Str(w, outcome->msg); else w.Null();
   w.EndObject();
 }
+
+namespace {
 
 int ShareCount(ApiContext& ctx, const std::string& dev_tid) {
   auto shares = ctx.store.ListSharesByDevice(dev_tid);
@@ -238,10 +245,16 @@ Response Unbind(ApiContext& ctx, const Request& req) {
     return api::Error(ctx, req, Status(Code::kUserDeviceNotOwned));
   }
   // Unowned, shares and memberships gone, ctrlKey rotated: old grantees lose access.
-  if (auto s = ctx.store.UnbindDevice(d->dev_tid, RandomHex(16)); !s.ok()) {
+  std::string new_ctrl_key = RandomHex(16);
+  if (auto s = ctx.store.UnbindDevice(d->dev_tid, new_ctrl_key); !s.ok()) {
     return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(s.ToString()));
   }
   if (ctx.access_changed) ctx.access_changed();
+  // The device learns its new ctrlKey (LAN control authenticates with it).
+  if (ctx.sync_device) {
+    ctx.sync_device(d->dev_tid, R"({"devTid":")" + d->dev_tid + R"(","ctrlKey":")" + new_ctrl_key +
+                                    R"(","bindKey":")" + d->bind_key + R"(","bind":false})");
+  }
   Response r;
   r.status = 204;
   r.content_type.clear();

@@ -1,5 +1,5 @@
-// GET and PUT /user/profile (user-api.md §5.7): the profile is a JSON document per user;
-// PUT is a partial update, extraProperties merged key by key.
+// GET and PUT /user/profile and /user/preferences[/{mid}] (user-api.md §5.7): the profile
+// is a JSON document per user; PUT is a partial update, extraProperties merged key by key.
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -130,11 +130,86 @@ Response Put(ApiContext& ctx, const Request& req) {
   return r;
 }
 
+// Preferences (§5.7): kept in the profile document under "_preferences" (never shown by
+// GET /user/profile) as {"global": {…}, "<mid>": {…}}. GET /user/preferences returns them
+// all, GET /user/preferences/{mid} one scope ({} when unset). PUT merges key by key: into
+// the {mid} scope, or without a mid, object values into the scope of their key and other
+// values into "global" (so {"_ReverseAuthAgree": true} is a global preference).
+Response GetPreferences(ApiContext& ctx, const Request& req) {
+  auto claims = api::Bearer(ctx, req);
+  if (!claims.ok()) return api::Error(ctx, req, claims.status());
+  auto user = ctx.store.GetUser(claims->uid);
+  if (!user.ok()) return api::Error(ctx, req, Status(Code::kUserNotExist));
+  Document stored = Stored(*user);
+  Value empty(rapidjson::kObjectType);
+  const Value& prefs = stored.HasMember("_preferences") && stored["_preferences"].IsObject()
+                           ? stored["_preferences"]
+                           : empty;
+  auto mid = req.params.find("mid");
+  if (mid == req.params.end()) {
+    Document out(rapidjson::kObjectType);
+    out.CopyFrom(prefs, out.GetAllocator());
+    if (!out.HasMember("global")) out.AddMember("global", Value(rapidjson::kObjectType), out.GetAllocator());
+    return api::Json(200, Write(out));
+  }
+  auto it = prefs.FindMember(mid->second.c_str());
+  return api::Json(200, it != prefs.MemberEnd() && it->value.IsObject() ? Write(it->value) : "{}");
+}
+
+Response PutPreferences(ApiContext& ctx, const Request& req) {
+  auto claims = api::Bearer(ctx, req);
+  if (!claims.ok()) return api::Error(ctx, req, claims.status());
+  Document patch;
+  patch.Parse(req.body.c_str());
+  if (patch.HasParseError() || !patch.IsObject()) return api::Error(ctx, req, Status(Code::kUserJsonBody));
+  auto user = ctx.store.GetUser(claims->uid);
+  if (!user.ok()) return api::Error(ctx, req, Status(Code::kUserNotExist));
+  Document stored = Stored(*user);
+  auto& a = stored.GetAllocator();
+  if (!stored.HasMember("_preferences") || !stored["_preferences"].IsObject()) {
+    if (stored.HasMember("_preferences")) stored.RemoveMember("_preferences");
+    stored.AddMember("_preferences", Value(rapidjson::kObjectType), a);
+  }
+  Value& prefs = stored["_preferences"];
+  auto merge = [&](const std::string& scope, const Value& key, const Value& value) {
+    if (!prefs.HasMember(scope.c_str()) || !prefs[scope.c_str()].IsObject()) {
+      if (prefs.HasMember(scope.c_str())) prefs.RemoveMember(scope.c_str());
+      prefs.AddMember(Value(scope.c_str(), a), Value(rapidjson::kObjectType), a);
+    }
+    Value& target = prefs[scope.c_str()];
+    if (target.HasMember(key)) target.RemoveMember(key);
+    target.AddMember(Value(key, a), Value(value, a), a);
+  };
+  auto mid = req.params.find("mid");
+  for (auto& m : patch.GetObject()) {
+    if (mid != req.params.end()) {
+      merge(mid->second, m.name, m.value);
+    } else if (m.value.IsObject()) {
+      for (auto& inner : m.value.GetObject()) merge(m.name.GetString(), inner.name, inner.value);
+    } else {
+      merge("global", m.name, m.value);
+    }
+  }
+  if (auto s = ctx.store.UpdateUserProfile(user->uid, Write(stored)); !s.ok()) {
+    return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(s.ToString()));
+  }
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
 }  // namespace
 
 void AddProfileRoutes(Router& router, ApiContext& ctx) {
   router.Add("GET", "/user/profile", [&ctx](const Request& r) { return Get(ctx, r); });
   router.Add("PUT", "/user/profile", [&ctx](const Request& r) { return Put(ctx, r); });
+  router.Add("GET", "/user/preferences", [&ctx](const Request& r) { return GetPreferences(ctx, r); });
+  router.Add("GET", "/user/preferences/{mid}",
+             [&ctx](const Request& r) { return GetPreferences(ctx, r); });
+  router.Add("PUT", "/user/preferences", [&ctx](const Request& r) { return PutPreferences(ctx, r); });
+  router.Add("PUT", "/user/preferences/{mid}",
+             [&ctx](const Request& r) { return PutPreferences(ctx, r); });
 }
 
 }  // namespace krypton::http

@@ -78,6 +78,32 @@ std::string AnswerFrame(const std::string& msg_id, const std::string& action,
   return std::string(buf.GetString(), buf.GetSize());
 }
 
+// The instruction a PARTIAL grantee's command names — the template's command when the
+// codec resolved one, else the data's own cmdTag / cmdId — must be granted (else
+// 1400011) and not expired (else 1400012). devUpgrade and devSync are not instructions:
+// a PARTIAL grantee may not send them (1400011).
+Status CheckInstruction(const std::vector<std::pair<std::string, int64_t>>& granted,
+                        const Envelope& e, const codec::Command* command, int64_t now_ms) {
+  std::string tag, id;
+  if (command != nullptr) {
+    tag = command->tag;
+    id = std::to_string(command->id);
+  } else if (e.action == "appSend") {
+    simdjson::dom::element data = e.params["data"].value_unsafe();
+    std::string_view t;
+    if (data["cmdTag"].get(t) == simdjson::SUCCESS) tag = std::string(t);
+    int64_t n = 0;
+    if (data["cmdId"].get(n) == simdjson::SUCCESS) id = std::to_string(n);
+  }
+  for (const auto& [name, expire_at] : granted) {
+    if ((!tag.empty() && name == tag) || (!id.empty() && name == id)) {
+      if (expire_at != 0 && expire_at <= now_ms) return Status(Code::kHubDeviceNotOwned);
+      return Status();
+    }
+  }
+  return Status(Code::kHubNoSuchInstruction);
+}
+
 }  // namespace
 
 void AppRelay(AppConnection& conn, const Envelope& e) {
@@ -96,8 +122,8 @@ void AppRelay(AppConnection& conn, const Envelope& e) {
   std::string device(*dev_tid);
   AppHub& hub = conn.hub();
   HubContext& ctx = hub.ctx();
-  std::string mid;
-  if (Status s = hub.access().CheckCommand(conn.uid(), device, std::string(*ctrl_key), &mid);
+  AccessPolicy::Grant grant;
+  if (Status s = hub.access().CheckCommand(conn.uid(), device, std::string(*ctrl_key), &grant);
       !s.ok()) {
     return conn.ReplyError(e, s);
   }
@@ -105,14 +131,22 @@ void AppRelay(AppConnection& conn, const Envelope& e) {
 
   // Template checks and the 48 encoding (§4.3 step 6, templates-and-frames.md §6–§7).
   std::optional<std::string> prepared;
+  const codec::Command* command = nullptr;
   if (e.action == "appSend") {
-    auto product = ctx.codecs.Get(mid);
+    auto product = ctx.codecs.Get(grant.mid);
     if (product && product->tpl) {
       std::string data = simdjson::minify(e.params["data"]);
       auto p = codec::PrepareAppCommand(*product->tpl, data, product->check_mode,
                                         NumericMsgId(e.msg_id));
       if (!p.ok()) return conn.ReplyError(e, p.status());
+      command = p->command;
       if (p->data_json != data) prepared = std::move(p->data_json);
+    }
+  }
+  // A PARTIAL share: only its unexpired instructions (user-api.md §5.3.5).
+  if (grant.instructions) {
+    if (Status s = CheckInstruction(*grant.instructions, e, command, ctx.clock.NowMs()); !s.ok()) {
+      return conn.ReplyError(e, s);
     }
   }
 

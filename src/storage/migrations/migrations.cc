@@ -162,10 +162,67 @@ CREATE TABLE refresh_tokens (
 CREATE INDEX refresh_tokens_uid ON refresh_tokens (uid);
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations = {{
+// v4: sharing names devices by ctrlKey (user-api.md §5.3.1 v2 bodies, DELETE
+// /v1/device-auth/{ctrlKey}): look them up by index.
+constexpr char kV4CtrlKeyIndex[] = R"sql(
+CREATE INDEX devices_ctrl_key ON devices (ctrl_key);
+)sql";
+
+// v5: reverse authorization (user-api.md §5.4): share templates an owner shows as a QR
+// code (5 minutes) and the requests of users who scanned them.
+constexpr char kV5ReverseAuth[] = R"sql(
+CREATE TABLE reverse_auth_templates (
+  id TEXT NOT NULL PRIMARY KEY,
+  dev_tid TEXT NOT NULL REFERENCES devices (dev_tid) ON DELETE CASCADE,
+  grantor TEXT NOT NULL,
+  params_json TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  expires_at_ms BIGINT NOT NULL
+);
+CREATE INDEX reverse_auth_templates_dev_tid ON reverse_auth_templates (dev_tid);
+CREATE TABLE reverse_auth_requests (
+  register_id TEXT NOT NULL PRIMARY KEY,
+  template_id TEXT NOT NULL,
+  dev_tid TEXT NOT NULL REFERENCES devices (dev_tid) ON DELETE CASCADE,
+  grantor TEXT NOT NULL,
+  grantee TEXT NOT NULL,
+  params_json TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('PENDING', 'AGREED', 'REJECTED')),
+  created_at_ms BIGINT NOT NULL
+);
+CREATE INDEX reverse_auth_requests_dev_tid ON reverse_auth_requests (dev_tid);
+)sql";
+
+// PIN binding (user-api.md §5.1.4): PINs are stored as SHA-256 hex, one per (uid, ssid);
+// bind_results keeps what each device that presented a PIN got (getNewDeviceList).
+constexpr char kV6PinCodes[] = R"sql(
+CREATE TABLE pin_codes (
+  pin_hash TEXT NOT NULL PRIMARY KEY,
+  uid TEXT NOT NULL REFERENCES users (uid) ON DELETE CASCADE,
+  pid TEXT NOT NULL,
+  ssid TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  expires_at_ms BIGINT NOT NULL,
+  UNIQUE (uid, ssid)
+);
+CREATE INDEX pin_codes_ssid ON pin_codes (ssid, expires_at_ms);
+CREATE TABLE bind_results (
+  pin_hash TEXT NOT NULL REFERENCES pin_codes (pin_hash) ON DELETE CASCADE,
+  dev_tid TEXT NOT NULL REFERENCES devices (dev_tid) ON DELETE CASCADE,
+  code INTEGER NOT NULL,
+  msg TEXT NOT NULL,
+  at_ms BIGINT NOT NULL,
+  PRIMARY KEY (pin_hash, dev_tid)
+);
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations = {{
     {1, "initial schema", kV1InitialSchema},
     {2, "device authentication secrets", kV2DeviceAuth},
     {3, "accounts: verify codes, refresh tokens", kV3Accounts},
+    {4, "devices by ctrlKey", kV4CtrlKeyIndex},
+    {5, "reverse authorization", kV5ReverseAuth},
+    {6, "PIN codes and bind results", kV6PinCodes},
 }};
 
 }  // namespace

@@ -72,6 +72,7 @@ class SqliteStore final : public Store {
 
   StoreStatus CreateDevice(const Device& d) override;
   StoreResult<Device> GetDevice(const std::string& dev_tid) override;
+  StoreResult<Device> FindDeviceByCtrlKey(const std::string& ctrl_key) override;
   StoreStatus UpdateDeviceTokens(const std::string& dev_tid, const std::string& token_hash,
                                  const std::string& last_token_hash) override;
   StoreStatus SetDeviceOnline(const std::string& dev_tid, bool online, int64_t at_ms) override;
@@ -94,6 +95,22 @@ class SqliteStore final : public Store {
   StoreResult<std::vector<Share>> ListSharesByGrantee(const std::string& uid) override;
   StoreStatus DeleteShare(const std::string& dev_tid, const std::string& grantee) override;
 
+  StoreStatus CreateReverseTemplate(const ReverseTemplate& t) override;
+  StoreResult<ReverseTemplate> GetReverseTemplate(const std::string& id) override;
+  StoreResult<std::vector<ReverseTemplate>> ListReverseTemplates(
+      const std::string& dev_tid) override;
+  StoreStatus CreateReverseRequest(const ReverseRequest& r) override;
+  StoreResult<ReverseRequest> GetReverseRequest(const std::string& register_id) override;
+  StoreResult<std::vector<ReverseRequest>> ListReverseRequests(const std::string& dev_tid) override;
+  StoreStatus SetReverseRequestStatus(const std::string& register_id,
+                                      const std::string& status) override;
+  // PIN binding (sqlite_store_pins.cc).
+  StoreStatus PutPinCode(const PinCode& pin, int64_t purge_before_ms) override;
+  StoreResult<PinCode> GetPinCode(const std::string& pin_hash) override;
+  StoreResult<std::vector<PinCode>> ListLivePinCodes(const std::string& ssid,
+                                                     int64_t now_ms) override;
+  StoreStatus PutBindResult(const BindResult& r) override;
+  StoreResult<std::vector<BindResult>> ListBindResults(const std::string& pin_hash) override;
   StoreStatus CreateFolder(const Folder& f) override;
   StoreResult<std::vector<Folder>> ListFolders(const std::string& uid) override;
   StoreStatus RenameFolder(const std::string& uid, const std::string& folder_id,

@@ -96,6 +96,13 @@ StoreResult<Device> SqliteStore::GetDevice(const std::string& dev_tid) {
                        ReadDevice, dev_tid);
 }
 
+StoreResult<Device> SqliteStore::FindDeviceByCtrlKey(const std::string& ctrl_key) {
+  std::lock_guard lock(mu_);
+  return db_->QueryOne("FindDeviceByCtrlKey", "(ctrlKey)",
+                       "SELECT " KRYPTON_DEVICE_COLUMNS " FROM devices WHERE ctrl_key = ?",
+                       ReadDevice, ctrl_key);
+}
+
 StoreStatus SqliteStore::UpdateDeviceTokens(const std::string& dev_tid,
                                             const std::string& token_hash,
                                             const std::string& last_token_hash) {
@@ -186,8 +193,12 @@ StoreStatus SqliteStore::UnbindDevice(const std::string& dev_tid, const std::str
         "UPDATE devices SET owner_uid = NULL, bound_at_ms = 0, ctrl_key = ? WHERE dev_tid = ?",
         new_ctrl_key, dev_tid);
     if (!s.ok()) return s;
-    s = db_->Run("UnbindDevice", dev_tid, "DELETE FROM shares WHERE dev_tid = ?", dev_tid).status();
-    if (!s.ok()) return s;
+    for (const char* sql : {"DELETE FROM shares WHERE dev_tid = ?",
+                            "DELETE FROM reverse_auth_templates WHERE dev_tid = ?",
+                            "DELETE FROM reverse_auth_requests WHERE dev_tid = ?"}) {
+      s = db_->Run("UnbindDevice", dev_tid, sql, dev_tid).status();
+      if (!s.ok()) return s;
+    }
     return db_
         ->Run("UnbindDevice", dev_tid, "DELETE FROM folder_members WHERE dev_tid = ?", dev_tid)
         .status();

@@ -1,0 +1,192 @@
+// Device binding beyond the QR bind of devices.cc (user-api.md §5.1.3, §5.1.4; D9, D22).
+//   POST /deviceBindStatus [{devTid, bindKey}, …]  → 200 [{devTid, bindToUser, forceBind,
+//        deviceName, logo, cid, cidName, productBand}] for the pairs whose bindKey is right
+//   POST /queryOwner {devTid, bindKey}             → 200 {"message": owner's phone or e-mail}
+//        devTid missing → 5400017; unknown devTid or wrong bindKey → 5400012 (as the QR
+//        bind). An unbound device has no owner: 200 {"message":""} — the client compares
+//        message with its own account name, so "" reads as "not mine", and
+//        deviceBindStatus already says bindToUser=false (our choice; no Hekr source).
+//   GET /getPINCode?ssid=                          → 200 {"PINCode":"123456"}; a new PIN
+//        replaces the caller's previous one for that ssid (one per (uid, ssid)), valid
+//        limits.pin_ttl_s (10 min). Only its SHA-256 is stored. ssid missing → 6400017.
+//   GET /getNewDeviceList?pinCode=&ssid=           → 200 [Device + bindResultCode/Msg] for
+//        every device that presented the PIN (the hub records them, hub/actions/pin_bind.cc);
+//        pinCode missing, unknown or not the caller's, or ssid ≠ the PIN's → 6400017.
+//        A device the caller does not own (a failed bind) is shown without its ctrlKey.
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "common/secrets.h"
+#include "http/routes/api.h"
+#include "http/routes/device_json.h"
+
+namespace krypton::http {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+constexpr size_t kPinLength = 6;  // the Android SDK rejects any other length
+constexpr size_t kMaxSsid = 64;
+constexpr size_t kMaxBatch = 100;               // pairs per deviceBindStatus call
+constexpr int64_t kKeepExpiredMs = 86'400'000;  // expired PINs stay readable a day (5400007)
+
+void Str(Writer& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+std::string Text(const rapidjson::StringBuffer& buf) {
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+Response BindStatus(ApiContext& ctx, const Request& req) {
+  auto claims = api::Bearer(ctx, req);
+  if (!claims.ok()) return api::Error(ctx, req, claims.status());
+  simdjson::dom::parser parser;
+  simdjson::dom::array pairs;
+  if (parser.parse(req.body).get_array().get(pairs) != simdjson::SUCCESS) {
+    return api::Error(ctx, req, Status(Code::kUserJsonBody));
+  }
+  if (pairs.size() > kMaxBatch)
+    return api::Error(ctx, req, Status(Code::kUserInvalidParam, "size"));
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartArray();
+  for (simdjson::dom::element item : pairs) {
+    std::string_view dev_tid, bind_key;
+    if (item["devTid"].get_string().get(dev_tid) != simdjson::SUCCESS ||
+        item["bindKey"].get_string().get(bind_key) != simdjson::SUCCESS) {
+      continue;
+    }
+    auto d = ctx.store.GetDevice(std::string(dev_tid));
+    if (!d.ok() || !ConstantTimeEqual(bind_key, d->bind_key)) continue;
+    auto p = ctx.store.GetProduct(d->mid);
+    storage::Product product = p.ok() ? *p : storage::Product{};
+    w.StartObject();
+    w.Key("devTid");
+    Str(w, d->dev_tid);
+    w.Key("bindToUser");
+    w.Bool(!d->owner_uid.empty());
+    w.Key("forceBind");
+    w.Bool(product.force_bind);
+    w.Key("deviceName");
+    Str(w, d->device_name.empty() ? product.name : d->device_name);
+    // Krypton keeps no product logo, category (cid/cidName) or brand: empty strings.
+    for (const char* key : {"logo", "cid", "cidName", "productBand"}) {
+      w.Key(key);
+      Str(w, "");
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  return api::Json(200, Text(buf));
+}
+
+Response QueryOwner(ApiContext& ctx, const Request& req) {
+  auto claims = api::Bearer(ctx, req);
+  if (!claims.ok()) return api::Error(ctx, req, claims.status());
+  simdjson::dom::parser parser;
+  auto body = api::Body(req, parser);
+  if (!body.ok()) return api::Error(ctx, req, body.status());
+  std::string dev_tid = api::Str(*body, "devTid"), bind_key = api::Str(*body, "bindKey");
+  if (dev_tid.empty()) return api::Error(ctx, req, Status(Code::kUserDevTidEmpty));
+  auto d = ctx.store.GetDevice(dev_tid);
+  if (!d.ok() || !ConstantTimeEqual(bind_key, d->bind_key)) {
+    return api::Error(ctx, req, Status(Code::kUserBindInternalError));
+  }
+  std::string message;
+  if (!d->owner_uid.empty()) {
+    auto owner = ctx.store.GetUser(d->owner_uid);
+    if (owner.ok()) message = owner->phone.empty() ? owner->email : owner->phone;
+  }
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("message");
+  Str(w, message);
+  w.EndObject();
+  return api::Json(200, Text(buf));
+}
+
+Response GetPinCode(ApiContext& ctx, const Request& req) {
+  auto claims = api::Bearer(ctx, req);
+  if (!claims.ok()) return api::Error(ctx, req, claims.status());
+  std::string ssid = api::Query(req, "ssid");
+  if (ssid.empty() || ssid.size() > kMaxSsid) {
+    return api::Error(ctx, req, Status(Code::kUserInvalidParam, "ssid"));
+  }
+  int64_t now = ctx.clock.NowMs();
+  storage::PinCode pin;
+  pin.uid = claims->uid;
+  pin.pid = claims->isolation;
+  pin.ssid = ssid;
+  pin.created_at_ms = now;
+  pin.expires_at_ms = now + int64_t{ctx.config.limits.pin_ttl_s} * 1000;
+  // A PIN must name one owner: draw again on the rare clash with another user's PIN.
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    std::string code = RandomDigits(kPinLength);
+    pin.pin_hash = Sha256Hex(code);
+    storage::StoreStatus s = ctx.store.PutPinCode(pin, now - kKeepExpiredMs);
+    if (s.conflict()) continue;
+    if (!s.ok()) return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(s.ToString()));
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    w.StartObject();
+    w.Key("PINCode");
+    Str(w, code);
+    w.EndObject();
+    return api::Json(200, Text(buf));
+  }
+  return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail("no free PIN"));
+}
+
+Response NewDeviceList(ApiContext& ctx, const Request& req) {
+  auto claims = api::Bearer(ctx, req);
+  if (!claims.ok()) return api::Error(ctx, req, claims.status());
+  std::string code = api::Query(req, "pinCode"), ssid = api::Query(req, "ssid");
+  if (code.size() != kPinLength)
+    return api::Error(ctx, req, Status(Code::kUserInvalidParam, "pinCode"));
+  auto pin = ctx.store.GetPinCode(Sha256Hex(code));
+  if (!pin.ok() || !ConstantTimeEqual(pin->uid, claims->uid)) {
+    return api::Error(ctx, req, Status(Code::kUserInvalidParam, "pinCode"));
+  }
+  if (!ssid.empty() && ssid != pin->ssid) {
+    return api::Error(ctx, req, Status(Code::kUserInvalidParam, "ssid"));
+  }
+  auto results = ctx.store.ListBindResults(pin->pin_hash);
+  if (!results.ok()) {
+    return api::Error(ctx, req,
+                      Status(Code::kUserInternal).WithDetail(results.status().ToString()));
+  }
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartArray();
+  for (const storage::BindResult& r : *results) {
+    auto d = ctx.store.GetDevice(r.dev_tid);
+    if (!d.ok()) continue;
+    storage::Device device = std::move(d).value();
+    if (device.owner_uid != claims->uid) {  // a failed bind: nothing of another owner's
+      device.ctrl_key.clear();
+      device.owner_uid.clear();
+    }
+    auto p = ctx.store.GetProduct(device.mid);
+    auto shares = ctx.store.ListSharesByDevice(device.dev_tid);
+    int share_count = shares.ok() && !device.owner_uid.empty() ? int(shares->size()) : 0;
+    BindOutcome outcome{r.code, r.msg};
+    WriteDevice(ctx, w, device, p.ok() ? *p : storage::Product{}, claims->uid, share_count,
+                &outcome);
+  }
+  w.EndArray();
+  return api::Json(200, Text(buf));
+}
+
+}  // namespace
+
+void AddBindingRoutes(Router& router, ApiContext& ctx) {
+  router.Add("POST", "/deviceBindStatus", [&ctx](const Request& r) { return BindStatus(ctx, r); });
+  router.Add("POST", "/queryOwner", [&ctx](const Request& r) { return QueryOwner(ctx, r); });
+  router.Add("GET", "/getPINCode", [&ctx](const Request& r) { return GetPinCode(ctx, r); });
+  router.Add("GET", "/getNewDeviceList",
+             [&ctx](const Request& r) { return NewDeviceList(ctx, r); });
+}
+
+}  // namespace krypton::http

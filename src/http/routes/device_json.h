@@ -1,0 +1,29 @@
+// The Device object of the user API (user-api.md §5.1.1). Defined in devices.cc; also
+// written by binding.cc, whose getNewDeviceList items add bindResultCode/bindResultMsg.
+#ifndef KRYPTON_HTTP_ROUTES_DEVICE_JSON_H_
+#define KRYPTON_HTTP_ROUTES_DEVICE_JSON_H_
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <string>
+
+#include "http/routes/api.h"
+
+namespace krypton::http {
+
+// bindResultCode / bindResultMsg of a getNewDeviceList item (D22); null elsewhere.
+struct BindOutcome {
+  int code = 0;
+  std::string msg;
+};
+
+// `d` of product `p` as seen by `caller` (bindKey only for the owner), with `shares`
+// shares; `outcome` null in ordinary device lists.
+void WriteDevice(const ApiContext& ctx, rapidjson::Writer<rapidjson::StringBuffer>& w,
+                 const storage::Device& d, const storage::Product& p, const std::string& caller,
+                 int shares, const BindOutcome* outcome = nullptr);
+
+}  // namespace krypton::http
+
+#endif  // KRYPTON_HTTP_ROUTES_DEVICE_JSON_H_
