@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <cstdio>
+
 namespace krypton::auth {
 namespace {
 
@@ -24,6 +26,19 @@ std::string DeriveAuthKey(std::string_view auth_secret, std::string_view dev_tid
   char hex[crypto_auth_hmacsha256_BYTES * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
   return std::string(hex, 32);
+}
+
+std::string DeriveShortCodePassword(std::string_view auth_secret, std::string_view dev_tid,
+                                    std::string_view short_code) {
+  if (auth_secret.empty()) return "";
+  std::string message = "short|" + std::string(dev_tid) + "|" + std::string(short_code);
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  Hmac(auth_secret, message, mac);
+  uint32_t n =
+      (uint32_t{mac[0]} << 24) | (uint32_t{mac[1]} << 16) | (uint32_t{mac[2]} << 8) | mac[3];
+  char digits[8];
+  std::snprintf(digits, sizeof digits, "%04u", n % 10000);
+  return digits;
 }
 
 std::string DeriveLicense(std::string_view license_secret, std::string_view mid,

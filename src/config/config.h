@@ -131,6 +131,7 @@ struct LimitsConfig {  // D12, user-api.md §8
   int verify_codes_per_day = 5;
   int emails_per_day = 5;
   int pin_ttl_s = 600;
+  int short_code_pool = 100000000;  // 8-digit short codes handed out: 00000000 … pool-1
   int reverse_template_ttl_s = 300;
   int reverse_request_ttl_s = 604800;
   int page_size_devices = 50;

@@ -348,6 +348,15 @@ class Store {
   virtual StoreStatus PutBindResult(const BindResult& r) = 0;
   virtual StoreResult<std::vector<BindResult>> ListBindResults(const std::string& pin_hash) = 0;
 
+  // Short codes. AllocateShortCode: kConflict when the code is taken or the device has
+  // one already, kNotFound for an unknown device. FindShortCode → the devTid;
+  // GetDeviceShortCode → the code; both kNotFound when none.
+  virtual StoreStatus AllocateShortCode(const std::string& short_code, const std::string& dev_tid,
+                                        int64_t at_ms) = 0;
+  virtual StoreResult<std::string> FindShortCode(const std::string& short_code) = 0;
+  virtual StoreResult<std::string> GetDeviceShortCode(const std::string& dev_tid) = 0;
+  virtual StoreResult<int64_t> CountShortCodes() = 0;
+
   // Folders. CreateFolder: kConflict on (uid, name) or on an existing folder_id, which
   // the caller generates (unique across users; "" and "0" are refused with kFailed);
   // kNotFound for an unknown uid. ListFolders orders by created_at_ms. RenameFolder and

@@ -123,3 +123,80 @@ TEST_F(DevicesTest, AnHttpBindingIsHonouredByTheAppHubAtOnce) {
 
 }  // namespace
 }  // namespace krypton::testing
+
+namespace krypton::testing {
+namespace {
+
+// Short codes (user-api.md §5.1.7): the owner reads the code and password; after an
+// unbind another user binds by typing them.
+TEST_F(DevicesTest, ShortCodeBinding) {
+  LineClient dev(server_->port("device"));
+  auto login = dev.Call(R"({"msgId":"1","action":"devLogin","params":{"devTid":"SC1","prodKey":"xxxxxx","token":""}})");
+  std::string bind_key = StringField(*login, "/params/bindKey");
+  ASSERT_EQ(Call("POST", "/device", demo_token_, R"({"devTid":"SC1","bindKey":")" + bind_key + "\"}").status,
+            201);
+  EXPECT_EQ(Field(Call("GET", "/device/shortCode?devTid=SC1", bob_token_).body, "/code"), "5400014");
+  EXPECT_EQ(Field(Call("GET", "/device/shortCode?devTid=NOPE", demo_token_).body, "/code"), "6400004");
+  HttpResult got = Call("GET", "/device/shortCode?devTid=SC1", demo_token_);
+  ASSERT_EQ(got.status, 200) << got.body;
+  std::string code = StringField(got.body, "/shortCode"), password = StringField(got.body, "/password");
+  EXPECT_EQ(code.size(), 8u);
+  EXPECT_EQ(password.size(), 4u);
+  EXPECT_EQ(Field(got.body, "/expireAt"), "null");
+  EXPECT_EQ(Call("GET", "/device/shortCode?devTid=SC1", demo_token_).body, got.body);  // stable
+
+  auto bind = [&](const std::string& token, const std::string& c, const std::string& p) {
+    return Call("POST", "/device/shortCode/bind", token,
+                R"({"shortCode":")" + c + R"(","password":")" + p + R"(","deviceName":"Typed"})");
+  };
+  std::string wrong = password == "0000" ? "0001" : "0000";
+  HttpResult bad = bind(bob_token_, code, wrong);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Field(bad.body, "/code"), "5400045");
+  EXPECT_EQ(Field(bind(bob_token_, "99999999x", password).body, "/code"), "5400045");
+  EXPECT_EQ(Field(bind(demo_token_, code, password).body, "/code"), "5400013");
+  EXPECT_EQ(Field(bind(bob_token_, code, password).body, "/code"), "5400043");  // owned, no force bind
+  ASSERT_EQ(Call("DELETE", "/device/SC1", demo_token_).status, 204);
+  HttpResult bound = bind(bob_token_, code, password);
+  ASSERT_EQ(bound.status, 201) << bound.body;
+  EXPECT_EQ(StringField(bound.body, "/devTid"), "SC1");
+  EXPECT_EQ(StringField(bound.body, "/deviceName"), "Typed");
+  EXPECT_EQ(StringField(Call("GET", "/device", bob_token_).body, "/0/devTid"), "SC1");
+}
+
+TEST(ShortCodePoolTest, AnExhaustedPoolIsRefused) {
+  std::string dir = MakeTempDir();
+  CommandResult demo = RunKrypton({"admin", "demo", "--data-dir", dir, "--json"});
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  ServerProcess::Options o;
+  o.data_dir = dir;
+  o.sets = {"limits.short_code_pool=1"};
+  std::string error;
+  auto server = ServerProcess::Start(o, &error);
+  ASSERT_NE(server, nullptr) << error;
+  HttpResult login = HttpRequest(server->port("http"), "POST", "/login",
+                                 R"({"username":"demo@krypton.local","password":")" +
+                                     StringField(demo.out, "/password") + "\"}");
+  std::string token = StringField(login.body, "/access_token");
+  for (const char* dev_tid : {"P1", "P2"}) {
+    LineClient dev(server->port("device"));
+    auto r = dev.Call(std::string(R"({"msgId":"1","action":"devLogin","params":{"devTid":")") + dev_tid +
+                      R"(","prodKey":"xxxxxx","token":""}})");
+    HttpResult b = HttpRequest(server->port("http"), "POST", "/device",
+                               std::string(R"({"devTid":")") + dev_tid + R"(","bindKey":")" +
+                                   StringField(*r, "/params/bindKey") + "\"}",
+                               {{"Authorization", "Bearer " + token}});
+    ASSERT_EQ(b.status, 201) << b.body;
+  }
+  auto get = [&](const std::string& dev_tid) {
+    return HttpRequest(server->port("http"), "GET", "/device/shortCode?devTid=" + dev_tid, "",
+                       {{"Authorization", "Bearer " + token}});
+  };
+  EXPECT_EQ(StringField(get("P1").body, "/shortCode"), "00000000");
+  HttpResult none = get("P2");
+  EXPECT_EQ(none.status, 400);
+  EXPECT_EQ(Field(none.body, "/code"), "5400046");
+}
+
+}  // namespace
+}  // namespace krypton::testing

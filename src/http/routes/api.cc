@@ -23,6 +23,7 @@ void AddApiRoutes(Router& router, ApiContext& ctx) {
   AddFolderRoutes(router, ctx);
   AddSharingRoutes(router, ctx);
   AddReverseAuthRoutes(router, ctx);
+  AddShortCodeRoutes(router, ctx);
 }
 
 namespace api {

@@ -3,7 +3,7 @@
 // the D18 code mapping, rate limits (D20), and the worker pool for blocking work.
 //
 // Route files: uaa_login.cc (login, refresh), uaa_codes.cc (verify codes), devices.cc
-// (/device), product_template.cc (/external/device/protocolTemplate), metrics.cc (/metrics), folders.cc (/folder), sharing.cc (/authorization), reverse_auth.cc (/authorization/reverse…),
+// (/device), product_template.cc (/external/device/protocolTemplate), metrics.cc (/metrics), folders.cc (/folder), sharing.cc (/authorization), reverse_auth.cc (/authorization/reverse…), short_codes.cc (/device/shortCode…),
 // uaa_accounts.cc (register, reset and change password), uaa_email.cc (e-mail links,
 // change phone), profile.cc (/user/profile), binding.cc (/deviceBindStatus, /queryOwner,
 // /getPINCode, /getNewDeviceList; Device JSON shared through device_json.h).
@@ -64,6 +64,7 @@ void AddMetricsRoutes(Router& router, ApiContext& ctx);
 void AddFolderRoutes(Router& router, ApiContext& ctx);
 void AddSharingRoutes(Router& router, ApiContext& ctx);
 void AddReverseAuthRoutes(Router& router, ApiContext& ctx);
+void AddShortCodeRoutes(Router& router, ApiContext& ctx);
 
 namespace api {
 

@@ -24,6 +24,14 @@ void WriteDevice(const ApiContext& ctx, rapidjson::Writer<rapidjson::StringBuffe
                  const storage::Device& d, const storage::Product& p, const std::string& caller,
                  int shares, const BindOutcome* outcome = nullptr);
 
+// Binds `device` to the caller once its bindKey (or short code) was verified — the QR
+// rules of §5.1.2 (5400024, 5400028, 5400008, 5400013, force bind or 5400043); the
+// app hub's access cache is invalidated. Returns the bound device.
+Result<storage::Device> BindToCaller(ApiContext& ctx, const auth::TokenClaims& caller,
+                                     const storage::Device& device, const std::string& name);
+// The Device object as JSON text for `caller`.
+std::string DeviceJsonFor(ApiContext& ctx, const storage::Device& d, const std::string& caller);
+
 }  // namespace krypton::http
 
 #endif  // KRYPTON_HTTP_ROUTES_DEVICE_JSON_H_

@@ -7,6 +7,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "common/secrets.h"
@@ -32,11 +33,28 @@ void InfoField(Writer& w, simdjson::dom::element info, std::initializer_list<con
   w.Null();
 }
 
-}  // namespace
+// devTid → folderId of the devices `uid` placed in one of their folders; the others are
+// in the root "0" (user-api.md §5.2). One query per folder, not per device.
+std::map<std::string, std::string> FoldersOf(const ApiContext& ctx, const std::string& uid) {
+  std::map<std::string, std::string> out;
+  auto folders = ctx.store.ListFolders(uid);
+  if (!folders.ok()) return out;
+  for (const auto& f : *folders) {
+    auto members = ctx.store.ListFolderDevices(uid, f.folder_id);
+    if (!members.ok()) continue;
+    for (auto& dev_tid : *members) out[std::move(dev_tid)] = f.folder_id;
+  }
+  return out;
+}
 
-void WriteDevice(const ApiContext& ctx, Writer& w, const storage::Device& d,
-                 const storage::Product& p, const std::string& caller, int shares,
-                 const BindOutcome* outcome) {
+std::string FolderOf(const std::map<std::string, std::string>& folders, const std::string& dev_tid) {
+  auto it = folders.find(dev_tid);
+  return it == folders.end() ? "0" : it->second;
+}
+
+void WriteDeviceIn(const ApiContext& ctx, Writer& w, const storage::Device& d,
+                   const storage::Product& p, const std::string& caller, int shares,
+                   const BindOutcome* outcome, const std::string& folder_id) {
   simdjson::dom::parser parser;
   simdjson::dom::element info;
   static const std::string kEmpty = "{}";
@@ -59,7 +77,7 @@ void WriteDevice(const ApiContext& ctx, Writer& w, const storage::Device& d,
   w.Key("forceBind"); w.Bool(p.force_bind);
   w.Key("devShareNum"); w.Int(shares);
   w.Key("maxDevShareNum"); w.Int(p.max_dev_share_num);
-  w.Key("folderId"); Str(w, "0");
+  w.Key("folderId"); Str(w, folder_id);
   w.Key("productPublicKey"); Str(w, p.product_public_key);
   w.Key("mid"); Str(w, p.mid);
   w.Key("model"); Str(w, p.mid);
@@ -94,6 +112,14 @@ void WriteDevice(const ApiContext& ctx, Writer& w, const storage::Device& d,
   w.Key("bindResultMsg");
   if (outcome) Str(w, outcome->msg); else w.Null();
   w.EndObject();
+}
+
+}  // namespace
+
+void WriteDevice(const ApiContext& ctx, Writer& w, const storage::Device& d,
+                 const storage::Product& p, const std::string& caller, int shares,
+                 const BindOutcome* outcome) {
+  WriteDeviceIn(ctx, w, d, p, caller, shares, outcome, FolderOf(FoldersOf(ctx, caller), d.dev_tid));
 }
 
 namespace {
@@ -148,16 +174,58 @@ Response List(ApiContext& ctx, const Request& req) {
   Writer w(buf);
   w.StartArray();
   int index = 0;
+  auto folders = FoldersOf(ctx, claims->uid);
   for (const auto& d : devices) {
     if (!wanted.empty() && !wanted.count(d.dev_tid)) continue;
     if (index++ < page * size) continue;
     if (index > (page + 1) * size) break;
     auto p = ctx.store.GetProduct(d.mid);
-    WriteDevice(ctx, w, d, p.ok() ? *p : storage::Product{}, claims->uid, ShareCount(ctx, d.dev_tid));
+    WriteDeviceIn(ctx, w, d, p.ok() ? *p : storage::Product{}, claims->uid,
+                  ShareCount(ctx, d.dev_tid), nullptr, FolderOf(folders, d.dev_tid));
   }
   w.EndArray();
   return api::Json(200, std::string(buf.GetString(), buf.GetSize()));
 }
+
+}  // namespace
+
+Result<storage::Device> BindToCaller(ApiContext& ctx, const auth::TokenClaims& caller,
+                                     const storage::Device& device, const std::string& name) {
+  const std::string& dev_tid = device.dev_tid;
+  if (device.registered && device.first_login_ms == 0) {
+    return Status(Code::kUserDeviceNeverLoggedIn);
+  }
+  auto product = ctx.store.GetProduct(device.mid);
+  if (!product.ok()) return Status(Code::kUserBindInternalError);
+  if (product->status == "DISCONTINUED") return Status(Code::kUserDeviceBadStatus);
+  if (caller.isolation != "00000000000" && caller.isolation != product->pid) {
+    return Status(Code::kUserBindOtherManufacturer);
+  }
+  if (device.owner_uid == caller.uid) return Status(Code::kUserBindRepeat);
+  int64_t now = ctx.clock.NowMs();
+  if (!device.owner_uid.empty()) {
+    if (!product->force_bind) return Status(Code::kUserForceBindForbidden);
+    // Force bind: the previous owner's shares and memberships go, the ctrlKey rotates.
+    if (auto s = ctx.store.UnbindDevice(dev_tid, RandomHex(16)); !s.ok()) {
+      return Status(Code::kUserBindInternalError).WithDetail(s.ToString());
+    }
+  }
+  if (auto s = ctx.store.BindDevice(dev_tid, caller.uid, now); !s.ok()) {
+    return Status(s.conflict() ? Code::kUserForceBindForbidden : Code::kUserBindInternalError)
+        .WithDetail(s.ToString());
+  }
+  if (!name.empty()) ctx.store.SetDeviceName(dev_tid, name);
+  if (ctx.access_changed) ctx.access_changed();
+  auto bound = ctx.store.GetDevice(dev_tid);
+  if (!bound.ok()) return Status(Code::kUserBindInternalError);
+  return std::move(bound).value();
+}
+
+std::string DeviceJsonFor(ApiContext& ctx, const storage::Device& d, const std::string& caller) {
+  return DeviceJson(ctx, d, caller);
+}
+
+namespace {
 
 Response Bind(ApiContext& ctx, const Request& req) {
   auto claims = api::Bearer(ctx, req);
@@ -173,33 +241,8 @@ Response Bind(ApiContext& ctx, const Request& req) {
   if (!device.ok() || !ConstantTimeEqual(bind_key, device->bind_key)) {
     return api::Error(ctx, req, Status(Code::kUserBindInternalError));
   }
-  if (device->registered && device->first_login_ms == 0) {
-    return api::Error(ctx, req, Status(Code::kUserDeviceNeverLoggedIn));
-  }
-  auto product = ctx.store.GetProduct(device->mid);
-  if (!product.ok()) return api::Error(ctx, req, Status(Code::kUserBindInternalError));
-  if (product->status == "DISCONTINUED") return api::Error(ctx, req, Status(Code::kUserDeviceBadStatus));
-  if (claims->isolation != "00000000000" && claims->isolation != product->pid) {
-    return api::Error(ctx, req, Status(Code::kUserBindOtherManufacturer));
-  }
-  if (device->owner_uid == claims->uid) return api::Error(ctx, req, Status(Code::kUserBindRepeat));
-  int64_t now = ctx.clock.NowMs();
-  if (!device->owner_uid.empty()) {
-    if (!product->force_bind) return api::Error(ctx, req, Status(Code::kUserForceBindForbidden));
-    // Force bind: the previous owner's shares and memberships go, the ctrlKey rotates.
-    if (auto s = ctx.store.UnbindDevice(dev_tid, RandomHex(16)); !s.ok()) {
-      return api::Error(ctx, req, Status(Code::kUserBindInternalError).WithDetail(s.ToString()));
-    }
-  }
-  if (auto s = ctx.store.BindDevice(dev_tid, claims->uid, now); !s.ok()) {
-    return api::Error(ctx, req, Status(s.conflict() ? Code::kUserForceBindForbidden
-                                                    : Code::kUserBindInternalError)
-                                    .WithDetail(s.ToString()));
-  }
-  if (!name.empty()) ctx.store.SetDeviceName(dev_tid, name);
-  if (ctx.access_changed) ctx.access_changed();
-  auto bound = ctx.store.GetDevice(dev_tid);
-  if (!bound.ok()) return api::Error(ctx, req, Status(Code::kUserBindInternalError));
+  auto bound = BindToCaller(ctx, *claims, *device, name);
+  if (!bound.ok()) return api::Error(ctx, req, bound.status());
   return api::Json(201, DeviceJson(ctx, *bound, claims->uid));
 }
 
@@ -209,7 +252,8 @@ Result<storage::Device> Owned(ApiContext& ctx, const Request& req, const std::st
   if (!d.ok()) return Status(Code::kUserDeviceNotExist);
   if (d->owner_uid == uid) return std::move(d).value();
   auto share = ctx.store.GetShare(d->dev_tid, uid);
-  return Status(share.ok() ? Code::kUserDeviceBoundByOther : Code::kUserDeviceNotOwned);
+  bool grantee = share.ok() && (share->expire_at_ms == 0 || share->expire_at_ms > ctx.clock.NowMs());
+  return Status(grantee ? Code::kUserDeviceBoundByOther : Code::kUserDeviceNotOwned);
 }
 
 Response Update(ApiContext& ctx, const Request& req) {

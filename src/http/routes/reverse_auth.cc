@@ -8,7 +8,8 @@
 //   → 200 [request] POST   /authorization/reverse?devTid=&ctrlKey=&reverseRegisterId=  → 200
 //   (approve) DELETE /authorization/reverse/register/{reverseRegisterId}?devTid=&uid=&ctrlKey= →
 //   204 (reject)
-// Templates live 5 minutes (5400027 after), requests 7 days (6400001 after).
+// Templates live limits.reverse_template_ttl_s (5 minutes; 5400027 after), requests
+// limits.reverse_request_ttl_s (7 days; 6400001 after).
 #include <algorithm>
 
 #include "common/secrets.h"
@@ -19,8 +20,13 @@ namespace {
 
 using namespace sharing;
 
-constexpr int64_t kTemplateTtlMs = 5 * 60 * 1000;
-constexpr int64_t kRequestTtlMs = 7LL * 24 * 3600 * 1000;
+// limits.reverse_template_ttl_s (5 min) and limits.reverse_request_ttl_s (7 days).
+int64_t TemplateTtlMs(const ApiContext& ctx) {
+  return int64_t{ctx.config.limits.reverse_template_ttl_s} * 1000;
+}
+int64_t RequestTtlMs(const ApiContext& ctx) {
+  return int64_t{ctx.config.limits.reverse_request_ttl_s} * 1000;
+}
 
 // The share a template grants, as stored in params_json.
 std::string ParamsJson(const storage::Share& s, int64_t now) {
@@ -128,7 +134,7 @@ Response CreateTemplate(ApiContext& ctx, const Request& req) {
   t.grantor = claims->uid;
   t.params_json = params;
   t.created_at_ms = now;
-  t.expires_at_ms = now + kTemplateTtlMs;
+  t.expires_at_ms = now + TemplateTtlMs(ctx);
   if (auto s = ctx.store.CreateReverseTemplate(t); !s.ok()) {
     return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(s.ToString()));
   }
@@ -164,7 +170,7 @@ Response Register(ApiContext& ctx, const Request& req) {
   if (pending.ok()) {
     for (const auto& p : *pending) {
       if (p.grantee == r.grantee && p.status == "PENDING" &&
-          p.created_at_ms + kRequestTtlMs > now) {
+          p.created_at_ms + RequestTtlMs(ctx) > now) {
         return api::Json(200, R"({"registerId":")" + p.register_id + "\"}");
       }
     }
@@ -220,7 +226,7 @@ Response ListRequests(ApiContext& ctx, const Request& req) {
   int index = 0;
   if (requests.ok()) {
     for (const auto& r : *requests) {
-      if (r.status != "PENDING" || r.created_at_ms + kRequestTtlMs <= now) continue;
+      if (r.status != "PENDING" || r.created_at_ms + RequestTtlMs(ctx) <= now) continue;
       if (!only.empty() && r.register_id != only) continue;
       if (index++ < page * size || index > (page + 1) * size) continue;
       simdjson::dom::parser parser;
@@ -266,7 +272,7 @@ Result<storage::ReverseRequest> Pending(ApiContext& ctx, const std::string& id,
   if (r->dev_tid != d.dev_tid || r->grantor != d.owner_uid) {
     return Status(Code::kUserInvalidReverseAuthRequest);
   }
-  if (r->status != "PENDING" || r->created_at_ms + kRequestTtlMs <= ctx.clock.NowMs()) {
+  if (r->status != "PENDING" || r->created_at_ms + RequestTtlMs(ctx) <= ctx.clock.NowMs()) {
     return Status(Code::kUserReverseAuthTemplateNotExist);
   }
   return std::move(r).value();

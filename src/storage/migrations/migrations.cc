@@ -216,13 +216,24 @@ CREATE TABLE bind_results (
 );
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations = {{
+// v7: short codes (enterprise-api.md §5, user-api.md §5.1.7): one 8-digit code per
+// device from the pool; the password is derived (auth/device_auth.h), not stored.
+constexpr char kV7ShortCodes[] = R"sql(
+CREATE TABLE short_codes (
+  short_code TEXT NOT NULL PRIMARY KEY,
+  dev_tid TEXT NOT NULL UNIQUE REFERENCES devices (dev_tid) ON DELETE CASCADE,
+  allocated_at_ms BIGINT NOT NULL
+);
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations = {{
     {1, "initial schema", kV1InitialSchema},
     {2, "device authentication secrets", kV2DeviceAuth},
     {3, "accounts: verify codes, refresh tokens", kV3Accounts},
     {4, "devices by ctrlKey", kV4CtrlKeyIndex},
     {5, "reverse authorization", kV5ReverseAuth},
     {6, "PIN codes and bind results", kV6PinCodes},
+    {7, "short codes", kV7ShortCodes},
 }};
 
 }  // namespace

@@ -111,6 +111,11 @@ class SqliteStore final : public Store {
                                                      int64_t now_ms) override;
   StoreStatus PutBindResult(const BindResult& r) override;
   StoreResult<std::vector<BindResult>> ListBindResults(const std::string& pin_hash) override;
+  StoreStatus AllocateShortCode(const std::string& short_code, const std::string& dev_tid,
+                                int64_t at_ms) override;
+  StoreResult<std::string> FindShortCode(const std::string& short_code) override;
+  StoreResult<std::string> GetDeviceShortCode(const std::string& dev_tid) override;
+  StoreResult<int64_t> CountShortCodes() override;
   StoreStatus CreateFolder(const Folder& f) override;
   StoreResult<std::vector<Folder>> ListFolders(const std::string& uid) override;
   StoreStatus RenameFolder(const std::string& uid, const std::string& folder_id,

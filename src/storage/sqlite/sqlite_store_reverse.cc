@@ -1,4 +1,5 @@
-// SqliteStore: reverse authorization templates and requests (user-api.md §5.4).
+// SqliteStore: reverse authorization templates and requests (user-api.md §5.4) and short
+// codes (§5.1.7).
 #include "storage/sqlite/sqlite_statement.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -101,6 +102,36 @@ StoreStatus SqliteStore::SetReverseRequestStatus(const std::string& register_id,
   return db_->RunOnRow("SetReverseRequestStatus", register_id,
                        "UPDATE reverse_auth_requests SET status = ? WHERE register_id = ?", status,
                        register_id);
+}
+
+StoreStatus SqliteStore::AllocateShortCode(const std::string& short_code,
+                                           const std::string& dev_tid, int64_t at_ms) {
+  std::lock_guard lock(mu_);
+  return db_
+      ->Run("AllocateShortCode", dev_tid,
+            "INSERT INTO short_codes (short_code, dev_tid, allocated_at_ms) VALUES (?, ?, ?)",
+            short_code, dev_tid, at_ms)
+      .status();
+}
+
+StoreResult<std::string> SqliteStore::FindShortCode(const std::string& short_code) {
+  std::lock_guard lock(mu_);
+  return db_->QueryOne("FindShortCode", "(code)",
+                       "SELECT dev_tid FROM short_codes WHERE short_code = ?", sqlite::FirstText,
+                       short_code);
+}
+
+StoreResult<std::string> SqliteStore::GetDeviceShortCode(const std::string& dev_tid) {
+  std::lock_guard lock(mu_);
+  return db_->QueryOne("GetDeviceShortCode", dev_tid,
+                       "SELECT short_code FROM short_codes WHERE dev_tid = ?", sqlite::FirstText,
+                       dev_tid);
+}
+
+StoreResult<int64_t> SqliteStore::CountShortCodes() {
+  std::lock_guard lock(mu_);
+  return db_->QueryOne("CountShortCodes", "", "SELECT COUNT(*) FROM short_codes",
+                       sqlite::FirstInt64);
 }
 
 }  // namespace krypton::storage

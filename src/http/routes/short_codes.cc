@@ -1,0 +1,110 @@
+// Short codes (user-api.md §5.1.7, enterprise-api.md §5): an 8-digit code plus a 4-digit
+// password that users type instead of scanning the QR code.
+//   GET  /device/shortCode?devTid=&ctrlKey=   (owner) → 200 {devTid, shortCode, password,
+//   expireAt:null}
+//        allocated on first call from limits.short_code_pool (all taken → 5400046)
+//   POST /device/shortCode/bind {shortCode, password, deviceName?, desc?} → 201 Device
+//        unknown code or wrong password → 5400045, then the QR bind rules (§5.1.2)
+// The password is derived from the manufacturer's secret (auth/device_auth.h), so it is
+// never stored and the owner (and the enterprise API) can show it again.
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+#include <random>
+
+#include "auth/device_auth.h"
+#include "common/secrets.h"
+#include "http/routes/device_json.h"
+
+namespace krypton::http {
+namespace {
+
+std::string Password(ApiContext& ctx, const storage::Device& d, const std::string& code) {
+  auto product = ctx.store.GetProduct(d.mid);
+  if (!product.ok()) return "";
+  auto m = ctx.store.GetManufacturer(product->pid);
+  return m.ok() ? auth::DeriveShortCodePassword(m->auth_secret, d.dev_tid, code) : "";
+}
+
+// The device's short code, allocating one on first use: a random start in the pool,
+// then the next free codes (at most 1,000 probes; a pool that full → 5400046).
+Result<std::string> ShortCodeOf(ApiContext& ctx, const storage::Device& d) {
+  auto existing = ctx.store.GetDeviceShortCode(d.dev_tid);
+  if (existing.ok()) return *existing;
+  const int64_t pool = ctx.config.limits.short_code_pool;
+  auto used = ctx.store.CountShortCodes();
+  if (!used.ok()) return Status(Code::kUserInternal).WithDetail(used.status().ToString());
+  if (*used >= pool) return Status(Code::kUserShortCodesExhausted);
+  std::random_device rd;
+  int64_t start = static_cast<int64_t>((uint64_t{rd()} << 32 | rd()) % static_cast<uint64_t>(pool));
+  for (int64_t i = 0; i < std::min<int64_t>(pool, 1000); ++i) {
+    char code[16];
+    std::snprintf(code, sizeof code, "%08lld", static_cast<long long>((start + i) % pool));
+    auto s = ctx.store.AllocateShortCode(code, d.dev_tid, ctx.clock.NowMs());
+    if (s.ok()) return std::string(code);
+    if (!s.conflict()) return Status(Code::kUserInternal).WithDetail(s.ToString());
+    auto mine = ctx.store.GetDeviceShortCode(d.dev_tid);  // allocated meanwhile
+    if (mine.ok()) return *mine;
+  }
+  return Status(Code::kUserShortCodesExhausted);
+}
+
+Response Get(ApiContext& ctx, const Request& req) {
+  auto claims = api::Bearer(ctx, req);
+  if (!claims.ok()) return api::Error(ctx, req, claims.status());
+  std::string dev_tid = api::Query(req, "devTid");
+  if (dev_tid.empty()) return api::Error(ctx, req, Status(Code::kUserDevTidEmpty));
+  auto d = ctx.store.GetDevice(dev_tid);
+  if (!d.ok()) return api::Error(ctx, req, Status(Code::kUserDeviceNotExist));
+  if (d->owner_uid != claims->uid) {
+    auto share = ctx.store.GetShare(dev_tid, claims->uid);
+    bool grantee =
+        share.ok() && (share->expire_at_ms == 0 || share->expire_at_ms > ctx.clock.NowMs());
+    return api::Error(ctx, req,
+                      Status(grantee ? Code::kUserDeviceBoundByOther : Code::kUserDeviceNotOwned));
+  }
+  std::string ctrl_key = api::Query(req, "ctrlKey");
+  if (!ctrl_key.empty() && !ConstantTimeEqual(ctrl_key, d->ctrl_key)) {
+    return api::Error(ctx, req, Status(Code::kUserDeviceNotOwned));
+  }
+  auto code = ShortCodeOf(ctx, *d);
+  if (!code.ok()) return api::Error(ctx, req, code.status());
+  std::string password = Password(ctx, *d, *code);
+  if (password.empty()) {
+    return api::Error(ctx, req,
+                      Status(Code::kUserInternal).WithDetail("the manufacturer has no secret"));
+  }
+  return api::Json(200, R"({"devTid":")" + d->dev_tid + R"(","shortCode":")" + *code +
+                            R"(","password":")" + password + R"(","expireAt":null})");
+}
+
+Response Bind(ApiContext& ctx, const Request& req) {
+  auto claims = api::Bearer(ctx, req);
+  if (!claims.ok()) return api::Error(ctx, req, claims.status());
+  simdjson::dom::parser parser;
+  auto body = api::Body(req, parser);
+  if (!body.ok()) return api::Error(ctx, req, body.status());
+  std::string code = api::Str(*body, "shortCode"), password = api::Str(*body, "password");
+  std::string name = api::Str(*body, "deviceName");
+  if (name.size() > 128) return api::Error(ctx, req, Status(Code::kUserInvalidParam, "deviceName"));
+  std::optional<storage::Device> d;
+  if (auto dev_tid = ctx.store.FindShortCode(code); !code.empty() && dev_tid.ok()) {
+    if (auto found = ctx.store.GetDevice(*dev_tid); found.ok()) d = std::move(found).value();
+  }
+  std::string expected = d ? Password(ctx, *d, code) : "";
+  if (!d || expected.empty() || !ConstantTimeEqual(password, expected)) {
+    return api::Error(ctx, req, Status(Code::kUserShortCodeWrong));
+  }
+  auto bound = BindToCaller(ctx, *claims, *d, name);
+  if (!bound.ok()) return api::Error(ctx, req, bound.status());
+  return api::Json(201, DeviceJsonFor(ctx, *bound, claims->uid));
+}
+
+}  // namespace
+
+void AddShortCodeRoutes(Router& router, ApiContext& ctx) {
+  router.Add("GET", "/device/shortCode", [&ctx](const Request& r) { return Get(ctx, r); });
+  router.Add("POST", "/device/shortCode/bind", [&ctx](const Request& r) { return Bind(ctx, r); });
+}
+
+}  // namespace krypton::http
