@@ -4,11 +4,16 @@
 # stops it, and prints one JSON line per run (and the medians).
 #
 #   bench/run.sh roundtrip|idle|login-storm|fanout [RUNS]
+#   bench/run.sh roundtrip-ws [RUNS]  roundtrip with Krypton's apps over WebSocket (target
+#                                     krypton-ws), Krypton over TCP and Mosquitto alongside
 #   bench/run.sh sweep [RUNS]     latency against offered load, both servers, PNG plot
 #
 # Knobs (environment): PAIRS (roundtrip, 20), DEVICES (idle/login-storm, 5000),
 # APPS (fanout, 200), RATE (fanout reports/s, 200), DURATION (10 s), WARMUP (2 s),
-# KRYPTON_THREADS (event loops, 1: the same single core Mosquitto uses), OUT (results dir).
+# KRYPTON_THREADS (event loops, 1: the same single core Mosquitto uses), OUT (results dir),
+# LOADGEN_PROCS (roundtrip/idle/login-storm: split the devices over this many load-generator
+# processes, 1; one process holds at most ≈20,000 descriptors — their JSON lines are merged:
+# counts and rates summed, percentiles and server figures the maximum over processes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scenario="${1:?scenario: roundtrip, idle, login-storm, fanout or sweep}"
@@ -59,11 +64,11 @@ start_krypton() {
     > "$WORK/k.out" 2> "$WORK/k.err" &
   KPID=$!
   for _ in $(seq 100); do grep -q '"listening"' "$WORK/k.out" 2>/dev/null && break; sleep 0.05; done
-  read -r DEV_PORT APP_PORT < <(python3 -c '
+  read -r DEV_PORT APP_PORT APP_WS_PORT < <(python3 -c '
 import json,sys
 for l in open(sys.argv[1]):
     if "\"listening\"" in l:
-        p=json.loads(l)["ports"]; print(p["device"], p["app_tcp"])' "$WORK/k.out")
+        p=json.loads(l)["ports"]; print(p["device"], p["app_tcp"], p["app_ws"])' "$WORK/k.out")
 }
 stop_krypton() { kill "$KPID"; wait "$KPID" 2>/dev/null || true; KPID=""; }
 
@@ -81,15 +86,37 @@ stop_mosquitto() { kill "$MPID"; wait "$MPID" 2>/dev/null || true; MPID=""; }
 
 common=(--duration "$DURATION" --warmup "$WARMUP" --json)
 
-run_krypton() {  # extra loadgen args…
+PROCS="${LOADGEN_PROCS:-1}"
+# Runs the load generator as $PROCS processes, each with COUNT/$PROCS of the devices at its
+# own offset, and prints one merged JSON line. Args: COUNT_FLAG COUNT, then loadgen args.
+multi() {
+  local flag="$1" count="$2"; shift 2
+  if [ "$PROCS" -le 1 ]; then "$L" "$flag" "$count" "$@" | grep '^{'; return; fi
+  local per=$((count / PROCS)) pids=() k
+  for k in $(seq 0 $((PROCS - 1))); do
+    "$L" "$flag" "$per" --offset $((k * per)) --app-prefix "lg$k-" "$@" > "$WORK/lg$k.out" &
+    pids+=($!)
+  done
+  wait "${pids[@]}"
+  cat "$WORK"/lg*.out | grep '^{' | python3 -c '
+import json,sys
+rows=[json.loads(l) for l in sys.stdin]
+m=dict(rows[0]); m["procs"]=len(rows)
+for k in ("per_s","ok","errors","timeouts"): m[k]=sum(r[k] for r in rows)
+for k in ("p50_us","p99_us","p999_us","server_cpu_pct","server_rss_kb"): m[k]=max(r[k] for r in rows)
+print(json.dumps(m))'
+  rm -f "$WORK"/lg*.out
+}
+run_krypton() {  # COUNT_FLAG COUNT extra loadgen args…
   start_krypton
-  $L --target krypton --device-port "$DEV_PORT" --app-port "$APP_PORT" --token-file "$WORK/tokens" \
-     --token "$(cat "$WORK/token")" --server-pid "$KPID" "${common[@]}" "$@" | grep '^{'
+  multi "$1" "$2" --target krypton --device-port "$DEV_PORT" --app-port "$APP_PORT" \
+     --app-ws-port "$APP_WS_PORT" --token-file "$WORK/tokens" --token "$(cat "$WORK/token")" \
+     --server-pid "$KPID" "${common[@]}" "${@:3}"
   stop_krypton
 }
-run_mosquitto() {
+run_mosquitto() {  # COUNT_FLAG COUNT extra loadgen args…
   start_mosquitto
-  $L --target mosquitto --mqtt-port "$MQTT_PORT" --server-pid "$MPID" "${common[@]}" "$@" | grep '^{'
+  multi "$1" "$2" --target mosquitto --mqtt-port "$MQTT_PORT" --server-pid "$MPID" "${common[@]}" "${@:3}"
   stop_mosquitto
 }
 
@@ -99,33 +126,40 @@ case "$scenario" in
   roundtrip)
     prepare_krypton "$PAIRS"
     for _ in $(seq "$runs"); do
-      run_krypton --scenario roundtrip --pairs "$PAIRS" | tee -a "$results"
-      run_mosquitto --scenario roundtrip --pairs "$PAIRS" | tee -a "$results"
+      run_krypton --pairs "$PAIRS" --scenario roundtrip | tee -a "$results"
+      run_mosquitto --pairs "$PAIRS" --scenario roundtrip | tee -a "$results"
+    done ;;
+  roundtrip-ws)
+    prepare_krypton "$PAIRS"
+    for _ in $(seq "$runs"); do
+      run_krypton --pairs "$PAIRS" --scenario roundtrip --app-transport ws | tee -a "$results"
+      run_krypton --pairs "$PAIRS" --scenario roundtrip | tee -a "$results"
+      run_mosquitto --pairs "$PAIRS" --scenario roundtrip | tee -a "$results"
     done ;;
   idle)
     prepare_krypton "$DEVICES"
     for _ in $(seq "$runs"); do
-      run_krypton --scenario idle --devices "$DEVICES" --heartbeat 25 | tee -a "$results"
-      run_mosquitto --scenario idle --devices "$DEVICES" --heartbeat 25 | tee -a "$results"
+      run_krypton --devices "$DEVICES" --scenario idle --heartbeat 25 | tee -a "$results"
+      run_mosquitto --devices "$DEVICES" --scenario idle --heartbeat 25 | tee -a "$results"
     done ;;
   login-storm)
     prepare_krypton "$DEVICES"
     for _ in $(seq "$runs"); do
-      run_krypton --scenario login-storm --devices "$DEVICES" | tee -a "$results"
-      run_mosquitto --scenario login-storm --devices "$DEVICES" | tee -a "$results"
+      run_krypton --devices "$DEVICES" --scenario login-storm | tee -a "$results"
+      run_mosquitto --devices "$DEVICES" --scenario login-storm | tee -a "$results"
     done ;;
   fanout)
     prepare_krypton 1
     for _ in $(seq "$runs"); do
-      run_krypton --scenario fanout --apps "$APPS" --rate "$RATE" | tee -a "$results"
-      run_mosquitto --scenario fanout --apps "$APPS" --rate "$RATE" | tee -a "$results"
+      PROCS=1 run_krypton --apps "$APPS" --scenario fanout --rate "$RATE" | tee -a "$results"
+      PROCS=1 run_mosquitto --apps "$APPS" --scenario fanout --rate "$RATE" | tee -a "$results"
     done ;;
   sweep)
     prepare_krypton "$PAIRS"
     for rate in ${RATES:-5000 10000 20000 30000 40000 50000}; do
       for _ in $(seq "$runs"); do
-        run_krypton --scenario roundtrip --pairs "$PAIRS" --rate "$rate" | tee -a "$results"
-        run_mosquitto --scenario roundtrip --pairs "$PAIRS" --rate "$rate" | tee -a "$results"
+        run_krypton --pairs "$PAIRS" --scenario roundtrip --rate "$rate" | tee -a "$results"
+        run_mosquitto --pairs "$PAIRS" --scenario roundtrip --rate "$rate" | tee -a "$results"
       done
     done
     python3 bench/plot.py "$results" "$OUT/latency-vs-load.png" ;;

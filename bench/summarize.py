@@ -18,7 +18,7 @@ for (scenario, offered, target), rs in sorted(groups.items()):
     print(json.dumps({"scenario": scenario, "target": target, "offered": offered,
                       "runs": len(rs), **{k: round(v, 1) for k, v in med.items()}}))
 for (scenario, offered, target), rs in sorted(groups.items()):
-    if target != "krypton":
+    if not target.startswith("krypton"):
         continue
     other = groups.get((scenario, offered, "mosquitto"))
     key = main.get(scenario)
@@ -27,4 +27,4 @@ for (scenario, offered, target), rs in sorted(groups.items()):
     k = statistics.median(r[key] for r in rs)
     m = statistics.median(r[key] for r in other)
     if m:
-        print(f"ratio {scenario} offered={offered} {key}: krypton/mosquitto = {k / m:.2f}")
+        print(f"ratio {scenario} offered={offered} {key}: {target}/mosquitto = {k / m:.2f}")

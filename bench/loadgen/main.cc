@@ -208,7 +208,7 @@ class Runner {
       ++stats.sent;
       std::string frame = command(i, id);
       if (kMqtt()) {
-        apps[i]->Send(mqtt::Publish("k/d" + std::to_string(i), frame));
+        apps[i]->Send(mqtt::Publish("k/d" + std::to_string(o_.offset + i), frame));
       } else {
         apps[i]->Send(frame + "\n");
       }
@@ -246,7 +246,7 @@ class Runner {
           std::string answer(payload);
           answer.replace(answer.find("\"appSend\""), 9, "\"appSendResp\"");
           answer.insert(answer.size() - 1, R"(,"code":200,"desc":"success")");
-          dev->Send(mqtt::Publish("k/a" + std::to_string(i), answer));
+          dev->Send(mqtt::Publish("k/a" + std::to_string(o_.offset + i), answer));
         };
         apps[i]->on_message = [&, i](std::string_view p) {
           std::string_view topic, payload;
@@ -257,9 +257,9 @@ class Runner {
       RunUntil([&] { return connected + failed == 2 * n; }, 30);
       for (int i = 0; i < n; ++i) {
         mdevs[i]->Send(mqtt::Connect("d" + std::to_string(o_.offset + i), 60) +
-                       mqtt::Subscribe(1, "k/d" + std::to_string(i)));
+                       mqtt::Subscribe(1, "k/d" + std::to_string(o_.offset + i)));
         apps[i]->Send(mqtt::Connect("a" + std::to_string(o_.offset + i), 60) +
-                      mqtt::Subscribe(1, "k/a" + std::to_string(i)));
+                      mqtt::Subscribe(1, "k/a" + std::to_string(o_.offset + i)));
       }
       if (!RunUntil([&] { return subacks == 2 * n; }, 30)) {
         std::cerr << "mqtt: only " << subacks << " subscriptions acknowledged\n";
@@ -549,6 +549,8 @@ class Runner {
   void Report(const char* scenario, const Stats& s, double elapsed, ProcSample cpu0,
               ProcSample cpu1, uint64_t timeouts) {
     double per_s = elapsed > 0 ? s.ok / elapsed : 0;
+    // Krypton apps over WebSocket are reported as their own target.
+    std::string target = o_.target == "krypton" && o_.app_transport == "ws" ? "krypton-ws" : o_.target;
     double cpu = (cpu1.ok && cpu0.ok && elapsed > 0) ? 100.0 * (cpu1.cpu_s - cpu0.cpu_s) / elapsed : -1;
     std::printf("%s %s: %.0f/s ok=%llu errors=%llu timeouts=%llu p50=%lluus p99=%lluus "
                 "p99.9=%lluus max=%lluus server_cpu=%.0f%% server_rss=%lldkB\n",
@@ -563,7 +565,7 @@ class Runner {
       std::printf("{\"scenario\":\"%s\",\"target\":\"%s\",\"per_s\":%.1f,\"ok\":%llu,\"errors\":%llu,"
                   "\"timeouts\":%llu,\"p50_us\":%llu,\"p99_us\":%llu,\"p999_us\":%llu,"
                   "\"server_cpu_pct\":%.1f,\"server_rss_kb\":%lld,\"offered\":%.1f}\n",
-                  scenario, o_.target.c_str(), per_s, static_cast<unsigned long long>(s.ok),
+                  scenario, target.c_str(), per_s, static_cast<unsigned long long>(s.ok),
                   static_cast<unsigned long long>(s.errors), static_cast<unsigned long long>(timeouts),
                   static_cast<unsigned long long>(s.hist.Percentile(0.5)),
                   static_cast<unsigned long long>(s.hist.Percentile(0.99)),
