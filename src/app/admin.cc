@@ -201,6 +201,23 @@ int RunManufacturerCreate(const CommonOptions& common, const ManufacturerCreateO
   return 0;
 }
 
+int RunManufacturerKey(const CommonOptions& common, const ManufacturerCreateOptions& options) {
+  config::Config config;
+  auto store = OpenForAdmin(common, &config);
+  if (!store) return 1;
+  // A new server key replaces the old one; only its hash is stored, so it is shown once.
+  std::string key = RandomHex(32);
+  if (auto s = store->SetManufacturerServerKey(options.pid, Sha256Hex(key)); !s.ok()) {
+    return Fail(s.not_found() ? "no manufacturer with pid " + options.pid : s.ToString());
+  }
+  if (common.json) {
+    std::cout << JsonObject().Add("pid", options.pid).Add("serverKey", key).Finish() << "\n";
+  } else {
+    std::cout << key << "\n";
+  }
+  return 0;
+}
+
 int RunProductCreate(const CommonOptions& common, const ProductCreateOptions& options) {
   std::ifstream in(options.template_file);
   if (!in) return Fail("cannot read template file " + options.template_file);

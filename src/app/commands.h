@@ -50,6 +50,8 @@ struct ManufacturerCreateOptions {
   std::string name;
 };
 int RunManufacturerCreate(const CommonOptions& common, const ManufacturerCreateOptions& options);
+// `admin manufacturer key --pid P`: issues a new enterprise server key (prints it once).
+int RunManufacturerKey(const CommonOptions& common, const ManufacturerCreateOptions& options);
 
 struct ProductCreateOptions {
   std::string pid;

@@ -74,6 +74,11 @@ int main(int argc, char** argv) {
   mf_create->add_option("--pid", mf_opts.pid, "11-digit manufacturer id")->required();
   mf_create->add_option("--name", mf_opts.name, "Name")->required();
   mf_create->callback([&] { code = RunManufacturerCreate(common, mf_opts); });
+  auto* mf_key = mf->add_subcommand(
+      "key", "Issue a new server key for the enterprise API (Authorization: key=…); shown once");
+  AddCommon(mf_key, &common);
+  mf_key->add_option("--pid", mf_opts.pid, "11-digit manufacturer id")->required();
+  mf_key->callback([&] { code = RunManufacturerKey(common, mf_opts); });
 
   auto* product = admin->add_subcommand("product", "Products");
   product->require_subcommand(1);

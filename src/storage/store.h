@@ -84,6 +84,8 @@ struct Manufacturer {
   // = not set, and such devices are refused.
   std::string auth_secret;
   std::string license_secret;
+  // SHA-256 hex of the enterprise's server key (`Authorization: key=…`); "" = none.
+  std::string server_key_hash;
 };
 
 struct Product {
@@ -251,6 +253,11 @@ class Store {
   // Manufacturers. Upsert keeps created_at_ms of an existing row.
   virtual StoreStatus UpsertManufacturer(const Manufacturer& m) = 0;
   virtual StoreResult<Manufacturer> GetManufacturer(const std::string& pid) = 0;
+  // Sets (replaces) the server key hash; kNotFound for an unknown pid.
+  virtual StoreStatus SetManufacturerServerKey(const std::string& pid,
+                                               const std::string& key_hash) = 0;
+  // kNotFound when no manufacturer has this (non-empty) hash.
+  virtual StoreResult<Manufacturer> FindManufacturerByServerKey(const std::string& key_hash) = 0;
 
   // Products. CreateProduct: kConflict on mid, prodKey or ppk; kNotFound when the pid
   // has no manufacturer. UpdateProduct replaces every field but mid and created_at_ms.

@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "common/secrets.h"
 #include "http/error_response.h"
 
 namespace krypton::http {
@@ -62,6 +63,32 @@ Response Error(const ApiContext& ctx, const Request& req, const Status& error) {
   ec.auth_failure_status = ctx.config.http.auth_failure_status;
   ec.chinese = req.PrefersChinese();
   return ErrorResponse(MapUaa(ctx, error), ec);
+}
+
+Result<std::string> Enterprise(const ApiContext& ctx, const Request& req) {
+  std::string auth = req.Header("authorization");
+  constexpr std::string_view kKey = "key=";
+  if (auth.size() > kKey.size() && auth.compare(0, kKey.size(), kKey) == 0) {
+    // Hash first: the lookup is by hash, so the key itself is never compared in SQL.
+    auto m = ctx.store.FindManufacturerByServerKey(Sha256Hex(auth.substr(kKey.size())));
+    if (!m.ok()) return Status(Code::kUaaInvalidToken).WithDetail("unknown server key");
+    return m->pid;
+  }
+  auto claims = Bearer(ctx, req);
+  if (!claims.ok()) return claims.status();
+  if (!ctx.store.GetManufacturer(claims->isolation).ok()) {
+    return Status(Code::kUaaInvalidToken).WithDetail("the account's pid is no manufacturer");
+  }
+  return claims->isolation;
+}
+
+Response EnterpriseError(const ApiContext& ctx, const Request& req, const Status& error) {
+  ErrorContext ec;
+  ec.now_ms = ctx.clock.NowMs();
+  ec.path = req.path;
+  ec.auth_failure_status = 401;  // enterprise-api.md §3.0: 401 means a bad Authorization
+  ec.chinese = req.PrefersChinese();
+  return ErrorResponse(error, ec);
 }
 
 Result<simdjson::dom::object> Body(const Request& req, simdjson::dom::parser& parser) {

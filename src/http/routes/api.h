@@ -83,6 +83,13 @@ std::string Query(const Request& req, std::string_view key);
 // The bearer's access-token claims; 3400015 (→ 403 merged body) when missing or bad.
 Result<auth::TokenClaims> Bearer(const ApiContext& ctx, const Request& req);
 
+// The calling enterprise's pid (enterprise-api.md §3.0): `Authorization: key={serverKey}`
+// (the manufacturer's server key), or a console user's Bearer token whose pid is a
+// manufacturer. Missing or wrong → 3400015 answered with HTTP 401 (use EnterpriseError).
+Result<std::string> Enterprise(const ApiContext& ctx, const Request& req);
+// An error of the enterprise API: as Error(), but authentication failures are 401.
+Response EnterpriseError(const ApiContext& ctx, const Request& req, const Status& error);
+
 // One more request from this client IP within limits.requests_per_ip_per_s; false → 429.
 bool IpAllowed(const ApiContext& ctx, const Request& req);
 

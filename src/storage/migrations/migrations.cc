@@ -226,7 +226,25 @@ CREATE TABLE short_codes (
 );
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations = {{
+// v8: enterprise server keys (enterprise-api.md §3.0 `Authorization: key=…`), stored as
+// SHA-256 hex, unique.
+constexpr char kV8ServerKeys[] = R"sql(
+ALTER TABLE manufacturers ADD COLUMN server_key_hash TEXT NOT NULL DEFAULT '';
+CREATE INDEX manufacturers_server_key_hash ON manufacturers (server_key_hash);
+)sql";
+
+// v9: product catalogue extras (enterprise-api.md §2, §6): H5 templates, product
+// authorizations. Filled by the enterprise products work.
+constexpr char kV9Catalogue[] = R"sql(
+SELECT 1;
+)sql";
+
+// v10: quotas (enterprise-api.md §4.2). Filled by the enterprise registry work.
+constexpr char kV10Quotas[] = R"sql(
+SELECT 1;
+)sql";
+
+constexpr std::array<Migration, 10> kMigrations = {{
     {1, "initial schema", kV1InitialSchema},
     {2, "device authentication secrets", kV2DeviceAuth},
     {3, "accounts: verify codes, refresh tokens", kV3Accounts},
@@ -234,6 +252,9 @@ constexpr std::array<Migration, 7> kMigrations = {{
     {5, "reverse authorization", kV5ReverseAuth},
     {6, "PIN codes and bind results", kV6PinCodes},
     {7, "short codes", kV7ShortCodes},
+    {8, "enterprise server keys", kV8ServerKeys},
+    {9, "catalogue: H5 templates, product authorizations", kV9Catalogue},
+    {10, "quotas", kV10Quotas},
 }};
 
 }  // namespace

@@ -47,6 +47,7 @@ Manufacturer ReadManufacturer(const Statement& s) {
   m.created_at_ms = s.Int64(2);
   m.auth_secret = s.Text(3);
   m.license_secret = s.Text(4);
+  m.server_key_hash = s.Text(5);
   return m;
 }
 
@@ -279,9 +280,25 @@ StoreStatus SqliteStore::UpsertManufacturer(const Manufacturer& m) {
 StoreResult<Manufacturer> SqliteStore::GetManufacturer(const std::string& pid) {
   std::lock_guard lock(mu_);
   return db_->QueryOne("GetManufacturer", pid,
-                       "SELECT pid, name, created_at_ms, auth_secret, license_secret "
-                       "FROM manufacturers WHERE pid = ?",
+                       "SELECT pid, name, created_at_ms, auth_secret, license_secret, "
+                       "server_key_hash FROM manufacturers WHERE pid = ?",
                        ReadManufacturer, pid);
+}
+
+StoreStatus SqliteStore::SetManufacturerServerKey(const std::string& pid,
+                                                  const std::string& key_hash) {
+  std::lock_guard lock(mu_);
+  return db_->RunOnRow("SetManufacturerServerKey", pid,
+                       "UPDATE manufacturers SET server_key_hash = ? WHERE pid = ?", key_hash, pid);
+}
+
+StoreResult<Manufacturer> SqliteStore::FindManufacturerByServerKey(const std::string& key_hash) {
+  std::lock_guard lock(mu_);
+  if (key_hash.empty()) return StoreStatus::NotFound("FindManufacturerByServerKey: empty");
+  return db_->QueryOne("FindManufacturerByServerKey", "(key)",
+                       "SELECT pid, name, created_at_ms, auth_secret, license_secret, "
+                       "server_key_hash FROM manufacturers WHERE server_key_hash = ?",
+                       ReadManufacturer, key_hash);
 }
 
 #undef KRYPTON_USER_COLUMNS

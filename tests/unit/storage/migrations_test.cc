@@ -135,7 +135,7 @@ TEST(MigrationsTest, MigratesAnEmptyDatabaseFromVersionZero) {
   StoreResult<std::unique_ptr<Store>> store = OpenStore({path, 1000});
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   EXPECT_EQ((*store)->SchemaVersion(), LatestSchemaVersion());
-  ASSERT_TRUE((*store)->UpsertManufacturer({"10000000001", "Acme", 1, "", ""}).ok());
+  ASSERT_TRUE((*store)->UpsertManufacturer({"10000000001", "Acme", 1, "", "", ""}).ok());
   store->reset();
 
   RawDb db(path);

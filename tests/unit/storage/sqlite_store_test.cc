@@ -116,7 +116,7 @@ class SqliteStoreTest : public ::testing::Test {
 
   // Manufacturer 10000000001, product MID000000001, users 1/2/3, device DEV1 owned by 1.
   void SeedDevice() {
-    ASSERT_TRUE(store_->UpsertManufacturer({"10000000001", "Acme", 1, "", ""}).ok());
+    ASSERT_TRUE(store_->UpsertManufacturer({"10000000001", "Acme", 1, "", "", ""}).ok());
     ASSERT_TRUE(store_->CreateProduct(MakeProduct("MID000000001")).ok());
     for (const char* uid : {"1", "2", "3"}) ASSERT_TRUE(store_->CreateUser(MakeUser(uid)).ok());
     Device d = MakeDevice("DEV1");
@@ -222,7 +222,7 @@ TEST_F(SqliteStoreTest, InTransactionCommitsWhenBodySucceeds) {
   StoreStatus s = store_->InTransaction([](Store& tx) {
     StoreStatus r = tx.CreateUser(MakeUser("1"));
     if (!r.ok()) return r;
-    return tx.UpsertManufacturer({"10000000001", "Acme", 1, "", ""});
+    return tx.UpsertManufacturer({"10000000001", "Acme", 1, "", "", ""});
   });
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_TRUE(store_->GetUser("1").ok());
@@ -232,7 +232,7 @@ TEST_F(SqliteStoreTest, InTransactionCommitsWhenBodySucceeds) {
 TEST_F(SqliteStoreTest, InTransactionRollsBackWhenBodyFails) {
   StoreStatus s = store_->InTransaction([](Store& tx) {
     EXPECT_TRUE(tx.CreateUser(MakeUser("1")).ok());
-    EXPECT_TRUE(tx.UpsertManufacturer({"10000000001", "Acme", 1, "", ""}).ok());
+    EXPECT_TRUE(tx.UpsertManufacturer({"10000000001", "Acme", 1, "", "", ""}).ok());
     EXPECT_TRUE(tx.GetUser("1").ok());  // visible inside the transaction
     return StoreStatus::Failed("quota exceeded");
   });
@@ -373,7 +373,7 @@ TEST_F(SqliteStoreTest, UpdateUserPasswordAndProfile) {
 }
 
 TEST_F(SqliteStoreTest, DetailsNeverCarrySecrets) {
-  ASSERT_TRUE(store_->UpsertManufacturer({"10000000001", "Acme", 1, "", ""}).ok());
+  ASSERT_TRUE(store_->UpsertManufacturer({"10000000001", "Acme", 1, "", "", ""}).ok());
   ASSERT_TRUE(store_->CreateProduct(MakeProduct("MID000000001")).ok());
   Product dup = MakeProduct("MID000000002");
   dup.prod_key = "prodkey-MID000000001";
@@ -388,8 +388,8 @@ TEST_F(SqliteStoreTest, DetailsNeverCarrySecrets) {
 // ---- Manufacturers and products -------------------------------------------------------
 
 TEST_F(SqliteStoreTest, UpsertManufacturerKeepsCreationTime) {
-  ASSERT_TRUE(store_->UpsertManufacturer({"10000000001", "Acme", 100, "", ""}).ok());
-  ASSERT_TRUE(store_->UpsertManufacturer({"10000000001", "Acme Corp", 999, "", ""}).ok());
+  ASSERT_TRUE(store_->UpsertManufacturer({"10000000001", "Acme", 100, "", "", ""}).ok());
+  ASSERT_TRUE(store_->UpsertManufacturer({"10000000001", "Acme Corp", 999, "", "", ""}).ok());
   Manufacturer m = *store_->GetManufacturer("10000000001");
   EXPECT_EQ(m.name, "Acme Corp");
   EXPECT_EQ(m.created_at_ms, 100);
@@ -397,8 +397,8 @@ TEST_F(SqliteStoreTest, UpsertManufacturerKeepsCreationTime) {
 }
 
 TEST_F(SqliteStoreTest, CreateAndFindProducts) {
-  ASSERT_TRUE(store_->UpsertManufacturer({"10000000001", "Acme", 1, "", ""}).ok());
-  ASSERT_TRUE(store_->UpsertManufacturer({"10000000002", "Beta", 1, "", ""}).ok());
+  ASSERT_TRUE(store_->UpsertManufacturer({"10000000001", "Acme", 1, "", "", ""}).ok());
+  ASSERT_TRUE(store_->UpsertManufacturer({"10000000002", "Beta", 1, "", "", ""}).ok());
   Product p = MakeProduct("MID000000002");
   p.device_auth = "LICENSE";
   p.pre_register = true;
@@ -443,7 +443,7 @@ TEST_F(SqliteStoreTest, CreateAndFindProducts) {
 }
 
 TEST_F(SqliteStoreTest, CreateProductConflicts) {
-  ASSERT_TRUE(store_->UpsertManufacturer({"10000000001", "Acme", 1, "", ""}).ok());
+  ASSERT_TRUE(store_->UpsertManufacturer({"10000000001", "Acme", 1, "", "", ""}).ok());
   ASSERT_TRUE(store_->CreateProduct(MakeProduct("MID000000001")).ok());
   Product same_mid = MakeProduct("MID000000002");
   same_mid.mid = "MID000000001";
@@ -460,8 +460,8 @@ TEST_F(SqliteStoreTest, CreateProductConflicts) {
 }
 
 TEST_F(SqliteStoreTest, UpdateProductReplacesAllButMidAndCreation) {
-  ASSERT_TRUE(store_->UpsertManufacturer({"10000000001", "Acme", 1, "", ""}).ok());
-  ASSERT_TRUE(store_->UpsertManufacturer({"10000000002", "Beta", 1, "", ""}).ok());
+  ASSERT_TRUE(store_->UpsertManufacturer({"10000000001", "Acme", 1, "", "", ""}).ok());
+  ASSERT_TRUE(store_->UpsertManufacturer({"10000000002", "Beta", 1, "", "", ""}).ok());
   ASSERT_TRUE(store_->CreateProduct(MakeProduct("MID000000001")).ok());
   ASSERT_TRUE(store_->CreateProduct(MakeProduct("MID000000002")).ok());
   Product p = MakeProduct("MID000000001", "10000000002");
@@ -487,7 +487,7 @@ TEST_F(SqliteStoreTest, UpdateProductReplacesAllButMidAndCreation) {
 }
 
 TEST_F(SqliteStoreTest, TemplateVersionsIncrease) {
-  ASSERT_TRUE(store_->UpsertManufacturer({"10000000001", "Acme", 1, "", ""}).ok());
+  ASSERT_TRUE(store_->UpsertManufacturer({"10000000001", "Acme", 1, "", "", ""}).ok());
   ASSERT_TRUE(store_->CreateProduct(MakeProduct("MID000000001")).ok());
   ASSERT_TRUE(store_->CreateProduct(MakeProduct("MID000000002")).ok());
   EXPECT_EQ(store_->GetCurrentTemplate("MID000000001").status().kind(), Kind::kNotFound);
