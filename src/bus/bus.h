@@ -47,6 +47,12 @@ struct PresenceEvent {
   int64_t at_ms = 0;
 };
 
+// A frame for every app session of one user (e.g. the devBind push, hub-protocol.md §4.6).
+struct UserPush {
+  std::string uid;
+  std::string frame;  // one complete JSON object
+};
+
 // A command for a device: appSend, devUpgrade, setToken, devSync, getPinCode.
 struct DeviceCommand {
   std::string dev_tid;
@@ -69,6 +75,7 @@ class Subscriber {
   virtual ~Subscriber() = default;
   virtual void OnReport(const DeviceReport& report) = 0;
   virtual void OnPresence(const PresenceEvent& event) = 0;
+  virtual void OnUserPush(const UserPush& /*push*/) {}
 };
 
 // Implemented by the device hub for each online device.
@@ -91,6 +98,7 @@ class Bus {
   virtual void Unsubscribe(Subscriber* subscriber) = 0;
   virtual void PublishReport(const DeviceReport& report) = 0;
   virtual void PublishPresence(const PresenceEvent& event) = 0;
+  virtual void PublishUserPush(const UserPush& push) = 0;
 
   virtual void SendCommand(DeviceCommand command, boost::asio::any_io_executor reply_executor,
                            ReplyFn reply) = 0;

@@ -54,6 +54,11 @@ void InprocBus::PublishPresence(const PresenceEvent& event) {
   for (Subscriber* s : *subs) s->OnPresence(event);
 }
 
+void InprocBus::PublishUserPush(const UserPush& push) {
+  auto subs = subscribers_.load();
+  for (Subscriber* s : *subs) s->OnUserPush(push);
+}
+
 bool InprocBus::Find(const std::string& dev_tid, Entry* out) {
   int loop = net::IoPool::CurrentLoopIndex();
   if (loop >= 0 && static_cast<size_t>(loop) < local_.size()) {

@@ -27,6 +27,7 @@ class InprocBus final : public Bus {
   void Unsubscribe(Subscriber* subscriber) override;
   void PublishReport(const DeviceReport& report) override;
   void PublishPresence(const PresenceEvent& event) override;
+  void PublishUserPush(const UserPush& push) override;
   void SendCommand(DeviceCommand command, boost::asio::any_io_executor reply_executor,
                    ReplyFn reply) override;
   bool AttachDevice(const std::string& dev_tid, boost::asio::any_io_executor executor,

@@ -208,6 +208,15 @@ void AppHub::OnPresence(const bus::PresenceEvent& event) {
   Fanout(event.dev_tid, "[]", PresencePush(event));
 }
 
+void AppHub::OnUserPush(const bus::UserPush& push) {
+  auto shared = std::make_shared<const std::string>(push.frame);
+  ForEachSession(push.uid, [&](const Entry& e) {
+    asio::post(e.executor, [c = e.conn, shared] {
+      if (auto conn = c.lock()) conn->Push(*shared);
+    });
+  });
+}
+
 Result<std::shared_ptr<net::Listener>> OpenAppTcpListener(net::IoPool& pool, AppHub& hub, int port,
                                                           asio::ssl::context* tls) {
   return net::Listener::Open(

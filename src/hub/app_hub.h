@@ -49,6 +49,7 @@ class AppHub final : public bus::Subscriber {
   // bus::Subscriber — runs on the publishing device's loop.
   void OnReport(const bus::DeviceReport& report) override;
   void OnPresence(const bus::PresenceEvent& event) override;
+  void OnUserPush(const bus::UserPush& push) override;
 
   HubContext& ctx() { return ctx_; }
   AccessPolicy& access() { return access_; }

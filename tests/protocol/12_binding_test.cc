@@ -179,6 +179,14 @@ TEST_F(BindingTest, PinBindsTheDeviceToThePinOwner) {
   ExpectDevBind(bound, "200", "success");
   EXPECT_EQ(StringField(bound, "/params/devTid"), "PIN1");
   EXPECT_EQ(StringField(bound, "/params/ssid"), "home");
+  // The PIN owner's app session gets the devBind push (hub-protocol.md §4.6).
+  auto push = app.ReadLine();
+  ASSERT_TRUE(push);
+  EXPECT_EQ(StringField(*push, "/action"), "devBind");
+  EXPECT_EQ(StringField(*push, "/params/devTid"), "PIN1");
+  EXPECT_EQ(StringField(*push, "/params/pinCode"), pin);
+  EXPECT_EQ(Field(*push, "/params/bindResultCode"), "200");
+  EXPECT_EQ(StringField(*push, "/params/device/ctrlKey"), ctrl_key);
 
   HttpResult list = NewDevices(demo_token_, pin, "home");
   ASSERT_EQ(list.status, 200) << list.body;

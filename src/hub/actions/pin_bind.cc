@@ -19,8 +19,10 @@
 //   PIN expired                         1400029 / 5400007
 //   product's pid ≠ owner's pid (not public pid)  1400030 / 5400008
 //   bound to another user, no forceBind 1400031 / 5400043
-// A successful bind tells the app hub's access cache (HubContext::access_changed).
-// Not done: the devBind push to the owner's app sessions (hub-protocol.md §4.6).
+// A successful bind tells the app hub's access cache (HubContext::access_changed). The
+// PIN's owner's app sessions get the devBind push of hub-protocol.md §4.6 (through the
+// bus): {"msgId":0,"action":"devBind","params":{devTid, pinCode, ssid, bindResultCode,
+// bindResultMsg, device:{devTid, mid, deviceName, ctrlKey, bindKey (bound only)}}}.
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
@@ -89,6 +91,50 @@ Outcome Decide(HubContext& ctx, const storage::PinCode& pin, const std::string& 
   return {std::nullopt, Code::kUserSuccess};
 }
 
+// The devBind push to the PIN owner's app sessions (hub-protocol.md §4.6).
+void PushToOwner(HubContext& ctx, const std::string& uid, const std::string& dev_tid,
+                 const std::string& code, const std::string& ssid, int number,
+                 const std::string& desc) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("msgId");
+  w.Int(0);
+  w.Key("action");
+  Str(w, "devBind");
+  w.Key("params");
+  w.StartObject();
+  w.Key("devTid");
+  Str(w, dev_tid);
+  w.Key("pinCode");
+  Str(w, code);
+  w.Key("ssid");
+  Str(w, ssid);
+  w.Key("bindResultCode");
+  w.Int(number);
+  w.Key("bindResultMsg");
+  Str(w, desc);
+  if (auto d = ctx.store.GetDevice(dev_tid); d.ok()) {
+    bool mine = d->owner_uid == uid;
+    w.Key("device");
+    w.StartObject();
+    w.Key("devTid");
+    Str(w, d->dev_tid);
+    w.Key("mid");
+    Str(w, d->mid);
+    w.Key("deviceName");
+    Str(w, d->device_name);
+    w.Key("ctrlKey");
+    Str(w, mine ? d->ctrl_key : "");
+    w.Key("bindKey");
+    Str(w, mine ? d->bind_key : "");
+    w.EndObject();
+  }
+  w.EndObject();
+  w.EndObject();
+  ctx.bus.PublishUserPush({uid, std::string(buf.GetString(), buf.GetSize())});
+}
+
 // Presents `code` for `ssid`: binds, records the result, answers the device (if still here).
 void Present(HubContext& ctx, const std::weak_ptr<DeviceConnection>& weak,
              const std::string& dev_tid, const std::string& code, const std::string& ssid) {
@@ -98,14 +144,15 @@ void Present(HubContext& ctx, const std::weak_ptr<DeviceConnection>& weak,
     o = Decide(ctx, *pin, dev_tid);
     if (o.user) Record(ctx, pin->pin_hash, dev_tid, *o.user);
   }
-  auto conn = weak.lock();
-  if (!conn) return;
   int number = ctx.config.hub.success_code;
   std::string desc = number == 200 ? "success" : "Success";
   if (o.hub) {
     number = Status(*o.hub).number();
     desc = Status(*o.hub).Message();
   }
+  if (pin.ok() && pin->ssid == ssid) PushToOwner(ctx, pin->uid, dev_tid, code, ssid, number, desc);
+  auto conn = weak.lock();
+  if (!conn) return;
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
