@@ -90,6 +90,16 @@ int RunDeviceBind(const CommonOptions& common, const std::vector<std::string>& d
                   const std::string& uid);
 int RunDeviceShow(const CommonOptions& common, const std::string& dev_tid);
 
+// `admin quota set --pid P [--product MID] --kind DEVICE|LICENSE --total N`: sets a
+// quota's total (-1 = unlimited), keeping what was used (enterprise-api.md §4.2).
+struct QuotaSetOptions {
+  std::string pid;
+  std::string mid = "*";
+  std::string kind;
+  int64_t total = 0;
+};
+int RunQuotaSet(const CommonOptions& common, const QuotaSetOptions& options);
+
 struct TokenIssueOptions {
   std::string uid;
   std::string email;

@@ -161,6 +161,22 @@ int main(int argc, char** argv) {
   dev_show->add_option("--dev-tid", bind_dev_tid, "devTid")->required();
   dev_show->callback([&] { code = RunDeviceShow(common, bind_dev_tid); });
 
+  auto* quota = admin->add_subcommand("quota", "Enterprise quotas (device imports, licences)");
+  quota->require_subcommand(1);
+  QuotaSetOptions quota_opts;
+  auto* quota_set = quota->add_subcommand("set", "Set a quota's total (-1 = unlimited)");
+  AddCommon(quota_set, &common);
+  quota_set->add_option("--pid", quota_opts.pid, "11-digit manufacturer id")->required();
+  quota_set->add_option("--product", quota_opts.mid, "The product's mid (default: * = every)")
+      ->capture_default_str();
+  quota_set->add_option("--kind", quota_opts.kind, "DEVICE or LICENSE")
+      ->required()
+      ->check(CLI::IsMember({"DEVICE", "LICENSE"}));
+  quota_set->add_option("--total", quota_opts.total, "Units in total; -1 = unlimited")
+      ->required()
+      ->check(CLI::Range(int64_t{-1}, int64_t{1} << 40));
+  quota_set->callback([&] { code = RunQuotaSet(common, quota_opts); });
+
   auto* token = admin->add_subcommand("token", "Access tokens");
   token->require_subcommand(1);
   TokenIssueOptions token_opts;

@@ -138,6 +138,7 @@ int RunServe(const CommonOptions& common) {
   // stored by another process is used within hub.access_cache_ms.
   hub::ProductCodecs codecs(*store, SystemClock::Instance(), config.hub.access_cache_ms,
                             static_cast<size_t>(config.hub.access_cache_entries), pool.size());
+  api.templates_changed = [&codecs] { codecs.Invalidate(); };
   hub::HubContext hub_ctx{*store, config, SystemClock::Instance(), bus, codecs,
                           config.hub.public_host.empty() ? HostName() : config.hub.public_host,
                           config.hub.public_device_port, {}};

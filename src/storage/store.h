@@ -217,6 +217,44 @@ struct Folder {
   int64_t created_at_ms = 0;
 };
 
+// ---- Catalogue records (enterprise-api.md §2.1, §6; ent_products.cc) ----
+
+// A product's descriptive fields beyond Product (the §3.1.1 list shape); one row per
+// product, absent = these defaults. JSON documents travel as text.
+struct ProductDetails {
+  std::string mid;
+  std::string product_type = "INDEPENDENT";  // INDEPENDENT | GATEWAY | SUB
+  std::string display_name_json = "{}";      // {"zh_CN": …, "en_US": …}
+  std::string model;
+  std::string logo;
+  std::string bind_type = "WIFI";
+  std::string access_way_json = R"(["WIFI"])";
+  std::string category_json = "null";  // {"id","name","logo","parent"} or null
+};
+
+// An H5 control-panel template (§6), owned by the enterprise that created it.
+struct H5Template {
+  std::string id;
+  std::string pid;
+  std::string platform;  // Android | IOS (canonical spelling)
+  std::string h5_page;
+  std::string page_zip_url;
+  std::string version;
+  std::string md5;
+  int64_t created_at_ms = 0;
+};
+
+// A quota of an enterprise (enterprise-api.md §4.2): for one product or "*" (every
+// product of the pid), counting DEVICE imports or LICENSE issues.
+struct Quota {
+  static constexpr int64_t kUnlimited = -1;  // total
+  std::string pid;
+  std::string mid = "*";
+  std::string kind;  // DEVICE | LICENSE
+  int64_t total = 0;
+  int64_t used = 0;
+};
+
 // ---- The interface --------------------------------------------------------------------
 
 class Store {
@@ -278,6 +316,31 @@ class Store {
   virtual StoreResult<ProtocolTemplate> GetTemplate(const std::string& mid, int version) = 0;
   // Every version, oldest first; empty when the product has none (or does not exist).
   virtual StoreResult<std::vector<ProtocolTemplate>> ListTemplates(const std::string& mid) = 0;
+
+  // Catalogue (enterprise-api.md §2, §4.3, §6). PutProductDetails replaces the row of
+  // d.mid (kNotFound without product); GetProductDetails → kNotFound when none was put.
+  // DeleteProduct removes the product with its templates, details, H5 bindings and
+  // authorizations; kConflict when devices of the product exist, kNotFound when unknown.
+  virtual StoreStatus PutProductDetails(const ProductDetails& d) = 0;
+  virtual StoreResult<ProductDetails> GetProductDetails(const std::string& mid) = 0;
+  virtual StoreStatus DeleteProduct(const std::string& mid) = 0;
+  // H5 templates: kConflict on an existing id, kNotFound for an unknown pid.
+  virtual StoreStatus CreateH5Template(const H5Template& t) = 0;
+  virtual StoreResult<H5Template> GetH5Template(const std::string& id) = 0;
+  // One binding per (mid, platform), replaced; kNotFound for an unknown product or id.
+  virtual StoreStatus BindProductH5(const std::string& mid, const std::string& platform,
+                                    const std::string& h5_id) = 0;
+  // The bound template; kNotFound when none is bound for that platform.
+  virtual StoreResult<H5Template> GetProductH5(const std::string& mid,
+                                               const std::string& platform) = 0;
+  // Product authorizations (authorizedPids). Authorizing twice is OK; kNotFound for an
+  // unknown product or pid. Lists are sorted.
+  virtual StoreStatus AuthorizeProduct(const std::string& mid, const std::string& pid,
+                                       int64_t at_ms) = 0;
+  virtual StoreResult<std::vector<std::string>> ListProductAuthorizations(
+      const std::string& mid) = 0;
+  // Products shared with `pid` by other enterprises, ordered by mid.
+  virtual StoreResult<std::vector<Product>> ListAuthorizedProducts(const std::string& pid) = 0;
 
   // Devices. CreateDevice: kConflict when the devTid exists, kNotFound without product
   // (or with an owner_uid that is not a user). Updates by devTid return kNotFound for an
@@ -363,6 +426,28 @@ class Store {
   virtual StoreResult<std::string> FindShortCode(const std::string& short_code) = 0;
   virtual StoreResult<std::string> GetDeviceShortCode(const std::string& dev_tid) = 0;
   virtual StoreResult<int64_t> CountShortCodes() = 0;
+
+  // Quotas and licences (enterprise-api.md §4.2, E14–E16; sqlite_store_quotas.cc).
+  // SetQuota sets q.total of (pid, mid, kind), keeping `used` of an existing row.
+  // QuotaRemaining: what (pid, mid, kind) may still draw — the product's row plus the
+  // "*" row (a missing row counts 0), Quota::kUnlimited when either is unlimited.
+  // DrawQuota takes n units, the product's row first, then "*"; kConflict (nothing
+  // drawn) when fewer remain. Inside InTransaction, check and draw are atomic.
+  virtual StoreStatus SetQuota(const Quota& q) = 0;
+  virtual StoreResult<std::vector<Quota>> ListQuotas(const std::string& pid) = 0;
+  virtual StoreResult<int64_t> QuotaRemaining(const std::string& pid, const std::string& mid,
+                                              const std::string& kind) = 0;
+  virtual StoreStatus DrawQuota(const std::string& pid, const std::string& mid,
+                                const std::string& kind, int64_t n) = 0;
+  // Licence issue records (E14/E15): MarkLicenseIssued upserts (kNotFound for an unknown
+  // device); IsLicenseIssued → false when none.
+  virtual StoreStatus MarkLicenseIssued(const std::string& dev_tid, int64_t at_ms) = 0;
+  virtual StoreResult<bool> IsLicenseIssued(const std::string& dev_tid) = 0;
+  // devTids of the products `pid` owns (only `mid` when not empty; only online or
+  // offline ones when `online` is set), ordered by devTid, `limit` from `offset`.
+  virtual StoreResult<std::vector<std::string>> ListEnterpriseDevices(
+      const std::string& pid, const std::string& mid, std::optional<bool> online, int64_t offset,
+      int64_t limit) = 0;
 
   // Folders. CreateFolder: kConflict on (uid, name) or on an existing folder_id, which
   // the caller generates (unique across users; "" and "0" are refused with kFailed);

@@ -25,6 +25,8 @@ void AddApiRoutes(Router& router, ApiContext& ctx) {
   AddSharingRoutes(router, ctx);
   AddReverseAuthRoutes(router, ctx);
   AddShortCodeRoutes(router, ctx);
+  AddEnterpriseProductRoutes(router, ctx);
+  AddEnterpriseDeviceRoutes(router, ctx);
 }
 
 namespace api {

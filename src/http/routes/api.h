@@ -47,6 +47,9 @@ struct ApiContext {
       nullptr;
   // The hub's counters as Prometheus text (GET /metrics); 503 while unset.
   std::function<std::string()> metrics = nullptr;
+  // Called after a protocol template or a product's settings change through the API
+  // (the hub's per-loop product codecs forget, so the new template applies at once).
+  std::function<void()> templates_changed = nullptr;
 };
 
 // Registers every API route on `router`; `ctx` must outlive it.
@@ -65,6 +68,13 @@ void AddFolderRoutes(Router& router, ApiContext& ctx);
 void AddSharingRoutes(Router& router, ApiContext& ctx);
 void AddReverseAuthRoutes(Router& router, ApiContext& ctx);
 void AddShortCodeRoutes(Router& router, ApiContext& ctx);
+// /api/v1/enterprise/product…, /api/v1/enterprise/h5, /api/v1/enterprise/info and
+// /external/device/h5 (enterprise-api.md §3.1.1, §3.2 E1–E10, E17; ent_products.cc,
+// ent_protocol.cc, ent_h5.cc; helpers ent_common.cc).
+void AddEnterpriseProductRoutes(Router& router, ApiContext& ctx);
+// /api/v1/enterprise/device…, /api/v1/enterprise/quota and the product's device import
+// and licences (enterprise-api.md §3.2 E11–E16; ent_devices.cc, ent_device_import.cc).
+void AddEnterpriseDeviceRoutes(Router& router, ApiContext& ctx);
 
 namespace api {
 

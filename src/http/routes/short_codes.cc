@@ -7,46 +7,22 @@
 //        unknown code or wrong password → 5400045, then the QR bind rules (§5.1.2)
 // The password is derived from the manufacturer's secret (auth/device_auth.h), so it is
 // never stored and the owner (and the enterprise API) can show it again.
-#include <algorithm>
-#include <cstdio>
 #include <optional>
-#include <random>
 
-#include "auth/device_auth.h"
 #include "common/secrets.h"
 #include "http/routes/device_json.h"
+#include "http/routes/short_code_pool.h"
 
 namespace krypton::http {
 namespace {
 
 std::string Password(ApiContext& ctx, const storage::Device& d, const std::string& code) {
-  auto product = ctx.store.GetProduct(d.mid);
-  if (!product.ok()) return "";
-  auto m = ctx.store.GetManufacturer(product->pid);
-  return m.ok() ? auth::DeriveShortCodePassword(m->auth_secret, d.dev_tid, code) : "";
+  return ShortCodePassword(ctx.store, d, code);
 }
 
-// The device's short code, allocating one on first use: a random start in the pool,
-// then the next free codes (at most 1,000 probes; a pool that full → 5400046).
 Result<std::string> ShortCodeOf(ApiContext& ctx, const storage::Device& d) {
-  auto existing = ctx.store.GetDeviceShortCode(d.dev_tid);
-  if (existing.ok()) return *existing;
-  const int64_t pool = ctx.config.limits.short_code_pool;
-  auto used = ctx.store.CountShortCodes();
-  if (!used.ok()) return Status(Code::kUserInternal).WithDetail(used.status().ToString());
-  if (*used >= pool) return Status(Code::kUserShortCodesExhausted);
-  std::random_device rd;
-  int64_t start = static_cast<int64_t>((uint64_t{rd()} << 32 | rd()) % static_cast<uint64_t>(pool));
-  for (int64_t i = 0; i < std::min<int64_t>(pool, 1000); ++i) {
-    char code[16];
-    std::snprintf(code, sizeof code, "%08lld", static_cast<long long>((start + i) % pool));
-    auto s = ctx.store.AllocateShortCode(code, d.dev_tid, ctx.clock.NowMs());
-    if (s.ok()) return std::string(code);
-    if (!s.conflict()) return Status(Code::kUserInternal).WithDetail(s.ToString());
-    auto mine = ctx.store.GetDeviceShortCode(d.dev_tid);  // allocated meanwhile
-    if (mine.ok()) return *mine;
-  }
-  return Status(Code::kUserShortCodesExhausted);
+  return http::ShortCodeOf(ctx.store, ctx.config.limits.short_code_pool, ctx.clock.NowMs(),
+                           d.dev_tid);
 }
 
 Response Get(ApiContext& ctx, const Request& req) {

@@ -236,12 +236,64 @@ CREATE INDEX manufacturers_server_key_hash ON manufacturers (server_key_hash);
 // v9: product catalogue extras (enterprise-api.md §2, §6): H5 templates, product
 // authorizations. Filled by the enterprise products work.
 constexpr char kV9Catalogue[] = R"sql(
-SELECT 1;
+CREATE TABLE product_details (
+  mid TEXT NOT NULL PRIMARY KEY REFERENCES products (mid) ON DELETE CASCADE,
+  product_type TEXT NOT NULL DEFAULT 'INDEPENDENT',
+  display_name_json TEXT NOT NULL DEFAULT '{}',
+  model TEXT NOT NULL DEFAULT '',
+  logo TEXT NOT NULL DEFAULT '',
+  bind_type TEXT NOT NULL DEFAULT 'WIFI',
+  access_way_json TEXT NOT NULL DEFAULT '["WIFI"]',
+  category_json TEXT NOT NULL DEFAULT 'null'
+);
+
+CREATE TABLE h5_templates (
+  id TEXT NOT NULL PRIMARY KEY,
+  pid TEXT NOT NULL REFERENCES manufacturers (pid),
+  platform TEXT NOT NULL,
+  h5_page TEXT NOT NULL DEFAULT '',
+  page_zip_url TEXT NOT NULL DEFAULT '',
+  version TEXT NOT NULL DEFAULT '',
+  md5 TEXT NOT NULL DEFAULT '',
+  created_at_ms BIGINT NOT NULL DEFAULT 0
+);
+
+CREATE TABLE product_h5 (
+  mid TEXT NOT NULL REFERENCES products (mid) ON DELETE CASCADE,
+  platform TEXT NOT NULL,
+  h5_template_id TEXT NOT NULL REFERENCES h5_templates (id),
+  PRIMARY KEY (mid, platform)
+);
+
+CREATE TABLE product_authorizations (
+  mid TEXT NOT NULL REFERENCES products (mid) ON DELETE CASCADE,
+  pid TEXT NOT NULL REFERENCES manufacturers (pid),
+  created_at_ms BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (mid, pid)
+);
+CREATE INDEX product_authorizations_pid ON product_authorizations (pid);
 )sql";
 
-// v10: quotas (enterprise-api.md §4.2). Filled by the enterprise registry work.
+// v10: quotas (enterprise-api.md §4.2) and issued licences (E14/E15). total -1 =
+// unlimited (docs/decisions/0008-enterprise-registry.md); no foreign key on pid, so the
+// single-node default can seed the public manufacturer's unlimited quota before it exists.
 constexpr char kV10Quotas[] = R"sql(
-SELECT 1;
+CREATE TABLE quotas (
+  pid TEXT NOT NULL,
+  mid TEXT NOT NULL DEFAULT '*',
+  kind TEXT NOT NULL CHECK (kind IN ('DEVICE', 'LICENSE')),
+  total BIGINT NOT NULL DEFAULT 0 CHECK (total >= -1),
+  used BIGINT NOT NULL DEFAULT 0 CHECK (used >= 0),
+  PRIMARY KEY (pid, mid, kind)
+);
+INSERT INTO quotas (pid, mid, kind, total, used) VALUES
+  ('00000000000', '*', 'DEVICE', -1, 0),
+  ('00000000000', '*', 'LICENSE', -1, 0);
+
+CREATE TABLE device_licenses (
+  dev_tid TEXT NOT NULL PRIMARY KEY REFERENCES devices (dev_tid) ON DELETE CASCADE,
+  issued_at_ms BIGINT NOT NULL DEFAULT 0
+);
 )sql";
 
 constexpr std::array<Migration, 10> kMigrations = {{

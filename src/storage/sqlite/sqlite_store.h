@@ -72,6 +72,21 @@ class SqliteStore final : public Store {
   StoreResult<ProtocolTemplate> GetTemplate(const std::string& mid, int version) override;
   StoreResult<std::vector<ProtocolTemplate>> ListTemplates(const std::string& mid) override;
 
+  // sqlite_store_catalogue.cc
+  StoreStatus PutProductDetails(const ProductDetails& d) override;
+  StoreResult<ProductDetails> GetProductDetails(const std::string& mid) override;
+  StoreStatus DeleteProduct(const std::string& mid) override;
+  StoreStatus CreateH5Template(const H5Template& t) override;
+  StoreResult<H5Template> GetH5Template(const std::string& id) override;
+  StoreStatus BindProductH5(const std::string& mid, const std::string& platform,
+                            const std::string& h5_id) override;
+  StoreResult<H5Template> GetProductH5(const std::string& mid,
+                                       const std::string& platform) override;
+  StoreStatus AuthorizeProduct(const std::string& mid, const std::string& pid,
+                               int64_t at_ms) override;
+  StoreResult<std::vector<std::string>> ListProductAuthorizations(const std::string& mid) override;
+  StoreResult<std::vector<Product>> ListAuthorizedProducts(const std::string& pid) override;
+
   StoreStatus CreateDevice(const Device& d) override;
   StoreResult<Device> GetDevice(const std::string& dev_tid) override;
   StoreResult<Device> FindDeviceByCtrlKey(const std::string& ctrl_key) override;
@@ -118,6 +133,20 @@ class SqliteStore final : public Store {
   StoreResult<std::string> FindShortCode(const std::string& short_code) override;
   StoreResult<std::string> GetDeviceShortCode(const std::string& dev_tid) override;
   StoreResult<int64_t> CountShortCodes() override;
+  // Quotas and licences (sqlite_store_quotas.cc).
+  StoreStatus SetQuota(const Quota& q) override;
+  StoreResult<std::vector<Quota>> ListQuotas(const std::string& pid) override;
+  StoreResult<int64_t> QuotaRemaining(const std::string& pid, const std::string& mid,
+                                      const std::string& kind) override;
+  StoreStatus DrawQuota(const std::string& pid, const std::string& mid, const std::string& kind,
+                        int64_t n) override;
+  StoreStatus MarkLicenseIssued(const std::string& dev_tid, int64_t at_ms) override;
+  StoreResult<bool> IsLicenseIssued(const std::string& dev_tid) override;
+  StoreResult<std::vector<std::string>> ListEnterpriseDevices(const std::string& pid,
+                                                              const std::string& mid,
+                                                              std::optional<bool> online,
+                                                              int64_t offset,
+                                                              int64_t limit) override;
   StoreStatus CreateFolder(const Folder& f) override;
   StoreResult<std::vector<Folder>> ListFolders(const std::string& uid) override;
   StoreStatus RenameFolder(const std::string& uid, const std::string& folder_id,

@@ -1,0 +1,112 @@
+// The enterprise routes' shared helpers (ent_internal.h).
+#include <algorithm>
+#include <cctype>
+
+#include "http/routes/ent_internal.h"
+
+namespace krypton::http::ent {
+
+Status Illegal(std::string detail) {
+  return Status(Code::kEntIllegalArgument).WithDetail(std::move(detail));
+}
+
+Status Internal(const storage::StoreStatus& s) {
+  return Status(Code::kUserInternal).WithDetail(s.ToString());
+}
+
+Response Fail(const ApiContext& ctx, const Request& req, const Status& error) {
+  Response r = api::EnterpriseError(ctx, req, error);
+  if (error.code() != Code::kEntIllegalArgument || error.detail().empty()) return r;
+  std::string desc = req.PrefersChinese() ? std::string(error.MessageZh()) : error.Message();
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  Key(w, "code");
+  w.Int(error.number());
+  Key(w, "desc");
+  String(w, desc + ": " + error.detail());
+  Key(w, "timestamp");
+  w.Int64(ctx.clock.NowMs());
+  w.EndObject();
+  r.body.assign(buf.GetString(), buf.GetSize());
+  return r;
+}
+
+Result<simdjson::dom::object> Body(const Request& req, simdjson::dom::parser& parser) {
+  simdjson::dom::object obj;
+  if (parser.parse(req.body).get_object().get(obj) != simdjson::SUCCESS) {
+    return Illegal("the body must be a JSON object");
+  }
+  return obj;
+}
+
+Result<storage::Product> Visible(ApiContext& ctx, const std::string& pid, const std::string& mid,
+                                 bool* authorized) {
+  auto p = ctx.store.GetProduct(mid);
+  if (!p.ok()) {
+    return p.status().not_found() ? Status(Code::kEntProductNotExist) : Internal(p.status());
+  }
+  if (authorized != nullptr) *authorized = false;
+  if (p->pid == pid) return *p;
+  auto pids = ctx.store.ListProductAuthorizations(mid);
+  if (!pids.ok()) return Internal(pids.status());
+  if (std::find(pids->begin(), pids->end(), pid) == pids->end()) {
+    return Status(Code::kEntProductNotExist);
+  }
+  if (authorized != nullptr) *authorized = true;
+  return *p;
+}
+
+Result<storage::Product> Owned(ApiContext& ctx, const std::string& pid, const std::string& mid) {
+  auto p = ctx.store.GetProduct(mid);
+  if (!p.ok()) {
+    return p.status().not_found() ? Status(Code::kEntProductNotExist) : Internal(p.status());
+  }
+  if (p->pid != pid) return Status(Code::kEntProductNotExist);
+  return *p;
+}
+
+std::string CanonicalPlatform(std::string_view platform) {
+  std::string lower;
+  for (char c : platform) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "android") return "Android";
+  if (lower == "ios") return "IOS";
+  return "";
+}
+
+void Key(Writer& w, std::string_view key) {
+  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+}
+void String(Writer& w, std::string_view value) {
+  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+void WriteH5(Writer& w, const storage::H5Template& t) {
+  w.StartObject();
+  Key(w, "id");
+  String(w, t.id);
+  Key(w, "platform");
+  String(w, t.platform);
+  Key(w, "h5Page");
+  String(w, t.h5_page);
+  Key(w, "pageZipURL");
+  String(w, t.page_zip_url);
+  Key(w, "version");
+  String(w, t.version);
+  Key(w, "md5");
+  String(w, t.md5);
+  w.EndObject();
+}
+
+Response NoContent() {
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
+void TemplatesChanged(const ApiContext& ctx) {
+  if (ctx.templates_changed) ctx.templates_changed();
+}
+
+}  // namespace krypton::http::ent

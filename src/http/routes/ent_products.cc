@@ -1,0 +1,470 @@
+// The enterprise product catalogue (enterprise-api.md §3.1.1, §3.2 E1, E7, E8, E17;
+// docs/decisions/0007-enterprise-products.md): list, create, read, update, delete,
+// publish, authorize another enterprise, and the public enterprise card. The calling
+// enterprise comes from `Authorization: key={serverKey}` or a console Bearer token
+// (api::Enterprise); reads see own and authorized products, writes are owner-only
+// (§4.3). Shared helpers: ent_internal.h, ent_common.cc.
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "codec/template.h"
+#include "common/secrets.h"
+#include "http/routes/ent_internal.h"
+
+namespace krypton::http {
+
+namespace {
+
+using ent::Fail;
+using ent::Illegal;
+using ent::Internal;
+using ent::Key;
+using ent::String;
+using ent::Writer;
+
+constexpr const char* kWorkModes[] = {"JSON_CTRL", "JSON_TRANSPARENT",
+                                      "JSON_TRANSPARENT_NOT_CHECK_RAW", "TRANSPARENT48",
+                                      "TRANSPARENT48_V2"};
+constexpr const char* kProductTypes[] = {"INDEPENDENT", "GATEWAY", "SUB"};
+constexpr const char* kDeviceAuths[] = {"PRODKEY", "AUTHKEY", "LICENSE"};
+constexpr const char* kCheckModes[] = {"LENIENT", "STRICT"};
+
+template <size_t N>
+bool OneOf(const std::string& v, const char* const (&list)[N]) {
+  return std::any_of(std::begin(list), std::end(list), [&](const char* s) { return v == s; });
+}
+
+template <size_t N>
+std::string Joined(const char* const (&list)[N]) {
+  std::string out;
+  for (size_t i = 0; i < N; ++i)
+    out += (i == 0 ? "" : i + 1 == N ? " or " : ", ") + std::string(list[i]);
+  return out;
+}
+
+// Optional members: absent → unchanged; present with the wrong type → 8400002.
+Status ReadStr(simdjson::dom::object o, const char* key, std::string& out) {
+  simdjson::dom::element e;
+  if (o[key].get(e) != simdjson::SUCCESS) return Status();
+  std::string_view v;
+  if (e.get_string().get(v) != simdjson::SUCCESS)
+    return Illegal(std::string(key) + " must be a string");
+  out = std::string(v);
+  return Status();
+}
+Status ReadBool(simdjson::dom::object o, const char* key, bool& out) {
+  simdjson::dom::element e;
+  if (o[key].get(e) != simdjson::SUCCESS) return Status();
+  if (e.get_bool().get(out) != simdjson::SUCCESS)
+    return Illegal(std::string(key) + " must be true or false");
+  return Status();
+}
+Status ReadInt(simdjson::dom::object o, const char* key, int& out) {
+  simdjson::dom::element e;
+  if (o[key].get(e) != simdjson::SUCCESS) return Status();
+  int64_t v = 0;
+  if (e.get_int64().get(v) != simdjson::SUCCESS || v < 0 || v > 1000) {
+    return Illegal(std::string(key) + " must be an integer from 0 to 1000");
+  }
+  out = static_cast<int>(v);
+  return Status();
+}
+// An object (or, with `array_of_strings`, an array of strings) kept as minified text.
+Status ReadJson(simdjson::dom::object o, const char* key, bool array_of_strings, std::string& out) {
+  simdjson::dom::element e;
+  if (o[key].get(e) != simdjson::SUCCESS) return Status();
+  if (array_of_strings) {
+    simdjson::dom::array a;
+    if (e.get_array().get(a) != simdjson::SUCCESS)
+      return Illegal(std::string(key) + " must be an array of strings");
+    for (auto item : a) {
+      if (!item.is_string()) return Illegal(std::string(key) + " must be an array of strings");
+    }
+  } else if (key == std::string_view("category") && e.is_null()) {
+    out = "null";
+    return Status();
+  } else if (!e.is_object()) {
+    return Illegal(std::string(key) + " must be an object");
+  }
+  out = simdjson::minify(e);
+  return Status();
+}
+
+// Applies the body's settable members to `p` and `d` and validates them (the rules of
+// `krypton admin product create`). Frozen members of a published product → 8400002.
+Status Apply(simdjson::dom::object o, storage::Product& p, storage::ProductDetails& d) {
+  const storage::Product before = p;
+  const std::string type_before = d.product_type;
+  for (Status s :
+       {ReadStr(o, "name", p.name), ReadStr(o, "workModeType", p.work_mode_type),
+        ReadStr(o, "productType", d.product_type), ReadStr(o, "model", d.model),
+        ReadStr(o, "logo", d.logo), ReadStr(o, "bindType", d.bind_type),
+        ReadStr(o, "deviceAuth", p.device_auth), ReadStr(o, "checkMode", p.check_mode),
+        ReadBool(o, "forceBind", p.force_bind), ReadBool(o, "preRegister", p.pre_register),
+        ReadBool(o, "decorateDevSend", p.decorate_dev_send),
+        ReadInt(o, "maxDevShareNum", p.max_dev_share_num),
+        ReadJson(o, "displayName", false, d.display_name_json),
+        ReadJson(o, "accessWay", true, d.access_way_json),
+        ReadJson(o, "category", false, d.category_json)}) {
+    if (!s.ok()) return s;
+  }
+  if (p.name.empty() || p.name.size() > 128) return Illegal("name must be 1 to 128 characters");
+  if (!OneOf(p.work_mode_type, kWorkModes))
+    return Illegal("workModeType must be " + Joined(kWorkModes));
+  if (!OneOf(d.product_type, kProductTypes))
+    return Illegal("productType must be " + Joined(kProductTypes));
+  if (!OneOf(p.device_auth, kDeviceAuths))
+    return Illegal("deviceAuth must be " + Joined(kDeviceAuths));
+  if (!OneOf(p.check_mode, kCheckModes)) return Illegal("checkMode must be LENIENT or STRICT");
+  if (d.bind_type.empty()) return Illegal("bindType must not be empty");
+  if (before.status != "UNPUBLISHED" &&
+      (p.work_mode_type != before.work_mode_type || d.product_type != type_before ||
+       p.device_auth != before.device_auth || p.pre_register != before.pre_register)) {
+    return Illegal("the product is " + before.status +
+                   ": workModeType, productType, deviceAuth and preRegister are frozen");
+  }
+  return Status();
+}
+
+void WriteProduct(Writer& w, const storage::Product& p, const storage::ProductDetails& d,
+                  bool authorized) {
+  Key(w, "mid");
+  String(w, p.mid);
+  Key(w, "name");
+  String(w, p.name);
+  Key(w, "productType");
+  String(w, d.product_type);
+  Key(w, "displayName");
+  w.RawValue(d.display_name_json.data(), d.display_name_json.size(), rapidjson::kObjectType);
+  Key(w, "model");
+  String(w, d.model);
+  Key(w, "logo");
+  String(w, d.logo);
+  Key(w, "bindType");
+  String(w, d.bind_type);
+  Key(w, "accessWay");
+  w.RawValue(d.access_way_json.data(), d.access_way_json.size(), rapidjson::kArrayType);
+  Key(w, "productPublicKey");
+  String(w, p.product_public_key);
+  Key(w, "workModeType");
+  String(w, p.work_mode_type);
+  Key(w, "forceBind");
+  w.Bool(p.force_bind);
+  Key(w, "authorized");
+  w.Bool(authorized);
+  Key(w, "ownerPid");
+  String(w, p.pid);
+  Key(w, "status");
+  String(w, p.status);
+}
+
+storage::ProductDetails Details(ApiContext& ctx, const std::string& mid) {
+  auto d = ctx.store.GetProductDetails(mid);
+  if (d.ok()) return *d;
+  storage::ProductDetails out;
+  out.mid = mid;
+  return out;
+}
+
+// E1's object: the list element plus the settings; the owner also sees prodKey and
+// authorizedPids (an authorized enterprise does not get the device-side secret).
+std::string FullProduct(ApiContext& ctx, const storage::Product& p, bool authorized) {
+  storage::ProductDetails d = Details(ctx, p.mid);
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  WriteProduct(w, p, d, authorized);
+  Key(w, "category");
+  w.RawValue(d.category_json.data(), d.category_json.size(), rapidjson::kObjectType);
+  if (!authorized) {
+    Key(w, "prodKey");
+    String(w, p.prod_key);
+    Key(w, "authorizedPids");
+    w.StartArray();
+    auto pids = ctx.store.ListProductAuthorizations(p.mid);
+    if (pids.ok()) {
+      for (const auto& pid : *pids) String(w, pid);
+    }
+    w.EndArray();
+  }
+  Key(w, "deviceAuth");
+  String(w, p.device_auth);
+  Key(w, "preRegister");
+  w.Bool(p.pre_register);
+  Key(w, "checkMode");
+  String(w, p.check_mode);
+  Key(w, "decorateDevSend");
+  w.Bool(p.decorate_dev_send);
+  Key(w, "maxDevShareNum");
+  w.Int(p.max_dev_share_num);
+  Key(w, "h5");
+  w.StartObject();
+  for (const char* platform : {"Android", "IOS"}) {
+    Key(w, platform);
+    auto h5 = ctx.store.GetProductH5(p.mid, platform);
+    if (h5.ok()) {
+      ent::WriteH5(w, *h5);
+    } else {
+      w.Null();
+    }
+  }
+  w.EndObject();
+  Key(w, "templateVersion");
+  auto tpl = ctx.store.GetCurrentTemplate(p.mid);
+  if (tpl.ok()) {
+    w.Int(tpl->version);
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+// GET /api/v1/enterprise/product (§3.1.1): own then authorized products, grouped by
+// category in order of first appearance; products without a category share a group
+// whose "category" is null.
+Response List(ApiContext& ctx, const Request& req) {
+  auto pid = api::Enterprise(ctx, req);
+  if (!pid.ok()) return Fail(ctx, req, pid.status());
+  auto own = ctx.store.ListProducts(*pid);
+  if (!own.ok()) return Fail(ctx, req, Internal(own.status()));
+  auto shared = ctx.store.ListAuthorizedProducts(*pid);
+  if (!shared.ok()) return Fail(ctx, req, Internal(shared.status()));
+  struct Group {
+    std::string category_json;
+    std::vector<std::pair<const storage::Product*, storage::ProductDetails>> products;
+  };
+  std::vector<Group> groups;
+  std::map<std::string, size_t> by_id;
+  simdjson::dom::parser parser;
+  for (const auto* list : {&*own, &*shared}) {
+    for (const auto& p : *list) {
+      storage::ProductDetails d = Details(ctx, p.mid);
+      std::string id;
+      simdjson::dom::element cat;
+      if (parser.parse(d.category_json).get(cat) == simdjson::SUCCESS && cat.is_object()) {
+        std::string_view v;
+        if (cat["id"].get_string().get(v) == simdjson::SUCCESS) id = "id:" + std::string(v);
+        if (id.empty()) id = "json:" + d.category_json;
+      }
+      auto [it, added] = by_id.emplace(id, groups.size());
+      if (added) groups.push_back({d.category_json, {}});
+      groups[it->second].products.emplace_back(&p, std::move(d));
+    }
+  }
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartArray();
+  for (const auto& g : groups) {
+    w.StartObject();
+    Key(w, "category");
+    w.RawValue(g.category_json.data(), g.category_json.size(), rapidjson::kObjectType);
+    Key(w, "products");
+    w.StartArray();
+    for (const auto& [p, d] : g.products) {
+      w.StartObject();
+      WriteProduct(w, *p, d, p->pid != *pid);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  return api::Json(200, std::string(buf.GetString(), buf.GetSize()));
+}
+
+// E1 GET /api/v1/enterprise/product/{mid}.
+Response Get(ApiContext& ctx, const Request& req) {
+  auto pid = api::Enterprise(ctx, req);
+  if (!pid.ok()) return Fail(ctx, req, pid.status());
+  bool authorized = false;
+  auto p = ent::Visible(ctx, *pid, req.params.at("mid"), &authorized);
+  if (!p.ok()) return Fail(ctx, req, p.status());
+  return api::Json(200, FullProduct(ctx, *p, authorized));
+}
+
+// POST /api/v1/enterprise/product: a draft (UNPUBLISHED) product with generated keys.
+Response Create(ApiContext& ctx, const Request& req) {
+  auto pid = api::Enterprise(ctx, req);
+  if (!pid.ok()) return Fail(ctx, req, pid.status());
+  simdjson::dom::parser parser;
+  auto body = ent::Body(req, parser);
+  if (!body.ok()) return Fail(ctx, req, body.status());
+  storage::Product p;
+  storage::ProductDetails d;
+  p.pid = *pid;
+  p.status = "UNPUBLISHED";
+  p.work_mode_type.clear();
+  if (Status s = Apply(*body, p, d); !s.ok()) return Fail(ctx, req, s);
+  std::string mid, prod_key;
+  if (Status s = ReadStr(*body, "mid", mid); !s.ok()) return Fail(ctx, req, s);
+  if (Status s = ReadStr(*body, "prodKey", prod_key); !s.ok()) return Fail(ctx, req, s);
+  if (!mid.empty() && (mid.size() != 12 || !std::all_of(mid.begin(), mid.end(), ::isalnum))) {
+    return Fail(ctx, req, Illegal("mid must be 12 letters or digits"));
+  }
+  if (prod_key.size() > 64) return Fail(ctx, req, Illegal("prodKey is at most 64 characters"));
+  std::string tpl_json;
+  simdjson::dom::element tpl_el;
+  if ((*body)["protocolTemplate"].get(tpl_el) == simdjson::SUCCESS) {
+    auto tpl =
+        codec::ParseTemplate(simdjson::minify(tpl_el), codec::ParseWorkMode(p.work_mode_type));
+    if (!tpl.ok()) return Fail(ctx, req, tpl.status());
+    tpl_json = tpl->json();
+  }
+  int64_t now = ctx.clock.NowMs();
+  p.mid = mid.empty() ? RandomAlnum(12) : mid;
+  p.prod_key = prod_key.empty() ? RandomHex(16) : prod_key;
+  p.product_public_key = RandomHex(16);
+  p.created_at_ms = p.updated_at_ms = now;
+  d.mid = p.mid;
+  storage::StoreStatus s = ctx.store.InTransaction([&](storage::Store& tx) {
+    storage::StoreStatus st = tx.CreateProduct(p);
+    if (st.ok()) st = tx.PutProductDetails(d);
+    if (st.ok() && !tpl_json.empty()) st = tx.AddTemplate(p.mid, tpl_json, now).status();
+    return st;
+  });
+  if (s.conflict()) return Fail(ctx, req, Illegal("a product with that mid or prodKey exists"));
+  if (!s.ok()) return Fail(ctx, req, Internal(s));
+  ent::TemplatesChanged(ctx);
+  return api::Json(201, FullProduct(ctx, p, false));
+}
+
+// PUT /api/v1/enterprise/product/{mid}: changes the given members (owner).
+Response Update(ApiContext& ctx, const Request& req) {
+  auto pid = api::Enterprise(ctx, req);
+  if (!pid.ok()) return Fail(ctx, req, pid.status());
+  simdjson::dom::parser parser;
+  auto body = ent::Body(req, parser);
+  if (!body.ok()) return Fail(ctx, req, body.status());
+  auto p = ent::Owned(ctx, *pid, req.params.at("mid"));
+  if (!p.ok()) return Fail(ctx, req, p.status());
+  storage::ProductDetails d = Details(ctx, p->mid);
+  const std::string mode_before = p->work_mode_type;
+  if (Status s = Apply(*body, *p, d); !s.ok()) return Fail(ctx, req, s);
+  if (p->work_mode_type != mode_before) {
+    auto tpl = ctx.store.GetCurrentTemplate(p->mid);
+    if (tpl.ok()) {
+      return Fail(ctx, req,
+                  Illegal("workModeType cannot change while the product has a " + mode_before +
+                          " protocol template"));
+    }
+  }
+  p->updated_at_ms = ctx.clock.NowMs();
+  storage::StoreStatus s = ctx.store.InTransaction([&](storage::Store& tx) {
+    storage::StoreStatus st = tx.UpdateProduct(*p);
+    return st.ok() ? tx.PutProductDetails(d) : st;
+  });
+  if (!s.ok()) return Fail(ctx, req, Internal(s));
+  ent::TemplatesChanged(ctx);
+  return ent::NoContent();
+}
+
+// DELETE /api/v1/enterprise/product/{mid} (owner): never a PUBLISHED product, never
+// one with devices.
+Response Delete(ApiContext& ctx, const Request& req) {
+  auto pid = api::Enterprise(ctx, req);
+  if (!pid.ok()) return Fail(ctx, req, pid.status());
+  auto p = ent::Owned(ctx, *pid, req.params.at("mid"));
+  if (!p.ok()) return Fail(ctx, req, p.status());
+  if (p->status == "PUBLISHED") {
+    return Fail(ctx, req, Illegal("a PUBLISHED product cannot be deleted (discontinue it first)"));
+  }
+  storage::StoreStatus s = ctx.store.DeleteProduct(p->mid);
+  if (s.conflict()) {
+    return Fail(ctx, req, Illegal("the product has devices; delete or move them first"));
+  }
+  if (!s.ok() && !s.not_found()) return Fail(ctx, req, Internal(s));
+  ent::TemplatesChanged(ctx);
+  return ent::NoContent();
+}
+
+// E17 PUT /api/v1/enterprise/product/{mid}/status: UNPUBLISHED → PUBLISHED →
+// DISCONTINUED → PUBLISHED; the same status again is accepted.
+Response SetStatus(ApiContext& ctx, const Request& req) {
+  auto pid = api::Enterprise(ctx, req);
+  if (!pid.ok()) return Fail(ctx, req, pid.status());
+  simdjson::dom::parser parser;
+  auto body = ent::Body(req, parser);
+  if (!body.ok()) return Fail(ctx, req, body.status());
+  auto p = ent::Owned(ctx, *pid, req.params.at("mid"));
+  if (!p.ok()) return Fail(ctx, req, p.status());
+  std::string to = api::Str(*body, "status");
+  if (to != "PUBLISHED" && to != "DISCONTINUED") {
+    return Fail(ctx, req, Illegal("status must be PUBLISHED or DISCONTINUED"));
+  }
+  if (to == "DISCONTINUED" && p->status == "UNPUBLISHED") {
+    return Fail(ctx, req, Illegal("an UNPUBLISHED product cannot be DISCONTINUED"));
+  }
+  if (to != p->status) {
+    p->status = to;
+    p->updated_at_ms = ctx.clock.NowMs();
+    if (auto s = ctx.store.UpdateProduct(*p); !s.ok()) return Fail(ctx, req, Internal(s));
+    ent::TemplatesChanged(ctx);
+  }
+  return ent::NoContent();
+}
+
+// E8 POST /api/v1/enterprise/product/{mid}/authorize (owner).
+Response Authorize(ApiContext& ctx, const Request& req) {
+  auto pid = api::Enterprise(ctx, req);
+  if (!pid.ok()) return Fail(ctx, req, pid.status());
+  simdjson::dom::parser parser;
+  auto body = ent::Body(req, parser);
+  if (!body.ok()) return Fail(ctx, req, body.status());
+  auto p = ent::Owned(ctx, *pid, req.params.at("mid"));
+  if (!p.ok()) return Fail(ctx, req, p.status());
+  std::string target = api::Str(*body, "pid");
+  if (target.empty()) return Fail(ctx, req, Illegal("pid is required"));
+  if (target == p->pid) return Fail(ctx, req, Illegal("the product already belongs to " + target));
+  if (!ctx.store.GetManufacturer(target).ok()) return Fail(ctx, req, Status(Code::kEntPidNotExist));
+  auto s = ctx.store.AuthorizeProduct(p->mid, target, ctx.clock.NowMs());
+  if (s.not_found()) return Fail(ctx, req, Status(Code::kEntPidNotExist));
+  if (!s.ok()) return Fail(ctx, req, Internal(s));
+  return ent::NoContent();
+}
+
+// E7 GET /api/v1/enterprise/info?pid=.
+Response Info(ApiContext& ctx, const Request& req) {
+  auto pid = api::Enterprise(ctx, req);
+  if (!pid.ok()) return Fail(ctx, req, pid.status());
+  std::string target = api::Query(req, "pid");
+  if (target.empty()) return Fail(ctx, req, Illegal("pid is required"));
+  auto m = ctx.store.GetManufacturer(target);
+  if (!m.ok()) {
+    return Fail(ctx, req,
+                m.status().not_found() ? Status(Code::kEntPidNotExist) : Internal(m.status()));
+  }
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  Key(w, "pid");
+  String(w, m->pid);
+  Key(w, "name");
+  String(w, m->name);
+  Key(w, "logo");
+  String(w, "");
+  Key(w, "certified");
+  w.Bool(false);
+  w.EndObject();
+  return api::Json(200, std::string(buf.GetString(), buf.GetSize()));
+}
+
+}  // namespace
+
+void AddEnterpriseProductRoutes(Router& router, ApiContext& ctx) {
+  const std::string base = "/api/v1/enterprise/product";
+  router.Add("GET", base, [&ctx](const Request& r) { return List(ctx, r); });
+  router.Add("POST", base, [&ctx](const Request& r) { return Create(ctx, r); });
+  router.Add("GET", base + "/{mid}", [&ctx](const Request& r) { return Get(ctx, r); });
+  router.Add("PUT", base + "/{mid}", [&ctx](const Request& r) { return Update(ctx, r); });
+  router.Add("DELETE", base + "/{mid}", [&ctx](const Request& r) { return Delete(ctx, r); });
+  router.Add("PUT", base + "/{mid}/status", [&ctx](const Request& r) { return SetStatus(ctx, r); });
+  router.Add("POST", base + "/{mid}/authorize",
+             [&ctx](const Request& r) { return Authorize(ctx, r); });
+  router.Add("GET", "/api/v1/enterprise/info", [&ctx](const Request& r) { return Info(ctx, r); });
+  ent::AddEnterpriseProtocolRoutes(router, ctx);
+  ent::AddEnterpriseH5Routes(router, ctx);
+}
+
+}  // namespace krypton::http

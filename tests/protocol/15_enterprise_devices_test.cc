@@ -1,0 +1,480 @@
+// Black-box: the enterprise device registry (enterprise-api.md §3.2 E11–E16, §4.2, §5;
+// docs/decisions/0008-enterprise-registry.md) on the real binary — device info and list,
+// long/short codes, imports and licences with their quotas (all-or-nothing, never
+// overdrawn under concurrency), `admin quota set`, and imported devices logging in on
+// the hub with their product's device authentication.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "json_field.h"
+#include "line_client.h"
+#include "server_process.h"
+
+namespace krypton::testing {
+namespace {
+
+constexpr const char* kAcme = "11111111111";
+constexpr const char* kBeta = "22222222222";
+constexpr const char* kPre = "ACMEPRE00001";   // PRODKEY + pre-register
+constexpr const char* kAuth = "ACMEAUTH0001";  // AUTHKEY
+constexpr const char* kLic = "ACMELIC00001";   // LICENSE
+constexpr const char* kBetaMid = "BETAPROD0001";
+
+std::string Login(const std::string& dev_tid, const std::string& prod_key,
+                  const std::string& extra = "") {
+  return R"({"msgId":1,"action":"devLogin","params":{"devTid":")" + dev_tid + R"(","prodKey":")" +
+         prod_key + "\"" + extra + "}}";
+}
+
+class EnterpriseDevicesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir();
+    uid_ = StringField(Admin({"demo"}), "/uid");
+    Admin({"manufacturer", "create", "--pid", kAcme, "--name", "Acme"});
+    Admin({"manufacturer", "create", "--pid", kBeta, "--name", "Beta"});
+    acme_ = StringField(Admin({"manufacturer", "key", "--pid", kAcme}), "/serverKey");
+    beta_ = StringField(Admin({"manufacturer", "key", "--pid", kBeta}), "/serverKey");
+    std::string tpl = dir_ + "/t.json";
+    std::ofstream(tpl) << R"({"workModeType":"JSON_CTRL","protocol":{}})";
+    auto product = [&](const char* pid, const char* mid, const char* auth,
+                       std::vector<std::string> extra = {}) {
+      std::vector<std::string> args = {
+          "product",     "create",    "--pid",      pid,          "--name",
+          mid,           "--mid",     mid,          "--prod-key", std::string("pk-") + mid,
+          "--work-mode", "JSON_CTRL", "--template", tpl,          "--device-auth",
+          auth};
+      args.insert(args.end(), extra.begin(), extra.end());
+      Admin(args);
+    };
+    product(kAcme, kPre, "PRODKEY", {"--pre-register"});
+    product(kAcme, kAuth, "AUTHKEY");
+    product(kAcme, kLic, "LICENSE");
+    product(kBeta, kBetaMid, "PRODKEY");
+  }
+
+  void Start(std::vector<std::string> sets = {}) {
+    ServerProcess::Options o;
+    o.data_dir = dir_;
+    o.sets = std::move(sets);
+    std::string error;
+    server_ = ServerProcess::Start(o, &error);
+    ASSERT_NE(server_, nullptr) << error;
+  }
+
+  std::string Admin(std::vector<std::string> args) {
+    args.insert(args.begin(), "admin");
+    args.insert(args.end(), {"--data-dir", dir_, "--json"});
+    CommandResult r = RunKrypton(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out;
+  }
+
+  void Quota(const char* pid, const std::string& mid, const char* kind, int total) {
+    Admin({"quota", "set", "--pid", pid, "--product", mid, "--kind", kind, "--total",
+           std::to_string(total)});
+  }
+
+  HttpResult Ent(const std::string& auth, const std::string& method, const std::string& path,
+                 const std::string& body = "") {
+    std::string header = auth.rfind("Bearer ", 0) == 0 ? auth : "key=" + auth;
+    return HttpRequest(server_->port("http"), method, path, body, {{"Authorization", header}});
+  }
+
+  HttpResult Import(const std::string& key, const std::string& mid, const std::string& body) {
+    return Ent(key, "POST", "/api/v1/enterprise/product/" + mid + "/device/import", body);
+  }
+
+  HttpResult Licenses(const std::string& key, const std::string& mid, const std::string& body) {
+    return Ent(key, "POST", "/api/v1/enterprise/product/" + mid + "/license", body);
+  }
+
+  static void ExpectError(const HttpResult& r, int status, const std::string& code,
+                          const std::string& desc) {
+    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_EQ(Field(r.body, "/code"), code) << r.body;
+    EXPECT_EQ(StringField(r.body, "/desc"), desc) << r.body;
+  }
+
+  std::string dir_, uid_, acme_, beta_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+constexpr const char* kIllegal = "Illegal argument";
+
+TEST_F(EnterpriseDevicesTest, EveryPathNeedsAnEnterprise) {
+  Start();
+  const std::vector<std::pair<std::string, std::string>> paths = {
+      {"GET", "/api/v1/enterprise/device/X"},
+      {"GET", "/api/v1/enterprise/device"},
+      {"GET", "/api/v1/enterprise/device/X/code"},
+      {"GET", "/api/v1/enterprise/quota"},
+      {"POST", std::string("/api/v1/enterprise/product/") + kPre + "/device/import"},
+      {"POST", std::string("/api/v1/enterprise/product/") + kLic + "/license"}};
+  for (const auto& [method, path] : paths) {
+    SCOPED_TRACE(path);
+    HttpResult none = HttpRequest(server_->port("http"), method, path, "{}");
+    ExpectError(none, 401, "3400015", "Invalid token");
+    ExpectError(Ent("wrong", method, path, "{}"), 401, "3400015", "Invalid token");
+    ExpectError(Ent("Bearer junk", method, path, "{}"), 401, "3400015", "Invalid token");
+  }
+}
+
+TEST_F(EnterpriseDevicesTest, ImportByListAndByCount) {
+  Quota(kAcme, "*", "DEVICE", 100);
+  Start();
+  HttpResult r = Import(acme_, kPre,
+                        R"({"devTids":["A1","A2","A1","",)"
+                        R"("123456789012345678901234567890123"]})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Field(r.body, "/success"), "2");
+  EXPECT_EQ(Field(r.body, "/failure"), "3");
+  EXPECT_EQ(StringField(r.body, "/results/0/devTid"), "A1");
+  EXPECT_EQ(Field(r.body, "/results/0/code"), "8200000");
+  EXPECT_EQ(StringField(r.body, "/results/0/desc"), "Success");
+  EXPECT_TRUE(
+      std::regex_match(StringField(r.body, "/results/0/bindKey"), std::regex("[0-9a-f]{32}")));
+  EXPECT_TRUE(std::regex_match(StringField(r.body, "/results/0/shortCode"), std::regex("\\d{8}")));
+  EXPECT_TRUE(
+      std::regex_match(StringField(r.body, "/results/0/shortCodePassword"), std::regex("\\d{4}")));
+  EXPECT_EQ(Field(r.body, "/results/0/license"), "<absent>");  // PRODKEY: no licence
+  EXPECT_EQ(Field(r.body, "/results/1/code"), "8200000");
+  EXPECT_NE(StringField(r.body, "/results/1/shortCode"),
+            StringField(r.body, "/results/0/shortCode"));
+  for (const char* i : {"/results/2", "/results/3", "/results/4"}) {
+    EXPECT_EQ(Field(r.body, (std::string(i) + "/code").c_str()), "8400002") << r.body;
+    EXPECT_EQ(StringField(r.body, (std::string(i) + "/desc").c_str()), kIllegal);
+    EXPECT_EQ(Field(r.body, (std::string(i) + "/bindKey").c_str()), "<absent>");
+  }
+  EXPECT_EQ(StringField(r.body, "/results/3/devTid"), "");
+  // Already registered (here or under another product) → per-item 8400002.
+  r = Import(acme_, kAuth, R"({"devTids":["A2","A3"]})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Field(r.body, "/results/0/code"), "8400002");
+  EXPECT_EQ(Field(r.body, "/results/1/code"), "8200000");
+  // count + prefix: the next free sequence numbers.
+  r = Import(acme_, kPre, R"({"count":3,"prefix":"ESP_2M_"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(StringField(r.body, "/results/0/devTid"), "ESP_2M_000001");
+  EXPECT_EQ(StringField(r.body, "/results/2/devTid"), "ESP_2M_000003");
+  r = Import(acme_, kPre, R"({"count":2,"prefix":"ESP_2M_"})");
+  EXPECT_EQ(StringField(r.body, "/results/0/devTid"), "ESP_2M_000004");
+  EXPECT_EQ(Field(r.body, "/success"), "2");
+  EXPECT_EQ(Field(r.body, "/failure"), "0");
+  r = Ent(acme_, "GET", "/api/v1/enterprise/quota");
+  EXPECT_EQ(r.body, R"([{"mid":"*","kind":"DEVICE","total":100,"used":8,"remaining":92}])");
+
+  // Malformed requests import nothing.
+  for (const char* body : {"{bad json", "[]", "{}", R"({"devTids":[]})", R"({"devTids":["A",1]})",
+                           R"({"devTids":"A"})", R"({"devTids":["Z"],"count":1})", R"({"count":0})",
+                           R"({"count":1001})", R"({"count":"2"})", R"({"count":1,"prefix":7})",
+                           R"({"count":1,"prefix":"123456789012345678901234567"})"}) {
+    SCOPED_TRACE(body);
+    ExpectError(Import(acme_, kPre, body), 400, "8400002", kIllegal);
+  }
+  // Unknown product, another enterprise's product.
+  ExpectError(Import(acme_, "NOSUCHPROD01", R"({"count":1})"), 400, "8400000",
+              "Product does not exist");
+  ExpectError(Import(acme_, kBetaMid, R"({"count":1})"), 400, "8400000", "Product does not exist");
+  EXPECT_EQ(Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
+            R"([{"mid":"*","kind":"DEVICE","total":100,"used":8,"remaining":92}])");
+}
+
+TEST_F(EnterpriseDevicesTest, QuotasAreAllOrNothingProductFirst) {
+  Start();
+  // No quota at all.
+  ExpectError(Import(acme_, kPre, R"({"devTids":["Q1"]})"), 400, "8400031",
+              "Quota missing: need 1, have 0");
+  Quota(kAcme, "*", "DEVICE", 3);
+  Quota(kAcme, kPre, "DEVICE", 2);
+  ExpectError(Import(acme_, kPre, R"({"count":6,"prefix":"Q"})"), 400, "8400031",
+              "Quota missing: need 6, have 5");
+  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/Q000001"), 400, "6400004",
+              "Device with given devTid does not exist");
+  // Invalid items need no quota: 4 valid of 5.
+  HttpResult r = Import(acme_, kPre, R"({"devTids":["Q1","Q2","Q3","Q4","Q1"]})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Field(r.body, "/success"), "4");
+  EXPECT_EQ(Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
+            R"([{"mid":"*","kind":"DEVICE","total":3,"used":2,"remaining":1},)"
+            R"({"mid":"ACMEPRE00001","kind":"DEVICE","total":2,"used":2,"remaining":0}])");
+  // Another product has only the "*" pool left.
+  ExpectError(Import(acme_, kAuth, R"({"devTids":["Q5","Q6"]})"), 400, "8400031",
+              "Quota missing: need 2, have 1");
+  EXPECT_EQ(Import(acme_, kAuth, R"({"devTids":["Q5"]})").status, 201);
+  // Raising a total keeps what was used.
+  Quota(kAcme, "*", "DEVICE", 10);
+  EXPECT_EQ(Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
+            R"([{"mid":"*","kind":"DEVICE","total":10,"used":3,"remaining":7},)"
+            R"({"mid":"ACMEPRE00001","kind":"DEVICE","total":2,"used":2,"remaining":0}])");
+  // The public enterprise starts unlimited (-1); its console user may import.
+  CommandResult token = RunKrypton({"admin", "token", "issue", "--data-dir", dir_, "--uid", uid_});
+  std::string bearer = "Bearer " + token.out.substr(0, token.out.find('\n'));
+  r = Import(bearer, "DEMOSOCKET01", R"({"count":5,"prefix":"DEMO_"})");
+  EXPECT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Field(r.body, "/success"), "5");
+  EXPECT_EQ(Ent(bearer, "GET", "/api/v1/enterprise/quota").body,
+            R"([{"mid":"*","kind":"DEVICE","total":-1,"used":5,"remaining":-1},)"
+            R"({"mid":"*","kind":"LICENSE","total":-1,"used":0,"remaining":-1}])");
+  EXPECT_EQ(Ent(beta_, "GET", "/api/v1/enterprise/quota").body, "[]");
+}
+
+TEST_F(EnterpriseDevicesTest, DeviceInfoListAndCodes) {
+  Quota(kAcme, "*", "DEVICE", -1);
+  Quota(kBeta, "*", "DEVICE", -1);
+  Admin({"device", "import", "--product", kAuth, "--dev-tid", "CLI1"});  // no short code
+  Start();
+  HttpResult imp = Import(acme_, kPre, R"({"devTids":["D1","D2","D3"]})");
+  ASSERT_EQ(imp.status, 201) << imp.body;
+  ASSERT_EQ(Import(beta_, kBetaMid, R"({"devTids":["B1"]})").status, 201);
+
+  HttpResult d = Ent(acme_, "GET", "/api/v1/enterprise/device/D1");
+  ASSERT_EQ(d.status, 200) << d.body;
+  EXPECT_EQ(StringField(d.body, "/devTid"), "D1");
+  EXPECT_EQ(StringField(d.body, "/mid"), kPre);
+  EXPECT_EQ(StringField(d.body, "/productPublicKey").size(), 32u) << d.body;
+  EXPECT_EQ(Field(d.body, "/registered"), "true");
+  EXPECT_EQ(Field(d.body, "/bound"), "false");
+  EXPECT_EQ(Field(d.body, "/online"), "false");
+  EXPECT_EQ(Field(d.body, "/firstLoginTime"), "0");
+  EXPECT_EQ(Field(d.body, "/devInfo"), "{}");
+  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/NOPE"), 400, "6400004",
+              "Device with given devTid does not exist");
+  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/B1"), 400, "8400029",
+              "Permission error, no right to view this device");
+
+  // Online state comes from the hub.
+  LineClient dev(server_->port("device"));
+  ASSERT_EQ(Field(*dev.Call(Login("D2", std::string("pk-") + kPre)), "/code"), "200");
+  d = Ent(acme_, "GET", "/api/v1/enterprise/device/D2");
+  EXPECT_EQ(Field(d.body, "/online"), "true");
+  EXPECT_NE(Field(d.body, "/firstLoginTime"), "0");
+
+  auto tids = [](const std::string& body) {
+    std::vector<std::string> out;
+    for (int i = 0;; ++i) {
+      std::string p = "/" + std::to_string(i) + "/devTid";
+      std::string t = StringField(body, p.c_str());
+      if (t == "<absent>") return out;
+      out.push_back(t);
+    }
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(tids(Ent(acme_, "GET", "/api/v1/enterprise/device").body),
+            (V{"CLI1", "D1", "D2", "D3"}));
+  EXPECT_EQ(tids(Ent(acme_, "GET", std::string("/api/v1/enterprise/device?mid=") + kPre).body),
+            (V{"D1", "D2", "D3"}));
+  EXPECT_EQ(tids(Ent(acme_, "GET", "/api/v1/enterprise/device?online=true").body), (V{"D2"}));
+  EXPECT_EQ(tids(Ent(acme_, "GET", "/api/v1/enterprise/device?online=false&page=1&size=2").body),
+            (V{"D3"}));
+  EXPECT_EQ(tids(Ent(beta_, "GET", "/api/v1/enterprise/device").body), (V{"B1"}));
+  for (const char* q : {"?online=yes", "?page=-1", "?size=0", "?size=101", "?page=x"}) {
+    ExpectError(Ent(acme_, "GET", std::string("/api/v1/enterprise/device") + q), 400, "8400002",
+                kIllegal);
+  }
+  ExpectError(Ent(acme_, "GET", std::string("/api/v1/enterprise/device?mid=") + kBetaMid), 400,
+              "8400000", "Product does not exist");
+
+  // Long and short codes: the import's, shown again.
+  HttpResult c = Ent(acme_, "GET", "/api/v1/enterprise/device/D1/code");
+  ASSERT_EQ(c.status, 200) << c.body;
+  EXPECT_EQ(c.body,
+            R"({"devTid":"D1","longCode":"http://www.hekr.me?action=bind&devTid=D1&bindKey=)" +
+                StringField(imp.body, "/results/0/bindKey") + R"(","shortCode":")" +
+                StringField(imp.body, "/results/0/shortCode") + R"(","shortCodePassword":")" +
+                StringField(imp.body, "/results/0/shortCodePassword") + R"("})");
+  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/CLI1/code"), 400, "8400030",
+              "Device long/short code info not found");
+  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/CLI1/code?allocate=false"), 400,
+              "8400030", "Device long/short code info not found");
+  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/CLI1/code?allocate=maybe"), 400,
+              "8400002", kIllegal);
+  c = Ent(acme_, "GET", "/api/v1/enterprise/device/CLI1/code?allocate=true");
+  ASSERT_EQ(c.status, 200) << c.body;
+  EXPECT_TRUE(std::regex_match(StringField(c.body, "/shortCode"), std::regex("\\d{8}")));
+  EXPECT_EQ(Ent(acme_, "GET", "/api/v1/enterprise/device/CLI1/code").body, c.body);
+  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/B1/code"), 400, "8400029",
+              "Permission error, no right to view this device");
+  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/NOPE/code"), 400, "6400004",
+              "Device with given devTid does not exist");
+  // The user side binds (an online device) with the short code the enterprise printed.
+  CommandResult token = RunKrypton({"admin", "token", "issue", "--data-dir", dir_, "--uid", uid_});
+  std::string bearer = token.out.substr(0, token.out.find('\n'));
+  HttpResult bind = HttpRequest(
+      server_->port("http"), "POST", "/device/shortCode/bind",
+      R"({"shortCode":")" + StringField(imp.body, "/results/1/shortCode") + R"(","password":")" +
+          StringField(imp.body, "/results/1/shortCodePassword") + R"("})",
+      {{"Authorization", "Bearer " + bearer}});
+  EXPECT_EQ(bind.status, 201) << bind.body;
+  EXPECT_EQ(Field(Ent(acme_, "GET", "/api/v1/enterprise/device/D2").body, "/bound"), "true");
+}
+
+TEST_F(EnterpriseDevicesTest, ShortCodePoolExhausted) {
+  Quota(kAcme, "*", "DEVICE", -1);
+  Admin({"device", "import", "--product", kPre, "--dev-tid", "CLI1"});
+  Start({"limits.short_code_pool=2"});
+  ASSERT_EQ(Import(acme_, kPre, R"({"devTids":["P1","P2"]})").status, 201);
+  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/CLI1/code?allocate=true"), 400,
+              "5400046", "Short codes exhausted (system error)");
+  // An import that cannot get its short codes imports nothing and draws no quota.
+  ExpectError(Import(acme_, kPre, R"({"devTids":["P3"]})"), 400, "5400046",
+              "Short codes exhausted (system error)");
+  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/P3"), 400, "6400004",
+              "Device with given devTid does not exist");
+  EXPECT_EQ(Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
+            R"([{"mid":"*","kind":"DEVICE","total":-1,"used":2,"remaining":-1}])");
+}
+
+TEST_F(EnterpriseDevicesTest, Licenses) {
+  Quota(kAcme, "*", "DEVICE", -1);
+  Quota(kAcme, "*", "LICENSE", 2);
+  Quota(kBeta, "*", "DEVICE", -1);
+  Admin({"device", "import", "--product", kLic, "--dev-tid", "L1", "--dev-tid", "L2", "--dev-tid",
+         "L3"});
+  Start();
+  // An import issues the licence with the device (DEVICE quota only).
+  HttpResult imp = Import(acme_, kLic, R"({"devTids":["L0"]})");
+  ASSERT_EQ(imp.status, 201) << imp.body;
+  std::string l0 = StringField(imp.body, "/results/0/license");
+  EXPECT_EQ(l0.size(), 43u) << imp.body;
+  ASSERT_EQ(Import(beta_, kBetaMid, R"({"devTids":["B1"]})").status, 201);
+  ASSERT_EQ(Import(acme_, kPre, R"({"devTids":["OTHER"]})").status, 201);
+
+  ExpectError(Licenses(acme_, kLic, R"({"devTids":["L1","L2","L3"]})"), 400, "8400031",
+              "Quota missing: need 3, have 2");
+  HttpResult r = Licenses(acme_, kLic, R"({"devTids":["L1","L0","NOPE","B1","OTHER","L2","L1"]})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Field(r.body, "/success"), "4");
+  EXPECT_EQ(Field(r.body, "/failure"), "3");
+  std::string l1 = StringField(r.body, "/results/0/license");
+  EXPECT_EQ(l1.size(), 43u);
+  EXPECT_EQ(Field(r.body, "/results/0/code"), "8200000");
+  EXPECT_EQ(Field(r.body, "/results/0/bindKey"), "<absent>");  // licences only
+  EXPECT_EQ(StringField(r.body, "/results/1/license"), l0);
+  EXPECT_EQ(Field(r.body, "/results/2/code"), "6400004");
+  EXPECT_EQ(StringField(r.body, "/results/2/desc"), "Device with given devTid does not exist");
+  EXPECT_EQ(Field(r.body, "/results/3/code"), "8400029");
+  EXPECT_EQ(StringField(r.body, "/results/3/desc"),
+            "Permission error, no right to view this device");
+  EXPECT_EQ(Field(r.body, "/results/4/code"), "8400029");
+  EXPECT_EQ(StringField(r.body, "/results/6/license"), l1);
+  EXPECT_EQ(Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
+            R"([{"mid":"*","kind":"DEVICE","total":-1,"used":2,"remaining":-1},)"
+            R"({"mid":"*","kind":"LICENSE","total":2,"used":2,"remaining":0}])");
+  // Re-issuing a live licence returns it again and draws nothing.
+  r = Licenses(acme_, kLic, R"({"devTids":["L1"]})");
+  EXPECT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(StringField(r.body, "/results/0/license"), l1);
+  ExpectError(Licenses(acme_, kLic, R"({"devTids":["L3"]})"), 400, "8400031",
+              "Quota missing: need 1, have 0");
+  // A revoked licence needs a new unit; re-issuing restores it.
+  Admin({"device", "revoke", "--dev-tid", "L1"});
+  ExpectError(Licenses(acme_, kLic, R"({"devTids":["L1"]})"), 400, "8400031",
+              "Quota missing: need 1, have 0");
+  Quota(kAcme, kLic, "LICENSE", 1);
+  EXPECT_EQ(Licenses(acme_, kLic, R"({"devTids":["L1"]})").status, 201);
+  LineClient dev(server_->port("device"));
+  EXPECT_EQ(Field(*dev.Call(Login("L1", std::string("pk-") + kLic, ",\"license\":\"" + l1 + "\"")),
+                  "/code"),
+            "200");
+
+  ExpectError(Licenses(acme_, kPre, R"({"devTids":["OTHER"]})"), 400, "8400002", kIllegal);
+  ExpectError(Licenses(acme_, kBetaMid, R"({"devTids":["B1"]})"), 400, "8400000",
+              "Product does not exist");
+  for (const char* body : {"nope", R"({"count":1})", R"({"devTids":[]})", R"({"devTids":[1]})"}) {
+    ExpectError(Licenses(acme_, kLic, body), 400, "8400002", kIllegal);
+  }
+}
+
+TEST_F(EnterpriseDevicesTest, ImportedDevicesLogInWithTheirProductsAuth) {
+  Quota(kAcme, "*", "DEVICE", -1);
+  Start();
+  HttpResult pre = Import(acme_, kPre, R"({"devTids":["PRE1"]})");
+  HttpResult ak = Import(acme_, kAuth, R"({"devTids":["AK1"]})");
+  HttpResult lic = Import(acme_, kLic, R"({"devTids":["LIC1"]})");
+  ASSERT_EQ(lic.status, 201) << lic.body;
+  std::string license = StringField(lic.body, "/results/0/license");
+  std::string auth_key = StringField(
+      Admin({"device", "credentials", "--product", kAuth, "--dev-tid", "AK1"}), "/0/authKey");
+  ASSERT_EQ(auth_key.size(), 32u);
+  auto login = [&](const std::string& dev_tid, const char* mid, const std::string& extra = "") {
+    LineClient dev(server_->port("device"));
+    return *dev.Call(Login(dev_tid, std::string("pk-") + mid, extra));
+  };
+  // Pre-registered PRODKEY: the imported device, not a stranger.
+  EXPECT_EQ(Field(login("PRE1", kPre), "/code"), "200");
+  EXPECT_EQ(
+      login("STRANGER", kPre),
+      R"({"msgId":1,"action":"devLoginResp","code":1400022,"desc":"The device is not found"})");
+  // AUTHKEY: the derived authKey.
+  EXPECT_EQ(login("AK1", kAuth),
+            R"({"msgId":1,"action":"devLoginResp","code":1400026,"desc":"AuthKey can't auth"})");
+  EXPECT_EQ(Field(login("AK1", kAuth, R"(,"authKey":"0123456789abcdef0123456789abcdef")"), "/code"),
+            "1400026");
+  std::string ok = login("AK1", kAuth, ",\"authKey\":\"" + auth_key + "\"");
+  EXPECT_EQ(Field(ok, "/code"), "200");
+  EXPECT_EQ(StringField(ok, "/params/bindKey"), StringField(ak.body, "/results/0/bindKey"));
+  // LICENSE: the licence the import issued.
+  EXPECT_EQ(
+      login("LIC1", kLic),
+      R"({"msgId":1,"action":"devLoginResp","code":1400039,"desc":"Device license can not verification"})");
+  EXPECT_EQ(
+      Field(login("LIC1", kLic, R"(,"license":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")"),
+            "/code"),
+      "1400039");
+  EXPECT_EQ(Field(login("LIC1", kLic, ",\"license\":\"" + license + "\""), "/code"), "200");
+  EXPECT_EQ(StringField(pre.body, "/results/0/devTid"), "PRE1");
+}
+
+TEST_F(EnterpriseDevicesTest, ConcurrentImportsNeverOverdraw) {
+  Quota(kAcme, "*", "DEVICE", 25);
+  Start();
+  constexpr int kThreads = 8, kEach = 4;
+  std::vector<HttpResult> results(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      // Half share one prefix (the sequence is drawn inside the transaction), half
+      // name their devices.
+      std::string body = t % 2 == 0 ? R"({"count":4,"prefix":"C_"})"
+                                    : R"({"devTids":["T)" + std::to_string(t) + R"(a","T)" +
+                                          std::to_string(t) + R"(b","T)" + std::to_string(t) +
+                                          R"(c","T)" + std::to_string(t) + R"(d"]})";
+      results[t] = Import(acme_, kPre, body);
+    });
+  }
+  for (auto& th : threads) th.join();
+  int ok = 0;
+  std::set<std::string> imported;
+  for (const HttpResult& r : results) {
+    if (r.status == 201) {
+      ++ok;
+      EXPECT_EQ(Field(r.body, "/success"), "4") << r.body;
+      for (int i = 0; i < kEach; ++i) {
+        std::string p = "/results/" + std::to_string(i) + "/devTid";
+        EXPECT_TRUE(imported.insert(StringField(r.body, p.c_str())).second) << r.body;
+      }
+    } else {
+      ExpectError(r, 400, "8400031", "Quota missing: need 4, have 1");
+    }
+  }
+  EXPECT_EQ(ok, 6);
+  EXPECT_EQ(Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
+            R"([{"mid":"*","kind":"DEVICE","total":25,"used":24,"remaining":1}])");
+  HttpResult list = Ent(acme_, "GET", "/api/v1/enterprise/device?size=100");
+  int listed = 0;
+  for (const std::string& tid : imported) {
+    listed += list.body.find("\"" + tid + "\"") != std::string::npos;
+  }
+  EXPECT_EQ(listed, 24);
+  EXPECT_NE(StringField(list.body, "/23/devTid"), "<absent>");
+  EXPECT_EQ(StringField(list.body, "/24/devTid"), "<absent>");
+}
+
+}  // namespace
+}  // namespace krypton::testing
