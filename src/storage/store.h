@@ -255,6 +255,52 @@ struct Quota {
   int64_t used = 0;
 };
 
+// ---- App-facing enterprise records (enterprise-api.md §3.1.3–§3.1.6; ent_external.cc) ----
+
+// The latest firmware of one binType of a product (§3.1.3); one per (mid, bin_type).
+struct FirmwareRule {
+  std::string mid;
+  std::string bin_type;
+  std::string bin_ver;  // dotted numbers, e.g. "4.2.0.0"
+  std::string bin_url;
+  std::string md5;
+  int64_t size = 0;
+  int64_t updated_at_ms = 0;
+};
+
+// An enterprise news item (§3.1.4). info_tags_json is a JSON array of strings.
+struct NewsItem {
+  std::string id;
+  std::string pid;
+  std::string title;
+  std::string info_content;
+  std::string info_tags_json = "[]";
+  std::string author_name;
+  int64_t update_time_ms = 0;
+};
+
+// A user's after-sales feedback (§3.1.5), filed under the user's pid.
+struct Feedback {
+  int64_t id = 0;  // assigned by the store
+  std::string uid;
+  std::string pid;
+  std::string user_number;  // the phone or e-mail the user gave ("UserNumber")
+  std::string title;
+  std::string content;
+  std::string images;  // "url1,url2" as given
+  int64_t created_at_ms = 0;
+};
+
+// A demo ("experience") device of an enterprise (§3.1.6).
+struct DemoDevice {
+  std::string pid;
+  std::string device_name;
+  std::string logo;
+  std::string desc;
+  std::string android_h5_page;
+  std::string ios_h5_page;
+};
+
 // ---- The interface --------------------------------------------------------------------
 
 class Store {
@@ -448,6 +494,32 @@ class Store {
   virtual StoreResult<std::vector<std::string>> ListEnterpriseDevices(
       const std::string& pid, const std::string& mid, std::optional<bool> online, int64_t offset,
       int64_t limit) = 0;
+
+  // App-facing enterprise data (enterprise-api.md §3.1.3–§3.1.6; sqlite_store_external.cc).
+  // PutFirmwareRule replaces the rule of (r.mid, r.bin_type); kNotFound for an unknown
+  // product. ListFirmwareRules orders by bin_type (empty for an unknown product);
+  // GetFirmwareRule → kNotFound when the product has no rule for that binType.
+  virtual StoreStatus PutFirmwareRule(const FirmwareRule& r) = 0;
+  virtual StoreResult<std::vector<FirmwareRule>> ListFirmwareRules(const std::string& mid) = 0;
+  virtual StoreResult<FirmwareRule> GetFirmwareRule(const std::string& mid,
+                                                    const std::string& bin_type) = 0;
+  // News: CreateNews → kConflict on an existing id, kNotFound for an unknown pid.
+  // ListNews orders newest first (update_time_ms, then id), `limit` from `offset`.
+  virtual StoreStatus CreateNews(const NewsItem& n) = 0;
+  virtual StoreResult<std::vector<NewsItem>> ListNews(const std::string& pid, int64_t offset,
+                                                      int64_t limit) = 0;
+  virtual StoreResult<int64_t> CountNews(const std::string& pid) = 0;
+  // Feedback: AddFeedback returns the new id (f.id is ignored). ListFeedback: the
+  // feedback filed under `pid`, newest first, `limit` from `offset`.
+  virtual StoreResult<int64_t> AddFeedback(const Feedback& f) = 0;
+  virtual StoreResult<std::vector<Feedback>> ListFeedback(const std::string& pid, int64_t offset,
+                                                          int64_t limit) = 0;
+  // Demo devices: ReplaceDemoDevices replaces the whole list of `pid` atomically (each
+  // device's own pid is ignored); kNotFound for an unknown pid with a non-empty list.
+  // ListDemoDevices keeps the order they were put in.
+  virtual StoreStatus ReplaceDemoDevices(const std::string& pid,
+                                         const std::vector<DemoDevice>& devices) = 0;
+  virtual StoreResult<std::vector<DemoDevice>> ListDemoDevices(const std::string& pid) = 0;
 
   // Folders. CreateFolder: kConflict on (uid, name) or on an existing folder_id, which
   // the caller generates (unique across users; "" and "0" are refused with kFailed);

@@ -27,6 +27,7 @@ void AddApiRoutes(Router& router, ApiContext& ctx) {
   AddShortCodeRoutes(router, ctx);
   AddEnterpriseProductRoutes(router, ctx);
   AddEnterpriseDeviceRoutes(router, ctx);
+  AddEnterpriseExternalRoutes(router, ctx);
 }
 
 namespace api {

@@ -75,6 +75,10 @@ void AddEnterpriseProductRoutes(Router& router, ApiContext& ctx);
 // /api/v1/enterprise/device…, /api/v1/enterprise/quota and the product's device import
 // and licences (enterprise-api.md §3.2 E11–E16; ent_devices.cc, ent_device_import.cc).
 void AddEnterpriseDeviceRoutes(Router& router, ApiContext& ctx);
+// The app-facing enterprise endpoints /external/device/fw/ota/check, /external/vc/getByPid,
+// /external/feedback, /external/device/default/static and their enterprise-side writes
+// (enterprise-api.md §3.1.3–§3.1.6; ent_external.cc).
+void AddEnterpriseExternalRoutes(Router& router, ApiContext& ctx);
 
 namespace api {
 

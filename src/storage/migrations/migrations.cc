@@ -296,7 +296,57 @@ CREATE TABLE device_licenses (
 );
 )sql";
 
-constexpr std::array<Migration, 10> kMigrations = {{
+// v11: the app-facing enterprise data (enterprise-api.md §3.1.3–§3.1.6): firmware rules
+// per (product, binType), enterprise news, user feedback and demo devices per pid
+// (docs/decisions/0009-enterprise-external.md).
+constexpr char kV11External[] = R"sql(
+CREATE TABLE firmware_rules (
+  mid TEXT NOT NULL REFERENCES products (mid) ON DELETE CASCADE,
+  bin_type TEXT NOT NULL,
+  bin_ver TEXT NOT NULL,
+  bin_url TEXT NOT NULL,
+  md5 TEXT NOT NULL DEFAULT '',
+  size BIGINT NOT NULL DEFAULT 0,
+  updated_at_ms BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (mid, bin_type)
+);
+
+CREATE TABLE enterprise_news (
+  id TEXT NOT NULL PRIMARY KEY,
+  pid TEXT NOT NULL REFERENCES manufacturers (pid),
+  title TEXT NOT NULL,
+  info_content TEXT NOT NULL DEFAULT '',
+  info_tags_json TEXT NOT NULL DEFAULT '[]',
+  author_name TEXT NOT NULL DEFAULT '',
+  update_time_ms BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX enterprise_news_pid ON enterprise_news (pid, update_time_ms);
+
+CREATE TABLE feedback (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  uid TEXT NOT NULL,
+  pid TEXT NOT NULL,
+  user_number TEXT NOT NULL DEFAULT '',
+  title TEXT NOT NULL,
+  content TEXT NOT NULL,
+  images TEXT NOT NULL DEFAULT '',
+  created_at_ms BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX feedback_pid ON feedback (pid, id);
+
+CREATE TABLE demo_devices (
+  pid TEXT NOT NULL REFERENCES manufacturers (pid),
+  position INTEGER NOT NULL,
+  device_name TEXT NOT NULL,
+  logo TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  android_h5_page TEXT NOT NULL DEFAULT '',
+  ios_h5_page TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (pid, position)
+);
+)sql";
+
+constexpr std::array<Migration, 11> kMigrations = {{
     {1, "initial schema", kV1InitialSchema},
     {2, "device authentication secrets", kV2DeviceAuth},
     {3, "accounts: verify codes, refresh tokens", kV3Accounts},
@@ -307,6 +357,7 @@ constexpr std::array<Migration, 10> kMigrations = {{
     {8, "enterprise server keys", kV8ServerKeys},
     {9, "catalogue: H5 templates, product authorizations", kV9Catalogue},
     {10, "quotas", kV10Quotas},
+    {11, "firmware rules, news, feedback, demo devices", kV11External},
 }};
 
 }  // namespace

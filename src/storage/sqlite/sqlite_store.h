@@ -147,6 +147,21 @@ class SqliteStore final : public Store {
                                                               std::optional<bool> online,
                                                               int64_t offset,
                                                               int64_t limit) override;
+  // App-facing enterprise data (sqlite_store_external.cc).
+  StoreStatus PutFirmwareRule(const FirmwareRule& r) override;
+  StoreResult<std::vector<FirmwareRule>> ListFirmwareRules(const std::string& mid) override;
+  StoreResult<FirmwareRule> GetFirmwareRule(const std::string& mid,
+                                            const std::string& bin_type) override;
+  StoreStatus CreateNews(const NewsItem& n) override;
+  StoreResult<std::vector<NewsItem>> ListNews(const std::string& pid, int64_t offset,
+                                              int64_t limit) override;
+  StoreResult<int64_t> CountNews(const std::string& pid) override;
+  StoreResult<int64_t> AddFeedback(const Feedback& f) override;
+  StoreResult<std::vector<Feedback>> ListFeedback(const std::string& pid, int64_t offset,
+                                                  int64_t limit) override;
+  StoreStatus ReplaceDemoDevices(const std::string& pid,
+                                 const std::vector<DemoDevice>& devices) override;
+  StoreResult<std::vector<DemoDevice>> ListDemoDevices(const std::string& pid) override;
   StoreStatus CreateFolder(const Folder& f) override;
   StoreResult<std::vector<Folder>> ListFolders(const std::string& uid) override;
   StoreStatus RenameFolder(const std::string& uid, const std::string& folder_id,

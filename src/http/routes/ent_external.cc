@@ -1,0 +1,530 @@
+// The app-facing enterprise endpoints real clients call (enterprise-api.md §3.1.3–§3.1.6)
+// and the enterprise-side writes that feed them (docs/decisions/0009-enterprise-external.md):
+//   POST /external/device/fw/ota/check [{devTid, productPublicKey, binType, binVer}]
+//        → 200 [{devTid, update, devFirmwareOTARawRuleVO}] one element per input
+//   GET  /api/v1/enterprise/product/{mid}/firmware (own/authorized) → 200 the rules
+//   PUT  /api/v1/enterprise/product/{mid}/firmware {binType, binVer, binUrl, md5?, size?}
+//        (owner) → 204
+//   GET  /external/vc/getByPid?page=&size= → 200 the paging envelope of the token's pid
+//   POST /api/v1/enterprise/news {title, infoContent?, infoTags?, authorName?} → 201 {id}
+//   POST /external/feedback {UserNumber?, title, content, images?} → 201, empty body
+//   GET  /api/v1/enterprise/feedback?page=&size= → 200 bare array (the caller's pid)
+//   GET  /external/device/default/static → 200 bare array of the token's pid's demo devices
+//   PUT  /api/v1/enterprise/demoDevices [{deviceName, logo?, desc?, androidH5Page?,
+//        iosH5Page?}] → 204 (replaces the whole list)
+// /external/… take a user's Bearer token (403 when bad); /api/v1/enterprise/… a server
+// key or a console Bearer (401 when bad). Malformed bodies and parameters are 8400002
+// with a desc naming the problem.
+#include <algorithm>
+#include <charconv>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "common/secrets.h"
+#include "http/routes/ent_internal.h"
+
+namespace krypton::http {
+namespace ent {
+namespace {
+
+constexpr size_t kMaxCheckItems = 100;
+constexpr size_t kMaxDemoDevices = 100;
+constexpr size_t kMaxUrl = 1024;
+
+Response JsonOf(int status, const rapidjson::StringBuffer& buf) {
+  return api::Json(status, std::string(buf.GetString(), buf.GetSize()));
+}
+
+Response CreatedEmpty() {
+  Response r;
+  r.status = 201;
+  r.content_type.clear();
+  return r;
+}
+
+// A string member of at most `max` bytes; "" when absent. nullopt when it is present
+// but not a string, or longer.
+std::optional<std::string> OptString(simdjson::dom::object obj, std::string_view key, size_t max) {
+  simdjson::dom::element e;
+  if (obj[key].get(e) != simdjson::SUCCESS) return std::string();
+  std::string_view v;
+  if (e.get_string().get(v) != simdjson::SUCCESS || v.size() > max) return std::nullopt;
+  return std::string(v);
+}
+
+// A required string of 1 to `max` bytes; nullopt otherwise.
+std::optional<std::string> ReqString(simdjson::dom::object obj, std::string_view key, size_t max) {
+  auto v = OptString(obj, key, max);
+  if (!v || v->empty()) return std::nullopt;
+  return v;
+}
+
+// A non-negative integer query parameter; `fallback` when absent, nullopt when invalid.
+std::optional<int64_t> IntQuery(const Request& req, std::string_view key, int64_t fallback) {
+  std::string v = api::Query(req, key);
+  if (v.empty()) return fallback;
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || end != v.data() + v.size() || n < 0) return std::nullopt;
+  return n;
+}
+
+struct Paging {
+  int64_t page = 0;
+  int64_t size = 20;
+};
+
+// page from 0 (default 0), size 1–100 (default 20); 8400002 otherwise.
+Result<Paging> PageOf(const Request& req) {
+  auto page = IntQuery(req, "page", 0), size = IntQuery(req, "size", 20);
+  if (!page || !size || *size < 1 || *size > 100 || *page > 1000000) {
+    return Illegal("page must be 0 or more, size 1 to 100");
+  }
+  return Paging{*page, *size};
+}
+
+// A dotted version of 1–8 parts of 1–9 digits each ("4.1.6.1"); nullopt otherwise.
+std::optional<std::vector<int64_t>> ParseVersion(std::string_view v) {
+  std::vector<int64_t> parts;
+  while (true) {
+    size_t dot = v.find('.');
+    std::string_view part = v.substr(0, dot);
+    int64_t n = 0;
+    auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), n);
+    if (part.empty() || part.size() > 9 || ec != std::errc() || end != part.data() + part.size() ||
+        part[0] == '-' || part[0] == '+') {
+      return std::nullopt;
+    }
+    parts.push_back(n);
+    if (parts.size() > 8) return std::nullopt;
+    if (dot == std::string_view::npos) break;
+    v.remove_prefix(dot + 1);
+  }
+  return parts;
+}
+
+// <0, 0, >0 as a is older, equal, newer than b; missing parts count as 0 (4.2 == 4.2.0).
+int CompareVersions(const std::vector<int64_t>& a, const std::vector<int64_t>& b) {
+  for (size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+    int64_t x = i < a.size() ? a[i] : 0, y = i < b.size() ? b[i] : 0;
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+constexpr const char* kVersionRule = "binVer must be dotted numbers, e.g. 4.1.6.1";
+
+// ---- §3.1.3 firmware ---------------------------------------------------------------
+
+Response PutFirmware(ApiContext& ctx, const Request& req) {
+  auto pid = api::Enterprise(ctx, req);
+  if (!pid.ok()) return Fail(ctx, req, pid.status());
+  simdjson::dom::parser parser;
+  auto body = Body(req, parser);
+  if (!body.ok()) return Fail(ctx, req, body.status());
+  auto p = Owned(ctx, *pid, req.params.at("mid"));
+  if (!p.ok()) return Fail(ctx, req, p.status());
+  storage::FirmwareRule r;
+  r.mid = p->mid;
+  auto bin_type = ReqString(*body, "binType", 32);
+  auto bin_ver = ReqString(*body, "binVer", 64);
+  auto bin_url = ReqString(*body, "binUrl", kMaxUrl);
+  auto md5 = OptString(*body, "md5", 64);
+  if (!bin_type || !bin_url || !md5) {
+    return Fail(ctx, req,
+                Illegal("binType (1 to 32 characters) and binUrl (1 to 1024) are required; "
+                        "md5 is at most 64 characters"));
+  }
+  if (!bin_ver || !ParseVersion(*bin_ver)) return Fail(ctx, req, Illegal(kVersionRule));
+  simdjson::dom::element size;
+  if ((*body)["size"].get(size) == simdjson::SUCCESS) {
+    int64_t n = 0;
+    if (size.get_int64().get(n) != simdjson::SUCCESS || n < 0) {
+      return Fail(ctx, req, Illegal("size must be a non-negative integer"));
+    }
+    r.size = n;
+  }
+  r.bin_type = *bin_type;
+  r.bin_ver = *bin_ver;
+  r.bin_url = *bin_url;
+  r.md5 = *md5;
+  r.updated_at_ms = ctx.clock.NowMs();
+  if (auto s = ctx.store.PutFirmwareRule(r); !s.ok()) return Fail(ctx, req, Internal(s));
+  return NoContent();
+}
+
+Response GetFirmware(ApiContext& ctx, const Request& req) {
+  auto pid = api::Enterprise(ctx, req);
+  if (!pid.ok()) return Fail(ctx, req, pid.status());
+  auto p = Visible(ctx, *pid, req.params.at("mid"));
+  if (!p.ok()) return Fail(ctx, req, p.status());
+  auto rules = ctx.store.ListFirmwareRules(p->mid);
+  if (!rules.ok()) return Fail(ctx, req, Internal(rules.status()));
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartArray();
+  for (const auto& r : *rules) {
+    w.StartObject();
+    Key(w, "binType");
+    String(w, r.bin_type);
+    Key(w, "binVer");
+    String(w, r.bin_ver);
+    Key(w, "binUrl");
+    String(w, r.bin_url);
+    Key(w, "md5");
+    String(w, r.md5);
+    Key(w, "size");
+    w.Int64(r.size);
+    Key(w, "updateTime");
+    w.Int64(r.updated_at_ms);
+    w.EndObject();
+  }
+  w.EndArray();
+  return JsonOf(200, buf);
+}
+
+struct CheckItem {
+  std::string dev_tid;
+  std::optional<storage::FirmwareRule> update;  // set when a newer version exists
+};
+
+Response OtaCheck(ApiContext& ctx, const Request& req) {
+  auto claims = api::Bearer(ctx, req);
+  if (!claims.ok()) return api::Error(ctx, req, claims.status());
+  simdjson::dom::parser parser;
+  simdjson::dom::array items;
+  if (parser.parse(req.body).get_array().get(items) != simdjson::SUCCESS) {
+    return Fail(ctx, req, Illegal("the body must be a JSON array"));
+  }
+  if (items.size() > kMaxCheckItems) {
+    return Fail(ctx, req, Illegal("at most 100 devices per check"));
+  }
+  std::vector<CheckItem> out;
+  for (simdjson::dom::element e : items) {
+    simdjson::dom::object o;
+    if (e.get_object().get(o) != simdjson::SUCCESS) {
+      return Fail(ctx, req, Illegal("every element must be a JSON object"));
+    }
+    auto dev_tid = OptString(o, "devTid", 64);
+    auto bin_type = ReqString(o, "binType", 32);
+    if (!dev_tid || !bin_type) {
+      return Fail(ctx, req,
+                  Illegal("devTid (at most 64 characters) and binType (1 to 32) are required"));
+    }
+    auto bin_ver_text = ReqString(o, "binVer", 64);
+    auto bin_ver = bin_ver_text ? ParseVersion(*bin_ver_text) : std::nullopt;
+    if (!bin_ver) return Fail(ctx, req, Illegal(kVersionRule));
+    std::string ppk = api::Str(o, "productPublicKey");
+    if (ppk.empty()) return Fail(ctx, req, Status(Code::kUserInvalidProdPubKey));
+    auto product = ctx.store.FindProductByPublicKey(ppk);
+    if (!product.ok()) {
+      return Fail(ctx, req,
+                  product.status().not_found() ? Status(Code::kUserInvalidProdPubKey)
+                                               : Internal(product.status()));
+    }
+    CheckItem item{*dev_tid, std::nullopt};
+    auto rule = ctx.store.GetFirmwareRule(product->mid, *bin_type);
+    if (!rule.ok() && !rule.status().not_found()) return Fail(ctx, req, Internal(rule.status()));
+    if (rule.ok()) {
+      auto latest = ParseVersion(rule->bin_ver);
+      if (latest && CompareVersions(*latest, *bin_ver) > 0) item.update = std::move(*rule);
+    }
+    out.push_back(std::move(item));
+  }
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartArray();
+  for (const CheckItem& item : out) {
+    w.StartObject();
+    Key(w, "devTid");
+    String(w, item.dev_tid);
+    Key(w, "update");
+    w.Bool(item.update.has_value());
+    Key(w, "devFirmwareOTARawRuleVO");
+    if (!item.update) {
+      w.Null();
+    } else {
+      w.StartObject();
+      Key(w, "binUrl");
+      String(w, item.update->bin_url);
+      Key(w, "md5");
+      String(w, item.update->md5);
+      Key(w, "latestBinType");
+      String(w, item.update->bin_type);
+      Key(w, "latestBinVer");
+      String(w, item.update->bin_ver);
+      Key(w, "size");
+      w.Int64(item.update->size);
+      w.EndObject();
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  return JsonOf(200, buf);
+}
+
+// ---- §3.1.4 news -------------------------------------------------------------------
+
+Response CreateNews(ApiContext& ctx, const Request& req) {
+  auto pid = api::Enterprise(ctx, req);
+  if (!pid.ok()) return Fail(ctx, req, pid.status());
+  simdjson::dom::parser parser;
+  auto body = Body(req, parser);
+  if (!body.ok()) return Fail(ctx, req, body.status());
+  auto title = ReqString(*body, "title", 256);
+  auto content = OptString(*body, "infoContent", 65536);
+  auto author = OptString(*body, "authorName", 128);
+  if (!title || !content || !author) {
+    return Fail(ctx, req,
+                Illegal("title is required (1 to 256 characters); infoContent is at most "
+                        "65536, authorName 128"));
+  }
+  rapidjson::StringBuffer tags_buf;
+  Writer tags(tags_buf);
+  tags.StartArray();
+  simdjson::dom::element tags_in;
+  if ((*body)["infoTags"].get(tags_in) == simdjson::SUCCESS) {
+    simdjson::dom::array arr;
+    bool ok = tags_in.get_array().get(arr) == simdjson::SUCCESS && arr.size() <= 32;
+    if (ok) {
+      for (simdjson::dom::element t : arr) {
+        std::string_view tag;
+        if (t.get_string().get(tag) != simdjson::SUCCESS || tag.size() > 64) {
+          ok = false;
+          break;
+        }
+        String(tags, tag);
+      }
+    }
+    if (!ok) {
+      return Fail(ctx, req,
+                  Illegal("infoTags must be at most 32 strings of at most 64 characters"));
+    }
+  }
+  tags.EndArray();
+  storage::NewsItem n;
+  n.id = RandomAlnum(16);
+  n.pid = *pid;
+  n.title = *title;
+  n.info_content = *content;
+  n.info_tags_json.assign(tags_buf.GetString(), tags_buf.GetSize());
+  n.author_name = *author;
+  n.update_time_ms = ctx.clock.NowMs();
+  if (auto s = ctx.store.CreateNews(n); !s.ok()) return Fail(ctx, req, Internal(s));
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  Key(w, "id");
+  String(w, n.id);
+  w.EndObject();
+  return JsonOf(201, buf);
+}
+
+Response NewsByPid(ApiContext& ctx, const Request& req) {
+  auto claims = api::Bearer(ctx, req);
+  if (!claims.ok()) return api::Error(ctx, req, claims.status());
+  auto paging = PageOf(req);
+  if (!paging.ok()) return Fail(ctx, req, paging.status());
+  const std::string& pid = claims->isolation;
+  auto m = ctx.store.GetManufacturer(pid);
+  if (!m.ok()) {
+    return Fail(ctx, req,
+                m.status().not_found() ? Status(Code::kEntPidNotExist) : Internal(m.status()));
+  }
+  auto total = ctx.store.CountNews(pid);
+  if (!total.ok()) return Fail(ctx, req, Internal(total.status()));
+  auto news = ctx.store.ListNews(pid, paging->page * paging->size, paging->size);
+  if (!news.ok()) return Fail(ctx, req, Internal(news.status()));
+  const int64_t pages = (*total + paging->size - 1) / paging->size;
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  Key(w, "page");
+  w.Int64(paging->page);
+  Key(w, "size");
+  w.Int64(paging->size);
+  Key(w, "totalResults");
+  w.Int64(*total);
+  Key(w, "totalPages");
+  w.Int64(pages);
+  Key(w, "first");
+  w.Bool(paging->page == 0);
+  Key(w, "last");
+  w.Bool(paging->page + 1 >= pages);
+  Key(w, "result");
+  w.StartArray();
+  for (const auto& n : *news) {
+    w.StartObject();
+    Key(w, "id");
+    String(w, n.id);
+    Key(w, "authorName");
+    String(w, n.author_name);
+    Key(w, "updateTime");
+    w.Int64(n.update_time_ms);
+    Key(w, "title");
+    String(w, n.title);
+    Key(w, "infoContent");
+    String(w, n.info_content);
+    Key(w, "infoTags");
+    w.RawValue(n.info_tags_json.data(), n.info_tags_json.size(), rapidjson::kArrayType);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return JsonOf(200, buf);
+}
+
+// ---- §3.1.5 feedback ---------------------------------------------------------------
+
+Response PostFeedback(ApiContext& ctx, const Request& req) {
+  auto claims = api::Bearer(ctx, req);
+  if (!claims.ok()) return api::Error(ctx, req, claims.status());
+  simdjson::dom::parser parser;
+  auto body = Body(req, parser);
+  if (!body.ok()) return Fail(ctx, req, body.status());
+  auto title = ReqString(*body, "title", 256);
+  auto content = ReqString(*body, "content", 65536);
+  if (!title || !content) {
+    return Fail(ctx, req,
+                Illegal("title (1 to 256 characters) and content (1 to 65536) are required"));
+  }
+  auto number = OptString(*body, "UserNumber", 128);
+  auto images = OptString(*body, "images", 8192);
+  if (!number || !images) {
+    return Fail(ctx, req, Illegal("UserNumber is at most 128 characters, images 8192"));
+  }
+  storage::Feedback f;
+  f.uid = claims->uid;
+  f.pid = claims->isolation;
+  f.user_number = *number;
+  f.title = *title;
+  f.content = *content;
+  f.images = *images;
+  f.created_at_ms = ctx.clock.NowMs();
+  if (auto id = ctx.store.AddFeedback(f); !id.ok()) return Fail(ctx, req, Internal(id.status()));
+  return CreatedEmpty();
+}
+
+Response ListFeedback(ApiContext& ctx, const Request& req) {
+  auto pid = api::Enterprise(ctx, req);
+  if (!pid.ok()) return Fail(ctx, req, pid.status());
+  auto paging = PageOf(req);
+  if (!paging.ok()) return Fail(ctx, req, paging.status());
+  auto list = ctx.store.ListFeedback(*pid, paging->page * paging->size, paging->size);
+  if (!list.ok()) return Fail(ctx, req, Internal(list.status()));
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartArray();
+  for (const auto& f : *list) {
+    w.StartObject();
+    Key(w, "id");
+    w.Int64(f.id);
+    Key(w, "uid");
+    String(w, f.uid);
+    Key(w, "UserNumber");
+    String(w, f.user_number);
+    Key(w, "title");
+    String(w, f.title);
+    Key(w, "content");
+    String(w, f.content);
+    Key(w, "images");
+    String(w, f.images);
+    Key(w, "createTime");
+    w.Int64(f.created_at_ms);
+    w.EndObject();
+  }
+  w.EndArray();
+  return JsonOf(200, buf);
+}
+
+// ---- §3.1.6 demo devices -------------------------------------------------------------
+
+Response PutDemoDevices(ApiContext& ctx, const Request& req) {
+  auto pid = api::Enterprise(ctx, req);
+  if (!pid.ok()) return Fail(ctx, req, pid.status());
+  simdjson::dom::parser parser;
+  simdjson::dom::array items;
+  if (parser.parse(req.body).get_array().get(items) != simdjson::SUCCESS) {
+    return Fail(ctx, req, Illegal("the body must be a JSON array"));
+  }
+  if (items.size() > kMaxDemoDevices) {
+    return Fail(ctx, req, Illegal("at most 100 demo devices"));
+  }
+  std::vector<storage::DemoDevice> devices;
+  for (simdjson::dom::element e : items) {
+    simdjson::dom::object o;
+    if (e.get_object().get(o) != simdjson::SUCCESS) {
+      return Fail(ctx, req, Illegal("every element must be a JSON object"));
+    }
+    auto name = ReqString(o, "deviceName", 128);
+    auto logo = OptString(o, "logo", kMaxUrl);
+    auto desc = OptString(o, "desc", 1024);
+    auto android = OptString(o, "androidH5Page", kMaxUrl);
+    auto ios = OptString(o, "iosH5Page", kMaxUrl);
+    if (!name || !logo || !desc || !android || !ios) {
+      return Fail(ctx, req,
+                  Illegal("deviceName is required (1 to 128 characters); logo, desc, "
+                          "androidH5Page and iosH5Page are strings of at most 1024"));
+    }
+    devices.push_back({*pid, *name, *logo, *desc, *android, *ios});
+  }
+  if (auto s = ctx.store.ReplaceDemoDevices(*pid, devices); !s.ok()) {
+    return Fail(ctx, req, Internal(s));
+  }
+  return NoContent();
+}
+
+Response DemoDevices(ApiContext& ctx, const Request& req) {
+  auto claims = api::Bearer(ctx, req);
+  if (!claims.ok()) return api::Error(ctx, req, claims.status());
+  auto list = ctx.store.ListDemoDevices(claims->isolation);
+  if (!list.ok()) return Fail(ctx, req, Internal(list.status()));
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartArray();
+  for (const auto& d : *list) {
+    w.StartObject();
+    Key(w, "pid");
+    String(w, d.pid);
+    Key(w, "deviceName");
+    String(w, d.device_name);
+    Key(w, "logo");
+    String(w, d.logo);
+    Key(w, "desc");
+    String(w, d.desc);
+    Key(w, "androidH5Page");
+    String(w, d.android_h5_page);
+    Key(w, "iosH5Page");
+    String(w, d.ios_h5_page);
+    w.EndObject();
+  }
+  w.EndArray();
+  return JsonOf(200, buf);
+}
+
+}  // namespace
+}  // namespace ent
+
+void AddEnterpriseExternalRoutes(Router& router, ApiContext& ctx) {
+  router.Add("POST", "/external/device/fw/ota/check",
+             [&ctx](const Request& r) { return ent::OtaCheck(ctx, r); });
+  router.Add("GET", "/api/v1/enterprise/product/{mid}/firmware",
+             [&ctx](const Request& r) { return ent::GetFirmware(ctx, r); });
+  router.Add("PUT", "/api/v1/enterprise/product/{mid}/firmware",
+             [&ctx](const Request& r) { return ent::PutFirmware(ctx, r); });
+  router.Add("GET", "/external/vc/getByPid",
+             [&ctx](const Request& r) { return ent::NewsByPid(ctx, r); });
+  router.Add("POST", "/api/v1/enterprise/news",
+             [&ctx](const Request& r) { return ent::CreateNews(ctx, r); });
+  router.Add("POST", "/external/feedback",
+             [&ctx](const Request& r) { return ent::PostFeedback(ctx, r); });
+  router.Add("GET", "/api/v1/enterprise/feedback",
+             [&ctx](const Request& r) { return ent::ListFeedback(ctx, r); });
+  router.Add("GET", "/external/device/default/static",
+             [&ctx](const Request& r) { return ent::DemoDevices(ctx, r); });
+  router.Add("PUT", "/api/v1/enterprise/demoDevices",
+             [&ctx](const Request& r) { return ent::PutDemoDevices(ctx, r); });
+}
+
+}  // namespace krypton::http
