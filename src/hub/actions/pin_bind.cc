@@ -91,6 +91,21 @@ Outcome Decide(HubContext& ctx, const storage::PinCode& pin, const std::string& 
   return {std::nullopt, Code::kUserSuccess};
 }
 
+// The params both devBind frames carry (to the device and to the owner's apps).
+void WriteOutcome(Writer& w, const std::string& dev_tid, const std::string& code,
+                  const std::string& ssid, int number, const std::string& desc) {
+  w.Key("devTid");
+  Str(w, dev_tid);
+  w.Key("pinCode");
+  Str(w, code);
+  w.Key("ssid");
+  Str(w, ssid);
+  w.Key("bindResultCode");
+  w.Int(number);
+  w.Key("bindResultMsg");
+  Str(w, desc);
+}
+
 // The devBind push to the PIN owner's app sessions (hub-protocol.md §4.6).
 void PushToOwner(HubContext& ctx, const std::string& uid, const std::string& dev_tid,
                  const std::string& code, const std::string& ssid, int number,
@@ -104,16 +119,7 @@ void PushToOwner(HubContext& ctx, const std::string& uid, const std::string& dev
   Str(w, "devBind");
   w.Key("params");
   w.StartObject();
-  w.Key("devTid");
-  Str(w, dev_tid);
-  w.Key("pinCode");
-  Str(w, code);
-  w.Key("ssid");
-  Str(w, ssid);
-  w.Key("bindResultCode");
-  w.Int(number);
-  w.Key("bindResultMsg");
-  Str(w, desc);
+  WriteOutcome(w, dev_tid, code, ssid, number, desc);
   if (auto d = ctx.store.GetDevice(dev_tid); d.ok()) {
     bool mine = d->owner_uid == uid;
     w.Key("device");
@@ -166,16 +172,7 @@ void Present(HubContext& ctx, const std::weak_ptr<DeviceConnection>& weak,
   Str(w, desc);
   w.Key("params");
   w.StartObject();
-  w.Key("devTid");
-  Str(w, dev_tid);
-  w.Key("pinCode");
-  Str(w, code);
-  w.Key("ssid");
-  Str(w, ssid);
-  w.Key("bindResultCode");
-  w.Int(number);
-  w.Key("bindResultMsg");
-  Str(w, desc);
+  WriteOutcome(w, dev_tid, code, ssid, number, desc);
   w.EndObject();
   w.EndObject();
   conn->Send(std::string(buf.GetString(), buf.GetSize()));
