@@ -10,20 +10,18 @@
 #include "app/commands.h"
 #include "app/json_out.h"
 #include "auth/password.h"
-#include "codec/template.h"
+#include "catalog/catalog.h"
 #include "common/clock.h"
 #include "common/secrets.h"
 
 namespace krypton::app {
 namespace {
 
-constexpr const char* kWorkModes[] = {"JSON_CTRL", "JSON_TRANSPARENT",
-                                      "JSON_TRANSPARENT_NOT_CHECK_RAW", "TRANSPARENT48",
-                                      "TRANSPARENT48_V2"};
-
 bool AllDigits(std::string_view s, size_t n) {
   return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
+
+}  // namespace
 
 std::string ProductJson(const storage::Product& p) {
   return JsonObject()
@@ -38,8 +36,6 @@ std::string ProductJson(const storage::Product& p) {
       .Add("status", p.status)
       .Finish();
 }
-
-}  // namespace
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "krypton: %s\n", message.c_str());
@@ -112,6 +108,7 @@ Result<std::string> CreateUser(storage::Store& store, const UserCreateOptions& o
 
 Result<storage::Product> CreateProduct(storage::Store& store, const ProductCreateOptions& o,
                                        const std::string& template_json) {
+  // What only the command line needs: its own pid check and the flags' spelling.
   if (!AllDigits(o.pid, 11)) {
     return Status(Code::kEntIllegalArgument).WithDetail("pid must be 11 digits");
   }
@@ -120,53 +117,32 @@ Result<storage::Product> CreateProduct(storage::Store& store, const ProductCreat
         .WithDetail("no manufacturer with pid " + o.pid +
                     " (create it with `krypton admin manufacturer create`)");
   }
-  if (std::find(std::begin(kWorkModes), std::end(kWorkModes), o.work_mode) == std::end(kWorkModes)) {
+  if (!catalog::IsWorkMode(o.work_mode)) {
     return Status(Code::kEntIllegalArgument)
         .WithDetail("work mode must be JSON_CTRL, JSON_TRANSPARENT, JSON_TRANSPARENT_NOT_CHECK_RAW, "
                     "TRANSPARENT48 or TRANSPARENT48_V2");
   }
-  if (o.device_auth != "PRODKEY" && o.device_auth != "AUTHKEY" && o.device_auth != "LICENSE") {
+  if (!catalog::IsDeviceAuth(o.device_auth)) {
     return Status(Code::kEntIllegalArgument).WithDetail("device auth must be PRODKEY, AUTHKEY or LICENSE");
   }
-  if (o.check_mode != "LENIENT" && o.check_mode != "STRICT") {
+  if (!catalog::IsCheckMode(o.check_mode)) {
     return Status(Code::kEntIllegalArgument).WithDetail("check mode must be LENIENT or STRICT");
   }
-  if (!o.mid.empty() && (o.mid.size() != 12 || !std::all_of(o.mid.begin(), o.mid.end(), ::isalnum))) {
-    return Status(Code::kEntIllegalArgument).WithDetail("mid must be 12 letters or digits");
-  }
-  if (o.prod_key.size() > 64) {
-    return Status(Code::kEntIllegalArgument).WithDetail("prodKey is at most 64 characters");
-  }
-  // The template codec's rules (templates-and-frames.md §1.4); 8400002 with a detail.
-  Result<codec::Template> tpl =
-      codec::ParseTemplate(template_json, codec::ParseWorkMode(o.work_mode));
-  if (!tpl.ok()) return tpl.status();
-
-  int64_t now = SystemClock::Instance().NowMs();
-  storage::Product p;
-  p.mid = o.mid.empty() ? RandomAlnum(12) : o.mid;
-  p.pid = o.pid;
-  p.name = o.name;
-  p.prod_key = o.prod_key.empty() ? RandomHex(16) : o.prod_key;
-  p.product_public_key = RandomHex(16);
-  p.work_mode_type = o.work_mode;
-  p.device_auth = o.device_auth;
-  p.pre_register = o.pre_register;
-  p.check_mode = o.check_mode;
-  p.decorate_dev_send = o.decorate_dev_send;
-  p.created_at_ms = now;
-  p.updated_at_ms = now;
-  storage::StoreStatus s = store.InTransaction([&](storage::Store& tx) {
-    storage::StoreStatus st = tx.CreateProduct(p);
-    if (!st.ok()) return st;
-    auto v = tx.AddTemplate(p.mid, tpl->json(), now);  // with what the codec completed
-    return v.ok() ? storage::StoreStatus() : v.status();
-  });
-  if (s.conflict()) {
-    return Status(Code::kEntIllegalArgument).WithDetail("a product with that mid or prodKey exists");
-  }
-  if (!s.ok()) return Status(Code::kUserInternal).WithDetail(s.ToString());
-  return p;
+  // The catalogue's rules, as the enterprise API applies them; an operator's product
+  // is PUBLISHED at once.
+  catalog::NewProduct n;
+  n.pid = o.pid;
+  n.status = "PUBLISHED";
+  n.mid = o.mid;
+  n.prod_key = o.prod_key;
+  n.fields.name = o.name;
+  n.fields.work_mode_type = o.work_mode;
+  n.fields.device_auth = o.device_auth;
+  n.fields.pre_register = o.pre_register;
+  n.fields.check_mode = o.check_mode;
+  n.fields.decorate_dev_send = o.decorate_dev_send;
+  n.template_json = template_json;
+  return catalog::CreateProduct(store, n, SystemClock::Instance().NowMs());
 }
 
 int RunUserCreate(const CommonOptions& common, const UserCreateOptions& options) {

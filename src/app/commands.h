@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "catalog/catalog.h"
 #include "config/config.h"
 #include "storage/store.h"
 
@@ -67,6 +68,20 @@ struct ProductCreateOptions {
 };
 int RunProductCreate(const CommonOptions& common, const ProductCreateOptions& options);
 int RunProductList(const CommonOptions& common);
+
+// `admin product status|update|delete` (product_cmd.cc): the enterprise catalogue's
+// rules (catalog/catalog.h), for any enterprise's product.
+struct ProductStatusOptions {
+  std::string mid;     // --product
+  std::string status;  // --status PUBLISHED | DISCONTINUED
+};
+int RunProductStatus(const CommonOptions& common, const ProductStatusOptions& options);
+struct ProductUpdateOptions {
+  std::string mid;                // --product
+  catalog::ProductFields fields;  // the members given on the command line
+};
+int RunProductUpdate(const CommonOptions& common, const ProductUpdateOptions& options);
+int RunProductDelete(const CommonOptions& common, const std::string& mid);
 
 // `admin template set|show` (template_cmd.cc).
 struct TemplateOptions {

@@ -112,6 +112,70 @@ int main(int argc, char** argv) {
   prod_create->add_flag("--pre-register", prod_opts.pre_register,
                         "Only devices imported with `admin device import` may connect");
 
+  ProductStatusOptions status_opts;
+  auto* prod_status = product->add_subcommand(
+      "status", "Publish or discontinue a product (as the enterprise API's E17)");
+  AddCommon(prod_status, &common);
+  prod_status->add_option("--product", status_opts.mid, "The product's mid")->required();
+  prod_status->add_option("--status", status_opts.status, "PUBLISHED or DISCONTINUED")
+      ->required();
+  prod_status->callback([&] { code = RunProductStatus(common, status_opts); });
+
+  std::string delete_mid;
+  auto* prod_delete = product->add_subcommand(
+      "delete", "Delete a product that is not PUBLISHED and has no devices");
+  AddCommon(prod_delete, &common);
+  prod_delete->add_option("--product", delete_mid, "The product's mid")->required();
+  prod_delete->callback([&] { code = RunProductDelete(common, delete_mid); });
+
+  // Every member is optional: what is given changes, the rest stays.
+  ProductUpdateOptions update_opts;
+  struct {
+    std::string name, work_mode, product_type, model, logo, bind_type, device_auth, check_mode;
+    bool force_bind = false, pre_register = false, decorate = false;
+    int max_share = 0;
+  } upd;
+  auto* prod_update = product->add_subcommand(
+      "update", "Change a product's settings (the members the enterprise API's PUT accepts)");
+  AddCommon(prod_update, &common);
+  prod_update->add_option("--product", update_opts.mid, "The product's mid")->required();
+  auto* o_name = prod_update->add_option("--name", upd.name, "Product name (1 to 128 characters)");
+  auto* o_mode = prod_update->add_option("--work-mode", upd.work_mode,
+                                         "Work mode (frozen once published)");
+  auto* o_type = prod_update->add_option("--product-type", upd.product_type,
+                                         "INDEPENDENT, GATEWAY or SUB (frozen once published)");
+  auto* o_model = prod_update->add_option("--model", upd.model, "Model");
+  auto* o_logo = prod_update->add_option("--logo", upd.logo, "Logo URL");
+  auto* o_bind = prod_update->add_option("--bind-type", upd.bind_type, "Bind type");
+  auto* o_auth = prod_update->add_option("--device-auth", upd.device_auth,
+                                         "PRODKEY, AUTHKEY or LICENSE (frozen once published)");
+  auto* o_check = prod_update->add_option("--check-mode", upd.check_mode, "LENIENT or STRICT");
+  auto* o_force = prod_update->add_option("--force-bind", upd.force_bind, "true or false");
+  auto* o_pre = prod_update->add_option("--pre-register", upd.pre_register,
+                                        "true or false (frozen once published)");
+  auto* o_decorate = prod_update->add_option("--decorate-dev-send", upd.decorate,
+                                             "true or false (D16)");
+  auto* o_share = prod_update->add_option("--max-dev-share-num", upd.max_share, "0 to 1000");
+  prod_update->callback([&] {
+    krypton::catalog::ProductFields& f = update_opts.fields;
+    auto take = [](CLI::Option* o, const auto& v, auto& out) {
+      if (o->count() > 0) out = v;
+    };
+    take(o_name, upd.name, f.name);
+    take(o_mode, upd.work_mode, f.work_mode_type);
+    take(o_type, upd.product_type, f.product_type);
+    take(o_model, upd.model, f.model);
+    take(o_logo, upd.logo, f.logo);
+    take(o_bind, upd.bind_type, f.bind_type);
+    take(o_auth, upd.device_auth, f.device_auth);
+    take(o_check, upd.check_mode, f.check_mode);
+    take(o_force, upd.force_bind, f.force_bind);
+    take(o_pre, upd.pre_register, f.pre_register);
+    take(o_decorate, upd.decorate, f.decorate_dev_send);
+    take(o_share, upd.max_share, f.max_dev_share_num);
+    code = RunProductUpdate(common, update_opts);
+  });
+
   auto* tpl = admin->add_subcommand("template", "Protocol templates of a product (versioned)");
   tpl->require_subcommand(1);
   TemplateOptions tpl_opts;

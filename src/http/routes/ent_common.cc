@@ -2,17 +2,14 @@
 #include <algorithm>
 #include <cctype>
 
+#include "catalog/catalog.h"
 #include "http/routes/ent_internal.h"
 
 namespace krypton::http::ent {
 
-Status Illegal(std::string detail) {
-  return Status(Code::kEntIllegalArgument).WithDetail(std::move(detail));
-}
+Status Illegal(std::string detail) { return catalog::Illegal(std::move(detail)); }
 
-Status Internal(const storage::StoreStatus& s) {
-  return Status(Code::kUserInternal).WithDetail(s.ToString());
-}
+Status Internal(const storage::StoreStatus& s) { return catalog::Internal(s); }
 
 Response Fail(const ApiContext& ctx, const Request& req, const Status& error) {
   Response r = api::EnterpriseError(ctx, req, error);
@@ -58,12 +55,7 @@ Result<storage::Product> Visible(ApiContext& ctx, const std::string& pid, const 
 }
 
 Result<storage::Product> Owned(ApiContext& ctx, const std::string& pid, const std::string& mid) {
-  auto p = ctx.store.GetProduct(mid);
-  if (!p.ok()) {
-    return p.status().not_found() ? Status(Code::kEntProductNotExist) : Internal(p.status());
-  }
-  if (p->pid != pid) return Status(Code::kEntProductNotExist);
-  return *p;
+  return catalog::OwnedProduct(ctx.store, pid, mid);
 }
 
 std::string CanonicalPlatform(std::string_view platform) {

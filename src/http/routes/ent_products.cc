@@ -3,13 +3,13 @@
 // publish, authorize another enterprise, and the public enterprise card. The calling
 // enterprise comes from `Authorization: key={serverKey}` or a console Bearer token
 // (api::Enterprise); reads see own and authorized products, writes are owner-only
-// (§4.3). Shared helpers: ent_internal.h, ent_common.cc.
-#include <algorithm>
-#include <cctype>
+// (§4.3). The rules and writes of create, update, status and delete are the catalogue
+// service's (catalog/catalog.h, shared with `krypton admin product …`); this file reads
+// bodies and writes answers. Shared helpers: ent_internal.h, ent_common.cc.
 #include <map>
+#include <optional>
 
-#include "codec/template.h"
-#include "common/secrets.h"
+#include "catalog/catalog.h"
 #include "http/routes/ent_internal.h"
 
 namespace krypton::http {
@@ -23,28 +23,8 @@ using ent::Key;
 using ent::String;
 using ent::Writer;
 
-constexpr const char* kWorkModes[] = {"JSON_CTRL", "JSON_TRANSPARENT",
-                                      "JSON_TRANSPARENT_NOT_CHECK_RAW", "TRANSPARENT48",
-                                      "TRANSPARENT48_V2"};
-constexpr const char* kProductTypes[] = {"INDEPENDENT", "GATEWAY", "SUB"};
-constexpr const char* kDeviceAuths[] = {"PRODKEY", "AUTHKEY", "LICENSE"};
-constexpr const char* kCheckModes[] = {"LENIENT", "STRICT"};
-
-template <size_t N>
-bool OneOf(const std::string& v, const char* const (&list)[N]) {
-  return std::any_of(std::begin(list), std::end(list), [&](const char* s) { return v == s; });
-}
-
-template <size_t N>
-std::string Joined(const char* const (&list)[N]) {
-  std::string out;
-  for (size_t i = 0; i < N; ++i)
-    out += (i == 0 ? "" : i + 1 == N ? " or " : ", ") + std::string(list[i]);
-  return out;
-}
-
 // Optional members: absent → unchanged; present with the wrong type → 8400002.
-Status ReadStr(simdjson::dom::object o, const char* key, std::string& out) {
+Status ReadStr(simdjson::dom::object o, const char* key, std::optional<std::string>& out) {
   simdjson::dom::element e;
   if (o[key].get(e) != simdjson::SUCCESS) return Status();
   std::string_view v;
@@ -53,14 +33,16 @@ Status ReadStr(simdjson::dom::object o, const char* key, std::string& out) {
   out = std::string(v);
   return Status();
 }
-Status ReadBool(simdjson::dom::object o, const char* key, bool& out) {
+Status ReadBool(simdjson::dom::object o, const char* key, std::optional<bool>& out) {
   simdjson::dom::element e;
   if (o[key].get(e) != simdjson::SUCCESS) return Status();
-  if (e.get_bool().get(out) != simdjson::SUCCESS)
+  bool v = false;
+  if (e.get_bool().get(v) != simdjson::SUCCESS)
     return Illegal(std::string(key) + " must be true or false");
+  out = v;
   return Status();
 }
-Status ReadInt(simdjson::dom::object o, const char* key, int& out) {
+Status ReadInt(simdjson::dom::object o, const char* key, std::optional<int>& out) {
   simdjson::dom::element e;
   if (o[key].get(e) != simdjson::SUCCESS) return Status();
   int64_t v = 0;
@@ -71,7 +53,8 @@ Status ReadInt(simdjson::dom::object o, const char* key, int& out) {
   return Status();
 }
 // An object (or, with `array_of_strings`, an array of strings) kept as minified text.
-Status ReadJson(simdjson::dom::object o, const char* key, bool array_of_strings, std::string& out) {
+Status ReadJson(simdjson::dom::object o, const char* key, bool array_of_strings,
+                std::optional<std::string>& out) {
   simdjson::dom::element e;
   if (o[key].get(e) != simdjson::SUCCESS) return Status();
   if (array_of_strings) {
@@ -87,42 +70,25 @@ Status ReadJson(simdjson::dom::object o, const char* key, bool array_of_strings,
   } else if (!e.is_object()) {
     return Illegal(std::string(key) + " must be an object");
   }
-  out = simdjson::minify(e);
+  out = std::string(simdjson::minify(e));
   return Status();
 }
 
-// Applies the body's settable members to `p` and `d` and validates them (the rules of
-// `krypton admin product create`). Frozen members of a published product → 8400002.
-Status Apply(simdjson::dom::object o, storage::Product& p, storage::ProductDetails& d) {
-  const storage::Product before = p;
-  const std::string type_before = d.product_type;
+// The body's settable members (type errors → 8400002); catalog::ApplyProductFields
+// validates them.
+Status ReadFields(simdjson::dom::object o, catalog::ProductFields& f) {
   for (Status s :
-       {ReadStr(o, "name", p.name), ReadStr(o, "workModeType", p.work_mode_type),
-        ReadStr(o, "productType", d.product_type), ReadStr(o, "model", d.model),
-        ReadStr(o, "logo", d.logo), ReadStr(o, "bindType", d.bind_type),
-        ReadStr(o, "deviceAuth", p.device_auth), ReadStr(o, "checkMode", p.check_mode),
-        ReadBool(o, "forceBind", p.force_bind), ReadBool(o, "preRegister", p.pre_register),
-        ReadBool(o, "decorateDevSend", p.decorate_dev_send),
-        ReadInt(o, "maxDevShareNum", p.max_dev_share_num),
-        ReadJson(o, "displayName", false, d.display_name_json),
-        ReadJson(o, "accessWay", true, d.access_way_json),
-        ReadJson(o, "category", false, d.category_json)}) {
+       {ReadStr(o, "name", f.name), ReadStr(o, "workModeType", f.work_mode_type),
+        ReadStr(o, "productType", f.product_type), ReadStr(o, "model", f.model),
+        ReadStr(o, "logo", f.logo), ReadStr(o, "bindType", f.bind_type),
+        ReadStr(o, "deviceAuth", f.device_auth), ReadStr(o, "checkMode", f.check_mode),
+        ReadBool(o, "forceBind", f.force_bind), ReadBool(o, "preRegister", f.pre_register),
+        ReadBool(o, "decorateDevSend", f.decorate_dev_send),
+        ReadInt(o, "maxDevShareNum", f.max_dev_share_num),
+        ReadJson(o, "displayName", false, f.display_name_json),
+        ReadJson(o, "accessWay", true, f.access_way_json),
+        ReadJson(o, "category", false, f.category_json)}) {
     if (!s.ok()) return s;
-  }
-  if (p.name.empty() || p.name.size() > 128) return Illegal("name must be 1 to 128 characters");
-  if (!OneOf(p.work_mode_type, kWorkModes))
-    return Illegal("workModeType must be " + Joined(kWorkModes));
-  if (!OneOf(d.product_type, kProductTypes))
-    return Illegal("productType must be " + Joined(kProductTypes));
-  if (!OneOf(p.device_auth, kDeviceAuths))
-    return Illegal("deviceAuth must be " + Joined(kDeviceAuths));
-  if (!OneOf(p.check_mode, kCheckModes)) return Illegal("checkMode must be LENIENT or STRICT");
-  if (d.bind_type.empty()) return Illegal("bindType must not be empty");
-  if (before.status != "UNPUBLISHED" &&
-      (p.work_mode_type != before.work_mode_type || d.product_type != type_before ||
-       p.device_auth != before.device_auth || p.pre_register != before.pre_register)) {
-    return Illegal("the product is " + before.status +
-                   ": workModeType, productType, deviceAuth and preRegister are frozen");
   }
   return Status();
 }
@@ -160,11 +126,7 @@ void WriteProduct(Writer& w, const storage::Product& p, const storage::ProductDe
 }
 
 storage::ProductDetails Details(ApiContext& ctx, const std::string& mid) {
-  auto d = ctx.store.GetProductDetails(mid);
-  if (d.ok()) return *d;
-  storage::ProductDetails out;
-  out.mid = mid;
-  return out;
+  return catalog::DetailsOf(ctx.store, mid);
 }
 
 // E1's object: the list element plus the settings; the owner also sees prodKey and
@@ -291,43 +253,32 @@ Response Create(ApiContext& ctx, const Request& req) {
   simdjson::dom::parser parser;
   auto body = ent::Body(req, parser);
   if (!body.ok()) return Fail(ctx, req, body.status());
-  storage::Product p;
-  storage::ProductDetails d;
-  p.pid = *pid;
-  p.status = "UNPUBLISHED";
-  p.work_mode_type.clear();
-  if (Status s = Apply(*body, p, d); !s.ok()) return Fail(ctx, req, s);
-  std::string mid, prod_key;
+  catalog::NewProduct n;
+  n.pid = *pid;
+  if (Status s = ReadFields(*body, n.fields); !s.ok()) return Fail(ctx, req, s);
+  {
+    // The members' rules answer before a mistyped mid or prodKey (as they always did).
+    storage::Product draft;
+    draft.status = "UNPUBLISHED";
+    draft.work_mode_type.clear();
+    storage::ProductDetails draft_details;
+    if (Status s = catalog::ApplyProductFields(n.fields, draft, draft_details); !s.ok()) {
+      return Fail(ctx, req, s);
+    }
+  }
+  std::optional<std::string> mid, prod_key;
   if (Status s = ReadStr(*body, "mid", mid); !s.ok()) return Fail(ctx, req, s);
   if (Status s = ReadStr(*body, "prodKey", prod_key); !s.ok()) return Fail(ctx, req, s);
-  if (!mid.empty() && (mid.size() != 12 || !std::all_of(mid.begin(), mid.end(), ::isalnum))) {
-    return Fail(ctx, req, Illegal("mid must be 12 letters or digits"));
-  }
-  if (prod_key.size() > 64) return Fail(ctx, req, Illegal("prodKey is at most 64 characters"));
-  std::string tpl_json;
+  n.mid = mid.value_or("");
+  n.prod_key = prod_key.value_or("");
   simdjson::dom::element tpl_el;
   if ((*body)["protocolTemplate"].get(tpl_el) == simdjson::SUCCESS) {
-    auto tpl =
-        codec::ParseTemplate(simdjson::minify(tpl_el), codec::ParseWorkMode(p.work_mode_type));
-    if (!tpl.ok()) return Fail(ctx, req, tpl.status());
-    tpl_json = tpl->json();
+    n.template_json = std::string(simdjson::minify(tpl_el));
   }
-  int64_t now = ctx.clock.NowMs();
-  p.mid = mid.empty() ? RandomAlnum(12) : mid;
-  p.prod_key = prod_key.empty() ? RandomHex(16) : prod_key;
-  p.product_public_key = RandomHex(16);
-  p.created_at_ms = p.updated_at_ms = now;
-  d.mid = p.mid;
-  storage::StoreStatus s = ctx.store.InTransaction([&](storage::Store& tx) {
-    storage::StoreStatus st = tx.CreateProduct(p);
-    if (st.ok()) st = tx.PutProductDetails(d);
-    if (st.ok() && !tpl_json.empty()) st = tx.AddTemplate(p.mid, tpl_json, now).status();
-    return st;
-  });
-  if (s.conflict()) return Fail(ctx, req, Illegal("a product with that mid or prodKey exists"));
-  if (!s.ok()) return Fail(ctx, req, Internal(s));
+  auto p = catalog::CreateProduct(ctx.store, n, ctx.clock.NowMs());
+  if (!p.ok()) return Fail(ctx, req, p.status());
   ent::TemplatesChanged(ctx);
-  return api::Json(201, FullProduct(ctx, p, false));
+  return api::Json(201, FullProduct(ctx, *p, false));
 }
 
 // PUT /api/v1/enterprise/product/{mid}: changes the given members (owner).
@@ -337,25 +288,16 @@ Response Update(ApiContext& ctx, const Request& req) {
   simdjson::dom::parser parser;
   auto body = ent::Body(req, parser);
   if (!body.ok()) return Fail(ctx, req, body.status());
-  auto p = ent::Owned(ctx, *pid, req.params.at("mid"));
-  if (!p.ok()) return Fail(ctx, req, p.status());
-  storage::ProductDetails d = Details(ctx, p->mid);
-  const std::string mode_before = p->work_mode_type;
-  if (Status s = Apply(*body, *p, d); !s.ok()) return Fail(ctx, req, s);
-  if (p->work_mode_type != mode_before) {
-    auto tpl = ctx.store.GetCurrentTemplate(p->mid);
-    if (tpl.ok()) {
-      return Fail(ctx, req,
-                  Illegal("workModeType cannot change while the product has a " + mode_before +
-                          " protocol template"));
-    }
+  const std::string& mid = req.params.at("mid");
+  // An unknown or foreign product answers before the body's member types.
+  if (auto p = catalog::OwnedProduct(ctx.store, *pid, mid); !p.ok()) {
+    return Fail(ctx, req, p.status());
   }
-  p->updated_at_ms = ctx.clock.NowMs();
-  storage::StoreStatus s = ctx.store.InTransaction([&](storage::Store& tx) {
-    storage::StoreStatus st = tx.UpdateProduct(*p);
-    return st.ok() ? tx.PutProductDetails(d) : st;
-  });
-  if (!s.ok()) return Fail(ctx, req, Internal(s));
+  catalog::ProductFields fields;
+  if (Status s = ReadFields(*body, fields); !s.ok()) return Fail(ctx, req, s);
+  if (Status s = catalog::UpdateProduct(ctx.store, *pid, mid, fields, ctx.clock.NowMs()); !s.ok()) {
+    return Fail(ctx, req, s);
+  }
   ent::TemplatesChanged(ctx);
   return ent::NoContent();
 }
@@ -365,16 +307,9 @@ Response Update(ApiContext& ctx, const Request& req) {
 Response Delete(ApiContext& ctx, const Request& req) {
   auto pid = api::Enterprise(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
-  auto p = ent::Owned(ctx, *pid, req.params.at("mid"));
-  if (!p.ok()) return Fail(ctx, req, p.status());
-  if (p->status == "PUBLISHED") {
-    return Fail(ctx, req, Illegal("a PUBLISHED product cannot be deleted (discontinue it first)"));
+  if (Status s = catalog::DeleteProduct(ctx.store, *pid, req.params.at("mid")); !s.ok()) {
+    return Fail(ctx, req, s);
   }
-  storage::StoreStatus s = ctx.store.DeleteProduct(p->mid);
-  if (s.conflict()) {
-    return Fail(ctx, req, Illegal("the product has devices; delete or move them first"));
-  }
-  if (!s.ok() && !s.not_found()) return Fail(ctx, req, Internal(s));
   ent::TemplatesChanged(ctx);
   return ent::NoContent();
 }
@@ -387,21 +322,10 @@ Response SetStatus(ApiContext& ctx, const Request& req) {
   simdjson::dom::parser parser;
   auto body = ent::Body(req, parser);
   if (!body.ok()) return Fail(ctx, req, body.status());
-  auto p = ent::Owned(ctx, *pid, req.params.at("mid"));
-  if (!p.ok()) return Fail(ctx, req, p.status());
-  std::string to = api::Str(*body, "status");
-  if (to != "PUBLISHED" && to != "DISCONTINUED") {
-    return Fail(ctx, req, Illegal("status must be PUBLISHED or DISCONTINUED"));
-  }
-  if (to == "DISCONTINUED" && p->status == "UNPUBLISHED") {
-    return Fail(ctx, req, Illegal("an UNPUBLISHED product cannot be DISCONTINUED"));
-  }
-  if (to != p->status) {
-    p->status = to;
-    p->updated_at_ms = ctx.clock.NowMs();
-    if (auto s = ctx.store.UpdateProduct(*p); !s.ok()) return Fail(ctx, req, Internal(s));
-    ent::TemplatesChanged(ctx);
-  }
+  auto changed = catalog::SetProductStatus(ctx.store, *pid, req.params.at("mid"),
+                                           api::Str(*body, "status"), ctx.clock.NowMs());
+  if (!changed.ok()) return Fail(ctx, req, changed.status());
+  if (*changed) ent::TemplatesChanged(ctx);
   return ent::NoContent();
 }
 

@@ -1,0 +1,85 @@
+// The product catalogue service: the validation and store writes behind the enterprise
+// product API (enterprise-api.md §3.2 E1, E17; decisions/0007) and `krypton admin
+// product …`. Contract:
+// - No HTTP, no clock, no I/O but the Store: callers pass the time and, for owner-only
+//   operations, the calling enterprise (`owner`; std::nullopt = the operator, who may
+//   change any product).
+// - Errors are the enterprise codes the HTTP API answers: 8400002 (kEntIllegalArgument)
+//   with a detail naming the problem, 8400000 (kEntProductNotExist) for an unknown or
+//   foreign product, template errors as the codec reports them, and kUserInternal with
+//   the store's message for store failures.
+// - Callers tell the hub about changes (every success but a no-op status change).
+#ifndef KRYPTON_CATALOG_CATALOG_H_
+#define KRYPTON_CATALOG_CATALOG_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "storage/store.h"
+
+namespace krypton::catalog {
+
+// 8400002 with `detail`.
+Status Illegal(std::string detail);
+// A store failure as an internal error (the detail carries the store's message).
+Status Internal(const storage::StoreStatus& s);
+
+bool IsWorkMode(std::string_view v);     // JSON_CTRL, …, TRANSPARENT48_V2
+bool IsDeviceAuth(std::string_view v);   // PRODKEY, AUTHKEY, LICENSE
+bool IsCheckMode(std::string_view v);    // LENIENT, STRICT
+bool IsProductType(std::string_view v);  // INDEPENDENT, GATEWAY, SUB
+
+// The settable members of a product; std::nullopt leaves a member as it is. The *_json
+// members are minified JSON text: displayName and category objects (category may be
+// "null"), accessWay an array of strings.
+struct ProductFields {
+  std::optional<std::string> name, work_mode_type, product_type, model, logo, bind_type,
+      device_auth, check_mode;
+  std::optional<bool> force_bind, pre_register, decorate_dev_send;
+  std::optional<int> max_dev_share_num;  // 0 to 1000
+  std::optional<std::string> display_name_json, access_way_json, category_json;
+};
+
+// Applies `f` to `p` and `d` and validates the result. Once a product is not
+// UNPUBLISHED, workModeType, productType, deviceAuth and preRegister are frozen.
+Status ApplyProductFields(const ProductFields& f, storage::Product& p, storage::ProductDetails& d);
+
+// Product `mid` when `owner` (or the operator) may change it; 8400000 otherwise.
+Result<storage::Product> OwnedProduct(storage::Store& store,
+                                      const std::optional<std::string>& owner,
+                                      const std::string& mid);
+
+// The stored details of `mid`, or the defaults when none were stored.
+storage::ProductDetails DetailsOf(storage::Store& store, const std::string& mid);
+
+struct NewProduct {
+  std::string pid;  // the owner (its manufacturer must exist)
+  std::string status = "UNPUBLISHED";
+  std::string mid;                           // "" = generated; else 12 letters or digits
+  std::string prod_key;                      // "" = generated; at most 64 characters
+  ProductFields fields;                      // work_mode_type is required
+  std::optional<std::string> template_json;  // stored as version 1 when given
+};
+// Validates and creates a product (with generated keys and its details row).
+Result<storage::Product> CreateProduct(storage::Store& store, const NewProduct& n, int64_t now_ms);
+
+// Changes the given members. workModeType cannot change while the product has a
+// protocol template.
+Status UpdateProduct(storage::Store& store, const std::optional<std::string>& owner,
+                     const std::string& mid, const ProductFields& f, int64_t now_ms);
+
+// UNPUBLISHED → PUBLISHED → DISCONTINUED → PUBLISHED (`to` is PUBLISHED or
+// DISCONTINUED); the same status again is accepted. True when the status changed.
+Result<bool> SetProductStatus(storage::Store& store, const std::optional<std::string>& owner,
+                              const std::string& mid, const std::string& to, int64_t now_ms);
+
+// Never a PUBLISHED product, never one with devices.
+Status DeleteProduct(storage::Store& store, const std::optional<std::string>& owner,
+                     const std::string& mid);
+
+}  // namespace krypton::catalog
+
+#endif  // KRYPTON_CATALOG_CATALOG_H_
