@@ -68,6 +68,17 @@ Response Error(const ApiContext& ctx, const Request& req, const Status& error) {
   return ErrorResponse(MapUaa(ctx, error), ec);
 }
 
+Response NoContent() {
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
+bool LiveShare(const storage::Share& s, int64_t now_ms) {
+  return s.expire_at_ms == 0 || s.expire_at_ms > now_ms;
+}
+
 Result<std::string> Enterprise(const ApiContext& ctx, const Request& req) {
   std::string auth = req.Header("authorization");
   constexpr std::string_view kKey = "key=";

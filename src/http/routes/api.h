@@ -82,6 +82,11 @@ void AddEnterpriseExternalRoutes(Router& router, ApiContext& ctx);
 
 namespace api {
 
+// 204 with no body.
+Response NoContent();
+// An unexpired share (expire_at_ms 0 = never): expired shares count as absent everywhere
+// (decision 0006).
+bool LiveShare(const storage::Share& s, int64_t now_ms);
 // A JSON response; an empty body for 200 with nothing to return (UAA, §1.3).
 Response Json(int status, std::string body);
 // The error response of `error` for this request (D2; D18 when uaa.error_codes = table).

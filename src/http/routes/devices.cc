@@ -252,7 +252,7 @@ Result<storage::Device> Owned(ApiContext& ctx, const Request& req, const std::st
   if (!d.ok()) return Status(Code::kUserDeviceNotExist);
   if (d->owner_uid == uid) return std::move(d).value();
   auto share = ctx.store.GetShare(d->dev_tid, uid);
-  bool grantee = share.ok() && (share->expire_at_ms == 0 || share->expire_at_ms > ctx.clock.NowMs());
+  bool grantee = share.ok() && api::LiveShare(*share, ctx.clock.NowMs());
   return Status(grantee ? Code::kUserDeviceBoundByOther : Code::kUserDeviceNotOwned);
 }
 
@@ -273,10 +273,7 @@ Response Update(ApiContext& ctx, const Request& req) {
     return api::Error(ctx, req, Status(Code::kUserInvalidParam, "deviceName"));
   }
   ctx.store.SetDeviceName(d->dev_tid, name);
-  Response r;
-  r.status = 204;
-  r.content_type.clear();
-  return r;
+  return api::NoContent();
 }
 
 Response Unbind(ApiContext& ctx, const Request& req) {
@@ -299,10 +296,7 @@ Response Unbind(ApiContext& ctx, const Request& req) {
     ctx.sync_device(d->dev_tid, R"({"devTid":")" + d->dev_tid + R"(","ctrlKey":")" + new_ctrl_key +
                                     R"(","bindKey":")" + d->bind_key + R"(","bind":false})");
   }
-  Response r;
-  r.status = 204;
-  r.content_type.clear();
-  return r;
+  return api::NoContent();
 }
 
 }  // namespace

@@ -90,13 +90,6 @@ void WriteH5(Writer& w, const storage::H5Template& t) {
   w.EndObject();
 }
 
-Response NoContent() {
-  Response r;
-  r.status = 204;
-  r.content_type.clear();
-  return r;
-}
-
 void TemplatesChanged(const ApiContext& ctx) {
   if (ctx.templates_changed) ctx.templates_changed();
 }

@@ -151,7 +151,7 @@ Response PutFirmware(ApiContext& ctx, const Request& req) {
   r.md5 = *md5;
   r.updated_at_ms = ctx.clock.NowMs();
   if (auto s = ctx.store.PutFirmwareRule(r); !s.ok()) return Fail(ctx, req, Internal(s));
-  return NoContent();
+  return api::NoContent();
 }
 
 Response GetFirmware(ApiContext& ctx, const Request& req) {
@@ -472,7 +472,7 @@ Response PutDemoDevices(ApiContext& ctx, const Request& req) {
   if (auto s = ctx.store.ReplaceDemoDevices(*pid, devices); !s.ok()) {
     return Fail(ctx, req, Internal(s));
   }
-  return NoContent();
+  return api::NoContent();
 }
 
 Response DemoDevices(ApiContext& ctx, const Request& req) {

@@ -89,7 +89,7 @@ Response Bind(ApiContext& ctx, const Request& req) {
   if (auto s = ctx.store.BindProductH5(p->mid, platform, t->id); !s.ok()) {
     return Fail(ctx, req, Internal(s));
   }
-  return NoContent();
+  return api::NoContent();
 }
 
 // E6: the app side, found by X-Hekr-ProdPubKey; user-API errors (403 bad bearer).

@@ -44,8 +44,6 @@ void WriteH5(Writer& w, const storage::H5Template& t);
 void Key(Writer& w, std::string_view key);
 void String(Writer& w, std::string_view value);
 
-// 204 with no body.
-Response NoContent();
 
 // Tells the hub that a product's template or settings changed.
 void TemplatesChanged(const ApiContext& ctx);

@@ -299,7 +299,7 @@ Response Update(ApiContext& ctx, const Request& req) {
     return Fail(ctx, req, s);
   }
   ent::TemplatesChanged(ctx);
-  return ent::NoContent();
+  return api::NoContent();
 }
 
 // DELETE /api/v1/enterprise/product/{mid} (owner): never a PUBLISHED product, never
@@ -311,7 +311,7 @@ Response Delete(ApiContext& ctx, const Request& req) {
     return Fail(ctx, req, s);
   }
   ent::TemplatesChanged(ctx);
-  return ent::NoContent();
+  return api::NoContent();
 }
 
 // E17 PUT /api/v1/enterprise/product/{mid}/status: UNPUBLISHED → PUBLISHED →
@@ -326,7 +326,7 @@ Response SetStatus(ApiContext& ctx, const Request& req) {
                                            api::Str(*body, "status"), ctx.clock.NowMs());
   if (!changed.ok()) return Fail(ctx, req, changed.status());
   if (*changed) ent::TemplatesChanged(ctx);
-  return ent::NoContent();
+  return api::NoContent();
 }
 
 // E8 POST /api/v1/enterprise/product/{mid}/authorize (owner).
@@ -345,7 +345,7 @@ Response Authorize(ApiContext& ctx, const Request& req) {
   auto s = ctx.store.AuthorizeProduct(p->mid, target, ctx.clock.NowMs());
   if (s.not_found()) return Fail(ctx, req, Status(Code::kEntPidNotExist));
   if (!s.ok()) return Fail(ctx, req, Internal(s));
-  return ent::NoContent();
+  return api::NoContent();
 }
 
 // E7 GET /api/v1/enterprise/info?pid=.

@@ -43,7 +43,7 @@ Response PutTemplate(ApiContext& ctx, const Request& req) {
   auto v = ctx.store.AddTemplate(p->mid, tpl->json(), ctx.clock.NowMs());
   if (!v.ok()) return Fail(ctx, req, Internal(v.status()));
   TemplatesChanged(ctx);
-  return NoContent();
+  return api::NoContent();
 }
 
 // The product (own or authorized), a 48 product (8400028), and its parsed template (8400001).

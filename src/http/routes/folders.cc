@@ -38,13 +38,6 @@ void Str(Writer& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
-Response NoContent() {
-  Response r;
-  r.status = 204;
-  r.content_type.clear();
-  return r;
-}
-
 int IntQuery(const Request& req, std::string_view key, int fallback) {
   std::string v = api::Query(req, key);
   if (v.empty() || !std::all_of(v.begin(), v.end(), ::isdigit) || v.size() > 9) return fallback;
@@ -90,7 +83,7 @@ std::set<std::string> Visible(ApiContext& ctx, const std::string& uid) {
   if (auto shares = ctx.store.ListSharesByGrantee(uid); shares.ok()) {
     int64_t now = ctx.clock.NowMs();
     for (const auto& s : *shares) {
-      if (s.expire_at_ms == 0 || s.expire_at_ms > now) out.insert(s.dev_tid);
+      if (api::LiveShare(s, now)) out.insert(s.dev_tid);
     }
   }
   return out;
@@ -231,7 +224,7 @@ Response Rename(ApiContext& ctx, const Request& req) {
   if (!ValidName(name)) {
     return api::Error(ctx, req, Status(Code::kUserInvalidParam, "newFolderName"));
   }
-  if (name == folder->name) return NoContent();
+  if (name == folder->name) return api::NoContent();
   if (Status taken = NameFree(ctx, claims->uid, name, id); !taken.ok()) {
     return api::Error(ctx, req, taken);
   }
@@ -240,7 +233,7 @@ Response Rename(ApiContext& ctx, const Request& req) {
                       storage::ToStatus(s, Code::kUserFolderNotExist, Code::kUserDuplicateFolder,
                                         Code::kUserInternal));
   }
-  return NoContent();
+  return api::NoContent();
 }
 
 Response Delete(ApiContext& ctx, const Request& req) {
@@ -253,7 +246,7 @@ Response Delete(ApiContext& ctx, const Request& req) {
         ctx, req,
         storage::ToStatus(s, Code::kUserFolderNotExist, Code::kUserInternal, Code::kUserInternal));
   }
-  return NoContent();
+  return api::NoContent();
 }
 
 Response DeleteAll(ApiContext& ctx, const Request& req) {
@@ -268,7 +261,7 @@ Response DeleteAll(ApiContext& ctx, const Request& req) {
     return {};
   });
   if (!s.ok()) return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(s.ToString()));
-  return NoContent();
+  return api::NoContent();
 }
 
 // Whether `uid` may file the device: owner, or holder of an unexpired share, with the
@@ -284,7 +277,7 @@ Result<storage::Device> Fileable(ApiContext& ctx, const std::string& uid,
   if (!mine) {
     auto share = ctx.store.GetShare(dev_tid, uid);
     int64_t now = ctx.clock.NowMs();
-    mine = share.ok() && (share->expire_at_ms == 0 || share->expire_at_ms > now);
+    mine = share.ok() && api::LiveShare(*share, now);
   }
   if (!mine || ctrl_key.empty() || !ConstantTimeEqual(ctrl_key, d->ctrl_key)) {
     return Status(Code::kUserDeviceNotOwned);
@@ -379,7 +372,7 @@ Response RemoveDevice(ApiContext& ctx, const Request& req) {
   const std::string& dev_tid = req.params.at("devTid");
   auto d = Fileable(ctx, claims->uid, dev_tid, api::Query(req, "ctrlKey"));
   if (!d.ok()) return api::Error(ctx, req, d.status());
-  if (folder->folder_id == kRoot) return NoContent();  // already at the root
+  if (folder->folder_id == kRoot) return api::NoContent();  // already at the root
   auto listed = ctx.store.ListFolderDevices(claims->uid, folder->folder_id);
   if (!listed.ok()) return api::Error(ctx, req, Status(Code::kUserInternal));
   // Only a device in this folder moves; one filed elsewhere stays where it is.
@@ -388,7 +381,7 @@ Response RemoveDevice(ApiContext& ctx, const Request& req) {
       return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(s.ToString()));
     }
   }
-  return NoContent();
+  return api::NoContent();
 }
 
 }  // namespace

@@ -124,10 +124,7 @@ Response Put(ApiContext& ctx, const Request& req) {
   if (auto s = ctx.store.UpdateUserProfile(user->uid, Write(stored)); !s.ok()) {
     return api::Error(ctx, req, Status(Code::kUserProfileModifyFailed).WithDetail(s.ToString()));
   }
-  Response r;
-  r.status = 204;
-  r.content_type.clear();
-  return r;
+  return api::NoContent();
 }
 
 // Preferences (§5.7): kept in the profile document under "_preferences" (never shown by
@@ -193,10 +190,7 @@ Response PutPreferences(ApiContext& ctx, const Request& req) {
   if (auto s = ctx.store.UpdateUserProfile(user->uid, Write(stored)); !s.ok()) {
     return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(s.ToString()));
   }
-  Response r;
-  r.status = 204;
-  r.content_type.clear();
-  return r;
+  return api::NoContent();
 }
 
 }  // namespace

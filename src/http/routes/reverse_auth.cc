@@ -154,7 +154,7 @@ Response Register(ApiContext& ctx, const Request& req) {
     return api::Error(ctx, req, Status(Code::kUserInvalidReverseAuthRequest));
   }
   auto share = ctx.store.GetShare(d->dev_tid, claims->uid);
-  if (share.ok() && Live(*share, now)) {
+  if (share.ok() && api::LiveShare(*share, now)) {
     return api::Error(ctx, req, Status(Code::kUserAuthorizationExists));
   }
   storage::ReverseRequest r;
@@ -188,7 +188,7 @@ Response Register(ApiContext& ctx, const Request& req) {
     auto product = ctx.store.GetProduct(d->mid);
     int live = 0;
     if (shares.ok()) {
-      for (const auto& s : *shares) live += Live(s, now) ? 1 : 0;
+      for (const auto& s : *shares) live += api::LiveShare(s, now) ? 1 : 0;
     }
     if (live >= (product.ok() ? product->max_dev_share_num : 10)) {
       return api::Error(ctx, req, Status(Code::kUserShareLimit));
@@ -304,7 +304,7 @@ Response Reject(ApiContext& ctx, const Request& req) {
   if (!uid.empty() && uid != r->grantee)
     return api::Error(ctx, req, Status(Code::kUserInvalidReverseAuthRequest));
   ctx.store.SetReverseRequestStatus(r->register_id, "REJECTED");
-  return NoContent();
+  return api::NoContent();
 }
 
 }  // namespace

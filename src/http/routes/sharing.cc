@@ -29,17 +29,6 @@ void Str(Writer& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
-Response NoContent() {
-  Response r;
-  r.status = 204;
-  r.content_type.clear();
-  return r;
-}
-
-bool Live(const storage::Share& s, int64_t now) {
-  return s.expire_at_ms == 0 || s.expire_at_ms > now;
-}
-
 // Comma-separated query values ("a,b").
 std::set<std::string> SplitList(const std::string& text) {
   std::set<std::string> out;
@@ -208,7 +197,7 @@ Status CreateOne(ApiContext& ctx, const storage::Device& d, const std::string& g
   int64_t now = ctx.clock.NowMs();
   auto existing = ctx.store.GetShare(d.dev_tid, share.grantee);
   if (existing.ok()) {
-    if (Live(*existing, now)) return Status(Code::kUserAuthorizationExists);
+    if (api::LiveShare(*existing, now)) return Status(Code::kUserAuthorizationExists);
     ctx.store.DeleteShare(d.dev_tid, share.grantee);
   }
   auto product = ctx.store.GetProduct(d.mid);
@@ -216,7 +205,7 @@ Status CreateOne(ApiContext& ctx, const storage::Device& d, const std::string& g
   auto shares = ctx.store.ListSharesByDevice(d.dev_tid);
   int live = 0;
   if (shares.ok()) {
-    for (const auto& s : *shares) live += Live(s, now) ? 1 : 0;
+    for (const auto& s : *shares) live += api::LiveShare(s, now) ? 1 : 0;
   }
   if (live >= limit) return Status(Code::kUserShareLimit);
   share.dev_tid = d.dev_tid;
@@ -374,7 +363,7 @@ Response List(ApiContext& ctx, const Request& req) {
       if (shares.ok()) {
         for (auto& s : *shares) {
           auto d = ctx.store.GetDevice(s.dev_tid);
-          if (d.ok() && Live(s, now)) out.emplace_back(s, d->ctrl_key);
+          if (d.ok() && api::LiveShare(s, now)) out.emplace_back(s, d->ctrl_key);
         }
       }
     } else {
@@ -384,7 +373,7 @@ Response List(ApiContext& ctx, const Request& req) {
           auto shares = ctx.store.ListSharesByDevice(d.dev_tid);
           if (!shares.ok()) continue;
           for (auto& s : *shares) {
-            if (Live(s, now) && (grantees.empty() || grantees.count(s.grantee))) {
+            if (api::LiveShare(s, now) && (grantees.empty() || grantees.count(s.grantee))) {
               out.emplace_back(s, d.ctrl_key);
             }
           }
@@ -397,7 +386,7 @@ Response List(ApiContext& ctx, const Request& req) {
     if (d->owner_uid != uid) {
       // A grantee sees only its own share, and must say so (grantee=<own uid>).
       auto mine = ctx.store.GetShare(d->dev_tid, uid);
-      if (!mine.ok() || !Live(*mine, now)) {
+      if (!mine.ok() || !api::LiveShare(*mine, now)) {
         return api::Error(ctx, req, Status(Code::kUserDeviceNotOwned));
       }
       if (grantees.size() != 1 || *grantees.begin() != uid) {
@@ -407,7 +396,7 @@ Response List(ApiContext& ctx, const Request& req) {
     auto shares = ctx.store.ListSharesByDevice(d->dev_tid);
     if (shares.ok()) {
       for (auto& s : *shares) {
-        if (Live(s, now) && (grantees.empty() || grantees.count(s.grantee))) {
+        if (api::LiveShare(s, now) && (grantees.empty() || grantees.count(s.grantee))) {
           out.emplace_back(s, d->ctrl_key);
         }
       }
@@ -435,7 +424,7 @@ Response Edit(ApiContext& ctx, const Request& req) {
   std::string grantee = api::Str(*body, "grantee");
   auto share = ctx.store.GetShare(d->dev_tid, grantee);
   int64_t now = ctx.clock.NowMs();
-  if (!share.ok() || !Live(*share, now)) {
+  if (!share.ok() || !api::LiveShare(*share, now)) {
     return api::Error(ctx, req, Status(Code::kUserAuthorizationNotExist));
   }
   storage::Share s = *share;
@@ -445,7 +434,7 @@ Response Edit(ApiContext& ctx, const Request& req) {
     return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(st.ToString()));
   }
   if (ctx.access_changed) ctx.access_changed();
-  return NoContent();
+  return api::NoContent();
 }
 
 // Cancels shares of one device: the owner any (all without `grantees`), a grantee only
@@ -455,7 +444,7 @@ Response Cancel(ApiContext& ctx, const Request& req, const std::string& uid,
   int64_t now = ctx.clock.NowMs();
   if (d.owner_uid != uid) {
     auto mine = ctx.store.GetShare(d.dev_tid, uid);
-    if (!mine.ok() || !Live(*mine, now)) {
+    if (!mine.ok() || !api::LiveShare(*mine, now)) {
       return api::Error(ctx, req, Status(Code::kUserAuthorizationNotExist));
     }
     if (grantees.empty()) grantees.insert(uid);
@@ -467,20 +456,20 @@ Response Cancel(ApiContext& ctx, const Request& req, const std::string& uid,
     auto shares = ctx.store.ListSharesByDevice(d.dev_tid);
     if (shares.ok()) {
       for (const auto& s : *shares) {
-        if (Live(s, now)) grantees.insert(s.grantee);
+        if (api::LiveShare(s, now)) grantees.insert(s.grantee);
       }
     }
     if (grantees.empty()) return api::Error(ctx, req, Status(Code::kUserAuthorizationNotExist));
   }
   for (const auto& g : grantees) {
     auto s = ctx.store.GetShare(d.dev_tid, g);
-    if (!s.ok() || !Live(*s, now)) {
+    if (!s.ok() || !api::LiveShare(*s, now)) {
       return api::Error(ctx, req, Status(Code::kUserAuthorizationNotExist));
     }
   }
   for (const auto& g : grantees) ctx.store.DeleteShare(d.dev_tid, g);
   if (ctx.access_changed) ctx.access_changed();
-  return NoContent();
+  return api::NoContent();
 }
 
 Response Delete(ApiContext& ctx, const Request& req) {

@@ -18,9 +18,6 @@ namespace krypton::http::sharing {
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void Str(Writer& w, std::string_view s);
-Response NoContent();
-// An unexpired share (expired shares count as absent everywhere).
-bool Live(const storage::Share& s, int64_t now);
 // Comma-separated query values ("a,b").
 std::set<std::string> SplitList(const std::string& text);
 // A user's display name: first + last name, else e-mail, else phone.

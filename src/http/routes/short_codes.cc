@@ -34,8 +34,7 @@ Response Get(ApiContext& ctx, const Request& req) {
   if (!d.ok()) return api::Error(ctx, req, Status(Code::kUserDeviceNotExist));
   if (d->owner_uid != claims->uid) {
     auto share = ctx.store.GetShare(dev_tid, claims->uid);
-    bool grantee =
-        share.ok() && (share->expire_at_ms == 0 || share->expire_at_ms > ctx.clock.NowMs());
+    bool grantee = share.ok() && api::LiveShare(*share, ctx.clock.NowMs());
     return api::Error(ctx, req,
                       Status(grantee ? Code::kUserDeviceBoundByOther : Code::kUserDeviceNotOwned));
   }
