@@ -33,6 +33,7 @@ std::string ProductJson(const storage::Product& p) {
       .Add("workModeType", p.work_mode_type)
       .Add("deviceAuth", p.device_auth)
       .Add("preRegister", p.pre_register)
+      .Add("autoIssueLicense", p.auto_issue_license)
       .Add("status", p.status)
       .Finish();
 }
@@ -141,6 +142,7 @@ Result<storage::Product> CreateProduct(storage::Store& store, const ProductCreat
   n.fields.pre_register = o.pre_register;
   n.fields.check_mode = o.check_mode;
   n.fields.decorate_dev_send = o.decorate_dev_send;
+  n.fields.auto_issue_license = o.auto_issue_license;
   n.template_json = template_json;
   return catalog::CreateProduct(store, n, SystemClock::Instance().NowMs());
 }

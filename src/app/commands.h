@@ -65,6 +65,7 @@ struct ProductCreateOptions {
   bool pre_register = false;
   std::string check_mode = "LENIENT";  // D7: LENIENT | STRICT
   bool decorate_dev_send = true;       // D16
+  bool auto_issue_license = false;     // enterprise-api.md §4.2
 };
 int RunProductCreate(const CommonOptions& common, const ProductCreateOptions& options);
 int RunProductList(const CommonOptions& common);
@@ -97,8 +98,11 @@ int RunDemo(const CommonOptions& common);
 struct DeviceOptions {
   std::string mid;
   std::vector<std::string> dev_tids;
+  int64_t count = 0;   // import: --count N fresh devTids …
+  std::string prefix;  // … named --prefix + a 6-digit sequence number
 };
 int RunDeviceImport(const CommonOptions& common, const DeviceOptions& options);
+int RunDeviceLicense(const CommonOptions& common, const DeviceOptions& options);
 int RunDeviceCredentials(const CommonOptions& common, const DeviceOptions& options);
 int RunDeviceRevoke(const CommonOptions& common, const DeviceOptions& options, bool revoked);
 int RunDeviceBind(const CommonOptions& common, const std::vector<std::string>& dev_tids,
@@ -114,6 +118,7 @@ struct QuotaSetOptions {
   int64_t total = 0;
 };
 int RunQuotaSet(const CommonOptions& common, const QuotaSetOptions& options);
+int RunQuotaList(const CommonOptions& common, const std::string& pid);
 
 struct TokenIssueOptions {
   std::string uid;

@@ -1,6 +1,8 @@
-// `krypton admin device …`: pre-register devices, print their derived credentials
-// (authKey / licence, enterprise-api.md §4.1), revoke or restore a licence. The
-// enterprise API offers the same later (E14/E15).
+// `krypton admin device …`: import devices and issue licences through the registry
+// service the enterprise API uses (catalog/registry.h: E14/E15 rules, quota drawn from
+// the product's enterprise), print derived credentials (authKey / licence,
+// enterprise-api.md §4.1), revoke or restore a licence (operator toggles: restoring
+// draws no quota), bind and show devices.
 #include <cstdio>
 #include <iostream>
 
@@ -8,36 +10,74 @@
 #include "app/commands.h"
 #include "app/json_out.h"
 #include "auth/device_auth.h"
+#include "catalog/registry.h"
 #include "common/clock.h"
 #include "common/secrets.h"
 
 namespace krypton::app {
+namespace {
+
+// An import or licence batch (catalog/registry.h) as the enterprise API's results
+// array (--json) or a line per device; 1 when the request failed or any item did.
+int PrintBatch(const CommonOptions& common, const Result<catalog::Batch>& batch, bool codes) {
+  if (!batch.ok()) return Fail(batch.status().ToString());
+  if (batch->shortfall) {
+    return Fail("quota missing: need " + std::to_string(batch->shortfall->need) + ", have " +
+                std::to_string(batch->shortfall->have));
+  }
+  std::string out = "[";
+  int failed = 0;
+  for (const catalog::BatchItem& it : batch->items) {
+    Status st(it.code);
+    JsonObject o;
+    o.Add("devTid", it.dev_tid).Add("code", st.number()).Add("desc", st.Message());
+    if (it.code == Code::kEntSuccess) {
+      if (codes) {
+        o.Add("bindKey", it.bind_key)
+            .Add("shortCode", it.short_code)
+            .Add("shortCodePassword", it.password);
+      }
+      if (!it.license.empty()) o.Add("license", it.license);
+      if (!common.json) {
+        std::cout << it.dev_tid;
+        if (codes) std::cout << "  bindKey " << it.bind_key << "  shortCode " << it.short_code;
+        if (!it.license.empty()) std::cout << "  license " << it.license;
+        std::cout << "\n";
+      }
+    } else {
+      ++failed;
+      std::fprintf(stderr, "krypton: %s: %d %s\n", it.dev_tid.c_str(), st.number(),
+                   st.Message().c_str());
+    }
+    out += (out.size() > 1 ? "," : "") + o.Finish();
+  }
+  if (common.json) std::cout << out << "]\n";
+  return failed == 0 ? 0 : 1;
+}
+
+}  // namespace
 
 int RunDeviceImport(const CommonOptions& common, const DeviceOptions& options) {
   config::Config config;
   auto store = OpenForAdmin(common, &config);
   if (!store) return 1;
-  auto product = store->GetProduct(options.mid);
-  if (!product.ok()) return Fail("no product with mid " + options.mid);
-  std::string out = "[";
-  for (const std::string& dev_tid : options.dev_tids) {
-    if (dev_tid.empty() || dev_tid.size() > 32) return Fail("devTid must be 1 to 32 characters");
-    storage::Device d;
-    d.dev_tid = dev_tid;
-    d.mid = options.mid;
-    d.bind_key = RandomHex(16);
-    d.ctrl_key = RandomHex(16);
-    d.registered = true;
-    d.created_at_ms = SystemClock::Instance().NowMs();
-    storage::StoreStatus s = store->CreateDevice(d);
-    if (s.conflict()) return Fail("device " + dev_tid + " exists");
-    if (!s.ok()) return Fail(s.ToString());
-    out += (out.size() > 1 ? "," : "") +
-           JsonObject().Add("devTid", d.dev_tid).Add("bindKey", d.bind_key).Finish();
-    if (!common.json) std::cout << "imported " << dev_tid << " (bindKey " << d.bind_key << ")\n";
-  }
-  if (common.json) std::cout << out << "]\n";
-  return 0;
+  catalog::ImportRequest request;
+  if (!options.dev_tids.empty()) request.dev_tids = options.dev_tids;
+  if (options.count > 0) request.count = options.count;
+  request.prefix = options.prefix;
+  auto batch =
+      catalog::ImportDevices(*store, std::nullopt, options.mid, request,
+                             config.limits.short_code_pool, SystemClock::Instance().NowMs());
+  return PrintBatch(common, batch, true);
+}
+
+int RunDeviceLicense(const CommonOptions& common, const DeviceOptions& options) {
+  config::Config config;
+  auto store = OpenForAdmin(common, &config);
+  if (!store) return 1;
+  auto batch = catalog::IssueLicenses(*store, std::nullopt, options.mid, options.dev_tids,
+                                      SystemClock::Instance().NowMs());
+  return PrintBatch(common, batch, false);
 }
 
 int RunDeviceCredentials(const CommonOptions& common, const DeviceOptions& options) {
@@ -92,7 +132,10 @@ int RunDeviceBind(const CommonOptions& common, const std::vector<std::string>& d
     if (!s.ok()) return Fail(s.ToString());
     if (!common.json) std::cout << dev_tid << " bound to " << uid << "\n";
   }
-  if (common.json) std::cout << JsonObject().Add("uid", uid).Add("bound", static_cast<int>(dev_tids.size())).Finish() << "\n";
+  if (common.json)
+    std::cout
+        << JsonObject().Add("uid", uid).Add("bound", static_cast<int>(dev_tids.size())).Finish()
+        << "\n";
   return 0;
 }
 

@@ -111,6 +111,8 @@ int main(int argc, char** argv) {
                         "Push 48 reports to apps as raw only (no decoded fields, D16)");
   prod_create->add_flag("--pre-register", prod_opts.pre_register,
                         "Only devices imported with `admin device import` may connect");
+  prod_create->add_flag("--auto-issue-license", prod_opts.auto_issue_license,
+                        "LICENSE: a device without a licence gets one on its first login");
 
   ProductStatusOptions status_opts;
   auto* prod_status = product->add_subcommand(
@@ -132,7 +134,7 @@ int main(int argc, char** argv) {
   ProductUpdateOptions update_opts;
   struct {
     std::string name, work_mode, product_type, model, logo, bind_type, device_auth, check_mode;
-    bool force_bind = false, pre_register = false, decorate = false;
+    bool force_bind = false, pre_register = false, decorate = false, auto_issue = false;
     int max_share = 0;
   } upd;
   auto* prod_update = product->add_subcommand(
@@ -156,6 +158,9 @@ int main(int argc, char** argv) {
   auto* o_decorate = prod_update->add_option("--decorate-dev-send", upd.decorate,
                                              "true or false (D16)");
   auto* o_share = prod_update->add_option("--max-dev-share-num", upd.max_share, "0 to 1000");
+  auto* o_auto = prod_update->add_option(
+      "--auto-issue-license", upd.auto_issue,
+      "true or false: a LICENSE device without a licence gets one on its first login");
   prod_update->callback([&] {
     krypton::catalog::ProductFields& f = update_opts.fields;
     auto take = [](CLI::Option* o, const auto& v, auto& out) {
@@ -173,6 +178,7 @@ int main(int argc, char** argv) {
     take(o_pre, upd.pre_register, f.pre_register);
     take(o_decorate, upd.decorate, f.decorate_dev_send);
     take(o_share, upd.max_share, f.max_dev_share_num);
+    take(o_auto, upd.auto_issue, f.auto_issue_license);
     code = RunProductUpdate(common, update_opts);
   });
 
@@ -193,17 +199,28 @@ int main(int argc, char** argv) {
   auto* device = admin->add_subcommand("device", "Devices: import, credentials, licences");
   device->require_subcommand(1);
   DeviceOptions dev_opts;
-  auto add_device_cmd = [&](const char* name, const char* help, bool needs_product) {
+  auto add_device_cmd = [&](const char* name, const char* help, bool needs_product,
+                            bool needs_dev_tid = true) {
     auto* cmd = device->add_subcommand(name, help);
     AddCommon(cmd, &common);
     auto* mid = cmd->add_option("--product", dev_opts.mid, "The product's mid");
     if (needs_product) mid->required();
-    cmd->add_option("--dev-tid", dev_opts.dev_tids, "devTid (repeatable)")->required();
+    auto* tid = cmd->add_option("--dev-tid", dev_opts.dev_tids, "devTid (repeatable)");
+    if (needs_dev_tid) tid->required();
     return cmd;
   };
-  add_device_cmd("import", "Pre-register devices of a product", true)->callback([&] {
-    code = RunDeviceImport(common, dev_opts);
-  });
+  auto* dev_import = add_device_cmd(
+      "import",
+      "Pre-register devices of a product as the enterprise API's import (quota, short "
+      "codes, licences)",
+      true, false);
+  auto* o_count = dev_import->add_option("--count", dev_opts.count,
+                                         "Import N fresh devTids instead of --dev-tid");
+  dev_import->add_option("--prefix", dev_opts.prefix, "With --count: the devTids' prefix");
+  o_count->excludes(dev_import->get_option("--dev-tid"));
+  dev_import->callback([&] { code = RunDeviceImport(common, dev_opts); });
+  add_device_cmd("license", "Issue licences to devices of a LICENSE product (draws quota)", true)
+      ->callback([&] { code = RunDeviceLicense(common, dev_opts); });
   add_device_cmd("credentials", "Print the authKey and licence of devices", true)->callback([&] {
     code = RunDeviceCredentials(common, dev_opts);
   });
@@ -240,6 +257,11 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::Range(int64_t{-1}, int64_t{1} << 40));
   quota_set->callback([&] { code = RunQuotaSet(common, quota_opts); });
+  std::string quota_pid;
+  auto* quota_list = quota->add_subcommand("list", "An enterprise's quotas (as GET quota, E16)");
+  AddCommon(quota_list, &common);
+  quota_list->add_option("--pid", quota_pid, "11-digit manufacturer id")->required();
+  quota_list->callback([&] { code = RunQuotaList(common, quota_pid); });
 
   auto* token = admin->add_subcommand("token", "Access tokens");
   token->require_subcommand(1);

@@ -102,6 +102,7 @@ struct Product {
   std::string check_mode = "LENIENT";  // LENIENT | STRICT (D7)
   bool decorate_dev_send = true;       // D16
   int max_dev_share_num = 10;
+  bool auto_issue_license = false;  // LICENSE: issue on first login (§4.2)
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
 };

@@ -324,6 +324,7 @@ TEST_F(DeviceHubTest, AuthKeyProducts) {
 
 TEST_F(DeviceHubTest, LicenseProducts) {
   Admin({"manufacturer", "create", "--pid", "20000000002", "--name", "Lic"});
+  Admin({"quota", "set", "--pid", "20000000002", "--kind", "DEVICE", "--total", "-1"});
   std::string tpl = dir_ + "/t.json";
   std::ofstream(tpl) << R"({"workModeType":"JSON_TRANSPARENT","protocol":{}})";
   std::string product = Admin({"product", "create", "--pid", "20000000002", "--name", "Meter",
@@ -332,30 +333,54 @@ TEST_F(DeviceHubTest, LicenseProducts) {
                                "ccdfab3420b5f0320674f34657882e9e"});
   std::string mid = Field(product, "/mid");
   mid = mid.substr(1, mid.size() - 2);
-  std::string license = Field(Admin({"device", "credentials", "--product", mid, "--dev-tid",
-                                     "ESP_2M_F4CFA2492863"}),
-                              "/0/license");
+  auto credentials = [&](const std::string& dev_tid) {
+    return Field(Admin({"device", "credentials", "--product", mid, "--dev-tid", dev_tid}),
+                 "/0/license");
+  };
+  // The import issues the licence (the enterprise API's E14 rules).
+  std::string imported =
+      Admin({"device", "import", "--product", mid, "--dev-tid", "ESP_2M_F4CFA2492863"});
+  std::string license = Field(imported, "/0/license");
   ASSERT_EQ(license.size(), 45u);  // 43 characters and the quotes
+  EXPECT_EQ(credentials("ESP_2M_F4CFA2492863"), license);
   Start();
   LineClient info(server_->port("dispatch"));
   EXPECT_EQ(Field(*info.Call(R"({"msgId":18747,"action":"getProdInfo","params":{"devTid":"ESP_2M_F4CFA2492863","prodKey":"ccdfab3420b5f0320674f34657882e9e","supportSSL":1}})"),
                   "/params/tokenType"),
             "1");
-  auto login = [&](const std::string& lic) {
+  auto login = [&](const std::string& dev_tid, const std::string& lic) {
     LineClient dev(server_->port("device"));
     return *dev.Call(R"({"msgId":0,"action":"devLogin","params":{"license":)" + lic +
-                     R"(,"devTid":"ESP_2M_F4CFA2492863","prodKey":"ccdfab3420b5f0320674f34657882e9e"}})");
+                     R"(,"devTid":")" + dev_tid +
+                     R"(","prodKey":"ccdfab3420b5f0320674f34657882e9e"}})");
   };
-  EXPECT_EQ(login("\"30bc52f9c8fc4eada019bfffb956226c\""),
+  EXPECT_EQ(login("ESP_2M_F4CFA2492863", "\"30bc52f9c8fc4eada019bfffb956226c\""),
             R"({"msgId":0,"action":"devLoginResp","code":1400039,"desc":"Device license can not verification"})");
-  std::string ok = login(license);
+  std::string ok = login("ESP_2M_F4CFA2492863", license);
   EXPECT_EQ(Field(ok, "/code"), "200");
   EXPECT_EQ(Field(ok, "/params/token"), "null");
   EXPECT_EQ(Field(ok, "/params/license"), license);
   Admin({"device", "revoke", "--dev-tid", "ESP_2M_F4CFA2492863"});
-  EXPECT_EQ(Field(login(license), "/code"), "1400039");
+  EXPECT_EQ(Field(login("ESP_2M_F4CFA2492863", license), "/code"), "1400039");
   Admin({"device", "restore", "--dev-tid", "ESP_2M_F4CFA2492863"});
-  EXPECT_EQ(Field(login(license), "/code"), "200");
+  EXPECT_EQ(Field(login("ESP_2M_F4CFA2492863", license), "/code"), "200");
+
+  // A licence that was never issued does not open the hub, and the failed login
+  // registers nothing.
+  std::string fresh = credentials("ESP_NEW_1");
+  EXPECT_EQ(Field(login("ESP_NEW_1", fresh), "/code"), "1400039");
+  EXPECT_EQ(RunKrypton({"admin", "device", "show", "--data-dir", dir_, "--dev-tid", "ESP_NEW_1"})
+                .exit_code,
+            1);
+  // With auto-issue, the first login of a device with the right licence gets it issued,
+  // one LICENSE unit each; an empty quota is 1400039 for the device (never 8400031).
+  Admin({"product", "update", "--product", mid, "--auto-issue-license", "true"});
+  Admin({"quota", "set", "--pid", "20000000002", "--kind", "LICENSE", "--total", "1"});
+  EXPECT_EQ(Field(login("ESP_NEW_1", "\"30bc52f9c8fc4eada019bfffb956226c\""), "/code"), "1400039");
+  EXPECT_EQ(Field(login("ESP_NEW_1", fresh), "/code"), "200");
+  EXPECT_EQ(Field(login("ESP_NEW_1", fresh), "/code"), "200");  // issued: no second unit
+  EXPECT_EQ(Field(login("ESP_NEW_2", credentials("ESP_NEW_2")), "/code"), "1400039");
+  EXPECT_EQ(Field(Admin({"quota", "list", "--pid", "20000000002"}), "/1/used"), "1");
 }
 
 TEST_F(DeviceHubTest, PreRegisteredProducts) {
@@ -367,6 +392,7 @@ TEST_F(DeviceHubTest, PreRegisteredProducts) {
                                  "prekey", "--pre-register"}),
                           "/mid");
   mid = mid.substr(1, mid.size() - 2);
+  Admin({"quota", "set", "--pid", "20000000003", "--kind", "DEVICE", "--total", "-1"});
   Admin({"device", "import", "--product", mid, "--dev-tid", "IMPORTED1"});
   Start();
   LineClient info(server_->port("dispatch"));

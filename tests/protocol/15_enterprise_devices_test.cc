@@ -170,12 +170,25 @@ TEST_F(EnterpriseDevicesTest, ImportByListAndByCount) {
   EXPECT_EQ(r.body, R"([{"mid":"*","kind":"DEVICE","total":100,"used":8,"remaining":92}])");
 
   // Malformed requests import nothing.
-  for (const char* body : {"{bad json", "[]", "{}", R"({"devTids":[]})", R"({"devTids":["A",1]})",
-                           R"({"devTids":"A"})", R"({"devTids":["Z"],"count":1})", R"({"count":0})",
-                           R"({"count":1001})", R"({"count":"2"})", R"({"count":1,"prefix":7})",
-                           R"({"count":1,"prefix":"123456789012345678901234567"})"}) {
+  const std::string either = std::string(kIllegal) + ": give either devTids or count";
+  const std::string count = std::string(kIllegal) + ": count must be 1 to 1000";
+  const std::vector<std::pair<std::string, std::string>> malformed = {
+      {"{bad json", kIllegal},
+      {"[]", kIllegal},
+      {"{}", either},
+      {R"({"devTids":[]})", std::string(kIllegal) + ": devTids must hold 1 to 1000 devTids"},
+      {R"({"devTids":["A",1]})", kIllegal},
+      {R"({"devTids":"A"})", kIllegal},
+      {R"({"devTids":["Z"],"count":1})", either},
+      {R"({"count":0})", count},
+      {R"({"count":1001})", count},
+      {R"({"count":"2"})", kIllegal},
+      {R"({"count":1,"prefix":7})", kIllegal},
+      {R"({"count":1,"prefix":"123456789012345678901234567"})",
+       std::string(kIllegal) + ": prefix must be at most 26 characters"}};
+  for (const auto& [body, desc] : malformed) {
     SCOPED_TRACE(body);
-    ExpectError(Import(acme_, kPre, body), 400, "8400002", kIllegal);
+    ExpectError(Import(acme_, kPre, body), 400, "8400002", desc);
   }
   // Unknown product, another enterprise's product.
   ExpectError(Import(acme_, "NOSUCHPROD01", R"({"count":1})"), 400, "8400000",
@@ -227,8 +240,16 @@ TEST_F(EnterpriseDevicesTest, QuotasAreAllOrNothingProductFirst) {
 TEST_F(EnterpriseDevicesTest, DeviceInfoListAndCodes) {
   Quota(kAcme, "*", "DEVICE", -1);
   Quota(kBeta, "*", "DEVICE", -1);
-  Admin({"device", "import", "--product", kAuth, "--dev-tid", "CLI1"});  // no short code
   Start();
+  // CLI1 registers itself with its first login (AUTHKEY product without pre-registration):
+  // it has no short code. It stays online.
+  std::string cli1_key = StringField(
+      Admin({"device", "credentials", "--product", kAuth, "--dev-tid", "CLI1"}), "/0/authKey");
+  LineClient cli1(server_->port("device"));
+  ASSERT_EQ(Field(*cli1.Call(Login("CLI1", std::string("pk-") + kAuth,
+                                   ",\"authKey\":\"" + cli1_key + "\"")),
+                  "/code"),
+            "200");
   HttpResult imp = Import(acme_, kPre, R"({"devTids":["D1","D2","D3"]})");
   ASSERT_EQ(imp.status, 201) << imp.body;
   ASSERT_EQ(Import(beta_, kBetaMid, R"({"devTids":["B1"]})").status, 201);
@@ -269,8 +290,9 @@ TEST_F(EnterpriseDevicesTest, DeviceInfoListAndCodes) {
             (V{"CLI1", "D1", "D2", "D3"}));
   EXPECT_EQ(tids(Ent(acme_, "GET", std::string("/api/v1/enterprise/device?mid=") + kPre).body),
             (V{"D1", "D2", "D3"}));
-  EXPECT_EQ(tids(Ent(acme_, "GET", "/api/v1/enterprise/device?online=true").body), (V{"D2"}));
-  EXPECT_EQ(tids(Ent(acme_, "GET", "/api/v1/enterprise/device?online=false&page=1&size=2").body),
+  EXPECT_EQ(tids(Ent(acme_, "GET", "/api/v1/enterprise/device?online=true").body),
+            (V{"CLI1", "D2"}));
+  EXPECT_EQ(tids(Ent(acme_, "GET", "/api/v1/enterprise/device?online=false&page=1&size=1").body),
             (V{"D3"}));
   EXPECT_EQ(tids(Ent(beta_, "GET", "/api/v1/enterprise/device").body), (V{"B1"}));
   for (const char* q : {"?online=yes", "?page=-1", "?size=0", "?size=101", "?page=x"}) {
@@ -316,11 +338,24 @@ TEST_F(EnterpriseDevicesTest, DeviceInfoListAndCodes) {
 
 TEST_F(EnterpriseDevicesTest, ShortCodePoolExhausted) {
   Quota(kAcme, "*", "DEVICE", -1);
-  Admin({"device", "import", "--product", kPre, "--dev-tid", "CLI1"});
   Start({"limits.short_code_pool=2"});
   ASSERT_EQ(Import(acme_, kPre, R"({"devTids":["P1","P2"]})").status, 201);
-  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/CLI1/code?allocate=true"), 400,
+  // A device that registered itself on the hub has no short code, and the pool is empty.
+  std::string key = StringField(
+      Admin({"device", "credentials", "--product", kAuth, "--dev-tid", "AK1"}), "/0/authKey");
+  LineClient dev(server_->port("device"));
+  ASSERT_EQ(
+      Field(*dev.Call(Login("AK1", std::string("pk-") + kAuth, ",\"authKey\":\"" + key + "\"")),
+            "/code"),
+      "200");
+  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/AK1/code?allocate=true"), 400,
               "5400046", "Short codes exhausted (system error)");
+  // The operator's import draws from the same pool: nothing imported.
+  CommandResult cli = RunKrypton(
+      {"admin", "device", "import", "--data-dir", dir_, "--set", "limits.short_code_pool=2",
+       "--product", kPre, "--dev-tid", "CLI1"});
+  EXPECT_EQ(cli.exit_code, 1);
+  EXPECT_NE(cli.err.find("Short codes exhausted"), std::string::npos) << cli.err;
   // An import that cannot get its short codes imports nothing and draws no quota.
   ExpectError(Import(acme_, kPre, R"({"devTids":["P3"]})"), 400, "5400046",
               "Short codes exhausted (system error)");
@@ -334,9 +369,18 @@ TEST_F(EnterpriseDevicesTest, Licenses) {
   Quota(kAcme, "*", "DEVICE", -1);
   Quota(kAcme, "*", "LICENSE", 2);
   Quota(kBeta, "*", "DEVICE", -1);
-  Admin({"device", "import", "--product", kLic, "--dev-tid", "L1", "--dev-tid", "L2", "--dev-tid",
-         "L3"});
+  // The operator's import issues licences too (DEVICE quota only); revoked through the
+  // API, each needs a new LICENSE unit.
+  std::string cli = Admin({"device", "import", "--product", kLic, "--dev-tid", "L1", "--dev-tid",
+                           "L2", "--dev-tid", "L3"});
+  EXPECT_EQ(StringField(cli, "/2/license").size(), 43u) << cli;
+  EXPECT_EQ(StringField(cli, "/2/shortCode").size(), 8u) << cli;
   Start();
+  for (const char* tid : {"L1", "L2", "L3"}) {
+    HttpResult revoke = Ent(acme_, "DELETE",
+                            std::string("/api/v1/enterprise/product/") + kLic + "/license/" + tid);
+    EXPECT_EQ(revoke.status, 204) << revoke.body;
+  }
   // An import issues the licence with the device (DEVICE quota only).
   HttpResult imp = Import(acme_, kLic, R"({"devTids":["L0"]})");
   ASSERT_EQ(imp.status, 201) << imp.body;
@@ -364,7 +408,7 @@ TEST_F(EnterpriseDevicesTest, Licenses) {
   EXPECT_EQ(Field(r.body, "/results/4/code"), "8400029");
   EXPECT_EQ(StringField(r.body, "/results/6/license"), l1);
   EXPECT_EQ(Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
-            R"([{"mid":"*","kind":"DEVICE","total":-1,"used":2,"remaining":-1},)"
+            R"([{"mid":"*","kind":"DEVICE","total":-1,"used":5,"remaining":-1},)"
             R"({"mid":"*","kind":"LICENSE","total":2,"used":2,"remaining":0}])");
   // Re-issuing a live licence returns it again and draws nothing.
   r = Licenses(acme_, kLic, R"({"devTids":["L1"]})");
@@ -383,12 +427,15 @@ TEST_F(EnterpriseDevicesTest, Licenses) {
                   "/code"),
             "200");
 
-  ExpectError(Licenses(acme_, kPre, R"({"devTids":["OTHER"]})"), 400, "8400002", kIllegal);
+  ExpectError(Licenses(acme_, kPre, R"({"devTids":["OTHER"]})"), 400, "8400002",
+              std::string(kIllegal) + ": the product's deviceAuth is not LICENSE");
   ExpectError(Licenses(acme_, kBetaMid, R"({"devTids":["B1"]})"), 400, "8400000",
               "Product does not exist");
-  for (const char* body : {"nope", R"({"count":1})", R"({"devTids":[]})", R"({"devTids":[1]})"}) {
+  for (const char* body : {"nope", R"({"count":1})", R"({"devTids":[1]})"}) {
     ExpectError(Licenses(acme_, kLic, body), 400, "8400002", kIllegal);
   }
+  ExpectError(Licenses(acme_, kLic, R"({"devTids":[]})"), 400, "8400002",
+              std::string(kIllegal) + ": devTids must hold 1 to 1000 devTids");
 }
 
 TEST_F(EnterpriseDevicesTest, ImportedDevicesLogInWithTheirProductsAuth) {
@@ -429,6 +476,68 @@ TEST_F(EnterpriseDevicesTest, ImportedDevicesLogInWithTheirProductsAuth) {
       "1400039");
   EXPECT_EQ(Field(login("LIC1", kLic, ",\"license\":\"" + license + "\""), "/code"), "200");
   EXPECT_EQ(StringField(pre.body, "/results/0/devTid"), "PRE1");
+}
+
+TEST_F(EnterpriseDevicesTest, RevokedLicencesCloseTheHubAndAutoIssueOpensIt) {
+  Quota(kAcme, "*", "DEVICE", -1);
+  Quota(kBeta, "*", "DEVICE", -1);
+  Quota(kAcme, kLic, "LICENSE", 1);
+  Start();
+  HttpResult lic = Import(acme_, kLic, R"({"devTids":["LIC1"]})");
+  ASSERT_EQ(lic.status, 201) << lic.body;
+  ASSERT_EQ(Import(acme_, kPre, R"({"devTids":["PRE1"]})").status, 201);
+  ASSERT_EQ(Import(beta_, kBetaMid, R"({"devTids":["B1"]})").status, 201);
+  const std::string license = StringField(lic.body, "/results/0/license");
+  auto login = [&](const std::string& dev_tid, const std::string& lic) {
+    LineClient dev(server_->port("device"));
+    return Field(*dev.Call(Login(dev_tid, std::string("pk-") + kLic,
+                                 ",\"license\":\"" + lic + "\"")),
+                 "/code");
+  };
+  auto revoke = [&](const std::string& key, const std::string& mid, const std::string& tid) {
+    return Ent(key, "DELETE", "/api/v1/enterprise/product/" + mid + "/license/" + tid);
+  };
+  EXPECT_EQ(login("LIC1", license), "200");
+  ExpectError(revoke(acme_, kLic, "NOPE"), 400, "6400004",
+              "Device with given devTid does not exist");
+  ExpectError(revoke(acme_, kLic, "PRE1"), 400, "8400029",
+              "Permission error, no right to view this device");
+  ExpectError(revoke(acme_, kPre, "PRE1"), 400, "8400002",
+              "Illegal argument: the product's deviceAuth is not LICENSE");
+  ExpectError(revoke(beta_, kLic, "LIC1"), 400, "8400000", "Product does not exist");
+  ExpectError(revoke("wrong", kLic, "LIC1"), 401, "3400015", "Invalid token");
+  HttpResult ok = revoke(acme_, kLic, "LIC1");
+  EXPECT_EQ(ok.status, 204) << ok.body;
+  EXPECT_EQ(revoke(acme_, kLic, "LIC1").status, 204);  // twice: no error
+  EXPECT_EQ(Field(Ent(acme_, "GET", "/api/v1/enterprise/device/LIC1").body, "/licenseRevoked"),
+            "true");
+  EXPECT_EQ(login("LIC1", license), "1400039");
+  // E15 issues it again (one LICENSE unit) and the device is back.
+  ASSERT_EQ(Licenses(acme_, kLic, R"({"devTids":["LIC1"]})").status, 201);
+  EXPECT_EQ(login("LIC1", license), "200");
+
+  // A licence never issued: 1400039 and nothing registered, until the product auto-issues.
+  const std::string fresh = StringField(
+      Admin({"device", "credentials", "--product", kLic, "--dev-tid", "AUTO1"}), "/0/license");
+  EXPECT_EQ(login("AUTO1", fresh), "1400039");
+  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/AUTO1"), 400, "6400004",
+              "Device with given devTid does not exist");
+  const std::string product = std::string("/api/v1/enterprise/product/") + kLic;
+  EXPECT_EQ(Field(Ent(acme_, "GET", product).body, "/autoIssueLicense"), "false");
+  HttpResult put = Ent(acme_, "PUT", product, R"({"autoIssueLicense":true})");
+  ASSERT_EQ(put.status / 100, 2) << put.body;
+  EXPECT_EQ(Field(Ent(acme_, "GET", product).body, "/autoIssueLicense"), "true");
+  Quota(kAcme, kLic, "LICENSE", 2);  // one left
+  EXPECT_EQ(login("AUTO1", fresh), "200");
+  EXPECT_EQ(Field(Ent(acme_, "GET", "/api/v1/enterprise/device/AUTO1").body, "/licenseRevoked"),
+            "false");
+  const std::string other = StringField(
+      Admin({"device", "credentials", "--product", kLic, "--dev-tid", "AUTO2"}), "/0/license");
+  EXPECT_EQ(login("AUTO2", other), "1400039");  // quota empty: the device never sees 8400031
+  EXPECT_EQ(Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
+            R"([{"mid":"*","kind":"DEVICE","total":-1,"used":2,"remaining":-1},)"
+            R"({"mid":")" + std::string(kLic) +
+                R"(","kind":"LICENSE","total":2,"used":2,"remaining":0}])");
 }
 
 TEST_F(EnterpriseDevicesTest, ConcurrentImportsNeverOverdraw) {

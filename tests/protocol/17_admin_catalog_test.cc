@@ -112,7 +112,10 @@ TEST_F(AdminCatalogTest, DeleteNeedsAnUnpublishedProductWithoutDevices) {
                 "a PUBLISHED product cannot be deleted (discontinue it first)");
   ASSERT_EQ(Admin({"product", "status", "--product", mid_, "--status", "DISCONTINUED"}).exit_code,
             0);
-  ASSERT_EQ(Admin({"device", "import", "--product", mid_, "--dev-tid", "DEV001"}).exit_code, 0);
+  ASSERT_EQ(Admin({"quota", "set", "--pid", kAcme, "--kind", "DEVICE", "--total", "1"}).exit_code,
+            0);
+  CommandResult imported = Admin({"device", "import", "--product", mid_, "--dev-tid", "DEV001"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
   ExpectFailure(Admin({"product", "delete", "--product", mid_}),
                 "the product has devices; delete or move them first");
   EXPECT_EQ(Listed("/status"), "DISCONTINUED");

@@ -10,12 +10,13 @@
 #include <charconv>
 
 #include "http/routes/ent_devices_internal.h"
-#include "http/routes/short_code_pool.h"
+#include "http/routes/ent_internal.h"
+#include "catalog/registry.h"
 
 namespace krypton::http::entdev {
 
 Response Fail(const ApiContext& ctx, const Request& req, const Status& error) {
-  return api::EnterpriseError(ctx, req, error);
+  return ent::Fail(ctx, req, error);
 }
 
 Status Internal(const storage::StoreStatus& s) {
@@ -150,10 +151,10 @@ Response GetCode(ApiContext& ctx, const Request& req) {
   } else if (!existing.status().not_found()) {
     return Fail(ctx, req, Internal(existing.status()));
   } else if (allocate == "true") {
-    code = ShortCodeOf(ctx.store, ctx.config.limits.short_code_pool, ctx.clock.NowMs(), d->dev_tid);
+    code = catalog::ShortCodeOf(ctx.store, ctx.config.limits.short_code_pool, ctx.clock.NowMs(), d->dev_tid);
   }
   if (!code.ok()) return Fail(ctx, req, code.status());
-  std::string password = ShortCodePassword(ctx.store, *d, *code);
+  std::string password = catalog::ShortCodePassword(ctx.store, *d, *code);
   if (password.empty()) {
     return Fail(ctx, req, Status(Code::kUserInternal).WithDetail("the manufacturer has no secret"));
   }
@@ -207,10 +208,14 @@ void AddEnterpriseDeviceRoutes(Router& router, ApiContext& ctx) {
              [&ctx](const Request& r) { return GetCode(ctx, r); });
   router.Add("GET", "/api/v1/enterprise/quota",
              [&ctx](const Request& r) { return Quotas(ctx, r); });
-  router.Add("POST", "/api/v1/enterprise/product/{mid}/device/import",
-             [&ctx](const Request& r) { return Import(ctx, r); });
-  router.Add("POST", "/api/v1/enterprise/product/{mid}/license",
-             [&ctx](const Request& r) { return IssueLicenses(ctx, r); });
+  router.AddAsync("POST", "/api/v1/enterprise/product/{mid}/device/import",
+                  [&ctx](Request r, Responder respond) { Import(ctx, std::move(r), respond); });
+  router.AddAsync("POST", "/api/v1/enterprise/product/{mid}/license",
+                  [&ctx](Request r, Responder respond) {
+                    IssueLicenses(ctx, std::move(r), respond);
+                  });
+  router.Add("DELETE", "/api/v1/enterprise/product/{mid}/license/{devTid}",
+             [&ctx](const Request& r) { return RevokeLicense(ctx, r); });
 }
 
 }  // namespace krypton::http

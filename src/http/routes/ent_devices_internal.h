@@ -15,7 +15,8 @@ namespace krypton::http::entdev {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-// The enterprise error answer (401 for authentication failures).
+// The enterprise error answer (ent::Fail: 401 for authentication failures, 8400002's
+// detail appended to its desc).
 Response Fail(const ApiContext& ctx, const Request& req, const Status& error);
 // A store failure as an internal error (the detail stays in the log).
 Status Internal(const storage::StoreStatus& s);
@@ -27,8 +28,9 @@ void Str(Writer& w, std::string_view key, std::string_view value);
 // http://www.hekr.me?action=bind&devTid={devTid}&bindKey={bindKey} (enterprise-api.md §5).
 std::string LongCode(const storage::Device& d);
 
-Response Import(ApiContext& ctx, const Request& req);         // E14
-Response IssueLicenses(ApiContext& ctx, const Request& req);  // E15
+void Import(ApiContext& ctx, Request req, Responder respond);         // E14
+void IssueLicenses(ApiContext& ctx, Request req, Responder respond);  // E15
+Response RevokeLicense(ApiContext& ctx, const Request& req);          // licence revoke
 
 }  // namespace krypton::http::entdev
 

@@ -84,6 +84,7 @@ Status ReadFields(simdjson::dom::object o, catalog::ProductFields& f) {
         ReadStr(o, "deviceAuth", f.device_auth), ReadStr(o, "checkMode", f.check_mode),
         ReadBool(o, "forceBind", f.force_bind), ReadBool(o, "preRegister", f.pre_register),
         ReadBool(o, "decorateDevSend", f.decorate_dev_send),
+        ReadBool(o, "autoIssueLicense", f.auto_issue_license),
         ReadInt(o, "maxDevShareNum", f.max_dev_share_num),
         ReadJson(o, "displayName", false, f.display_name_json),
         ReadJson(o, "accessWay", true, f.access_way_json),
@@ -154,6 +155,8 @@ std::string FullProduct(ApiContext& ctx, const storage::Product& p, bool authori
   String(w, p.device_auth);
   Key(w, "preRegister");
   w.Bool(p.pre_register);
+  Key(w, "autoIssueLicense");
+  w.Bool(p.auto_issue_license);
   Key(w, "checkMode");
   String(w, p.check_mode);
   Key(w, "decorateDevSend");

@@ -11,17 +11,17 @@
 
 #include "common/secrets.h"
 #include "http/routes/device_json.h"
-#include "http/routes/short_code_pool.h"
+#include "catalog/registry.h"
 
 namespace krypton::http {
 namespace {
 
 std::string Password(ApiContext& ctx, const storage::Device& d, const std::string& code) {
-  return ShortCodePassword(ctx.store, d, code);
+  return catalog::ShortCodePassword(ctx.store, d, code);
 }
 
 Result<std::string> ShortCodeOf(ApiContext& ctx, const storage::Device& d) {
-  return http::ShortCodeOf(ctx.store, ctx.config.limits.short_code_pool, ctx.clock.NowMs(),
+  return catalog::ShortCodeOf(ctx.store, ctx.config.limits.short_code_pool, ctx.clock.NowMs(),
                            d.dev_tid);
 }
 

@@ -1,11 +1,11 @@
 // devLogin (§3.2, enterprise-api.md §4.1): product key, device registration, device
 // authentication (prodKey / authKey / license), token rules, then ONLINE.
-#include <spdlog/spdlog.h>
-
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <spdlog/spdlog.h>
 
 #include "auth/device_auth.h"
+#include "catalog/registry.h"
 #include "common/secrets.h"
 #include "hub/device_actions.h"
 #include "hub/device_connection.h"
@@ -21,53 +21,82 @@ Status Internal(const storage::StoreStatus& s) {
   return Status(Code::kHubInternal).WithDetail(s.ToString());
 }
 
-// Finds the device or registers it on first login (unless the product requires
-// pre-registration).
-Result<storage::Device> FindOrRegister(HubContext& ctx, const storage::Product& product,
-                                       std::string_view dev_tid) {
-  std::string id(dev_tid);
-  auto device = ctx.store.GetDevice(id);
+// The stored device, or std::nullopt for a devTid never seen (which a pre-registering
+// product refuses: 1400022).
+Result<std::optional<storage::Device>> Find(HubContext& ctx, const storage::Product& product,
+                                            const std::string& dev_tid) {
+  auto device = ctx.store.GetDevice(dev_tid);
   if (device.ok()) {
     if (device->mid != product.mid) {
       return Status(Code::kHubProductKeyInvalid).WithDetail("device belongs to another product");
     }
-    return std::move(device).value();
+    return std::optional<storage::Device>(std::move(device).value());
   }
   if (!device.status().not_found()) return Internal(device.status());
   if (product.pre_register) return Status(Code::kHubDeviceNotFound);
+  return std::optional<storage::Device>();
+}
+
+// Registers a device on its first (authenticated) login.
+Result<storage::Device> Register(HubContext& ctx, const storage::Product& product,
+                                 const std::string& dev_tid) {
   storage::Device d;
-  d.dev_tid = id;
+  d.dev_tid = dev_tid;
   d.mid = product.mid;
   d.bind_key = RandomHex(16);
   d.ctrl_key = RandomHex(16);
   d.created_at_ms = ctx.clock.NowMs();
   storage::StoreStatus s = ctx.store.CreateDevice(d);
-  if (s.conflict()) return FindOrRegister(ctx, product, dev_tid);  // registered meanwhile
+  if (s.conflict()) {  // registered meanwhile
+    auto again = ctx.store.GetDevice(dev_tid);
+    if (!again.ok()) return Internal(again.status());
+    if (again->mid != product.mid) return Status(Code::kHubProductKeyInvalid);
+    return std::move(again).value();
+  }
   if (!s.ok()) return Internal(s);
   return d;
 }
 
 // AUTHKEY and LICENSE products (enterprise-api.md §4.1). PRODKEY needs nothing more.
-Status CheckDeviceAuth(HubContext& ctx, const Envelope& e, const storage::Product& product,
-                       const storage::Device& device) {
-  if (product.device_auth == "PRODKEY") return Status();
-  auto m = ctx.store.GetManufacturer(product.pid);
-  if (!m.ok()) return Internal(m.status());
-  if (product.device_auth == "AUTHKEY") {
-    auto key = OptionalString(e, "authKey", kMaxSecret);
-    if (!key.ok() || !key->has_value() ||
-        !ConstantTimeEqual(**key, auth::DeriveAuthKey(m->auth_secret, device.dev_tid))) {
-      return Status(Code::kHubAuthKeyInvalid);
+// The secret is checked before a new device is registered, so failed logins leave no
+// rows; `device` is registered here when it is new (nullopt) and the check passes.
+Result<storage::Device> Authenticate(HubContext& ctx, const Envelope& e,
+                                     const storage::Product& product,
+                                     std::optional<storage::Device> device,
+                                     const std::string& dev_tid) {
+  if (product.device_auth != "PRODKEY") {
+    auto m = ctx.store.GetManufacturer(product.pid);
+    if (!m.ok()) return Internal(m.status());
+    if (product.device_auth == "AUTHKEY") {
+      auto key = OptionalString(e, "authKey", kMaxSecret);
+      if (!key.ok() || !key->has_value() ||
+          !ConstantTimeEqual(**key, auth::DeriveAuthKey(m->auth_secret, dev_tid))) {
+        return Status(Code::kHubAuthKeyInvalid);
+      }
+    } else {
+      // The right licence (derived), issued by E14/E15 or auto-issued now, not revoked.
+      auto license = OptionalString(e, "license", kMaxSecret);
+      if (!license.ok() || !license->has_value() || (device && device->license_revoked) ||
+          !ConstantTimeEqual(**license,
+                             auth::DeriveLicense(m->license_secret, product.mid, dev_tid))) {
+        return Status(Code::kHubLicenseInvalid);
+      }
+      if (!device && !product.auto_issue_license) {
+        return Status(Code::kHubLicenseInvalid).WithDetail("licence not issued");
+      }
     }
-    return Status();
   }
-  auto license = OptionalString(e, "license", kMaxSecret);
-  if (!license.ok() || !license->has_value() || device.license_revoked ||
-      !ConstantTimeEqual(**license,
-                         auth::DeriveLicense(m->license_secret, product.mid, device.dev_tid))) {
-    return Status(Code::kHubLicenseInvalid);
+  if (!device) {
+    auto registered = Register(ctx, product, dev_tid);
+    if (!registered.ok()) return registered.status();
+    device = std::move(registered).value();
   }
-  return Status();
+  if (product.device_auth == "LICENSE") {
+    auto live = catalog::LicenseLive(ctx.store, product, *device, ctx.clock.NowMs());
+    if (!live.ok()) return Status(Code::kHubInternal).WithDetail(live.status().ToString());
+    if (!*live) return Status(Code::kHubLicenseInvalid).WithDetail("licence not issued");
+  }
+  return std::move(*device);
 }
 
 // Token rules (§3.2): returns the token to hand back (new or unchanged).
@@ -143,13 +172,12 @@ void DevLogin(DeviceConnection& conn, const Envelope& e) {
   auto product = ctx.store.FindProductByProdKey(std::string(*prod_key));
   if (!product.ok()) {
     return conn.ReplyError(e, product.status().not_found() ? Status(Code::kHubProductKeyInvalid)
-                                                            : Internal(product.status()));
+                                                           : Internal(product.status()));
   }
-  auto device = FindOrRegister(ctx, *product, *dev_tid);
+  auto found = Find(ctx, *product, std::string(*dev_tid));
+  if (!found.ok()) return conn.ReplyError(e, found.status());
+  auto device = Authenticate(ctx, e, *product, std::move(*found), std::string(*dev_tid));
   if (!device.ok()) return conn.ReplyError(e, device.status());
-  if (Status s = CheckDeviceAuth(ctx, e, *product, *device); !s.ok()) {
-    return conn.ReplyError(e, s);
-  }
   std::optional<std::string> token;
   std::string license;
   if (product->device_auth == "LICENSE") {

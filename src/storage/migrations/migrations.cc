@@ -346,7 +346,12 @@ CREATE TABLE demo_devices (
 );
 )sql";
 
-constexpr std::array<Migration, 11> kMigrations = {{
+// Auto-issue of licences on a LICENSE device's first login (enterprise-api.md §4.2).
+constexpr char kV12AutoIssueLicense[] = R"sql(
+ALTER TABLE products ADD COLUMN auto_issue_license INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<Migration, 12> kMigrations = {{
     {1, "initial schema", kV1InitialSchema},
     {2, "device authentication secrets", kV2DeviceAuth},
     {3, "accounts: verify codes, refresh tokens", kV3Accounts},
@@ -358,6 +363,7 @@ constexpr std::array<Migration, 11> kMigrations = {{
     {9, "catalogue: H5 templates, product authorizations", kV9Catalogue},
     {10, "quotas", kV10Quotas},
     {11, "firmware rules, news, feedback, demo devices", kV11External},
+    {12, "licence auto-issue", kV12AutoIssueLicense},
 }};
 
 }  // namespace
