@@ -148,6 +148,7 @@ int RunServe(const CommonOptions& common) {
     if (!bus.IsOnline(dev_tid)) return;
     bus.SendCommand({dev_tid, "devSync", params_json}, reply_executor, [](bus::CommandReply) {});
   };
+  api.revoke_device = [&bus](const std::string& dev_tid) { bus.RevokeDevice(dev_tid); };
   // GET /metrics (src/http/routes/metrics.cc) reads the hub's counters.
   api.metrics = [&hub_ctx] { return hub::MetricsText(hub_ctx.counters); };
   if (config.hub.device.port >= 0) {

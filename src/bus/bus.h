@@ -88,6 +88,9 @@ class CommandTarget {
   // Runs on the device session's loop when a newer session of the same device
   // attached: this one must tell its device (errorResp 1400013) and close (D8).
   virtual void OnReplaced() = 0;
+  // Runs on the device session's loop when the cloud withdrew the device's right to be
+  // connected (licence revoked): it must tell its device (errorResp 1400039) and close.
+  virtual void OnRevoked() = 0;
 };
 
 class Bus {
@@ -113,6 +116,8 @@ class Bus {
   virtual bool DetachDevice(const std::string& dev_tid, const CommandTarget* target) = 0;
   // True when the device has an attached session (a snapshot; may change at once).
   virtual bool IsOnline(const std::string& dev_tid) = 0;
+  // Posts OnRevoked() to the device's attached session; false when it has none.
+  virtual bool RevokeDevice(const std::string& dev_tid) = 0;
 };
 
 }  // namespace krypton::bus

@@ -1,8 +1,7 @@
 #include "bus/inproc_bus.h"
 
-#include <boost/asio/post.hpp>
-
 #include <algorithm>
+#include <boost/asio/post.hpp>
 
 #include "common/status.h"
 #include "net/io_pool.h"
@@ -25,8 +24,7 @@ void PostReply(asio::any_io_executor executor, const ReplyFn& reply, CommandRepl
 }  // namespace
 
 InprocBus::InprocBus(std::vector<asio::any_io_executor> loops)
-    : loops_(std::move(loops)),
-      subscribers_(std::make_shared<const std::vector<Subscriber*>>()) {
+    : loops_(std::move(loops)), subscribers_(std::make_shared<const std::vector<Subscriber*>>()) {
   for (size_t i = 0; i < loops_.size(); ++i) local_.push_back(std::make_unique<Map>());
 }
 
@@ -82,8 +80,8 @@ void InprocBus::SendCommand(DeviceCommand command, asio::any_io_executor reply_e
   if (!Find(command.dev_tid, &entry)) {
     return PostReply(reply_executor, reply, ErrorReply(Code::kHubDeviceOffline));
   }
-  asio::post(entry.executor, [target = entry.target, command = std::move(command),
-                              reply_executor, reply = std::move(reply)]() mutable {
+  asio::post(entry.executor, [target = entry.target, command = std::move(command), reply_executor,
+                              reply = std::move(reply)]() mutable {
     auto t = target.lock();
     if (!t) return PostReply(reply_executor, reply, ErrorReply(Code::kHubDeviceOffline));
     t->Deliver(std::move(command), [reply_executor, reply](CommandReply r) {
@@ -145,6 +143,15 @@ void InprocBus::RefreshLoops(const std::string& dev_tid) {
 bool InprocBus::IsOnline(const std::string& dev_tid) {
   Entry entry;
   return Find(dev_tid, &entry) && !entry.target.expired();
+}
+
+bool InprocBus::RevokeDevice(const std::string& dev_tid) {
+  Entry entry;
+  if (!Find(dev_tid, &entry) || entry.target.expired()) return false;
+  asio::post(entry.executor, [target = entry.target] {
+    if (auto t = target.lock()) t->OnRevoked();
+  });
+  return true;
 }
 
 }  // namespace krypton::bus

@@ -34,6 +34,7 @@ class InprocBus final : public Bus {
                     std::weak_ptr<CommandTarget> target) override;
   bool DetachDevice(const std::string& dev_tid, const CommandTarget* target) override;
   bool IsOnline(const std::string& dev_tid) override;
+  bool RevokeDevice(const std::string& dev_tid) override;
 
  private:
   struct Entry {

@@ -188,6 +188,14 @@ void DeviceConnection::OnReplaced() {
   CloseAfterFlush();
 }
 
+void DeviceConnection::OnRevoked() {
+  if (closed_ || !online_) return;
+  spdlog::info("device {}: licence revoked; closing {}", dev_tid_, remote_ip_);
+  Send(ErrorFrame("0", "", Status(Code::kHubLicenseInvalid)));
+  GoOffline();
+  CloseAfterFlush();
+}
+
 void DeviceConnection::CommitToken(const std::string& command_params) {
   simdjson::dom::parser parser;
   std::string_view token;

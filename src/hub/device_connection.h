@@ -42,6 +42,7 @@ class DeviceConnection final : public net::LineHandler,
   // bus::CommandTarget
   void Deliver(bus::DeviceCommand command, bus::ReplyFn reply) override;
   void OnReplaced() override;
+  void OnRevoked() override;
 
   // ---- For the action handlers (src/hub/actions/) ----
   HubContext& ctx() { return ctx_; }

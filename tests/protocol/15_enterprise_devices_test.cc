@@ -497,7 +497,12 @@ TEST_F(EnterpriseDevicesTest, RevokedLicencesCloseTheHubAndAutoIssueOpensIt) {
   auto revoke = [&](const std::string& key, const std::string& mid, const std::string& tid) {
     return Ent(key, "DELETE", "/api/v1/enterprise/product/" + mid + "/license/" + tid);
   };
-  EXPECT_EQ(login("LIC1", license), "200");
+  // An online device whose licence is revoked is told and disconnected at once.
+  LineClient online(server_->port("device"));
+  ASSERT_EQ(Field(*online.Call(Login("LIC1", std::string("pk-") + kLic,
+                                     ",\"license\":\"" + license + "\"")),
+                  "/code"),
+            "200");
   ExpectError(revoke(acme_, kLic, "NOPE"), 400, "6400004",
               "Device with given devTid does not exist");
   ExpectError(revoke(acme_, kLic, "PRE1"), 400, "8400029",
@@ -508,6 +513,9 @@ TEST_F(EnterpriseDevicesTest, RevokedLicencesCloseTheHubAndAutoIssueOpensIt) {
   ExpectError(revoke("wrong", kLic, "LIC1"), 401, "3400015", "Invalid token");
   HttpResult ok = revoke(acme_, kLic, "LIC1");
   EXPECT_EQ(ok.status, 204) << ok.body;
+  EXPECT_EQ(online.ReadLine().value_or("<none>"),
+            R"({"msgId":0,"action":"errorResp","code":1400039,"desc":"Device license can not verification"})");
+  EXPECT_FALSE(online.ReadLine(std::chrono::seconds(2)).has_value());  // closed
   EXPECT_EQ(revoke(acme_, kLic, "LIC1").status, 204);  // twice: no error
   EXPECT_EQ(Field(Ent(acme_, "GET", "/api/v1/enterprise/device/LIC1").body, "/licenseRevoked"),
             "true");

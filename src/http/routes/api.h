@@ -41,6 +41,8 @@ struct ApiContext {
   auth::CaptchaStore& captcha;
   // Called after a binding or share changes (the hub's access cache forgets, decision 0004).
   std::function<void()> access_changed = nullptr;
+  // Disconnects an online device whose licence was revoked (errorResp 1400039).
+  std::function<void(const std::string& dev_tid)> revoke_device = nullptr;
   // Pushes `devSync` with these params to the device when it is online (hub-protocol.md
   // §3.10: changed credentials after an unbind); failures are ignored.
   std::function<void(const std::string& dev_tid, const std::string& params_json)> sync_device =

@@ -156,6 +156,7 @@ Response RevokeLicense(ApiContext& ctx, const Request& req) {
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   Status s = catalog::RevokeLicense(ctx.store, *pid, req.params.at("mid"), req.params.at("devTid"));
   if (!s.ok()) return Fail(ctx, req, s);
+  if (ctx.revoke_device) ctx.revoke_device(req.params.at("devTid"));
   return api::NoContent();
 }
 
