@@ -2,6 +2,9 @@
 // hub — a binding made over HTTP is honoured by appSend at once (access cache invalidated).
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "json_field.h"
 #include "line_client.h"
 #include "server_process.h"
@@ -99,6 +102,38 @@ TEST_F(DevicesTest, BindListRenameUnbind) {
                 R"(","bindKey":")" + bind_key + R"(","bind":false})");
   ASSERT_TRUE(dev.SendLine(R"({"msgId":)" + Field(*sync, "/msgId") + R"(,"action":"devSyncResp"})"));
   EXPECT_EQ(Call("GET", "/device", "garbage").status, 403);
+}
+
+TEST_F(DevicesTest, ForceBindRotatesTheCtrlKeyAndTellsTheDevice) {
+  ASSERT_EQ(RunKrypton({"admin", "product", "update", "--data-dir", dir_, "--product",
+                        "DEMOSOCKET01", "--force-bind", "true"})
+                .exit_code,
+            0);
+  LineClient dev(server_->port("device"));
+  auto login = dev.Call(
+      R"({"msgId":"1","action":"devLogin","params":{"devTid":"QR3","prodKey":"xxxxxx","token":""}})");
+  ASSERT_TRUE(login);
+  std::string bind_key = StringField(*login, "/params/bindKey");
+  std::string ctrl_key = StringField(*login, "/params/ctrlKey");
+  std::string body = R"({"devTid":"QR3","bindKey":")" + bind_key + "\"}";
+  ASSERT_EQ(Call("POST", "/device", demo_token_, body).status, 201);
+  // The product is force-bindable (the admin change reaches the server within its cache
+  // time): the second user takes the device over.
+  HttpResult taken;
+  for (int i = 0; i < 50; ++i) {
+    taken = Call("POST", "/device", bob_token_, body);
+    if (taken.status == 201) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(taken.status, 201) << taken.body;
+  std::string rotated = StringField(taken.body, "/ctrlKey");
+  EXPECT_NE(rotated, ctrl_key);
+  EXPECT_EQ(Call("GET", "/device", demo_token_).body, "[]");
+  auto sync = dev.ReadLine();
+  ASSERT_TRUE(sync);
+  EXPECT_EQ(Field(*sync, "/action"), R"("devSync")");
+  EXPECT_EQ(Field(*sync, "/params"), R"({"devTid":"QR3","ctrlKey":")" + rotated +
+                                         R"(","bindKey":")" + bind_key + R"(","bind":true})");
 }
 
 TEST_F(DevicesTest, AnHttpBindingIsHonouredByTheAppHubAtOnce) {

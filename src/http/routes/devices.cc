@@ -203,10 +203,12 @@ Result<storage::Device> BindToCaller(ApiContext& ctx, const auth::TokenClaims& c
   }
   if (device.owner_uid == caller.uid) return Status(Code::kUserBindRepeat);
   int64_t now = ctx.clock.NowMs();
+  std::string rotated;  // the new ctrlKey of a force bind
   if (!device.owner_uid.empty()) {
     if (!product->force_bind) return Status(Code::kUserForceBindForbidden);
     // Force bind: the previous owner's shares and memberships go, the ctrlKey rotates.
-    if (auto s = ctx.store.UnbindDevice(dev_tid, RandomHex(16)); !s.ok()) {
+    rotated = RandomHex(16);
+    if (auto s = ctx.store.UnbindDevice(dev_tid, rotated); !s.ok()) {
       return Status(Code::kUserBindInternalError).WithDetail(s.ToString());
     }
   }
@@ -216,6 +218,11 @@ Result<storage::Device> BindToCaller(ApiContext& ctx, const auth::TokenClaims& c
   }
   if (!name.empty()) ctx.store.SetDeviceName(dev_tid, name);
   if (ctx.access_changed) ctx.access_changed();
+  // As after an unbind, the device learns its new ctrlKey (devSync, hub-protocol.md §3.10).
+  if (!rotated.empty() && ctx.sync_device) {
+    ctx.sync_device(dev_tid, R"({"devTid":")" + dev_tid + R"(","ctrlKey":")" + rotated +
+                                 R"(","bindKey":")" + device.bind_key + R"(","bind":true})");
+  }
   auto bound = ctx.store.GetDevice(dev_tid);
   if (!bound.ok()) return Status(Code::kUserBindInternalError);
   return std::move(bound).value();
