@@ -83,6 +83,9 @@ struct ProductUpdateOptions {
 };
 int RunProductUpdate(const CommonOptions& common, const ProductUpdateOptions& options);
 int RunProductDelete(const CommonOptions& common, const std::string& mid);
+// `admin product authorize|unauthorize --product MID --pid P` (E8 and its reverse).
+int RunProductAuthorize(const CommonOptions& common, const std::string& mid,
+                        const std::string& pid, bool authorized);
 
 // `admin template set|show` (template_cmd.cc).
 struct TemplateOptions {
@@ -103,6 +106,7 @@ struct DeviceOptions {
 };
 int RunDeviceImport(const CommonOptions& common, const DeviceOptions& options);
 int RunDeviceLicense(const CommonOptions& common, const DeviceOptions& options);
+int RunDeviceDelete(const CommonOptions& common, const DeviceOptions& options);
 int RunDeviceCredentials(const CommonOptions& common, const DeviceOptions& options);
 int RunDeviceRevoke(const CommonOptions& common, const DeviceOptions& options, bool revoked);
 int RunDeviceBind(const CommonOptions& common, const std::vector<std::string>& dev_tids,

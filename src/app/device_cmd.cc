@@ -80,6 +80,24 @@ int RunDeviceLicense(const CommonOptions& common, const DeviceOptions& options) 
   return PrintBatch(common, batch, false);
 }
 
+int RunDeviceDelete(const CommonOptions& common, const DeviceOptions& options) {
+  config::Config config;
+  auto store = OpenForAdmin(common, &config);
+  if (!store) return 1;
+  for (const std::string& dev_tid : options.dev_tids) {
+    Status s = catalog::DeleteDevice(*store, std::nullopt, dev_tid);
+    if (!s.ok()) {
+      return Fail(dev_tid + ": " + (s.detail().empty() ? s.Message() : s.detail()));
+    }
+    if (!common.json) std::cout << "deleted " << dev_tid << "\n";
+  }
+  if (common.json) {
+    std::cout << JsonObject().Add("deleted", static_cast<int>(options.dev_tids.size())).Finish()
+              << "\n";
+  }
+  return 0;
+}
+
 int RunDeviceCredentials(const CommonOptions& common, const DeviceOptions& options) {
   config::Config config;
   auto store = OpenForAdmin(common, &config);

@@ -130,6 +130,20 @@ int main(int argc, char** argv) {
   prod_delete->add_option("--product", delete_mid, "The product's mid")->required();
   prod_delete->callback([&] { code = RunProductDelete(common, delete_mid); });
 
+  std::string auth_mid, auth_pid;
+  for (bool authorized : {true, false}) {
+    auto* cmd = product->add_subcommand(
+        authorized ? "authorize" : "unauthorize",
+        authorized ? "Let another enterprise read a product (its template, H5 and devices)"
+                   : "Withdraw another enterprise's read access to a product");
+    AddCommon(cmd, &common);
+    cmd->add_option("--product", auth_mid, "The product's mid")->required();
+    cmd->add_option("--pid", auth_pid, "The other enterprise's pid")->required();
+    cmd->callback([&, authorized] {
+      code = RunProductAuthorize(common, auth_mid, auth_pid, authorized);
+    });
+  }
+
   // Every member is optional: what is given changes, the rest stays.
   ProductUpdateOptions update_opts;
   struct {
@@ -221,6 +235,11 @@ int main(int argc, char** argv) {
   dev_import->callback([&] { code = RunDeviceImport(common, dev_opts); });
   add_device_cmd("license", "Issue licences to devices of a LICENSE product (draws quota)", true)
       ->callback([&] { code = RunDeviceLicense(common, dev_opts); });
+  add_device_cmd("delete",
+                 "Delete devices that are neither online nor bound (a never-logged-in import "
+                 "gives its DEVICE unit back)",
+                 false)
+      ->callback([&] { code = RunDeviceDelete(common, dev_opts); });
   add_device_cmd("credentials", "Print the authKey and licence of devices", true)->callback([&] {
     code = RunDeviceCredentials(common, dev_opts);
   });

@@ -69,4 +69,25 @@ int RunProductDelete(const CommonOptions& common, const std::string& mid) {
   return 0;
 }
 
+int RunProductAuthorize(const CommonOptions& common, const std::string& mid, const std::string& pid,
+                        bool authorized) {
+  config::Config config;
+  auto store = OpenForAdmin(common, &config);
+  if (!store) return 1;
+  Status s = catalog::SetAuthorization(*store, std::nullopt, mid, pid, authorized,
+                                       SystemClock::Instance().NowMs());
+  if (s.code() == Code::kEntPidNotExist) return Fail("no manufacturer " + pid);
+  if (!s.ok()) return FailWith(s, mid);
+  auto pids = store->ListProductAuthorizations(mid);
+  if (!pids.ok()) return Fail(pids.status().ToString());
+  if (common.json) {
+    std::string list = "[";
+    for (const std::string& p : *pids) list += (list.size() > 1 ? ",\"" : "\"") + p + "\"";
+    std::cout << JsonObject().Add("mid", mid).AddRaw("authorizedPids", list + "]").Finish() << "\n";
+  } else {
+    std::cout << (authorized ? "authorized " : "unauthorized ") << pid << " for " << mid << "\n";
+  }
+  return 0;
+}
+
 }  // namespace krypton::app

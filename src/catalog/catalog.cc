@@ -100,6 +100,31 @@ Result<storage::Product> OwnedProduct(storage::Store& store,
   return *p;
 }
 
+Status SetAuthorization(storage::Store& store, const std::optional<std::string>& owner,
+                        const std::string& mid, const std::string& pid, bool authorized,
+                        int64_t now_ms) {
+  auto p = OwnedProduct(store, owner, mid);
+  if (!p.ok()) return p.status();
+  if (pid.empty()) return Illegal("pid is required");
+  if (pid == p->pid) return Illegal("the product already belongs to " + pid);
+  auto m = store.GetManufacturer(pid);
+  if (!m.ok()) {
+    return m.status().not_found() ? Status(Code::kEntPidNotExist) : Internal(m.status());
+  }
+  storage::StoreStatus s = authorized ? store.AuthorizeProduct(p->mid, pid, now_ms)
+                                      : store.UnauthorizeProduct(p->mid, pid);
+  if (s.not_found()) return Status(Code::kEntPidNotExist);
+  if (!s.ok()) return Internal(s);
+  return Status();
+}
+
+Result<bool> MayRead(storage::Store& store, const storage::Product& p, const std::string& pid) {
+  if (p.pid == pid) return true;
+  auto pids = store.ListProductAuthorizations(p.mid);
+  if (!pids.ok()) return Internal(pids.status());
+  return std::find(pids->begin(), pids->end(), pid) != pids->end();
+}
+
 storage::ProductDetails DetailsOf(storage::Store& store, const std::string& mid) {
   auto d = store.GetProductDetails(mid);
   if (d.ok()) return *d;

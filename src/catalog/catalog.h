@@ -80,6 +80,16 @@ Result<bool> SetProductStatus(storage::Store& store, const std::optional<std::st
 Status DeleteProduct(storage::Store& store, const std::optional<std::string>& owner,
                      const std::string& mid);
 
+// E8 and its reverse: gives (`authorized`) or withdraws enterprise `pid`'s read access
+// to product `mid` (owner only: 8400000). 8400004 when `pid` is no manufacturer,
+// 8400002 for the product's own pid. Both are idempotent.
+Status SetAuthorization(storage::Store& store, const std::optional<std::string>& owner,
+                        const std::string& mid, const std::string& pid, bool authorized,
+                        int64_t now_ms);
+
+// Whether enterprise `pid` may read product `p`: it owns it or is authorized (§4.3).
+Result<bool> MayRead(storage::Store& store, const storage::Product& p, const std::string& pid);
+
 }  // namespace krypton::catalog
 
 #endif  // KRYPTON_CATALOG_CATALOG_H_

@@ -255,4 +255,38 @@ Result<bool> LicenseLive(storage::Store& store, const storage::Product& product,
   return live;
 }
 
+Status DeleteDevice(storage::Store& store, const std::optional<std::string>& owner,
+                    const std::string& dev_tid) {
+  Status failure;
+  storage::StoreStatus s = store.InTransaction([&](storage::Store& tx) {
+    auto d = tx.GetDevice(dev_tid);
+    if (!d.ok()) {
+      failure = d.status().not_found() ? Status(Code::kUserDeviceNotExist) : Internal(d.status());
+      return storage::StoreStatus::Conflict("refused");
+    }
+    auto p = tx.GetProduct(d->mid);
+    if (!p.ok()) {
+      failure = Internal(p.status());
+      return storage::StoreStatus::Conflict("refused");
+    }
+    if (owner && p->pid != *owner) {
+      failure = Status(Code::kEntNoRightToViewDevice);
+      return storage::StoreStatus::Conflict("refused");
+    }
+    if (d->online || !d->owner_uid.empty()) {
+      failure = Illegal(d->online ? "the device is online"
+                                  : "the device is bound to a user; it must be unbound first");
+      return storage::StoreStatus::Conflict("refused");
+    }
+    if (auto del = tx.DeleteDevice(dev_tid); !del.ok()) return del;
+    if (d->registered && d->first_login_ms == 0) {
+      return tx.ReturnQuota(p->pid, p->mid, "DEVICE");
+    }
+    return storage::StoreStatus();
+  });
+  if (!failure.ok()) return failure;
+  if (!s.ok()) return Internal(s);
+  return Status();
+}
+
 }  // namespace krypton::catalog

@@ -95,6 +95,13 @@ Status RevokeLicense(storage::Store& store, const std::optional<std::string>& ow
 Result<bool> LicenseLive(storage::Store& store, const storage::Product& product,
                          const storage::Device& device, int64_t now_ms);
 
+// Deletes device `dev_tid` with everything that hangs on it (owner of its product only:
+// another enterprise's device → 8400029, authorized readers included; unknown →
+// 6400004). An online device or one bound to a user → 8400002 (its owner unbinds
+// first). An imported device that never logged in gives one DEVICE unit back (§4.2).
+Status DeleteDevice(storage::Store& store, const std::optional<std::string>& owner,
+                    const std::string& dev_tid);
+
 }  // namespace krypton::catalog
 
 #endif  // KRYPTON_CATALOG_REGISTRY_H_

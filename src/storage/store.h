@@ -386,6 +386,8 @@ class Store {
                                        int64_t at_ms) = 0;
   virtual StoreResult<std::vector<std::string>> ListProductAuthorizations(
       const std::string& mid) = 0;
+  // Removes an authorization; removing one that does not exist is OK.
+  virtual StoreStatus UnauthorizeProduct(const std::string& mid, const std::string& pid) = 0;
   // Products shared with `pid` by other enterprises, ordered by mid.
   virtual StoreResult<std::vector<Product>> ListAuthorizedProducts(const std::string& pid) = 0;
 
@@ -486,12 +488,19 @@ class Store {
                                               const std::string& kind) = 0;
   virtual StoreStatus DrawQuota(const std::string& pid, const std::string& mid,
                                 const std::string& kind, int64_t n) = 0;
+  // Gives one unit back: to the product's row when it has used units, else to "*"
+  // (unlimited rows count their use too); nothing when neither has any.
+  virtual StoreStatus ReturnQuota(const std::string& pid, const std::string& mid,
+                                  const std::string& kind) = 0;
+  // Deletes a device and every row that hangs on it (shares, folder memberships, short
+  // code, licence record, reverse-authorization and bind records); kNotFound if unknown.
+  virtual StoreStatus DeleteDevice(const std::string& dev_tid) = 0;
   // Licence issue records (E14/E15): MarkLicenseIssued upserts (kNotFound for an unknown
   // device); IsLicenseIssued → false when none.
   virtual StoreStatus MarkLicenseIssued(const std::string& dev_tid, int64_t at_ms) = 0;
   virtual StoreResult<bool> IsLicenseIssued(const std::string& dev_tid) = 0;
-  // devTids of the products `pid` owns (only `mid` when not empty; only online or
-  // offline ones when `online` is set), ordered by devTid, `limit` from `offset`.
+  // devTids of the products `pid` owns or is authorized for (only `mid` when not empty;
+  // only online or offline ones when `online` is set), by devTid, `limit` from `offset`.
   virtual StoreResult<std::vector<std::string>> ListEnterpriseDevices(
       const std::string& pid, const std::string& mid, std::optional<bool> online, int64_t offset,
       int64_t limit) = 0;

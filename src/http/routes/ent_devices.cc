@@ -5,13 +5,16 @@
 //                              → 200 {devTid, longCode, shortCode, shortCodePassword}
 //   GET /api/v1/enterprise/quota → 200 [{mid, kind, total, used, remaining}] (-1 = unlimited)
 // Imports and licences (E14, E15) are in ent_device_import.cc.
-// "Own" is product.pid == caller here: authorized products (authorizedPids) do not open
-// their devices yet (docs/decisions/0008-enterprise-registry.md).
+//   DELETE /api/v1/enterprise/device/{devTid}           → 204 (owner; not online or bound)
+// Reads (E11–E13) are open to the owner and to enterprises the product is authorized
+// for (§4.3); allocating a short code and deleting are the owner's
+// (docs/decisions/0008-enterprise-registry.md).
 #include <charconv>
 
+#include "catalog/catalog.h"
+#include "catalog/registry.h"
 #include "http/routes/ent_devices_internal.h"
 #include "http/routes/ent_internal.h"
-#include "catalog/registry.h"
 
 namespace krypton::http::entdev {
 
@@ -44,17 +47,24 @@ std::string LongCode(const storage::Device& d) {
 
 namespace {
 
-// The device when its product belongs to `pid`: 6400004 unknown, 8400029 another's.
-Result<storage::Device> OwnDevice(ApiContext& ctx, const std::string& pid,
-                                  const std::string& dev_tid) {
+// A device `pid` may read (its product is own or authorized, §4.3) and whether `pid`
+// owns it: 6400004 unknown, 8400029 another's.
+struct Readable {
+  storage::Device device;
+  bool owner = false;
+};
+Result<Readable> ReadableDevice(ApiContext& ctx, const std::string& pid,
+                                const std::string& dev_tid) {
   auto d = ctx.store.GetDevice(dev_tid);
   if (!d.ok()) {
     return d.status().not_found() ? Status(Code::kUserDeviceNotExist) : Internal(d.status());
   }
   auto p = ctx.store.GetProduct(d->mid);
   if (!p.ok()) return Internal(p.status());
-  if (p->pid != pid) return Status(Code::kEntNoRightToViewDevice);
-  return std::move(d).value();
+  auto may = catalog::MayRead(ctx.store, *p, pid);
+  if (!may.ok()) return may.status();
+  if (!*may) return Status(Code::kEntNoRightToViewDevice);
+  return Readable{std::move(d).value(), p->pid == pid};
 }
 
 void WriteDevice(ApiContext& ctx, Writer& w, const storage::Device& d) {
@@ -89,11 +99,11 @@ Response JsonOf(const rapidjson::StringBuffer& buf) {
 Response GetOne(ApiContext& ctx, const Request& req) {
   auto pid = api::Enterprise(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
-  auto d = OwnDevice(ctx, *pid, req.params.at("devTid"));
+  auto d = ReadableDevice(ctx, *pid, req.params.at("devTid"));
   if (!d.ok()) return Fail(ctx, req, d.status());
   rapidjson::StringBuffer buf;
   Writer w(buf);
-  WriteDevice(ctx, w, *d);
+  WriteDevice(ctx, w, d->device);
   return JsonOf(buf);
 }
 
@@ -111,8 +121,12 @@ Response List(ApiContext& ctx, const Request& req) {
   auto pid = api::Enterprise(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   std::string mid = api::Query(req, "mid");
-  if (!mid.empty()) {
-    if (auto p = OwnedProduct(ctx, *pid, mid); !p.ok()) return Fail(ctx, req, p.status());
+  if (!mid.empty()) {  // own or authorized
+    auto p = ctx.store.GetProduct(mid);
+    if (!p.ok() && !p.status().not_found()) return Fail(ctx, req, Internal(p.status()));
+    auto may = p.ok() ? catalog::MayRead(ctx.store, *p, *pid) : Result<bool>(false);
+    if (!may.ok()) return Fail(ctx, req, may.status());
+    if (!*may) return Fail(ctx, req, Status(Code::kEntProductNotExist));
   }
   std::string online_text = api::Query(req, "online");
   std::optional<bool> online;
@@ -143,15 +157,17 @@ Response GetCode(ApiContext& ctx, const Request& req) {
   if (!allocate.empty() && allocate != "true" && allocate != "false") {
     return Fail(ctx, req, Status(Code::kEntIllegalArgument));
   }
-  auto d = OwnDevice(ctx, *pid, req.params.at("devTid"));
-  if (!d.ok()) return Fail(ctx, req, d.status());
+  auto readable = ReadableDevice(ctx, *pid, req.params.at("devTid"));
+  if (!readable.ok()) return Fail(ctx, req, readable.status());
+  const storage::Device* d = &readable->device;
   Result<std::string> code = Status(Code::kEntCodeInfoNotFound);
   if (auto existing = ctx.store.GetDeviceShortCode(d->dev_tid); existing.ok()) {
     code = *existing;
   } else if (!existing.status().not_found()) {
     return Fail(ctx, req, Internal(existing.status()));
-  } else if (allocate == "true") {
-    code = catalog::ShortCodeOf(ctx.store, ctx.config.limits.short_code_pool, ctx.clock.NowMs(), d->dev_tid);
+  } else if (allocate == "true" && readable->owner) {  // allocating is the owner's
+    code = catalog::ShortCodeOf(ctx.store, ctx.config.limits.short_code_pool, ctx.clock.NowMs(),
+                                d->dev_tid);
   }
   if (!code.ok()) return Fail(ctx, req, code.status());
   std::string password = catalog::ShortCodePassword(ctx.store, *d, *code);
@@ -167,6 +183,17 @@ Response GetCode(ApiContext& ctx, const Request& req) {
   Str(w, "shortCodePassword", password);
   w.EndObject();
   return JsonOf(buf);
+}
+
+Response Delete(ApiContext& ctx, const Request& req) {
+  auto pid = api::Enterprise(ctx, req);
+  if (!pid.ok()) return Fail(ctx, req, pid.status());
+  const std::string& dev_tid = req.params.at("devTid");
+  if (Status s = catalog::DeleteDevice(ctx.store, *pid, dev_tid); !s.ok()) {
+    return Fail(ctx, req, s);
+  }
+  if (ctx.access_changed) ctx.access_changed();
+  return api::NoContent();
 }
 
 Response Quotas(ApiContext& ctx, const Request& req) {
@@ -204,16 +231,17 @@ void AddEnterpriseDeviceRoutes(Router& router, ApiContext& ctx) {
   router.Add("GET", "/api/v1/enterprise/device/{devTid}",
              [&ctx](const Request& r) { return GetOne(ctx, r); });
   router.Add("GET", "/api/v1/enterprise/device", [&ctx](const Request& r) { return List(ctx, r); });
+  router.Add("DELETE", "/api/v1/enterprise/device/{devTid}",
+             [&ctx](const Request& r) { return Delete(ctx, r); });
   router.Add("GET", "/api/v1/enterprise/device/{devTid}/code",
              [&ctx](const Request& r) { return GetCode(ctx, r); });
   router.Add("GET", "/api/v1/enterprise/quota",
              [&ctx](const Request& r) { return Quotas(ctx, r); });
   router.AddAsync("POST", "/api/v1/enterprise/product/{mid}/device/import",
                   [&ctx](Request r, Responder respond) { Import(ctx, std::move(r), respond); });
-  router.AddAsync("POST", "/api/v1/enterprise/product/{mid}/license",
-                  [&ctx](Request r, Responder respond) {
-                    IssueLicenses(ctx, std::move(r), respond);
-                  });
+  router.AddAsync(
+      "POST", "/api/v1/enterprise/product/{mid}/license",
+      [&ctx](Request r, Responder respond) { IssueLicenses(ctx, std::move(r), respond); });
   router.Add("DELETE", "/api/v1/enterprise/product/{mid}/license/{devTid}",
              [&ctx](const Request& r) { return RevokeLicense(ctx, r); });
 }

@@ -339,16 +339,36 @@ Response Authorize(ApiContext& ctx, const Request& req) {
   simdjson::dom::parser parser;
   auto body = ent::Body(req, parser);
   if (!body.ok()) return Fail(ctx, req, body.status());
+  Status s = catalog::SetAuthorization(ctx.store, *pid, req.params.at("mid"),
+                                      api::Str(*body, "pid"), true, ctx.clock.NowMs());
+  if (!s.ok()) return Fail(ctx, req, s);
+  return api::NoContent();
+}
+
+// DELETE /api/v1/enterprise/product/{mid}/authorize/{pid} (owner): withdraws E8.
+Response Unauthorize(ApiContext& ctx, const Request& req) {
+  auto pid = api::Enterprise(ctx, req);
+  if (!pid.ok()) return Fail(ctx, req, pid.status());
+  Status s = catalog::SetAuthorization(ctx.store, *pid, req.params.at("mid"),
+                                      req.params.at("pid"), false, ctx.clock.NowMs());
+  if (!s.ok()) return Fail(ctx, req, s);
+  return api::NoContent();
+}
+
+// GET /api/v1/enterprise/product/{mid}/authorize (owner) → ["pid", …].
+Response Authorizations(ApiContext& ctx, const Request& req) {
+  auto pid = api::Enterprise(ctx, req);
+  if (!pid.ok()) return Fail(ctx, req, pid.status());
   auto p = ent::Owned(ctx, *pid, req.params.at("mid"));
   if (!p.ok()) return Fail(ctx, req, p.status());
-  std::string target = api::Str(*body, "pid");
-  if (target.empty()) return Fail(ctx, req, Illegal("pid is required"));
-  if (target == p->pid) return Fail(ctx, req, Illegal("the product already belongs to " + target));
-  if (!ctx.store.GetManufacturer(target).ok()) return Fail(ctx, req, Status(Code::kEntPidNotExist));
-  auto s = ctx.store.AuthorizeProduct(p->mid, target, ctx.clock.NowMs());
-  if (s.not_found()) return Fail(ctx, req, Status(Code::kEntPidNotExist));
-  if (!s.ok()) return Fail(ctx, req, Internal(s));
-  return api::NoContent();
+  auto pids = ctx.store.ListProductAuthorizations(p->mid);
+  if (!pids.ok()) return Fail(ctx, req, Internal(pids.status()));
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartArray();
+  for (const std::string& v : *pids) String(w, v);
+  w.EndArray();
+  return api::Json(200, std::string(buf.GetString(), buf.GetSize()));
 }
 
 // E7 GET /api/v1/enterprise/info?pid=.
@@ -389,6 +409,10 @@ void AddEnterpriseProductRoutes(Router& router, ApiContext& ctx) {
   router.Add("PUT", base + "/{mid}/status", [&ctx](const Request& r) { return SetStatus(ctx, r); });
   router.Add("POST", base + "/{mid}/authorize",
              [&ctx](const Request& r) { return Authorize(ctx, r); });
+  router.Add("GET", base + "/{mid}/authorize",
+             [&ctx](const Request& r) { return Authorizations(ctx, r); });
+  router.Add("DELETE", base + "/{mid}/authorize/{pid}",
+             [&ctx](const Request& r) { return Unauthorize(ctx, r); });
   router.Add("GET", "/api/v1/enterprise/info", [&ctx](const Request& r) { return Info(ctx, r); });
   ent::AddEnterpriseProtocolRoutes(router, ctx);
   ent::AddEnterpriseH5Routes(router, ctx);

@@ -85,6 +85,7 @@ class SqliteStore final : public Store {
   StoreStatus AuthorizeProduct(const std::string& mid, const std::string& pid,
                                int64_t at_ms) override;
   StoreResult<std::vector<std::string>> ListProductAuthorizations(const std::string& mid) override;
+  StoreStatus UnauthorizeProduct(const std::string& mid, const std::string& pid) override;
   StoreResult<std::vector<Product>> ListAuthorizedProducts(const std::string& pid) override;
 
   StoreStatus CreateDevice(const Device& d) override;
@@ -140,6 +141,9 @@ class SqliteStore final : public Store {
                                       const std::string& kind) override;
   StoreStatus DrawQuota(const std::string& pid, const std::string& mid, const std::string& kind,
                         int64_t n) override;
+  StoreStatus ReturnQuota(const std::string& pid, const std::string& mid,
+                          const std::string& kind) override;
+  StoreStatus DeleteDevice(const std::string& dev_tid) override;
   StoreStatus MarkLicenseIssued(const std::string& dev_tid, int64_t at_ms) override;
   StoreResult<bool> IsLicenseIssued(const std::string& dev_tid) override;
   StoreResult<std::vector<std::string>> ListEnterpriseDevices(const std::string& pid,

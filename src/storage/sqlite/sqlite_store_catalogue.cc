@@ -119,6 +119,14 @@ StoreStatus SqliteStore::AuthorizeProduct(const std::string& mid, const std::str
       .status();
 }
 
+StoreStatus SqliteStore::UnauthorizeProduct(const std::string& mid, const std::string& pid) {
+  std::lock_guard lock(mu_);
+  return db_
+      ->Run("UnauthorizeProduct", mid,
+            "DELETE FROM product_authorizations WHERE mid = ? AND pid = ?", mid, pid)
+      .status();
+}
+
 StoreResult<std::vector<std::string>> SqliteStore::ListProductAuthorizations(
     const std::string& mid) {
   std::lock_guard lock(mu_);

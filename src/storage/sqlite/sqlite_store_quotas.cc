@@ -104,6 +104,27 @@ StoreStatus SqliteStore::DrawQuota(const std::string& pid, const std::string& mi
   });
 }
 
+StoreStatus SqliteStore::ReturnQuota(const std::string& pid, const std::string& mid,
+                                     const std::string& kind) {
+  std::lock_guard lock(mu_);
+  return Atomically("ReturnQuota", [&]() -> StoreStatus {
+    for (const std::string& m : {mid, std::string("*")}) {
+      auto s = db_->Run("ReturnQuota", pid,
+                        "UPDATE quotas SET used = used - 1 "
+                        "WHERE pid = ? AND mid = ? AND kind = ? AND used > 0",
+                        pid, m, kind);
+      if (!s.ok()) return s.status();
+      if (*s > 0) return {};
+    }
+    return {};
+  });
+}
+
+StoreStatus SqliteStore::DeleteDevice(const std::string& dev_tid) {
+  std::lock_guard lock(mu_);
+  return db_->RunOnRow("DeleteDevice", dev_tid, "DELETE FROM devices WHERE dev_tid = ?", dev_tid);
+}
+
 StoreStatus SqliteStore::MarkLicenseIssued(const std::string& dev_tid, int64_t at_ms) {
   std::lock_guard lock(mu_);
   return db_
@@ -131,7 +152,8 @@ StoreResult<std::vector<std::string>> SqliteStore::ListEnterpriseDevices(const s
   // ?3: -1 = any, else the online flag.
   return db_->QueryAll("ListEnterpriseDevices", pid,
                        "SELECT d.dev_tid FROM devices d JOIN products p ON p.mid = d.mid "
-                       "WHERE p.pid = ?1 AND (?2 = '' OR d.mid = ?2) "
+                       "WHERE (p.pid = ?1 OR EXISTS (SELECT 1 FROM product_authorizations a "
+                       "WHERE a.mid = p.mid AND a.pid = ?1)) AND (?2 = '' OR d.mid = ?2) "
                        "AND (?3 = -1 OR d.online = ?3) ORDER BY d.dev_tid LIMIT ?4 OFFSET ?5",
                        FirstText, pid, mid, online ? int64_t{*online ? 1 : 0} : int64_t{-1}, limit,
                        offset);

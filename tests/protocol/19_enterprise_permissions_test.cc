@@ -1,0 +1,284 @@
+// Black-box: who may see and change what in the enterprise API (enterprise-api.md §4.2,
+// §4.3; docs/decisions/0007, 0008) on the real binary — an authorized enterprise reads
+// the devices of a product shared with it (E11–E13) but may not allocate, delete or
+// write; withdrawing the authorization (HTTP and `admin product unauthorize`) closes
+// every read; deleting devices (HTTP and `admin device delete`) with its refusals and
+// the DEVICE unit a never-logged-in import gives back.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "json_field.h"
+#include "line_client.h"
+#include "server_process.h"
+
+namespace krypton::testing {
+namespace {
+
+constexpr const char* kAcme = "11111111111";
+constexpr const char* kBeta = "22222222222";
+constexpr const char* kGamma = "33333333333";
+constexpr const char* kMid = "ACMESHARED01";    // Acme's, shared with Beta
+constexpr const char* kOther = "ACMEOTHER001";  // Acme's, not shared
+constexpr const char* kIllegal = "Illegal argument";
+
+class EnterprisePermissionsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir();
+    uid_ = StringField(Admin({"demo"}), "/uid");
+    for (const char* pid : {kAcme, kBeta, kGamma}) {
+      Admin({"manufacturer", "create", "--pid", pid, "--name", std::string("E") + pid});
+    }
+    acme_ = StringField(Admin({"manufacturer", "key", "--pid", kAcme}), "/serverKey");
+    beta_ = StringField(Admin({"manufacturer", "key", "--pid", kBeta}), "/serverKey");
+    gamma_ = StringField(Admin({"manufacturer", "key", "--pid", kGamma}), "/serverKey");
+    std::string tpl = dir_ + "/t.json";
+    std::ofstream(tpl) << R"({"workModeType":"JSON_CTRL","protocol":{}})";
+    for (const char* mid : {kMid, kOther}) {
+      Admin({"product", "create", "--pid", kAcme, "--name", mid, "--mid", mid, "--prod-key",
+             std::string("pk-") + mid, "--work-mode", "JSON_CTRL", "--template", tpl});
+    }
+    Admin({"quota", "set", "--pid", kAcme, "--kind", "DEVICE", "--total", "10"});
+  }
+
+  void Start() {
+    ServerProcess::Options o;
+    o.data_dir = dir_;
+    std::string error;
+    server_ = ServerProcess::Start(o, &error);
+    ASSERT_NE(server_, nullptr) << error;
+  }
+
+  std::string Admin(std::vector<std::string> args) {
+    CommandResult r = AdminResult(std::move(args));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out;
+  }
+
+  CommandResult AdminResult(std::vector<std::string> args) {
+    args.insert(args.begin(), "admin");
+    args.insert(args.end(), {"--data-dir", dir_, "--json"});
+    return RunKrypton(args);
+  }
+
+  HttpResult Ent(const std::string& key, const std::string& method, const std::string& path,
+                 const std::string& body = "") {
+    return HttpRequest(server_->port("http"), method, path, body,
+                       {{"Authorization", "key=" + key}});
+  }
+
+  static void ExpectError(const HttpResult& r, int status, const std::string& code,
+                          const std::string& desc) {
+    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_EQ(Field(r.body, "/code"), code) << r.body;
+    EXPECT_EQ(StringField(r.body, "/desc"), desc) << r.body;
+  }
+
+  // The devTids of an E12 answer.
+  static std::vector<std::string> Tids(const std::string& body) {
+    std::vector<std::string> out;
+    for (int i = 0;; ++i) {
+      std::string t = StringField(body, ("/" + std::to_string(i) + "/devTid").c_str());
+      if (t == "<absent>") return out;
+      out.push_back(t);
+    }
+  }
+
+  std::string Quota() { return Ent(acme_, "GET", "/api/v1/enterprise/quota").body; }
+
+  std::string dir_, uid_, acme_, beta_, gamma_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+using V = std::vector<std::string>;
+const std::string kProduct = "/api/v1/enterprise/product/";
+const std::string kDevice = "/api/v1/enterprise/device/";
+
+TEST_F(EnterprisePermissionsTest, AnAuthorizedEnterpriseReadsDevicesButChangesNothing) {
+  Start();
+  HttpResult imp =
+      Ent(acme_, "POST", kProduct + kMid + "/device/import", R"({"devTids":["S1","S2"]})");
+  ASSERT_EQ(imp.status, 201) << imp.body;
+  ASSERT_EQ(
+      Ent(acme_, "POST", kProduct + kOther + "/device/import", R"({"devTids":["O1"]})").status,
+      201);
+  // Not yet authorized: Beta sees nothing of Acme's.
+  ExpectError(Ent(beta_, "GET", kDevice + "S1"), 400, "8400029",
+              "Permission error, no right to view this device");
+  EXPECT_EQ(Ent(beta_, "GET", "/api/v1/enterprise/device").body, "[]");
+  ExpectError(Ent(beta_, "GET", std::string("/api/v1/enterprise/device?mid=") + kMid), 400,
+              "8400000", "Product does not exist");
+
+  ASSERT_EQ(Ent(acme_, "POST", kProduct + kMid + "/authorize", R"({"pid":"22222222222"})").status,
+            204);
+  EXPECT_EQ(Ent(acme_, "GET", kProduct + kMid + "/authorize").body, R"(["22222222222"])");
+  ExpectError(Ent(beta_, "GET", kProduct + kMid + "/authorize"), 400, "8400000",
+              "Product does not exist");  // the list is the owner's
+  // E11, E12 (with and without mid) and E13 for the shared product's devices only.
+  HttpResult s1 = Ent(beta_, "GET", kDevice + "S1");
+  ASSERT_EQ(s1.status, 200) << s1.body;
+  EXPECT_EQ(s1.body, Ent(acme_, "GET", kDevice + "S1").body);
+  EXPECT_EQ(Tids(Ent(beta_, "GET", "/api/v1/enterprise/device").body), (V{"S1", "S2"}));
+  EXPECT_EQ(Tids(Ent(beta_, "GET", std::string("/api/v1/enterprise/device?mid=") + kMid).body),
+            (V{"S1", "S2"}));
+  ExpectError(Ent(beta_, "GET", std::string("/api/v1/enterprise/device?mid=") + kOther), 400,
+              "8400000", "Product does not exist");
+  ExpectError(Ent(beta_, "GET", kDevice + "O1"), 400, "8400029",
+              "Permission error, no right to view this device");
+  HttpResult code = Ent(beta_, "GET", kDevice + "S1/code");
+  ASSERT_EQ(code.status, 200) << code.body;
+  EXPECT_EQ(StringField(code.body, "/shortCode"), StringField(imp.body, "/results/0/shortCode"));
+  EXPECT_EQ(StringField(code.body, "/shortCodePassword"),
+            StringField(imp.body, "/results/0/shortCodePassword"));
+  EXPECT_EQ(Tids(Ent(gamma_, "GET", "/api/v1/enterprise/device").body), V{});
+
+  // A device registered by its own first login has no short code: only the owner may
+  // allocate one.
+  LineClient dev(server_->port("device"));
+  ASSERT_EQ(Field(*dev.Call(R"({"msgId":1,"action":"devLogin","params":{"devTid":"SELF1",)"
+                            R"("prodKey":"pk-ACMESHARED01"}})"),
+                  "/code"),
+            "200");
+  ExpectError(Ent(beta_, "GET", kDevice + "SELF1/code?allocate=true"), 400, "8400030",
+              "Device long/short code info not found");
+  EXPECT_EQ(Ent(acme_, "GET", kDevice + "SELF1/code?allocate=true").status, 200);
+  EXPECT_EQ(Ent(beta_, "GET", kDevice + "SELF1/code").status, 200);  // now it can read it
+
+  // Writes stay the owner's: import, licences, delete.
+  ExpectError(Ent(beta_, "POST", kProduct + kMid + "/device/import", R"({"devTids":["B1"]})"), 400,
+              "8400000", "Product does not exist");
+  ExpectError(Ent(beta_, "DELETE", kDevice + "S2"), 400, "8400029",
+              "Permission error, no right to view this device");
+  EXPECT_EQ(Ent(acme_, "GET", kDevice + "S2").status, 200);
+
+  // Withdrawn: every read closes again; withdrawing twice is no error.
+  EXPECT_EQ(Ent(acme_, "DELETE", kProduct + kMid + "/authorize/22222222222").status, 204);
+  EXPECT_EQ(Ent(acme_, "DELETE", kProduct + kMid + "/authorize/22222222222").status, 204);
+  EXPECT_EQ(Ent(acme_, "GET", kProduct + kMid + "/authorize").body, "[]");
+  ExpectError(Ent(beta_, "GET", kDevice + "S1"), 400, "8400029",
+              "Permission error, no right to view this device");
+  ExpectError(Ent(beta_, "GET", kDevice + "S1/code"), 400, "8400029",
+              "Permission error, no right to view this device");
+  EXPECT_EQ(Ent(beta_, "GET", "/api/v1/enterprise/device").body, "[]");
+  ExpectError(Ent(beta_, "GET", kProduct + kMid), 400, "8400000", "Product does not exist");
+  EXPECT_EQ(Ent(beta_, "GET", "/api/v1/enterprise/product").body.find(kMid), std::string::npos);
+}
+
+TEST_F(EnterprisePermissionsTest, OnlyTheOwnerWithdrawsAnAuthorization) {
+  Start();
+  ASSERT_EQ(Ent(acme_, "POST", kProduct + kMid + "/authorize", R"({"pid":"22222222222"})").status,
+            204);
+  ExpectError(Ent(beta_, "DELETE", kProduct + kMid + "/authorize/22222222222"), 400, "8400000",
+              "Product does not exist");
+  ExpectError(Ent(acme_, "DELETE", kProduct + "NOPE00000000/authorize/22222222222"), 400, "8400000",
+              "Product does not exist");
+  ExpectError(Ent(acme_, "DELETE", kProduct + kMid + "/authorize/99999999999"), 400, "8400004",
+              "The pid does not exist");
+  ExpectError(Ent(acme_, "DELETE", kProduct + kMid + "/authorize/11111111111"), 400, "8400002",
+              std::string(kIllegal) + ": the product already belongs to 11111111111");
+  ExpectError(Ent("wrong", "DELETE", kProduct + kMid + "/authorize/22222222222"), 401, "3400015",
+              "Invalid token");
+  EXPECT_EQ(Ent(acme_, "GET", kProduct + kMid + "/authorize").body, R"(["22222222222"])");
+
+  // The operator's commands do the same on the store.
+  std::string shown = Admin({"product", "authorize", "--product", kMid, "--pid", kGamma});
+  EXPECT_EQ(shown, std::string(R"({"mid":")") + kMid +
+                       R"(","authorizedPids":["22222222222","33333333333"]})" + "\n");
+  EXPECT_EQ(Ent(gamma_, "GET", kProduct + kMid).status, 200);
+  shown = Admin({"product", "unauthorize", "--product", kMid, "--pid", kBeta});
+  EXPECT_EQ(shown,
+            std::string(R"({"mid":")") + kMid + R"(","authorizedPids":["33333333333"]})" + "\n");
+  ExpectError(Ent(beta_, "GET", kProduct + kMid), 400, "8400000", "Product does not exist");
+  CommandResult bad =
+      AdminResult({"product", "authorize", "--product", kMid, "--pid", "44444444444"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.err, "krypton: no manufacturer 44444444444\n");
+  bad = AdminResult({"product", "unauthorize", "--product", "NOPE00000000", "--pid", kBeta});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.err, "krypton: no product with mid NOPE00000000\n");
+}
+
+TEST_F(EnterprisePermissionsTest, DeletingDevices) {
+  Start();
+  ASSERT_EQ(Ent(acme_, "POST", kProduct + kMid + "/device/import",
+                R"({"devTids":["NEW1","NEW2","USED1","BOUND1"]})")
+                .status,
+            201);
+  EXPECT_EQ(Field(Quota(), "/0/used"), "4");
+  ExpectError(Ent(acme_, "DELETE", kDevice + "NOPE"), 400, "6400004",
+              "Device with given devTid does not exist");
+  ExpectError(Ent(beta_, "DELETE", kDevice + "NEW1"), 400, "8400029",
+              "Permission error, no right to view this device");
+  ExpectError(Ent("wrong", "DELETE", kDevice + "NEW1"), 401, "3400015", "Invalid token");
+
+  // A never-logged-in import gives its unit back; its short code is free again.
+  HttpResult code = Ent(acme_, "GET", kDevice + "NEW1/code");
+  ASSERT_EQ(code.status, 200);
+  HttpResult del = Ent(acme_, "DELETE", kDevice + "NEW1");
+  EXPECT_EQ(del.status, 204) << del.body;
+  ExpectError(Ent(acme_, "GET", kDevice + "NEW1"), 400, "6400004",
+              "Device with given devTid does not exist");
+  ExpectError(Ent(acme_, "DELETE", kDevice + "NEW1"), 400, "6400004",
+              "Device with given devTid does not exist");
+  EXPECT_EQ(Field(Quota(), "/0/used"), "3");
+  // The devTid may be imported again (drawing a unit again).
+  ASSERT_EQ(
+      Ent(acme_, "POST", kProduct + kMid + "/device/import", R"({"devTids":["NEW1"]})").status,
+      201);
+  EXPECT_EQ(Field(Quota(), "/0/used"), "4");
+
+  // Online → refused; after it went offline, deleted but the unit stays used.
+  auto login = [&](LineClient& c, const char* tid) {
+    return Field(*c.Call(std::string(R"({"msgId":1,"action":"devLogin","params":{"devTid":")") +
+                         tid + R"(","prodKey":"pk-ACMESHARED01"}})"),
+                 "/code");
+  };
+  {
+    LineClient used(server_->port("device"));
+    ASSERT_EQ(login(used, "USED1"), "200");
+    ExpectError(Ent(acme_, "DELETE", kDevice + "USED1"), 400, "8400002",
+                std::string(kIllegal) + ": the device is online");
+  }
+  HttpResult gone;
+  for (int i = 0; i < 50; ++i) {  // the hub marks it offline when the socket closes
+    gone = Ent(acme_, "DELETE", kDevice + "USED1");
+    if (gone.status == 204) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(gone.status, 204) << gone.body;
+  EXPECT_EQ(Field(Quota(), "/0/used"), "4");
+
+  // Bound to a user → refused until the user unbinds.
+  LineClient bound(server_->port("device"));
+  ASSERT_EQ(login(bound, "BOUND1"), "200");
+  CommandResult bind = RunKrypton(
+      {"admin", "device", "bind", "--data-dir", dir_, "--dev-tid", "BOUND1", "--uid", uid_});
+  ASSERT_EQ(bind.exit_code, 0) << bind.err;
+  bound.Close();
+  HttpResult refused;
+  for (int i = 0; i < 50; ++i) {
+    refused = Ent(acme_, "DELETE", kDevice + "BOUND1");
+    if (StringField(refused.body, "/desc").find("online") == std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ExpectError(refused, 400, "8400002",
+              std::string(kIllegal) + ": the device is bound to a user; it must be unbound first");
+
+  // The operator's command: the same rules.
+  CommandResult cli = AdminResult({"device", "delete", "--dev-tid", "BOUND1"});
+  EXPECT_EQ(cli.exit_code, 1);
+  EXPECT_EQ(cli.err, "krypton: BOUND1: the device is bound to a user; it must be unbound first\n");
+  cli = AdminResult({"device", "delete", "--dev-tid", "NOPE"});
+  EXPECT_EQ(cli.exit_code, 1);
+  EXPECT_EQ(cli.err, "krypton: NOPE: Device with given devTid does not exist\n");
+  EXPECT_EQ(Admin({"device", "delete", "--dev-tid", "NEW2"}), "{\"deleted\":1}\n");
+  ExpectError(Ent(acme_, "GET", kDevice + "NEW2"), 400, "6400004",
+              "Device with given devTid does not exist");
+  EXPECT_EQ(Field(Quota(), "/0/used"), "3");
+}
+
+}  // namespace
+}  // namespace krypton::testing
