@@ -117,7 +117,9 @@ const std::vector<Key>& KeyTable() {
       {"http.max_header_bytes", Type::kInt, KFIELD(http.max_header_bytes),
        "Largest request header block; beyond it 431 and close.", 1024, 1048576},
       {"http.max_body_bytes", Type::kInt, KFIELD(http.max_body_bytes),
-       "Largest request body; beyond it 413 and close.", 1024, 1073741824},
+       "Largest request body of every route without its own limit (the H5 package upload has "
+       "limits.h5_package_bytes); beyond it 413 and close.",
+       1024, 1073741824},
       {"http.read_timeout_s", Type::kInt, KFIELD(http.read_timeout_s),
        "Time to receive a whole request once it has started.", 1, 3600},
       {"http.idle_timeout_s", Type::kInt, KFIELD(http.idle_timeout_s),

@@ -165,7 +165,8 @@ TEST_F(H5PackageTest, RejectionsChangeNothing) {
                  "entry 'js/../../x' contains '..'");
   ExpectRejected(MakeZip({{"index.html", "x"}, {"/etc/x", "x"}}),
                  "entry '/etc/x' has an absolute path");
-  ExpectRejected(MakeZip({{"index.html", "x"}, {"C:/x", "x"}}), "entry 'C:/x' has an absolute path");
+  ExpectRejected(MakeZip({{"index.html", "x"}, {"C:/x", "x"}}),
+                 "entry 'C:/x' has an absolute path");
   ExpectRejected(MakeZip({{"index.html", "x"}, {"a\\..\\x", "x"}}),
                  "entry 'a\\..\\x' contains a backslash");
   ExpectRejected(MakeZip({{"index.html", "x"}, {"./x", "x"}}),
