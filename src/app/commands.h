@@ -133,6 +133,21 @@ struct TokenIssueOptions {
 };
 int RunTokenIssue(const CommonOptions& common, const TokenIssueOptions& options);
 
+// `admin h5 create|upload|bind|show` (h5_cmd.cc): H5 templates with the enterprise API's
+// rules (catalog/h5.h, decision 0010), for any enterprise.
+struct H5Options {
+  std::string pid;       // create: --pid
+  std::string platform;  // create, bind: --platform Android | IOS (any case)
+  std::string h5_page, page_zip_url, version, md5;  // create; upload: --version
+  std::string id;                                   // upload, bind: --id
+  std::string zip_file;                             // upload: --zip
+  std::string mid;                                  // bind, show: --mid
+};
+int RunH5Create(const CommonOptions& common, const H5Options& options);
+int RunH5Upload(const CommonOptions& common, const H5Options& options);
+int RunH5Bind(const CommonOptions& common, const H5Options& options);
+int RunH5Show(const CommonOptions& common, const H5Options& options);
+
 }  // namespace krypton::app
 
 #endif  // KRYPTON_APP_COMMANDS_H_

@@ -282,6 +282,37 @@ int main(int argc, char** argv) {
   quota_list->add_option("--pid", quota_pid, "11-digit manufacturer id")->required();
   quota_list->callback([&] { code = RunQuotaList(common, quota_pid); });
 
+  auto* h5 = admin->add_subcommand("h5", "H5 control-panel templates and their hosted packages");
+  h5->require_subcommand(1);
+  H5Options h5_opts;
+  auto* h5_create = h5->add_subcommand("create", "Create an H5 template of an enterprise");
+  AddCommon(h5_create, &common);
+  h5_create->add_option("--pid", h5_opts.pid, "The owning manufacturer's pid")->required();
+  h5_create->add_option("--platform", h5_opts.platform, "Android or IOS")->required();
+  h5_create->add_option("--h5-page", h5_opts.h5_page, "Page URL (default: set by upload)");
+  h5_create->add_option("--page-zip-url", h5_opts.page_zip_url, "Offline zip URL");
+  h5_create->add_option("--version", h5_opts.version, "Version");
+  h5_create->add_option("--md5", h5_opts.md5, "MD5 of the zip");
+  h5_create->callback([&] { code = RunH5Create(common, h5_opts); });
+  auto* h5_upload = h5->add_subcommand(
+      "upload", "Check, unpack and host a zip as the template's page (sets its URLs and md5)");
+  AddCommon(h5_upload, &common);
+  h5_upload->add_option("--id", h5_opts.id, "The H5 template's id")->required();
+  h5_upload->add_option("--zip", h5_opts.zip_file, "The zip file (index.html at its root)")
+      ->required();
+  h5_upload->add_option("--version", h5_opts.version, "Version (default: the current one + 1)");
+  h5_upload->callback([&] { code = RunH5Upload(common, h5_opts); });
+  auto* h5_bind = h5->add_subcommand("bind", "Bind an H5 template to a product for a platform");
+  AddCommon(h5_bind, &common);
+  h5_bind->add_option("--mid", h5_opts.mid, "The product's mid")->required();
+  h5_bind->add_option("--platform", h5_opts.platform, "Android or IOS")->required();
+  h5_bind->add_option("--id", h5_opts.id, "The H5 template's id")->required();
+  h5_bind->callback([&] { code = RunH5Bind(common, h5_opts); });
+  auto* h5_show = h5->add_subcommand("show", "Print a product's H5 templates (both platforms)");
+  AddCommon(h5_show, &common);
+  h5_show->add_option("--mid", h5_opts.mid, "The product's mid")->required();
+  h5_show->callback([&] { code = RunH5Show(common, h5_opts); });
+
   auto* token = admin->add_subcommand("token", "Access tokens");
   token->require_subcommand(1);
   TokenIssueOptions token_opts;

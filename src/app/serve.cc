@@ -114,8 +114,10 @@ int RunServe(const CommonOptions& common) {
       spdlog::error("{}", listener.status().detail());
       return 1;
     }
+    // Hosted H5 URLs name the bound port unless http.public_url says otherwise.
+    api.public_http_url = config.PublicHttpUrl((*listener)->port());
     endpoints.push_back({"http", "http", (*listener)->port(), true,
-                         "UAA, user and enterprise APIs, GET /healthz"});
+                         "UAA, user and enterprise APIs, H5 pages, GET /healthz"});
     listeners.push_back(std::move(listener).value());
   }
   if (tls && config.http.tls_port >= 0) {

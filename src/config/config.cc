@@ -117,7 +117,9 @@ const std::vector<Key>& KeyTable() {
       {"http.max_header_bytes", Type::kInt, KFIELD(http.max_header_bytes),
        "Largest request header block; beyond it 431 and close.", 1024, 1048576},
       {"http.max_body_bytes", Type::kInt, KFIELD(http.max_body_bytes),
-       "Largest request body; beyond it 413 and close.", 1024, 1073741824},
+       "Largest request body of every route without its own limit (the H5 package upload has "
+       "limits.h5_package_bytes); beyond it 413 and close.",
+       1024, 1073741824},
       {"http.read_timeout_s", Type::kInt, KFIELD(http.read_timeout_s),
        "Time to receive a whole request once it has started.", 1, 3600},
       {"http.idle_timeout_s", Type::kInt, KFIELD(http.idle_timeout_s),
@@ -126,6 +128,9 @@ const std::vector<Key>& KeyTable() {
        "Open HTTP connections; beyond it new connections are closed at once.", 1, 1000000},
       {"http.cors_origins", Type::kString, KFIELD(http.cors_origins),
        "Access-Control-Allow-Origin: \"*\", a comma-separated list, or empty for none."},
+      {"http.public_url", Type::kString, KFIELD(http.public_url),
+       "Base of the URLs of hosted H5 pages and packages (e.g. https://cdn.example.com); empty = "
+       "http://{hub.public_host or host name}:{HTTP port}."},
       {"jwt.alg", Type::kString, KFIELD(jwt.alg), "JWT signature: HS256 or RS256 (D10).", 0, 0,
        {"HS256", "RS256"}},
       {"jwt.key_file", Type::kString, KFIELD(jwt.key_file),
@@ -185,6 +190,15 @@ const std::vector<Key>& KeyTable() {
        "Failed logins per account per 15 minutes before 429 400016.", 1, 10000},
       {"limits.requests_per_ip_per_s", Type::kInt, KFIELD(limits.requests_per_ip_per_s),
        "HTTP requests per client IP per second before 429 400016.", 1, 1000000},
+      {"limits.h5_package_bytes", Type::kInt, KFIELD(limits.h5_package_bytes),
+       "Largest H5 package upload (the body limit of PUT /api/v1/enterprise/h5/{id}/package "
+       "only); beyond it 413 and close.", 1024, 1073741824},
+      {"limits.h5_package_entries", Type::kInt, KFIELD(limits.h5_package_entries),
+       "Most entries (files and folders) in an H5 package; more → 8400002, nothing changed.", 1,
+       1000000},
+      {"limits.h5_unpacked_bytes", Type::kInt, KFIELD(limits.h5_unpacked_bytes),
+       "Largest total unpacked size of an H5 package (zip bombs); more → 8400002, nothing "
+       "changed.", 1024, 2147483647},
   };
   return keys;
 }
@@ -329,6 +343,20 @@ std::string Config::OutboxPath() const {
 }
 std::string Config::SqlitePath() const {
   return store.sqlite_path.empty() ? Join(data_dir, "krypton.db") : store.sqlite_path;
+}
+
+std::string Config::PublicHttpUrl(int http_port) const {
+  std::string url = http.public_url;
+  if (url.empty()) {
+    std::string host = hub.public_host;
+    if (host.empty()) {
+      char buf[256] = {};
+      host = gethostname(buf, sizeof buf - 1) == 0 ? buf : "localhost";
+    }
+    url = "http://" + host + ":" + std::to_string(http_port);
+  }
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
 }
 
 bool Load(const Sources& sources, Config* out, std::string* error) {

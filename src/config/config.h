@@ -95,6 +95,9 @@ struct HttpConfig {
   int idle_timeout_s = 60;
   int max_connections = 4096;
   std::string cors_origins = "*";  // "" = no CORS headers; "*" or a comma list
+  // Base of the URLs the server hands out for its own files (H5 pages and packages);
+  // "" = http://{hub.public_host or this machine's host name}:{HTTP port}.
+  std::string public_url;
 };
 
 struct JwtConfig {
@@ -139,6 +142,11 @@ struct LimitsConfig {  // D12, user-api.md §8
   int file_max_bytes = 10485760;
   int login_failures_per_account = 5;  // per 15 minutes, then 429 400016
   int requests_per_ip_per_s = 50;      // HTTP burst limit per client IP, 429 400016
+  // H5 packages (decision 0010): the uploaded zip (the HTTP body limit of its route;
+  // beyond it 413), its entries and its unpacked size (beyond either 8400002).
+  int h5_package_bytes = 20971520;
+  int h5_package_entries = 2000;
+  int h5_unpacked_bytes = 104857600;
 };
 
 struct Config {
@@ -162,6 +170,9 @@ struct Config {
   std::string OutboxPath() const;
   std::string SqlitePath() const;
   bool TlsEnabled() const { return !tls.cert_file.empty() && !tls.key_file.empty(); }
+  // http.public_url without a trailing '/', or http://{hub.public_host or the host
+  // name}:{http_port} when it is empty (`http_port`: the bound port when known).
+  std::string PublicHttpUrl(int http_port) const;
 };
 
 // What Load reads. `env` is the process environment (name → value); `overrides` are

@@ -60,19 +60,36 @@ using Responder = std::function<void(Response)>;
 // by value and answer through the responder, typically from a worker thread.
 using AsyncHandler = std::function<void(Request, Responder)>;
 
-// Routes by method and path. Patterns are literal segments and `{name}` segments
-// ("/device/{devTid}"); the first route added that matches wins. No match on the path
-// → 404, a path match with another method → 405 (both 5400000, D23).
+// Per-route settings.
+struct RouteOptions {
+  // Largest request body of this route; 0 = the server's (ServerOptions::max_body_bytes).
+  // A larger or smaller bound than the server's applies to this route only.
+  size_t max_body_bytes = 0;
+};
+
+// Routes by method and path. Patterns are literal segments, `{name}` segments
+// ("/device/{devTid}") and, as the last segment only, a `{name...}` tail that takes one
+// or more remaining segments, joined by '/' ("/h5page/{id}/{path...}"). Segments are
+// matched and handed over still percent-encoded; empty segments ("//") are skipped.
+// The first route added that matches wins. No match on the path → 404, a path match
+// with another method → 405 (both 5400000, D23).
 class Router {
  public:
-  void Add(std::string method, std::string pattern, Handler handler);
-  void AddAsync(std::string method, std::string pattern, AsyncHandler handler);
+  void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+  void AddAsync(std::string method, std::string pattern, AsyncHandler handler,
+                RouteOptions options = {});
   // Synchronous routes only (an asynchronous match answers 500): for unit tests.
   Response Route(Request& request) const;
   // Any route: `respond` is called exactly once, possibly later and from another thread.
   void Dispatch(Request request, Responder respond) const;
   // "METHOD /pattern" of every route, in order (the OpenAPI test compares them).
   std::vector<std::string> Describe() const;
+  // The body limit of the route `method` `path` would reach (`target` may carry a query
+  // string); 0 when that route has none of its own or nothing matches.
+  size_t BodyLimit(std::string_view method, std::string_view target) const;
+  // The largest body limit of any route (0 when none has one of its own): the server
+  // reads headers with max(this, its own limit), then applies BodyLimit.
+  size_t LargestBodyLimit() const;
 
  private:
   struct Route_ {
@@ -81,8 +98,10 @@ class Router {
     std::vector<std::string> segments;
     Handler handler;
     AsyncHandler async;
+    RouteOptions options;
   };
-  const Route_* Match(Request& request, bool* path_matched) const;
+  const Route_* Match(std::string_view method, std::string_view path, bool* path_matched,
+                      std::map<std::string, std::string>* params) const;
   std::vector<Route_> routes_;
 };
 

@@ -25,6 +25,11 @@ bool IsParam(const std::string& seg) {
   return seg.size() > 2 && seg.front() == '{' && seg.back() == '}';
 }
 
+// "{name...}": the rest of the path.
+bool IsTail(const std::string& seg) {
+  return IsParam(seg) && seg.size() > 5 && seg.compare(seg.size() - 4, 4, "...}") == 0;
+}
+
 }  // namespace
 
 std::string Request::Header(std::string_view name) const {
@@ -43,12 +48,15 @@ bool Request::PrefersChinese() const {
   return start != std::string::npos && lang.compare(start, 2, "zh") == 0;
 }
 
-void Router::Add(std::string method, std::string pattern, Handler handler) {
-  routes_.push_back({std::move(method), pattern, Split(pattern), std::move(handler), nullptr});
+void Router::Add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
+  routes_.push_back(
+      {std::move(method), pattern, Split(pattern), std::move(handler), nullptr, options});
 }
 
-void Router::AddAsync(std::string method, std::string pattern, AsyncHandler handler) {
-  routes_.push_back({std::move(method), pattern, Split(pattern), nullptr, std::move(handler)});
+void Router::AddAsync(std::string method, std::string pattern, AsyncHandler handler,
+                      RouteOptions options) {
+  routes_.push_back(
+      {std::move(method), pattern, Split(pattern), nullptr, std::move(handler), options});
 }
 
 std::vector<std::string> Router::Describe() const {
@@ -57,24 +65,45 @@ std::vector<std::string> Router::Describe() const {
   return out;
 }
 
-const Router::Route_* Router::Match(Request& request, bool* path_matched) const {
-  std::vector<std::string> segs = Split(request.path);
+size_t Router::BodyLimit(std::string_view method, std::string_view target) const {
+  bool path_matched = false;
+  std::map<std::string, std::string> params;
+  const Route_* route = Match(method, target.substr(0, target.find('?')), &path_matched, &params);
+  return route == nullptr ? 0 : route->options.max_body_bytes;
+}
+
+size_t Router::LargestBodyLimit() const {
+  size_t largest = 0;
+  for (const Route_& r : routes_) largest = std::max(largest, r.options.max_body_bytes);
+  return largest;
+}
+
+const Router::Route_* Router::Match(std::string_view method, std::string_view path,
+                                    bool* path_matched,
+                                    std::map<std::string, std::string>* params) const {
+  std::vector<std::string> segs = Split(path);
   *path_matched = false;
   for (const Route_& route : routes_) {
-    if (route.segments.size() != segs.size()) continue;
-    std::map<std::string, std::string> params;
+    const auto& pattern = route.segments;
+    bool tail = !pattern.empty() && IsTail(pattern.back());
+    if (tail ? segs.size() < pattern.size() : segs.size() != pattern.size()) continue;
+    std::map<std::string, std::string> found;
     bool match = true;
-    for (size_t i = 0; i < segs.size() && match; ++i) {
-      if (IsParam(route.segments[i])) {
-        params[route.segments[i].substr(1, route.segments[i].size() - 2)] = segs[i];
+    for (size_t i = 0; i < pattern.size() && match; ++i) {
+      if (tail && i + 1 == pattern.size()) {
+        std::string rest = segs[i];
+        for (size_t j = i + 1; j < segs.size(); ++j) rest += "/" + segs[j];
+        found[pattern[i].substr(1, pattern[i].size() - 5)] = std::move(rest);
+      } else if (IsParam(pattern[i])) {
+        found[pattern[i].substr(1, pattern[i].size() - 2)] = segs[i];
       } else {
-        match = route.segments[i] == segs[i];
+        match = pattern[i] == segs[i];
       }
     }
     if (!match) continue;
     *path_matched = true;
-    if (route.method != request.method) continue;
-    request.params = std::move(params);
+    if (route.method != method) continue;
+    *params = std::move(found);
     return &route;
   }
   return nullptr;
@@ -95,7 +124,7 @@ Response NotRouted(const Request& request, bool path_matched) {
 
 Response Router::Route(Request& request) const {
   bool path_matched = false;
-  const Route_* route = Match(request, &path_matched);
+  const Route_* route = Match(request.method, request.path, &path_matched, &request.params);
   if (route == nullptr) return NotRouted(request, path_matched);
   if (route->handler) return route->handler(request);
   ErrorContext ctx;
@@ -106,7 +135,7 @@ Response Router::Route(Request& request) const {
 
 void Router::Dispatch(Request request, Responder respond) const {
   bool path_matched = false;
-  const Route_* route = Match(request, &path_matched);
+  const Route_* route = Match(request.method, request.path, &path_matched, &request.params);
   if (route == nullptr) return respond(NotRouted(request, path_matched));
   if (route->handler) return respond(route->handler(request));
   route->async(std::move(request), std::move(respond));

@@ -2,6 +2,12 @@
 // loop. Reads the header with the idle (or, on a fresh connection, the read) timeout,
 // then the body with the read timeout; answers with the router's response; keeps the
 // connection alive when the client asks for it.
+//
+// Body limits: max_body_bytes for every route but those registered with their own
+// (RouteOptions, e.g. the H5 package upload). The header is read with the largest limit
+// of all; once the target is known the route's limit (or the server's) applies, so a
+// Content-Length beyond it is refused at once (413, close) and a chunked body as soon
+// as it passes it. HEAD answers carry the headers of the body they omit.
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
@@ -9,6 +15,7 @@
 #include <boost/beast/ssl.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -67,7 +74,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
   void ReadHeader() {
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(options_.max_header_bytes));
-    parser_->body_limit(options_.max_body_bytes);
+    parser_->body_limit(std::max(options_.max_body_bytes, router_.LargestBodyLimit()));
     beast::get_lowest_layer(stream_).expires_after(
         std::chrono::seconds(first_ ? options_.read_timeout_s : options_.idle_timeout_s));
     first_ = false;
@@ -79,6 +86,13 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
 
   void OnHeader(beast::error_code ec) {
     if (ec) return OnReadError(ec);
+    const auto& header = parser_->get();
+    size_t limit = router_.BodyLimit(header.method_string(), header.target());
+    if (limit == 0) limit = options_.max_body_bytes;
+    if (auto length = parser_->content_length(); length && *length > limit) {
+      return Reject(413, "body too large");
+    }
+    parser_->body_limit(limit);  // no body octet is parsed yet
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(options_.read_timeout_s));
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = this->shared_from_this()](beast::error_code ec, size_t) {
@@ -125,6 +139,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
 
     bool keep_alive = msg.keep_alive();
     unsigned version = msg.version();
+    bool head = req.method == "HEAD";
     std::string origin = req.Header("origin");
     if (req.method == "OPTIONS" && !options_.cors_origins.empty()) {
       Response res;
@@ -141,11 +156,12 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
     std::string method = req.method, path = req.path;
     // The answer may come from a worker thread (asynchronous routes): it is posted back
     // to this session's loop before anything touches the stream.
-    auto respond = [self = this->shared_from_this(), keep_alive, version, origin](Response res) {
+    auto respond = [self = this->shared_from_this(), keep_alive, version, origin,
+                    head](Response res) {
       asio::dispatch(self->stream_.get_executor(),
-                     [self, res = std::move(res), keep_alive, version, origin]() mutable {
+                     [self, res = std::move(res), keep_alive, version, origin, head]() mutable {
                        self->AddCors(origin, res);
-                       self->Write(std::move(res), keep_alive, version);
+                       self->Write(std::move(res), keep_alive, version, head);
                      });
     };
     try {
@@ -184,15 +200,21 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
     }
   }
 
-  void Write(Response res, bool keep_alive, unsigned version) {
+  // `head`: the answer to a HEAD request — the headers of `res`, Content-Length
+  // included, without its body.
+  void Write(Response res, bool keep_alive, unsigned version, bool head = false) {
     auto out = std::make_shared<bhttp::response<bhttp::string_body>>(
         static_cast<bhttp::status>(res.status), version);
     out->set(bhttp::field::server, "krypton");
     if (!res.content_type.empty()) out->set(bhttp::field::content_type, res.content_type);
     for (auto& [k, v] : res.headers) out->set(k, v);
-    out->body() = std::move(res.body);
     out->keep_alive(keep_alive);
-    out->prepare_payload();
+    if (head) {
+      out->content_length(res.body.size());
+    } else {
+      out->body() = std::move(res.body);
+      out->prepare_payload();
+    }
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(options_.read_timeout_s));
     bhttp::async_write(stream_, *out,
                        [self = this->shared_from_this(), out, keep_alive](beast::error_code ec, size_t) {

@@ -374,6 +374,9 @@ class Store {
   // H5 templates: kConflict on an existing id, kNotFound for an unknown pid.
   virtual StoreStatus CreateH5Template(const H5Template& t) = 0;
   virtual StoreResult<H5Template> GetH5Template(const std::string& id) = 0;
+  // Replaces h5_page, page_zip_url, version and md5 of template t.id (an uploaded
+  // package, decision 0010); kNotFound for an unknown id.
+  virtual StoreStatus UpdateH5Template(const H5Template& t) = 0;
   // One binding per (mid, platform), replaced; kNotFound for an unknown product or id.
   virtual StoreStatus BindProductH5(const std::string& mid, const std::string& platform,
                                     const std::string& h5_id) = 0;

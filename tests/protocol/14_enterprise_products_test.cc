@@ -333,9 +333,12 @@ TEST_F(EnterpriseProductsTest, H5TemplatesBindAndAppSide) {
   ExpectError(Ent(acme_, "POST", "/api/v1/enterprise/h5", R"({"platform":"web","h5Page":"x"})"),
               400, "8400003",
               "The param of platform is not illegal. The client should be Android or IOS");
-  ExpectError(Ent(acme_, "POST", "/api/v1/enterprise/h5", R"({"platform":"ios"})"), 400, "8400002",
-              "Illegal argument: h5Page is required; URLs are at most 1024 characters, version "
-              "and md5 64");
+  // h5Page may be left for a package upload (decision 0010), but not be too long.
+  ExpectError(Ent(acme_, "POST", "/api/v1/enterprise/h5",
+                  R"({"platform":"ios","h5Page":")" + std::string(1025, 'x') + "\"}"),
+              400, "8400002",
+              "Illegal argument: h5Page and pageZipURL are at most 1024 characters, version and "
+              "md5 64");
   HttpResult h =
       Ent(acme_, "POST", "/api/v1/enterprise/h5",
           R"({"platform":"android","h5Page":"http://h/h5page/a1/index.html",)"

@@ -3,7 +3,8 @@
 // ServerProcess starts `krypton serve` with a fresh data directory and every port set
 // to 0, waits for its "listening" line, and exposes the bound ports. Its destructor
 // kills the server if a test did not stop it. RunKrypton runs one CLI command to
-// completion. HttpRequest is a blocking HTTP/1.1 client (Beast) with a timeout.
+// completion. HttpRequest is a blocking HTTP/1.1 client (Beast) with a timeout; for
+// HEAD it reads the headers only.
 #ifndef KRYPTON_TESTS_SUPPORT_SERVER_PROCESS_H_
 #define KRYPTON_TESTS_SUPPORT_SERVER_PROCESS_H_
 

@@ -28,6 +28,7 @@ void AddApiRoutes(Router& router, ApiContext& ctx) {
   AddEnterpriseProductRoutes(router, ctx);
   AddEnterpriseDeviceRoutes(router, ctx);
   AddEnterpriseExternalRoutes(router, ctx);
+  AddH5HostingRoutes(router, ctx);
 }
 
 namespace api {

@@ -3,12 +3,13 @@
 // the D18 code mapping, rate limits (D20), and the worker pool for blocking work.
 //
 // Route files: uaa_login.cc (login, refresh), uaa_codes.cc (verify codes), devices.cc
-// (/device), product_template.cc (/external/device/protocolTemplate), metrics.cc (/metrics), folders.cc (/folder), sharing.cc (/authorization), reverse_auth.cc (/authorization/reverse…), short_codes.cc (/device/shortCode…),
-// uaa_accounts.cc (register, reset and change password), uaa_email.cc (e-mail links,
-// change phone), profile.cc (/user/profile), binding.cc (/deviceBindStatus, /queryOwner,
-// /getPINCode, /getNewDeviceList; Device JSON shared through device_json.h).
-// Handlers run on the connection's loop; argon2id hashing runs on `blocking` and
-// answers through the Responder.
+// (/device), product_template.cc (/external/device/protocolTemplate), metrics.cc (/metrics),
+// folders.cc (/folder), sharing.cc (/authorization), reverse_auth.cc (/authorization/reverse…),
+// short_codes.cc (/device/shortCode…), uaa_accounts.cc (register, reset and change password),
+// uaa_email.cc (e-mail links, change phone), profile.cc (/user/profile), binding.cc
+// (/deviceBindStatus, /queryOwner, /getPINCode, /getNewDeviceList; Device JSON shared through
+// device_json.h), ent_*.cc (the enterprise API), h5_hosting.cc (/h5page, /h5package). Handlers run
+// on the connection's loop; argon2id hashing runs on `blocking` and answers through the Responder.
 #ifndef KRYPTON_HTTP_ROUTES_API_H_
 #define KRYPTON_HTTP_ROUTES_API_H_
 
@@ -52,6 +53,10 @@ struct ApiContext {
   // Called after a protocol template or a product's settings change through the API
   // (the hub's per-loop product codecs forget, so the new template applies at once).
   std::function<void()> templates_changed = nullptr;
+  // The HTTP listener's public URL, no trailing '/' (config::Config::PublicHttpUrl with
+  // the bound port), set before the listener starts; hosted H5 URLs begin with it.
+  // "" = derived from the configured http.port.
+  std::string public_http_url = {};
 };
 
 // Registers every API route on `router`; `ctx` must outlive it.
@@ -81,6 +86,9 @@ void AddEnterpriseDeviceRoutes(Router& router, ApiContext& ctx);
 // /external/feedback, /external/device/default/static and their enterprise-side writes
 // (enterprise-api.md §3.1.3–§3.1.6; ent_external.cc).
 void AddEnterpriseExternalRoutes(Router& router, ApiContext& ctx);
+// GET/HEAD /h5page/{id}/{path...} and /h5package/{id}/{file}: the hosted H5 pages and
+// packages, no authentication (enterprise-api.md §6, decision 0010; h5_hosting.cc).
+void AddH5HostingRoutes(Router& router, ApiContext& ctx);
 
 namespace api {
 

@@ -19,7 +19,9 @@ struct BindOutcome {
 };
 
 // `d` of product `p` as seen by `caller` (bindKey only for the owner), with `shares`
-// shares; `outcome` null in ordinary device lists.
+// shares and the URLs of the product's bound H5 templates (androidH5Page, iosH5Page,
+// androidPageZipURL, iosPageZipURL; "" when none — looked up per call, so lists use
+// their own per-product cache); `outcome` null in ordinary device lists.
 void WriteDevice(const ApiContext& ctx, rapidjson::Writer<rapidjson::StringBuffer>& w,
                  const storage::Device& d, const storage::Product& p, const std::string& caller,
                  int shares, const BindOutcome* outcome = nullptr);

@@ -52,9 +52,44 @@ std::string FolderOf(const std::map<std::string, std::string>& folders, const st
   return it == folders.end() ? "0" : it->second;
 }
 
+// The URLs of the product's bound H5 templates (enterprise-api.md §6, E5); "" when none.
+struct H5Links {
+  std::string android_page, ios_page, android_zip, ios_zip;
+};
+
+H5Links H5LinksOf(const ApiContext& ctx, const std::string& mid) {
+  H5Links links;
+  if (mid.empty()) return links;
+  if (auto a = ctx.store.GetProductH5(mid, "Android"); a.ok()) {
+    links.android_page = a->h5_page;
+    links.android_zip = a->page_zip_url;
+  }
+  if (auto i = ctx.store.GetProductH5(mid, "IOS"); i.ok()) {
+    links.ios_page = i->h5_page;
+    links.ios_zip = i->page_zip_url;
+  }
+  return links;
+}
+
+// A device's product with its H5 links, looked up once per product in a list.
+struct ProductView {
+  storage::Product product;
+  H5Links h5;
+};
+
+const ProductView& ViewOf(const ApiContext& ctx, std::map<std::string, ProductView>& cache,
+                          const std::string& mid) {
+  auto it = cache.find(mid);
+  if (it != cache.end()) return it->second;
+  ProductView v;
+  if (auto p = ctx.store.GetProduct(mid); p.ok()) v.product = std::move(*p);
+  v.h5 = H5LinksOf(ctx, v.product.mid);
+  return cache.emplace(mid, std::move(v)).first->second;
+}
+
 void WriteDeviceIn(const ApiContext& ctx, Writer& w, const storage::Device& d,
-                   const storage::Product& p, const std::string& caller, int shares,
-                   const BindOutcome* outcome, const std::string& folder_id) {
+                   const storage::Product& p, const H5Links& h5, const std::string& caller,
+                   int shares, const BindOutcome* outcome, const std::string& folder_id) {
   simdjson::dom::parser parser;
   simdjson::dom::element info;
   static const std::string kEmpty = "{}";
@@ -97,6 +132,10 @@ void WriteDeviceIn(const ApiContext& ctx, Writer& w, const storage::Device& d,
   w.Key("online"); w.Bool(d.online);
   w.Key("firstLoginTime"); d.first_login_ms ? w.Int64(d.first_login_ms) : w.Null();
   w.Key("lastLoginTime"); d.last_seen_ms ? w.Int64(d.last_seen_ms) : w.Null();
+  w.Key("androidH5Page"); Str(w, h5.android_page);
+  w.Key("iosH5Page"); Str(w, h5.ios_page);
+  w.Key("androidPageZipURL"); Str(w, h5.android_zip);
+  w.Key("iosPageZipURL"); Str(w, h5.ios_zip);
   w.Key("devType"); Str(w, "INDEPENDENT");
   w.Key("subDevices"); w.StartArray(); w.EndArray();
   w.Key("dcInfo");
@@ -119,7 +158,8 @@ void WriteDeviceIn(const ApiContext& ctx, Writer& w, const storage::Device& d,
 void WriteDevice(const ApiContext& ctx, Writer& w, const storage::Device& d,
                  const storage::Product& p, const std::string& caller, int shares,
                  const BindOutcome* outcome) {
-  WriteDeviceIn(ctx, w, d, p, caller, shares, outcome, FolderOf(FoldersOf(ctx, caller), d.dev_tid));
+  WriteDeviceIn(ctx, w, d, p, H5LinksOf(ctx, p.mid), caller, shares, outcome,
+                FolderOf(FoldersOf(ctx, caller), d.dev_tid));
 }
 
 namespace {
@@ -175,13 +215,14 @@ Response List(ApiContext& ctx, const Request& req) {
   w.StartArray();
   int index = 0;
   auto folders = FoldersOf(ctx, claims->uid);
+  std::map<std::string, ProductView> products;
   for (const auto& d : devices) {
     if (!wanted.empty() && !wanted.count(d.dev_tid)) continue;
     if (index++ < page * size) continue;
     if (index > (page + 1) * size) break;
-    auto p = ctx.store.GetProduct(d.mid);
-    WriteDeviceIn(ctx, w, d, p.ok() ? *p : storage::Product{}, claims->uid,
-                  ShareCount(ctx, d.dev_tid), nullptr, FolderOf(folders, d.dev_tid));
+    const ProductView& v = ViewOf(ctx, products, d.mid);
+    WriteDeviceIn(ctx, w, d, v.product, v.h5, claims->uid, ShareCount(ctx, d.dev_tid), nullptr,
+                  FolderOf(folders, d.dev_tid));
   }
   w.EndArray();
   return api::Json(200, std::string(buf.GetString(), buf.GetSize()));

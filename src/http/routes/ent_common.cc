@@ -1,6 +1,5 @@
 // The enterprise routes' shared helpers (ent_internal.h).
 #include <algorithm>
-#include <cctype>
 
 #include "catalog/catalog.h"
 #include "http/routes/ent_internal.h"
@@ -56,14 +55,6 @@ Result<storage::Product> Visible(ApiContext& ctx, const std::string& pid, const 
 
 Result<storage::Product> Owned(ApiContext& ctx, const std::string& pid, const std::string& mid) {
   return catalog::OwnedProduct(ctx.store, pid, mid);
-}
-
-std::string CanonicalPlatform(std::string_view platform) {
-  std::string lower;
-  for (char c : platform) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower == "android") return "Android";
-  if (lower == "ios") return "IOS";
-  return "";
 }
 
 void Key(Writer& w, std::string_view key) {

@@ -1,12 +1,17 @@
-// H5 templates (enterprise-api.md §3.2 E4–E6, §6):
-//   POST /api/v1/enterprise/h5 {platform, h5Page, pageZipURL?, version?, md5?}
+// H5 templates (enterprise-api.md §3.2 E4–E6, §6; decisions 0007, 0010):
+//   POST /api/v1/enterprise/h5 {platform, h5Page?, pageZipURL?, version?, md5?}
 //        → 201 {"id","platform","h5Page","pageZipURL","version","md5"}
+//   PUT  /api/v1/enterprise/h5/{id}/package[?version=]  body = a zip (own template)
+//        → 200 H5 template with the hosted URLs, md5 and version
 //   GET  /api/v1/enterprise/product/{mid}/h5?platform=   (own/authorized) → 200 H5 template
 //   PUT  /api/v1/enterprise/product/{mid}/h5 {platform, h5TemplateId}  (owner) → 204
 //   GET  /external/device/h5?platform= + X-Hekr-ProdPubKey (user Bearer) → 200 H5 template
 // `platform` is Android or IOS in any case (8400003), emitted canonically. A template
-// belongs to the enterprise that created it; binding another enterprise's id is 8400005.
-#include "common/secrets.h"
+// belongs to the enterprise that created it; binding or uploading to another
+// enterprise's id is 8400005. The rules live in catalog/h5.h (shared with the admin CLI).
+#include <memory>
+
+#include "catalog/h5.h"
 #include "http/routes/ent_internal.h"
 
 namespace krypton::http::ent {
@@ -22,7 +27,7 @@ Response H5Json(int status, const storage::H5Template& t) {
 // The product's binding for `platform` (any spelling): 8400003, 8400005.
 Result<storage::H5Template> Bound(ApiContext& ctx, const std::string& mid,
                                   const std::string& platform) {
-  std::string canonical = CanonicalPlatform(platform);
+  std::string canonical = catalog::CanonicalPlatform(platform);
   if (canonical.empty()) return Status(Code::kEntBadPlatform);
   auto h5 = ctx.store.GetProductH5(mid, canonical);
   if (!h5.ok()) {
@@ -37,24 +42,34 @@ Response Create(ApiContext& ctx, const Request& req) {
   simdjson::dom::parser parser;
   auto body = Body(req, parser);
   if (!body.ok()) return Fail(ctx, req, body.status());
-  storage::H5Template t;
-  t.platform = CanonicalPlatform(api::Str(*body, "platform"));
-  if (t.platform.empty()) return Fail(ctx, req, Status(Code::kEntBadPlatform));
-  t.h5_page = api::Str(*body, "h5Page");
-  t.page_zip_url = api::Str(*body, "pageZipURL");
-  t.version = api::Str(*body, "version");
-  t.md5 = api::Str(*body, "md5");
-  if (t.h5_page.empty() || t.h5_page.size() > 1024 || t.page_zip_url.size() > 1024 ||
-      t.version.size() > 64 || t.md5.size() > 64) {
-    return Fail(
-        ctx, req,
-        Illegal("h5Page is required; URLs are at most 1024 characters, version and md5 64"));
-  }
-  t.id = RandomAlnum(16);
-  t.pid = *pid;
-  t.created_at_ms = ctx.clock.NowMs();
-  if (auto s = ctx.store.CreateH5Template(t); !s.ok()) return Fail(ctx, req, Internal(s));
-  return H5Json(201, t);
+  catalog::H5Fields f{api::Str(*body, "platform"), api::Str(*body, "h5Page"),
+                      api::Str(*body, "pageZipURL"), api::Str(*body, "version"),
+                      api::Str(*body, "md5")};
+  auto t = catalog::CreateH5Template(ctx.store, *pid, f, ctx.clock.NowMs());
+  if (!t.ok()) return Fail(ctx, req, t.status());
+  return H5Json(201, *t);
+}
+
+// The hosting settings of this server (decision 0010).
+catalog::H5Hosting Hosting(const ApiContext& ctx) {
+  const config::Config& c = ctx.config;
+  return {c.data_dir,
+          ctx.public_http_url.empty() ? c.PublicHttpUrl(c.http.port) : ctx.public_http_url,
+          c.limits.h5_package_entries, c.limits.h5_unpacked_bytes};
+}
+
+// The zip is checked, unpacked and swapped in on the worker pool (file I/O).
+void UploadPackage(ApiContext& ctx, Request req, Responder respond) {
+  auto shared = std::make_shared<const Request>(std::move(req));
+  api::OnWorker(ctx, std::move(respond), [&ctx, shared]() -> Response {
+    const Request& r = *shared;
+    auto pid = api::Enterprise(ctx, r);
+    if (!pid.ok()) return Fail(ctx, r, pid.status());
+    auto t = catalog::InstallH5Package(ctx.store, Hosting(ctx), *pid, r.params.at("id"), r.body,
+                                       api::Query(r, "version"));
+    if (!t.ok()) return Fail(ctx, r, t.status());
+    return H5Json(200, *t);
+  });
 }
 
 Response GetForProduct(ApiContext& ctx, const Request& req) {
@@ -73,22 +88,9 @@ Response Bind(ApiContext& ctx, const Request& req) {
   simdjson::dom::parser parser;
   auto body = Body(req, parser);
   if (!body.ok()) return Fail(ctx, req, body.status());
-  auto p = Owned(ctx, *pid, req.params.at("mid"));
-  if (!p.ok()) return Fail(ctx, req, p.status());
-  std::string platform = CanonicalPlatform(api::Str(*body, "platform"));
-  if (platform.empty()) return Fail(ctx, req, Status(Code::kEntBadPlatform));
-  auto t = ctx.store.GetH5Template(api::Str(*body, "h5TemplateId"));
-  if (!t.ok() || t->pid != *pid) {
-    return Fail(ctx, req,
-                t.ok() || t.status().not_found() ? Status(Code::kEntH5TemplateNotExist)
-                                                 : Internal(t.status()));
-  }
-  if (t->platform != platform) {
-    return Fail(ctx, req, Illegal("h5 template " + t->id + " is for " + t->platform));
-  }
-  if (auto s = ctx.store.BindProductH5(p->mid, platform, t->id); !s.ok()) {
-    return Fail(ctx, req, Internal(s));
-  }
+  Status s = catalog::BindH5Template(ctx.store, *pid, req.params.at("mid"),
+                                     api::Str(*body, "platform"), api::Str(*body, "h5TemplateId"));
+  if (!s.ok()) return Fail(ctx, req, s);
   return api::NoContent();
 }
 
@@ -113,6 +115,11 @@ Response External(ApiContext& ctx, const Request& req) {
 
 void AddEnterpriseH5Routes(Router& router, ApiContext& ctx) {
   router.Add("POST", "/api/v1/enterprise/h5", [&ctx](const Request& r) { return Create(ctx, r); });
+  router.AddAsync("PUT", "/api/v1/enterprise/h5/{id}/package",
+                  [&ctx](Request r, Responder respond) {
+                    UploadPackage(ctx, std::move(r), std::move(respond));
+                  },
+                  {static_cast<size_t>(ctx.config.limits.h5_package_bytes)});
   router.Add("GET", "/api/v1/enterprise/product/{mid}/h5",
              [&ctx](const Request& r) { return GetForProduct(ctx, r); });
   router.Add("PUT", "/api/v1/enterprise/product/{mid}/h5",

@@ -36,9 +36,6 @@ Result<storage::Product> Visible(ApiContext& ctx, const std::string& pid, const 
 // Product `mid` when `pid` owns it; 8400000 for an unknown product or a non-owner.
 Result<storage::Product> Owned(ApiContext& ctx, const std::string& pid, const std::string& mid);
 
-// "Android" / "IOS" for any spelling of either (case-insensitive); "" otherwise.
-std::string CanonicalPlatform(std::string_view platform);
-
 // {"id","platform","h5Page","pageZipURL","version","md5"}.
 void WriteH5(Writer& w, const storage::H5Template& t);
 void Key(Writer& w, std::string_view key);

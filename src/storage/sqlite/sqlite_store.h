@@ -78,6 +78,7 @@ class SqliteStore final : public Store {
   StoreStatus DeleteProduct(const std::string& mid) override;
   StoreStatus CreateH5Template(const H5Template& t) override;
   StoreResult<H5Template> GetH5Template(const std::string& id) override;
+  StoreStatus UpdateH5Template(const H5Template& t) override;
   StoreStatus BindProductH5(const std::string& mid, const std::string& platform,
                             const std::string& h5_id) override;
   StoreResult<H5Template> GetProductH5(const std::string& mid,

@@ -88,6 +88,15 @@ StoreResult<H5Template> SqliteStore::GetH5Template(const std::string& id) {
                        "SELECT " KRYPTON_H5_COLUMNS " FROM h5_templates WHERE id = ?", ReadH5, id);
 }
 
+StoreStatus SqliteStore::UpdateH5Template(const H5Template& t) {
+  std::lock_guard lock(mu_);
+  return db_->RunOnRow(
+      "UpdateH5Template", t.id,
+      "UPDATE h5_templates SET h5_page = ?, page_zip_url = ?, version = ?, md5 = ? "
+      "WHERE id = ?",
+      t.h5_page, t.page_zip_url, t.version, t.md5, t.id);
+}
+
 StoreStatus SqliteStore::BindProductH5(const std::string& mid, const std::string& platform,
                                        const std::string& h5_id) {
   std::lock_guard lock(mu_);

@@ -34,7 +34,7 @@ TEST(OpenApiTest, DocumentMatchesTheRouter) {
   ASSERT_TRUE(in);
   std::set<std::string> documented;
   std::string line, path;
-  std::regex path_re(R"(^  (/\S*):\s*$)"), method_re(R"(^    (get|post|put|patch|delete):\s*$)");
+  std::regex path_re(R"(^  (/\S*):\s*$)"), method_re(R"(^    (get|head|post|put|patch|delete):\s*$)");
   std::smatch m;
   while (std::getline(in, line)) {
     if (std::regex_match(line, m, path_re)) {

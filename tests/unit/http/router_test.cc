@@ -37,6 +37,35 @@ TEST(RouterTest, UnknownPathIs404AndWrongMethodIs405) {
   EXPECT_EQ(router.Route(b).status, 405);
 }
 
+TEST(RouterTest, TailSegmentTakesTheRestOfThePath) {
+  Router router;
+  router.Add("GET", "/h5page/{id}/{path...}", [](const Request& r) {
+    return Response::Json(200, r.params.at("id") + "|" + r.params.at("path"));
+  });
+  Request a = Req("GET", "/h5page/abc/index.html");
+  EXPECT_EQ(router.Route(a).body, "abc|index.html");
+  Request b = Req("GET", "/h5page/abc/js//app%2Fx.js");  // empty segments skipped, raw kept
+  EXPECT_EQ(router.Route(b).body, "abc|js/app%2Fx.js");
+  Request c = Req("GET", "/h5page/abc/../../etc/passwd");  // the handler must refuse ".."
+  EXPECT_EQ(router.Route(c).body, "abc|../../etc/passwd");
+  Request d = Req("GET", "/h5page/abc");  // the tail needs at least one segment
+  EXPECT_EQ(router.Route(d).status, 404);
+  EXPECT_EQ(router.Describe(), std::vector<std::string>{"GET /h5page/{id}/{path...}"});
+}
+
+TEST(RouterTest, BodyLimitsPerRoute) {
+  Router router;
+  router.Add("GET", "/small", [](const Request&) { return Response::Json(200, ""); });
+  router.Add("PUT", "/big/{id}", [](const Request&) { return Response::Json(200, ""); }, {5000});
+  router.Add("PUT", "/tiny", [](const Request&) { return Response::Json(200, ""); }, {10});
+  EXPECT_EQ(router.BodyLimit("PUT", "/big/x?version=2"), 5000u);
+  EXPECT_EQ(router.BodyLimit("PUT", "/tiny"), 10u);
+  EXPECT_EQ(router.BodyLimit("GET", "/big/x"), 0u);  // another method: the server's limit
+  EXPECT_EQ(router.BodyLimit("GET", "/small"), 0u);
+  EXPECT_EQ(router.BodyLimit("GET", "/nope"), 0u);
+  EXPECT_EQ(router.LargestBodyLimit(), 5000u);
+}
+
 TEST(RouterTest, HeadersAndLanguage) {
   Request r = Req("GET", "/");
   r.headers = {{"accept-language", "zh-CN,zh;q=0.9,en;q=0.8"}, {"x-a", "1"}};
