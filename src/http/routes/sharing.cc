@@ -210,7 +210,7 @@ Status CreateOne(ApiContext& ctx, const storage::Device& d, const std::string& g
   if (live >= limit) return Status(Code::kUserShareLimit);
   share.dev_tid = d.dev_tid;
   share.grantor = grantor;
-  share.grant_time_ms = now;
+  if (share.grant_time_ms == 0) share.grant_time_ms = now;
   share.update_time_ms = 0;
   auto id = ctx.store.CreateShare(share);
   if (!id.ok()) {
@@ -332,9 +332,11 @@ Response Create(ApiContext& ctx, const Request& req) {
   if (s.grantee.empty()) {
     return api::Error(ctx, req, Status(Code::kUserInvalidParam, "grantee"));
   }
-  if (Status st = ReadV1(ctx, *body, *d, ctx.clock.NowMs(), &s); !st.ok()) {
-    return api::Error(ctx, req, st);
-  }
+  // One clock reading for the grant time and the expiry: `expire` is answered as their
+  // difference in seconds.
+  const int64_t now = ctx.clock.NowMs();
+  if (Status st = ReadV1(ctx, *body, *d, now, &s); !st.ok()) return api::Error(ctx, req, st);
+  s.grant_time_ms = now;
   if (Status st = CreateOne(ctx, *d, claims->uid, s); !st.ok()) return api::Error(ctx, req, st);
   if (ctx.access_changed) ctx.access_changed();
   auto stored = ctx.store.GetShare(d->dev_tid, s.grantee);
