@@ -167,6 +167,37 @@ TEST_F(EnterprisePermissionsTest, AnAuthorizedEnterpriseReadsDevicesButChangesNo
   EXPECT_EQ(Ent(beta_, "GET", "/api/v1/enterprise/product").body.find(kMid), std::string::npos);
 }
 
+TEST_F(EnterprisePermissionsTest, WithdrawingHidesTheProductItsTemplateAndH5) {
+  Start();
+  HttpResult h5 = Ent(acme_, "POST", "/api/v1/enterprise/h5",
+                      R"({"platform":"Android","h5Page":"https://h5.example/p.html"})");
+  ASSERT_EQ(h5.status, 201) << h5.body;
+  const std::string product = kProduct + kMid;
+  ASSERT_EQ(Ent(acme_, "PUT", product + "/h5",
+                R"({"platform":"Android","h5TemplateId":")" + StringField(h5.body, "/id") + "\"}")
+                .status,
+            204);
+  ASSERT_EQ(Ent(acme_, "POST", product + "/authorize", R"({"pid":"22222222222"})").status, 204);
+  // Everything a shared product opens.
+  EXPECT_EQ(Field(Ent(beta_, "GET", product).body, "/authorized"), "true");
+  EXPECT_EQ(Field(Ent(acme_, "GET", product).body, "/authorizedPids"), R"(["22222222222"])");
+  EXPECT_NE(Ent(beta_, "GET", "/api/v1/enterprise/product").body.find(kMid), std::string::npos);
+  EXPECT_EQ(Ent(beta_, "GET", product + "/protocolTemplate").status, 200);
+  EXPECT_EQ(Ent(beta_, "GET", product + "/h5?platform=Android").status, 200);
+
+  ASSERT_EQ(Ent(acme_, "DELETE", product + "/authorize/22222222222").status, 204);
+  EXPECT_EQ(Field(Ent(acme_, "GET", product).body, "/authorizedPids"), "[]");
+  ExpectError(Ent(beta_, "GET", product), 400, "8400000", "Product does not exist");
+  EXPECT_EQ(Ent(beta_, "GET", "/api/v1/enterprise/product").body.find(kMid), std::string::npos);
+  ExpectError(Ent(beta_, "GET", product + "/protocolTemplate"), 400, "8400000",
+              "Product does not exist");
+  ExpectError(Ent(beta_, "GET", product + "/h5?platform=Android"), 400, "8400000",
+              "Product does not exist");
+  // The owner keeps everything.
+  EXPECT_EQ(Ent(acme_, "GET", product + "/protocolTemplate").status, 200);
+  EXPECT_EQ(Ent(acme_, "GET", product + "/h5?platform=Android").status, 200);
+}
+
 TEST_F(EnterprisePermissionsTest, OnlyTheOwnerWithdrawsAnAuthorization) {
   Start();
   ASSERT_EQ(Ent(acme_, "POST", kProduct + kMid + "/authorize", R"({"pid":"22222222222"})").status,
@@ -175,6 +206,10 @@ TEST_F(EnterprisePermissionsTest, OnlyTheOwnerWithdrawsAnAuthorization) {
               "Product does not exist");
   ExpectError(Ent(acme_, "DELETE", kProduct + "NOPE00000000/authorize/22222222222"), 400, "8400000",
               "Product does not exist");
+  ExpectError(Ent(acme_, "GET", kProduct + "NOPE00000000/authorize"), 400, "8400000",
+              "Product does not exist");
+  ExpectError(Ent(gamma_, "DELETE", kProduct + kMid + "/authorize/33333333333"), 400, "8400000",
+              "Product does not exist");  // a stranger cannot touch the list either
   ExpectError(Ent(acme_, "DELETE", kProduct + kMid + "/authorize/99999999999"), 400, "8400004",
               "The pid does not exist");
   ExpectError(Ent(acme_, "DELETE", kProduct + kMid + "/authorize/11111111111"), 400, "8400002",
