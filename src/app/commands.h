@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "catalog/external.h"
 #include "config/config.h"
 #include "storage/store.h"
 
@@ -17,10 +18,10 @@ namespace krypton::app {
 
 // Options every subcommand accepts.
 struct CommonOptions {
-  std::string data_dir;     // --data-dir
-  std::string config_file;  // --config
+  std::string data_dir;           // --data-dir
+  std::string config_file;        // --config
   std::vector<std::string> sets;  // --set key=value
-  bool json = false;        // --json: machine-readable output on stdout
+  bool json = false;              // --json: machine-readable output on stdout
 };
 
 // Loads the configuration; prints the error and returns false on failure.
@@ -84,8 +85,8 @@ struct ProductUpdateOptions {
 int RunProductUpdate(const CommonOptions& common, const ProductUpdateOptions& options);
 int RunProductDelete(const CommonOptions& common, const std::string& mid);
 // `admin product authorize|unauthorize --product MID --pid P` (E8 and its reverse).
-int RunProductAuthorize(const CommonOptions& common, const std::string& mid,
-                        const std::string& pid, bool authorized);
+int RunProductAuthorize(const CommonOptions& common, const std::string& mid, const std::string& pid,
+                        bool authorized);
 
 // `admin template set|show` (template_cmd.cc).
 struct TemplateOptions {
@@ -147,6 +148,33 @@ int RunH5Create(const CommonOptions& common, const H5Options& options);
 int RunH5Upload(const CommonOptions& common, const H5Options& options);
 int RunH5Bind(const CommonOptions& common, const H5Options& options);
 int RunH5Show(const CommonOptions& common, const H5Options& options);
+
+// `admin firmware set|list`, `admin news add`, `admin feedback list` and
+// `admin demo-devices set|list` (external_cmd.cc): the enterprise side of the app-facing
+// endpoints with the enterprise API's rules (catalog/external.h, decision 0009), for any
+// enterprise. `--json` prints what the enterprise API answers.
+struct FirmwareOptions {
+  std::string mid;                 // --product
+  catalog::FirmwareFields fields;  // set: --bin-type, --bin-ver, --bin-url, --md5, --size
+};
+int RunFirmwareSet(const CommonOptions& common, const FirmwareOptions& options);
+int RunFirmwareList(const CommonOptions& common, const FirmwareOptions& options);
+struct NewsOptions {
+  std::string pid;             // --pid
+  catalog::NewsFields fields;  // --title, --content, --tags, --author
+};
+int RunNewsAdd(const CommonOptions& common, const NewsOptions& options);
+struct FeedbackListOptions {
+  std::string pid;         // --pid
+  std::string page, size;  // --page, --size as given ("" = 0 and 20; catalog::ParsePage)
+};
+int RunFeedbackList(const CommonOptions& common, const FeedbackListOptions& options);
+struct DemoDevicesOptions {
+  std::string pid;   // --pid
+  std::string file;  // set: --file, the JSON array PUT /api/v1/enterprise/demoDevices takes
+};
+int RunDemoDevicesSet(const CommonOptions& common, const DemoDevicesOptions& options);
+int RunDemoDevicesList(const CommonOptions& common, const DemoDevicesOptions& options);
 
 }  // namespace krypton::app
 

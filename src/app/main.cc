@@ -313,6 +313,69 @@ int main(int argc, char** argv) {
   h5_show->add_option("--mid", h5_opts.mid, "The product's mid")->required();
   h5_show->callback([&] { code = RunH5Show(common, h5_opts); });
 
+  // The enterprise side of the app-facing endpoints (catalog/external.h, decision 0009).
+  auto* firmware = admin->add_subcommand("firmware", "Firmware rules of a product (OTA check)");
+  firmware->require_subcommand(1);
+  FirmwareOptions fw_opts;
+  auto* fw_set = firmware->add_subcommand(
+      "set", "Set a product's firmware rule for a binType (replaces that binType's rule)");
+  AddCommon(fw_set, &common);
+  fw_set->add_option("--product", fw_opts.mid, "The product's mid")->required();
+  fw_set->add_option("--bin-type", fw_opts.fields.bin_type, "binType (1 to 32 characters)")
+      ->required();
+  fw_set->add_option("--bin-ver", fw_opts.fields.bin_ver, "Latest version, e.g. 4.1.6.1")
+      ->required();
+  fw_set->add_option("--bin-url", fw_opts.fields.bin_url, "Firmware download URL")->required();
+  fw_set->add_option("--md5", fw_opts.fields.md5, "MD5 of the firmware (default: none)");
+  fw_set->add_option("--size", fw_opts.fields.size, "Size in bytes (default: 0)");
+  fw_set->callback([&] { code = RunFirmwareSet(common, fw_opts); });
+  auto* fw_list = firmware->add_subcommand("list", "A product's firmware rules by binType");
+  AddCommon(fw_list, &common);
+  fw_list->add_option("--product", fw_opts.mid, "The product's mid")->required();
+  fw_list->callback([&] { code = RunFirmwareList(common, fw_opts); });
+
+  auto* news = admin->add_subcommand("news", "Enterprise news (GET /external/vc/getByPid)");
+  news->require_subcommand(1);
+  NewsOptions news_opts;
+  auto* news_add = news->add_subcommand("add", "Publish a news item of an enterprise");
+  AddCommon(news_add, &common);
+  news_add->add_option("--pid", news_opts.pid, "The enterprise's pid")->required();
+  news_add->add_option("--title", news_opts.fields.title, "Title (1 to 256 characters)")
+      ->required();
+  news_add->add_option("--content", news_opts.fields.info_content, "Content (HTML)");
+  news_add->add_option("--tags", news_opts.fields.info_tags, "Tags (up to 32)");
+  news_add->add_option("--author", news_opts.fields.author_name, "Author's name");
+  news_add->callback([&] { code = RunNewsAdd(common, news_opts); });
+
+  auto* feedback = admin->add_subcommand("feedback", "Users' after-sales feedback");
+  feedback->require_subcommand(1);
+  FeedbackListOptions fb_opts;
+  auto* fb_list =
+      feedback->add_subcommand("list", "Feedback filed under an enterprise, newest first");
+  AddCommon(fb_list, &common);
+  fb_list->add_option("--pid", fb_opts.pid, "The enterprise's pid")->required();
+  fb_list->add_option("--page", fb_opts.page, "Page from 0 (default 0)");
+  fb_list->add_option("--size", fb_opts.size, "Page size 1 to 100 (default 20)");
+  fb_list->callback([&] { code = RunFeedbackList(common, fb_opts); });
+
+  auto* demo_devices = admin->add_subcommand(
+      "demo-devices", "Demo devices of an enterprise (GET /external/device/default/static)");
+  demo_devices->require_subcommand(1);
+  DemoDevicesOptions dd_opts;
+  auto* dd_set = demo_devices->add_subcommand(
+      "set", "Replace an enterprise's demo devices with a JSON array (as PUT demoDevices)");
+  AddCommon(dd_set, &common);
+  dd_set->add_option("--pid", dd_opts.pid, "The enterprise's pid")->required();
+  dd_set
+      ->add_option("--file", dd_opts.file,
+                   "JSON array of {deviceName, logo?, desc?, androidH5Page?, iosH5Page?}")
+      ->required();
+  dd_set->callback([&] { code = RunDemoDevicesSet(common, dd_opts); });
+  auto* dd_list = demo_devices->add_subcommand("list", "An enterprise's demo devices");
+  AddCommon(dd_list, &common);
+  dd_list->add_option("--pid", dd_opts.pid, "The enterprise's pid")->required();
+  dd_list->callback([&] { code = RunDemoDevicesList(common, dd_opts); });
+
   auto* token = admin->add_subcommand("token", "Access tokens");
   token->require_subcommand(1);
   TokenIssueOptions token_opts;

@@ -14,14 +14,14 @@
 //        iosH5Page?}] → 204 (replaces the whole list)
 // /external/… take a user's Bearer token (403 when bad); /api/v1/enterprise/… a server
 // key or a console Bearer (401 when bad). Malformed bodies and parameters are 8400002
-// with a desc naming the problem.
-#include <algorithm>
-#include <charconv>
+// with a desc naming the problem. The enterprise-side rules and writes, and the version
+// and paging rules, are catalog/external.h's (shared with `krypton admin firmware|news|
+// feedback|demo-devices …`); this file reads requests and writes answers.
 #include <optional>
 #include <string_view>
 #include <vector>
 
-#include "common/secrets.h"
+#include "catalog/external.h"
 #include "http/routes/ent_internal.h"
 
 namespace krypton::http {
@@ -29,8 +29,6 @@ namespace ent {
 namespace {
 
 constexpr size_t kMaxCheckItems = 100;
-constexpr size_t kMaxDemoDevices = 100;
-constexpr size_t kMaxUrl = 1024;
 
 Response JsonOf(int status, const rapidjson::StringBuffer& buf) {
   return api::Json(status, std::string(buf.GetString(), buf.GetSize()));
@@ -60,107 +58,27 @@ std::optional<std::string> ReqString(simdjson::dom::object obj, std::string_view
   return v;
 }
 
-// A non-negative integer query parameter; `fallback` when absent, nullopt when invalid.
-std::optional<int64_t> IntQuery(const Request& req, std::string_view key, int64_t fallback) {
-  std::string v = api::Query(req, key);
-  if (v.empty()) return fallback;
-  int64_t n = 0;
-  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (ec != std::errc() || end != v.data() + v.size() || n < 0) return std::nullopt;
-  return n;
+// The ?page=&size= of a list (catalog::ParsePage: 8400002 when out of range).
+Result<catalog::Page> PageOf(const Request& req) {
+  return catalog::ParsePage(api::Query(req, "page"), api::Query(req, "size"));
 }
-
-struct Paging {
-  int64_t page = 0;
-  int64_t size = 20;
-};
-
-// page from 0 (default 0), size 1–100 (default 20); 8400002 otherwise.
-Result<Paging> PageOf(const Request& req) {
-  auto page = IntQuery(req, "page", 0), size = IntQuery(req, "size", 20);
-  if (!page || !size || *size < 1 || *size > 100 || *page > 1000000) {
-    return Illegal("page must be 0 or more, size 1 to 100");
-  }
-  return Paging{*page, *size};
-}
-
-// A dotted version of 1–8 parts of 1–9 digits each ("4.1.6.1"); nullopt otherwise.
-std::optional<std::vector<int64_t>> ParseVersion(std::string_view v) {
-  std::vector<int64_t> parts;
-  while (true) {
-    size_t dot = v.find('.');
-    std::string_view part = v.substr(0, dot);
-    int64_t n = 0;
-    auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), n);
-    if (part.empty() || part.size() > 9 || ec != std::errc() || end != part.data() + part.size() ||
-        part[0] == '-' || part[0] == '+') {
-      return std::nullopt;
-    }
-    parts.push_back(n);
-    if (parts.size() > 8) return std::nullopt;
-    if (dot == std::string_view::npos) break;
-    v.remove_prefix(dot + 1);
-  }
-  return parts;
-}
-
-// <0, 0, >0 as a is older, equal, newer than b; missing parts count as 0 (4.2 == 4.2.0).
-int CompareVersions(const std::vector<int64_t>& a, const std::vector<int64_t>& b) {
-  for (size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
-    int64_t x = i < a.size() ? a[i] : 0, y = i < b.size() ? b[i] : 0;
-    if (x != y) return x < y ? -1 : 1;
-  }
-  return 0;
-}
-
-constexpr const char* kVersionRule = "binVer must be dotted numbers, e.g. 4.1.6.1";
 
 // ---- §3.1.3 firmware ---------------------------------------------------------------
 
 Response PutFirmware(ApiContext& ctx, const Request& req) {
   auto pid = api::Enterprise(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
-  simdjson::dom::parser parser;
-  auto body = Body(req, parser);
-  if (!body.ok()) return Fail(ctx, req, body.status());
-  auto p = Owned(ctx, *pid, req.params.at("mid"));
-  if (!p.ok()) return Fail(ctx, req, p.status());
-  storage::FirmwareRule r;
-  r.mid = p->mid;
-  auto bin_type = ReqString(*body, "binType", 32);
-  auto bin_ver = ReqString(*body, "binVer", 64);
-  auto bin_url = ReqString(*body, "binUrl", kMaxUrl);
-  auto md5 = OptString(*body, "md5", 64);
-  if (!bin_type || !bin_url || !md5) {
-    return Fail(ctx, req,
-                Illegal("binType (1 to 32 characters) and binUrl (1 to 1024) are required; "
-                        "md5 is at most 64 characters"));
-  }
-  if (!bin_ver || !ParseVersion(*bin_ver)) return Fail(ctx, req, Illegal(kVersionRule));
-  simdjson::dom::element size;
-  if ((*body)["size"].get(size) == simdjson::SUCCESS) {
-    int64_t n = 0;
-    if (size.get_int64().get(n) != simdjson::SUCCESS || n < 0) {
-      return Fail(ctx, req, Illegal("size must be a non-negative integer"));
-    }
-    r.size = n;
-  }
-  r.bin_type = *bin_type;
-  r.bin_ver = *bin_ver;
-  r.bin_url = *bin_url;
-  r.md5 = *md5;
-  r.updated_at_ms = ctx.clock.NowMs();
-  if (auto s = ctx.store.PutFirmwareRule(r); !s.ok()) return Fail(ctx, req, Internal(s));
+  auto r = catalog::SetFirmwareRuleFromJson(ctx.store, *pid, req.params.at("mid"), req.body,
+                                            ctx.clock.NowMs());
+  if (!r.ok()) return Fail(ctx, req, r.status());
   return api::NoContent();
 }
 
 Response GetFirmware(ApiContext& ctx, const Request& req) {
   auto pid = api::Enterprise(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
-  auto p = Visible(ctx, *pid, req.params.at("mid"));
-  if (!p.ok()) return Fail(ctx, req, p.status());
-  auto rules = ctx.store.ListFirmwareRules(p->mid);
-  if (!rules.ok()) return Fail(ctx, req, Internal(rules.status()));
+  auto rules = catalog::FirmwareRules(ctx.store, *pid, req.params.at("mid"));
+  if (!rules.ok()) return Fail(ctx, req, rules.status());
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartArray();
@@ -213,8 +131,8 @@ Response OtaCheck(ApiContext& ctx, const Request& req) {
                   Illegal("devTid (at most 64 characters) and binType (1 to 32) are required"));
     }
     auto bin_ver_text = ReqString(o, "binVer", 64);
-    auto bin_ver = bin_ver_text ? ParseVersion(*bin_ver_text) : std::nullopt;
-    if (!bin_ver) return Fail(ctx, req, Illegal(kVersionRule));
+    auto bin_ver = bin_ver_text ? catalog::ParseVersion(*bin_ver_text) : std::nullopt;
+    if (!bin_ver) return Fail(ctx, req, catalog::IllegalVersion());
     std::string ppk = api::Str(o, "productPublicKey");
     if (ppk.empty()) return Fail(ctx, req, Status(Code::kUserInvalidProdPubKey));
     auto product = ctx.store.FindProductByPublicKey(ppk);
@@ -227,8 +145,8 @@ Response OtaCheck(ApiContext& ctx, const Request& req) {
     auto rule = ctx.store.GetFirmwareRule(product->mid, *bin_type);
     if (!rule.ok() && !rule.status().not_found()) return Fail(ctx, req, Internal(rule.status()));
     if (rule.ok()) {
-      auto latest = ParseVersion(rule->bin_ver);
-      if (latest && CompareVersions(*latest, *bin_ver) > 0) item.update = std::move(*rule);
+      auto latest = catalog::ParseVersion(rule->bin_ver);
+      if (latest && catalog::CompareVersions(*latest, *bin_ver) > 0) item.update = std::move(*rule);
     }
     out.push_back(std::move(item));
   }
@@ -269,54 +187,13 @@ Response OtaCheck(ApiContext& ctx, const Request& req) {
 Response CreateNews(ApiContext& ctx, const Request& req) {
   auto pid = api::Enterprise(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
-  simdjson::dom::parser parser;
-  auto body = Body(req, parser);
-  if (!body.ok()) return Fail(ctx, req, body.status());
-  auto title = ReqString(*body, "title", 256);
-  auto content = OptString(*body, "infoContent", 65536);
-  auto author = OptString(*body, "authorName", 128);
-  if (!title || !content || !author) {
-    return Fail(ctx, req,
-                Illegal("title is required (1 to 256 characters); infoContent is at most "
-                        "65536, authorName 128"));
-  }
-  rapidjson::StringBuffer tags_buf;
-  Writer tags(tags_buf);
-  tags.StartArray();
-  simdjson::dom::element tags_in;
-  if ((*body)["infoTags"].get(tags_in) == simdjson::SUCCESS) {
-    simdjson::dom::array arr;
-    bool ok = tags_in.get_array().get(arr) == simdjson::SUCCESS && arr.size() <= 32;
-    if (ok) {
-      for (simdjson::dom::element t : arr) {
-        std::string_view tag;
-        if (t.get_string().get(tag) != simdjson::SUCCESS || tag.size() > 64) {
-          ok = false;
-          break;
-        }
-        String(tags, tag);
-      }
-    }
-    if (!ok) {
-      return Fail(ctx, req,
-                  Illegal("infoTags must be at most 32 strings of at most 64 characters"));
-    }
-  }
-  tags.EndArray();
-  storage::NewsItem n;
-  n.id = RandomAlnum(16);
-  n.pid = *pid;
-  n.title = *title;
-  n.info_content = *content;
-  n.info_tags_json.assign(tags_buf.GetString(), tags_buf.GetSize());
-  n.author_name = *author;
-  n.update_time_ms = ctx.clock.NowMs();
-  if (auto s = ctx.store.CreateNews(n); !s.ok()) return Fail(ctx, req, Internal(s));
+  auto n = catalog::CreateNewsFromJson(ctx.store, *pid, req.body, ctx.clock.NowMs());
+  if (!n.ok()) return Fail(ctx, req, n.status());
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
   Key(w, "id");
-  String(w, n.id);
+  String(w, n->id);
   w.EndObject();
   return JsonOf(201, buf);
 }
@@ -411,8 +288,8 @@ Response ListFeedback(ApiContext& ctx, const Request& req) {
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   auto paging = PageOf(req);
   if (!paging.ok()) return Fail(ctx, req, paging.status());
-  auto list = ctx.store.ListFeedback(*pid, paging->page * paging->size, paging->size);
-  if (!list.ok()) return Fail(ctx, req, Internal(list.status()));
+  auto list = catalog::ListFeedback(ctx.store, *pid, *paging);
+  if (!list.ok()) return Fail(ctx, req, list.status());
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartArray();
@@ -443,35 +320,8 @@ Response ListFeedback(ApiContext& ctx, const Request& req) {
 Response PutDemoDevices(ApiContext& ctx, const Request& req) {
   auto pid = api::Enterprise(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
-  simdjson::dom::parser parser;
-  simdjson::dom::array items;
-  if (parser.parse(req.body).get_array().get(items) != simdjson::SUCCESS) {
-    return Fail(ctx, req, Illegal("the body must be a JSON array"));
-  }
-  if (items.size() > kMaxDemoDevices) {
-    return Fail(ctx, req, Illegal("at most 100 demo devices"));
-  }
-  std::vector<storage::DemoDevice> devices;
-  for (simdjson::dom::element e : items) {
-    simdjson::dom::object o;
-    if (e.get_object().get(o) != simdjson::SUCCESS) {
-      return Fail(ctx, req, Illegal("every element must be a JSON object"));
-    }
-    auto name = ReqString(o, "deviceName", 128);
-    auto logo = OptString(o, "logo", kMaxUrl);
-    auto desc = OptString(o, "desc", 1024);
-    auto android = OptString(o, "androidH5Page", kMaxUrl);
-    auto ios = OptString(o, "iosH5Page", kMaxUrl);
-    if (!name || !logo || !desc || !android || !ios) {
-      return Fail(ctx, req,
-                  Illegal("deviceName is required (1 to 128 characters); logo, desc, "
-                          "androidH5Page and iosH5Page are strings of at most 1024"));
-    }
-    devices.push_back({*pid, *name, *logo, *desc, *android, *ios});
-  }
-  if (auto s = ctx.store.ReplaceDemoDevices(*pid, devices); !s.ok()) {
-    return Fail(ctx, req, Internal(s));
-  }
+  Status s = catalog::ReplaceDemoDevicesFromJson(ctx.store, *pid, req.body);
+  if (!s.ok()) return Fail(ctx, req, s);
   return api::NoContent();
 }
 
