@@ -42,6 +42,9 @@ struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  // When set, the body is this regular file instead, streamed from disk (opened without
+  // following a symbolic link at its end; unreadable → 404). `body` is ignored.
+  std::string file;
   std::vector<std::pair<std::string, std::string>> headers;
 
   static Response Json(int status, std::string body) {

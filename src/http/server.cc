@@ -15,6 +15,8 @@
 #include <boost/beast/ssl.hpp>
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+
 #include <algorithm>
 #include <chrono>
 #include <optional>
@@ -203,18 +205,62 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
   // `head`: the answer to a HEAD request — the headers of `res`, Content-Length
   // included, without its body.
   void Write(Response res, bool keep_alive, unsigned version, bool head = false) {
+    if (!res.file.empty()) return WriteFile(std::move(res), keep_alive, version, head);
     auto out = std::make_shared<bhttp::response<bhttp::string_body>>(
         static_cast<bhttp::status>(res.status), version);
-    out->set(bhttp::field::server, "krypton");
-    if (!res.content_type.empty()) out->set(bhttp::field::content_type, res.content_type);
-    for (auto& [k, v] : res.headers) out->set(k, v);
-    out->keep_alive(keep_alive);
+    Head(*out, res, keep_alive);
     if (head) {
       out->content_length(res.body.size());
     } else {
       out->body() = std::move(res.body);
       out->prepare_payload();
     }
+    Send(std::move(out), keep_alive);
+  }
+
+  // A Response whose body is a file: streamed by Beast's file body (the file is read
+  // in chunks as the socket drains, so a large file never sits in memory whole).
+  void WriteFile(Response res, bool keep_alive, unsigned version, bool head) {
+    using FileBody = bhttp::basic_file_body<beast::file_posix>;
+    FileBody::value_type body;
+    beast::error_code ec;
+    int fd = ::open(res.file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0) {
+      beast::file_posix file;
+      file.native_handle(fd);
+      body.reset(std::move(file), ec);
+    }
+    if (fd < 0 || ec) {
+      ErrorContext missing;  // vanished or unreadable since the route looked
+      missing.now_ms = SystemClock::Instance().NowMs();
+      missing.status_override = 404;
+      return Write(ErrorResponse(Status(Code::kUserError), missing), keep_alive, version, head);
+    }
+    if (head) {
+      auto out = std::make_shared<bhttp::response<bhttp::empty_body>>(
+          static_cast<bhttp::status>(res.status), version);
+      Head(*out, res, keep_alive);
+      out->content_length(body.size());
+      return Send(std::move(out), keep_alive);
+    }
+    auto out = std::make_shared<bhttp::response<FileBody>>(
+        std::piecewise_construct, std::make_tuple(std::move(body)),
+        std::make_tuple(static_cast<bhttp::status>(res.status), version));
+    Head(*out, res, keep_alive);
+    out->prepare_payload();
+    Send(std::move(out), keep_alive);
+  }
+
+  template <class Message>
+  void Head(Message& out, const Response& res, bool keep_alive) {
+    out.set(bhttp::field::server, "krypton");
+    if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
+    for (auto& [k, v] : res.headers) out.set(k, v);
+    out.keep_alive(keep_alive);
+  }
+
+  template <class Message>
+  void Send(std::shared_ptr<Message> out, bool keep_alive) {
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(options_.read_timeout_s));
     bhttp::async_write(stream_, *out,
                        [self = this->shared_from_this(), out, keep_alive](beast::error_code ec, size_t) {

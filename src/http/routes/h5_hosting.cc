@@ -11,9 +11,7 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "catalog/h5.h"
 #include "http/error_response.h"
@@ -87,12 +85,7 @@ Response Serve(const ApiContext& ctx, const Request& req, const std::string& id,
       return r;
     }
   }
-  std::ifstream in(*path, std::ios::binary);
-  std::ostringstream body;
-  if (!in || !(body << in.rdbuf())) {
-    if (st.st_size != 0) return NotFound(ctx, req);  // vanished or unreadable meanwhile
-  }
-  r.body = std::move(body).str();
+  r.file = *path;  // streamed by the HTTP session (Beast's file body)
   return r;
 }
 
