@@ -13,6 +13,16 @@ std::string Joined(const std::vector<std::string>& args) {
   return out;
 }
 
+// Adds the caller's file and line to the failures recorded while it lives.
+class Trace {
+ public:
+  explicit Trace(const Where& where)
+      : trace_(where.file_name(), static_cast<int>(where.line()), "called here") {}
+
+ private:
+  ::testing::ScopedTrace trace_;
+};
+
 }  // namespace
 
 CommandResult AdminCli::Run(std::vector<std::string> args) const {
@@ -21,42 +31,45 @@ CommandResult AdminCli::Run(std::vector<std::string> args) const {
   return RunKrypton(args);
 }
 
-std::string AdminCli::Ok(std::vector<std::string> args) const {
+std::string AdminCli::Ok(std::vector<std::string> args, Where where) const {
+  Trace trace(where);
   CommandResult r = Run(args);
   args.insert(args.begin(), "admin");
   EXPECT_EQ(r.exit_code, 0) << Joined(args) << "\n" << r.err;
   return r.out;
 }
 
-std::string AdminCli::Json(std::vector<std::string> args) const {
+std::string AdminCli::Json(std::vector<std::string> args, Where where) const {
   args.push_back("--json");
-  return Ok(std::move(args));
+  return Ok(std::move(args), where);
 }
 
-AdminCli::DemoAccount AdminCli::Demo() const {
-  std::string out = Json({"demo"});
+AdminCli::DemoAccount AdminCli::Demo(Where where) const {
+  std::string out = Json({"demo"}, where);
   return {StringField(out, "/uid"), StringField(out, "/email"), StringField(out, "/password")};
 }
 
-void AdminCli::CreateManufacturer(const std::string& pid, const std::string& name) const {
-  Ok({"manufacturer", "create", "--pid", pid, "--name", name});
+void AdminCli::CreateManufacturer(const std::string& pid, const std::string& name,
+                                  Where where) const {
+  Ok({"manufacturer", "create", "--pid", pid, "--name", name}, where);
 }
 
-std::string AdminCli::ServerKey(const std::string& pid) const {
-  return StringField(Json({"manufacturer", "key", "--pid", pid}), "/serverKey");
+std::string AdminCli::ServerKey(const std::string& pid, Where where) const {
+  return StringField(Json({"manufacturer", "key", "--pid", pid}, where), "/serverKey");
 }
 
 std::string AdminCli::CreateUser(const std::string& email, const std::string& password,
-                                 const std::string& pid) const {
+                                 const std::string& pid, Where where) const {
   std::vector<std::string> args = {"user", "create", "--email", email, "--password", password};
   if (!pid.empty()) args.insert(args.end(), {"--pid", pid});
-  return StringField(Json(args), "/uid");
+  return StringField(Json(args, where), "/uid");
 }
 
-std::string AdminCli::Token(const std::string& uid, const std::vector<std::string>& extra) const {
+std::string AdminCli::Token(const std::string& uid, const std::vector<std::string>& extra,
+                            Where where) const {
   std::vector<std::string> args = {"token", "issue", "--uid", uid};
   args.insert(args.end(), extra.begin(), extra.end());
-  std::string out = Ok(args);
+  std::string out = Ok(args, where);
   return out.substr(0, out.find('\n'));
 }
 
@@ -106,7 +119,8 @@ HttpResult ApiClient::AsUser(const std::string& token, const std::string& method
 }
 
 std::string ApiClient::Login(const std::string& username, const std::string& password,
-                             const std::string& pid) const {
+                             const std::string& pid, Where where) const {
+  Trace trace(where);
   std::string body = R"({"username":")" + username + R"(","password":")" + password + "\"";
   if (!pid.empty()) body += R"(,"pid":")" + pid + "\"";
   HttpResult r = Post("/login", body + "}");
@@ -115,17 +129,20 @@ std::string ApiClient::Login(const std::string& username, const std::string& pas
 }
 
 void ExpectApiError(const HttpResult& r, int status, const std::string& code,
-                    const std::string& desc) {
-  ExpectApiCode(r, status, code);
+                    const std::string& desc, Where where) {
+  ExpectApiCode(r, status, code, where);
+  Trace trace(where);
   EXPECT_EQ(StringField(r.body, "/desc"), desc) << r.body;
 }
 
-void ExpectApiCode(const HttpResult& r, int status, const std::string& code) {
+void ExpectApiCode(const HttpResult& r, int status, const std::string& code, Where where) {
+  Trace trace(where);
   EXPECT_EQ(r.status, status) << r.body;
   EXPECT_EQ(Field(r.body, "/code"), code) << r.body;
 }
 
-void ExpectCliFailure(const CommandResult& r, const std::string& message) {
+void ExpectCliFailure(const CommandResult& r, const std::string& message, Where where) {
+  Trace trace(where);
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(r.err, "krypton: " + message + "\n");
   EXPECT_EQ(r.out, "");

@@ -7,7 +7,8 @@
 //   process or one HTTP request (HttpRequest of server_process.h), and its answer is
 //   returned as it came.
 // - A helper that "expects" something records a non-fatal gtest failure (EXPECT_*) that
-//   names the command or request, and goes on with what it got ("" when nothing); it
+//   names the command or request and the caller's file and line (the trailing `where`
+//   argument, left to its default), and goes on with what it got ("" when nothing); it
 //   never aborts the test. Where a test cannot go on, use the helpers that return an
 //   ::testing::AssertionResult under ASSERT_TRUE.
 // - AdminCli passes the arguments as given, followed by `--data-dir DIR` (and `--json`
@@ -22,6 +23,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <source_location>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,6 +33,7 @@
 namespace krypton::testing {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
+using Where = std::source_location;
 
 // `krypton admin …` on one data directory.
 class AdminCli {
@@ -48,22 +51,24 @@ class AdminCli {
   // `krypton admin ARGS… --data-dir DIR`, as it ran: no expectation.
   CommandResult Run(std::vector<std::string> args) const;
   // The same, expecting exit 0: its stdout.
-  std::string Ok(std::vector<std::string> args) const;
+  std::string Ok(std::vector<std::string> args, Where where = Where::current()) const;
   // `krypton admin ARGS… --data-dir DIR --json`, expecting exit 0: its stdout.
-  std::string Json(std::vector<std::string> args) const;
+  std::string Json(std::vector<std::string> args, Where where = Where::current()) const;
 
   // `admin demo` (the demo manufacturer, product and account).
-  DemoAccount Demo() const;
+  DemoAccount Demo(Where where = Where::current()) const;
   // `admin manufacturer create --pid PID --name NAME`.
-  void CreateManufacturer(const std::string& pid, const std::string& name) const;
+  void CreateManufacturer(const std::string& pid, const std::string& name,
+                          Where where = Where::current()) const;
   // The serverKey of manufacturer PID (`admin manufacturer key`).
-  std::string ServerKey(const std::string& pid) const;
+  std::string ServerKey(const std::string& pid, Where where = Where::current()) const;
   // `admin user create` (with --pid when PID is not ""): the new account's uid.
   std::string CreateUser(const std::string& email, const std::string& password,
-                         const std::string& pid = "") const;
+                         const std::string& pid = "", Where where = Where::current()) const;
   // An access token of account UID, as `admin token issue --uid UID EXTRA…` prints it
   // (without the newline).
-  std::string Token(const std::string& uid, const std::vector<std::string>& extra = {}) const;
+  std::string Token(const std::string& uid, const std::vector<std::string>& extra = {},
+                    Where where = Where::current()) const;
 
  private:
   std::string data_dir_;
@@ -104,7 +109,7 @@ class ApiClient {
   // POST /login {"username","password"} (and "pid" when PID is not ""), expecting 200:
   // the access_token.
   std::string Login(const std::string& username, const std::string& password,
-                    const std::string& pid = "") const;
+                    const std::string& pid = "", Where where = Where::current()) const;
 
  private:
   int port_ = 0;
@@ -112,12 +117,14 @@ class ApiClient {
 
 // An error answer: this HTTP status, "code" (its JSON text, e.g. "8400002") and "desc".
 void ExpectApiError(const HttpResult& r, int status, const std::string& code,
-                    const std::string& desc);
+                    const std::string& desc, Where where = Where::current());
 // The same without looking at "desc".
-void ExpectApiCode(const HttpResult& r, int status, const std::string& code);
+void ExpectApiCode(const HttpResult& r, int status, const std::string& code,
+                   Where where = Where::current());
 
 // A refused CLI command: exit 1, stderr "krypton: MESSAGE\n", nothing on stdout.
-void ExpectCliFailure(const CommandResult& r, const std::string& message);
+void ExpectCliFailure(const CommandResult& r, const std::string& message,
+                      Where where = Where::current());
 
 // The StringField at POINTER (e.g. "/devTid") of each element of the JSON array JSON, in
 // order; {"<not an array>"} or {"<bad json>"} when JSON is not an array.
