@@ -128,6 +128,20 @@ std::string ApiClient::Login(const std::string& username, const std::string& pas
   return StringField(r.body, "/access_token");
 }
 
+std::string BindDemoDevice(LineClient& dev, const ApiClient& api, const std::string& token,
+                           const std::string& dev_tid, Where where) {
+  Trace trace(where);
+  std::string login = dev.Call(R"({"msgId":"1","action":"devLogin","params":{"devTid":")" +
+                               dev_tid + R"(","prodKey":"xxxxxx","token":""}})")
+                          .value_or("");
+  EXPECT_EQ(Field(login, "/code"), "200") << dev_tid << ": " << login;
+  HttpResult bound = api.AsUser(token, "POST", "/device",
+                                R"({"devTid":")" + dev_tid + R"(","bindKey":")" +
+                                    StringField(login, "/params/bindKey") + "\"}");
+  EXPECT_EQ(bound.status, 201) << bound.body;
+  return StringField(login, "/params/ctrlKey");
+}
+
 void ExpectApiError(const HttpResult& r, int status, const std::string& code,
                     const std::string& desc, Where where) {
   ExpectApiCode(r, status, code, where);
@@ -159,6 +173,12 @@ std::vector<std::string> StringFields(const std::string& json, const std::string
     out.push_back(StringField(simdjson::minify(item), pointer.c_str()));
   }
   return out;
+}
+
+::testing::AssertionResult KryptonTest::Serve(std::vector<std::string> sets) {
+  ::testing::AssertionResult started = StartServer(&server_, dir_, std::move(sets));
+  if (started) api_ = ApiClient(server_->port("http"));
+  return started;
 }
 
 }  // namespace krypton::testing

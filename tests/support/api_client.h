@@ -1,6 +1,7 @@
 // Test support: one client for what the black-box tests do again and again — run
 // `krypton admin …` on a data directory, start the server on it, call the user and
-// enterprise HTTP APIs, and check an error answer or a CLI refusal exactly.
+// enterprise HTTP APIs, bind a demo device, and check an error answer or a CLI refusal
+// exactly. KryptonTest is the fixture base that holds the four together.
 //
 // Contract:
 // - Nothing here retries, caches, reorders or rewrites: each call is one `krypton`
@@ -28,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "line_client.h"
 #include "server_process.h"
 
 namespace krypton::testing {
@@ -115,6 +117,12 @@ class ApiClient {
   int port_ = 0;
 };
 
+// Logs device DEV_TID of the demo product (prodKey "xxxxxx") in on `dev` and binds it
+// over HTTP (POST /device with its bindKey) to the user of access token TOKEN, expecting
+// the login and a 201: the device's ctrlKey.
+std::string BindDemoDevice(LineClient& dev, const ApiClient& api, const std::string& token,
+                           const std::string& dev_tid, Where where = Where::current());
+
 // An error answer: this HTTP status, "code" (its JSON text, e.g. "8400002") and "desc".
 void ExpectApiError(const HttpResult& r, int status, const std::string& code,
                     const std::string& desc, Where where = Where::current());
@@ -129,6 +137,20 @@ void ExpectCliFailure(const CommandResult& r, const std::string& message,
 // The StringField at POINTER (e.g. "/devTid") of each element of the JSON array JSON, in
 // order; {"<not an array>"} or {"<bad json>"} when JSON is not an array.
 std::vector<std::string> StringFields(const std::string& json, const std::string& pointer);
+
+// A fixture base: a fresh data directory (dir_, left for post-mortem) with its AdminCli,
+// and the server that Serve() starts on it, with api_ pointed at its HTTP port.
+class KryptonTest : public ::testing::Test {
+ protected:
+  // Starts `krypton serve` on dir_ with these extra `--set key=value` into server_ (the
+  // one before, if any, is stopped once the new one runs). For ASSERT_TRUE.
+  ::testing::AssertionResult Serve(std::vector<std::string> sets = {});
+
+  const std::string dir_ = MakeTempDir();
+  AdminCli admin_{dir_};
+  std::unique_ptr<ServerProcess> server_;
+  ApiClient api_;
+};
 
 }  // namespace krypton::testing
 
