@@ -19,17 +19,12 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class UaaTest : public ::testing::Test {
+class UaaTest : public KryptonTest {
  protected:
   void SetUp() override {
     AdminCli::DemoAccount demo = admin_.Demo();
     uid_ = demo.uid;
     password_ = demo.password;
-  }
-
-  void Start(std::vector<std::string> sets = {}) {
-    ASSERT_TRUE(StartServer(&server_, dir_, std::move(sets)));
-    api_ = ApiClient(server_->port("http"));
   }
 
   HttpResult Login(const std::string& user, const std::string& pw) {
@@ -51,15 +46,11 @@ class UaaTest : public ::testing::Test {
     return at == std::string::npos ? "" : link.substr(at + 6);
   }
 
-  const std::string dir_ = MakeTempDir();
-  AdminCli admin_{dir_};
   std::string uid_, password_;
-  std::unique_ptr<ServerProcess> server_;
-  ApiClient api_;
 };
 
 TEST_F(UaaTest, LoginAnswersWhatClientsRead) {
-  Start();
+  ASSERT_TRUE(Serve());
   HttpResult r = Login("demo@krypton.local", password_);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(StringField(r.body, "/token_type"), "bearer");
@@ -84,7 +75,7 @@ TEST_F(UaaTest, LoginAnswersWhatClientsRead) {
 }
 
 TEST_F(UaaTest, LoginErrors) {
-  Start();
+  ASSERT_TRUE(Serve());
   for (auto [user, pw] : {std::pair<std::string, std::string>{"demo@krypton.local", "wrong"},
                           {"nobody@krypton.local", "whatever"}}) {
     HttpResult r = Login(user, pw);
@@ -111,7 +102,7 @@ TEST_F(UaaTest, LoginErrors) {
 }
 
 TEST_F(UaaTest, BruteForceIsSlowedPerAccount) {
-  Start({"limits.login_failures_per_account=3"});
+  ASSERT_TRUE(Serve({"limits.login_failures_per_account=3"}));
   for (int i = 0; i < 3; ++i) EXPECT_EQ(Login("demo@krypton.local", "wrong").status, 401);
   HttpResult r = Login("demo@krypton.local", password_);
   EXPECT_EQ(r.status, 429);
@@ -120,7 +111,7 @@ TEST_F(UaaTest, BruteForceIsSlowedPerAccount) {
 }
 
 TEST_F(UaaTest, RefreshRotatesAndRevocationEndsIt) {
-  Start();
+  ASSERT_TRUE(Serve());
   HttpResult login = Login("demo@krypton.local", password_);
   std::string refresh = StringField(login.body, "/refresh_token");
   HttpResult r1 =
@@ -147,7 +138,7 @@ TEST_F(UaaTest, RefreshRotatesAndRevocationEndsIt) {
 }
 
 TEST_F(UaaTest, BearerFailuresGetTheMergedBody) {
-  Start({"jwt.access_ttl_s=1"});
+  ASSERT_TRUE(Serve({"jwt.access_ttl_s=1"}));
   HttpResult none = api_.Get("/user/profile");
   EXPECT_EQ(none.status, 403);
   std::regex merged(R"(\{"code":3400015,"desc":"Invalid token","timestamp":\d+,"status":403,)"
@@ -172,7 +163,7 @@ TEST_F(UaaTest, BearerFailuresGetTheMergedBody) {
 }
 
 TEST_F(UaaTest, AuthFailureStatusCanBe401) {
-  Start({"http.auth_failure_status=401"});
+  ASSERT_TRUE(Serve({"http.auth_failure_status=401"}));
   HttpResult r = api_.Get("/user/profile");
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(Field(r.body, "/status"), "401");
@@ -180,7 +171,7 @@ TEST_F(UaaTest, AuthFailureStatusCanBe401) {
 }
 
 TEST_F(UaaTest, RegisterByEmailCodeAndTheCodeRules) {
-  Start({"limits.verify_code_interval_s=1", "limits.verify_codes_per_day=3"});
+  ASSERT_TRUE(Serve({"limits.verify_code_interval_s=1", "limits.verify_codes_per_day=3"}));
   EXPECT_EQ(
       Field(api_.Get("/email/getVerifyCode?email=new%40example.com&pid=00000000000&type=frob").body,
             "/code"),
@@ -252,7 +243,7 @@ TEST_F(UaaTest, RegisterByEmailCodeAndTheCodeRules) {
 }
 
 TEST_F(UaaTest, PhoneRegistrationCheckCodeAndReset) {
-  Start({"limits.verify_code_interval_s=1"});
+  ASSERT_TRUE(Serve({"limits.verify_code_interval_s=1"}));
   ASSERT_EQ(
       api_.Get("/sms/getVerifyCode?phoneNumber=13800001234&pid=00000000000&type=register").status,
       200);
@@ -286,7 +277,7 @@ TEST_F(UaaTest, PhoneRegistrationCheckCodeAndReset) {
 }
 
 TEST_F(UaaTest, ChangePasswordChecksTheOldOne) {
-  Start();
+  ASSERT_TRUE(Serve());
   std::string access = StringField(Login("demo@krypton.local", password_).body, "/access_token");
   HttpResult r = api_.AsUser(access, "POST", "/changePassword",
                              R"({"oldPassword":"nope","newPassword":"abcdef"})");
@@ -296,7 +287,7 @@ TEST_F(UaaTest, ChangePasswordChecksTheOldOne) {
 }
 
 TEST_F(UaaTest, TableErrorCodesMode) {
-  Start({"uaa.error_codes=table"});
+  ASSERT_TRUE(Serve({"uaa.error_codes=table"}));
   std::string access = StringField(Login("demo@krypton.local", password_).body, "/access_token");
   HttpResult r = api_.AsUser(access, "POST", "/changePassword",
                              R"({"oldPassword":"nope","newPassword":"abcdef"})");
@@ -325,7 +316,7 @@ TEST_F(UaaTest, TableErrorCodesMode) {
 }
 
 TEST_F(UaaTest, Profile) {
-  Start();
+  ASSERT_TRUE(Serve());
   std::string access = StringField(Login("demo@krypton.local", password_).body, "/access_token");
   HttpResult get = api_.AsUser(access, "GET", "/user/profile");
   ASSERT_EQ(get.status, 200);
@@ -355,7 +346,7 @@ TEST_F(UaaTest, Profile) {
 }
 
 TEST_F(UaaTest, EmailLinkRegistrationAndReset) {
-  Start();
+  ASSERT_TRUE(Serve());
   HttpResult reg =
       api_.Post("/register?type=email",
                 R"({"pid":"00000000000","email":"link@example.com","password":"s3cret!"})");
@@ -386,7 +377,7 @@ TEST_F(UaaTest, EmailLinkRegistrationAndReset) {
 }
 
 TEST_F(UaaTest, Captcha) {
-  Start({"uaa.captcha_required=true"});
+  ASSERT_TRUE(Serve({"uaa.captcha_required=true"}));
   HttpResult c = api_.Get("/api/v1/captcha");
   ASSERT_EQ(c.status, 200);
   std::string rid = StringField(c.body, "/rid");
@@ -416,7 +407,7 @@ TEST_F(UaaTest, Captcha) {
 }
 
 TEST_F(UaaTest, DailyEmailCap) {
-  Start({"limits.emails_per_day=1"});
+  ASSERT_TRUE(Serve({"limits.emails_per_day=1"}));
   EXPECT_EQ(api_.Get("/sendResetPasswordEmail?email=demo%40krypton.local&pid=00000000000").status,
             200);
   HttpResult second =
@@ -431,14 +422,14 @@ TEST_F(UaaTest, DailyEmailCap) {
 }
 
 TEST_F(UaaTest, EmailTokenTableCode) {
-  Start({"uaa.error_codes=table"});
+  ASSERT_TRUE(Serve({"uaa.error_codes=table"}));
   HttpResult bad = api_.Get("/emailVerify?token=1.2");
   EXPECT_EQ(Field(bad.body, "/code"), "5400021");
   EXPECT_EQ(StringField(bad.body, "/desc"), "Invalid email token");
 }
 
 TEST_F(UaaTest, ChangePhoneNeedsBothCodes) {
-  Start({"limits.verify_code_interval_s=1"});
+  ASSERT_TRUE(Serve({"limits.verify_code_interval_s=1"}));
   ASSERT_EQ(
       api_.Get("/sms/getVerifyCode?phoneNumber=13800000001&pid=00000000000&type=register").status,
       200);

@@ -20,7 +20,7 @@ constexpr const char* kDemo48 =
     R"("1":{"cmdId":1,"cmdTag":"reportDevStatus","frameType":1,"fields":[{"name":"power","dataType":"NUMBER","dataLength":1,"minValue":0,"maxValue":1}]},)"
     R"("2":{"cmdId":2,"cmdTag":"setPower","frameType":2,"fields":[{"name":"power","dataType":"NUMBER","dataLength":1,"minValue":0,"maxValue":1}]}}})";
 
-class TemplateCliTest : public ::testing::Test {
+class TemplateCliTest : public KryptonTest {
  protected:
   void SetUp() override {
     ASSERT_EQ(
@@ -40,8 +40,6 @@ class TemplateCliTest : public ::testing::Test {
     return path;
   }
 
-  const std::string dir_ = MakeTempDir();
-  AdminCli admin_{dir_};
   std::string mid_;
 };
 

@@ -28,13 +28,13 @@ std::string Login(const std::string& dev_tid, const std::string& token,
          R"(","prodKey" : ")" + prod_key + R"(","token" : ")" + token + "\"" + extra + "}}";
 }
 
-class DeviceHubTest : public ::testing::Test {
+class DeviceHubTest : public KryptonTest {
  protected:
   void SetUp() override { uid_ = admin_.Demo().uid; }
 
   void Start(std::vector<std::string> sets = {}) {
     sets.insert(sets.begin(), "hub.public_host=hub.example.test");
-    ASSERT_TRUE(StartServer(&server_, dir_, std::move(sets)));
+    ASSERT_TRUE(Serve(std::move(sets)));
   }
 
   // Logs a demo device in on a fresh connection; returns the token.
@@ -46,10 +46,7 @@ class DeviceHubTest : public ::testing::Test {
     return token.size() > 2 ? token.substr(1, token.size() - 2) : token;
   }
 
-  const std::string dir_ = MakeTempDir();
-  AdminCli admin_{dir_};
   std::string uid_;
-  std::unique_ptr<ServerProcess> server_;
 };
 
 TEST_F(DeviceHubTest, GetProdInfoAnswersLikeTheTranscript) {

@@ -29,7 +29,7 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 namespace asio = boost::asio;
 
-class AppHubBlackBoxTest : public ::testing::Test {
+class AppHubBlackBoxTest : public KryptonTest {
  protected:
   void SetUp() override {
     AdminCli::DemoAccount demo = admin_.Demo();
@@ -41,7 +41,7 @@ class AppHubBlackBoxTest : public ::testing::Test {
     // Bindings change through the admin CLI (another process) in these tests: no
     // access cache, so the server sees them at once.
     sets.insert(sets.begin(), "hub.access_cache_ms=0");
-    ASSERT_TRUE(StartServer(&server_, dir_, std::move(sets)));
+    ASSERT_TRUE(Serve(std::move(sets)));
   }
 
   // A scripted device of the demo product, bound to the demo user; returns its ctrlKey.
@@ -53,10 +53,7 @@ class AppHubBlackBoxTest : public ::testing::Test {
     return StringField(*r, "/params/ctrlKey");
   }
 
-  const std::string dir_ = MakeTempDir();
-  AdminCli admin_{dir_};
   std::string uid_, password_;
-  std::unique_ptr<ServerProcess> server_;
 };
 
 TEST_F(AppHubBlackBoxTest, AppLoginWithRealTokens) {

@@ -13,22 +13,17 @@
 namespace krypton::testing {
 namespace {
 
-class DevicesTest : public ::testing::Test {
+class DevicesTest : public KryptonTest {
  protected:
   void SetUp() override {
     password_ = admin_.Demo().password;
     admin_.CreateUser("bob@example.com", "bob-secret");
-    ASSERT_TRUE(StartServer(&server_, dir_));
-    api_ = ApiClient(server_->port("http"));
+    ASSERT_TRUE(Serve());
     demo_token_ = api_.Login("demo@krypton.local", password_);
     bob_token_ = api_.Login("bob@example.com", "bob-secret");
   }
 
-  const std::string dir_ = MakeTempDir();
-  AdminCli admin_{dir_};
   std::string password_, demo_token_, bob_token_;
-  std::unique_ptr<ServerProcess> server_;
-  ApiClient api_;
 };
 
 TEST_F(DevicesTest, BindListRenameUnbind) {

@@ -31,7 +31,7 @@ constexpr const char* kTemplate48 = R"({
   }
 })";
 
-class CodecHubTest : public ::testing::Test {
+class CodecHubTest : public KryptonTest {
  protected:
   void SetUp() override {
     uid_ = admin_.Demo().uid;
@@ -49,7 +49,7 @@ class CodecHubTest : public ::testing::Test {
             {"--work-mode", "JSON_CTRL", "--check-mode", "STRICT"});
 
     // Bindings are made by the admin CLI below: no access cache.
-    ASSERT_TRUE(StartServer(&server_, dir_, {"hub.access_cache_ms=0"}));
+    ASSERT_TRUE(Serve({"hub.access_cache_ms=0"}));
     token_ = admin_.Token(uid_);
   }
 
@@ -98,10 +98,7 @@ class CodecHubTest : public ::testing::Test {
     return Field(*cmd, "/params/data");
   }
 
-  const std::string dir_ = MakeTempDir();
-  AdminCli admin_{dir_};
   std::string uid_, token_, ppk48_;
-  std::unique_ptr<ServerProcess> server_;
 };
 
 TEST_F(CodecHubTest, AppKeyValuesAreValidatedAndEncodedFor48Products) {

@@ -20,14 +20,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class FoldersTest : public ::testing::Test {
+class FoldersTest : public KryptonTest {
  protected:
   void SetUp() override {
     AdminCli::DemoAccount demo = admin_.Demo();
     demo_uid_ = demo.uid;
     admin_.CreateUser("bob@example.com", "bob-secret");
-    ASSERT_TRUE(StartServer(&server_, dir_));
-    api_ = ApiClient(server_->port("http"));
+    ASSERT_TRUE(Serve());
     demo_ = api_.Login("demo@krypton.local", demo.password);
     bob_ = api_.Login("bob@example.com", "bob-secret");
   }
@@ -37,18 +36,6 @@ class FoldersTest : public ::testing::Test {
     HttpResult r = api_.AsUser(token, "POST", "/folder", R"({"folderName":")" + name + "\"}");
     EXPECT_EQ(r.status, 201) << r.body;
     return StringField(r.body, "/folderId");
-  }
-  // A device of the demo socket, online on `dev` and bound over HTTP by `token`; returns
-  // its ctrlKey.
-  std::string BoundDevice(LineClient& dev, const std::string& dev_tid, const std::string& token) {
-    auto login = dev.Call(R"({"msgId":"1","action":"devLogin","params":{"devTid":")" + dev_tid +
-                          R"(","prodKey":"xxxxxx","token":""}})");
-    EXPECT_TRUE(login.has_value());
-    HttpResult bound = api_.AsUser(token, "POST", "/device",
-                                   R"({"devTid":")" + dev_tid + R"(","bindKey":")" +
-                                       StringField(login.value_or(""), "/params/bindKey") + "\"}");
-    EXPECT_EQ(bound.status, 201) << bound.body;
-    return StringField(login.value_or(""), "/params/ctrlKey");
   }
   // The folderId GET /device reports for `dev_tid`.
   std::string FolderOf(const std::string& token, const std::string& dev_tid) {
@@ -62,11 +49,7 @@ class FoldersTest : public ::testing::Test {
     return R"({"devTid":")" + dev_tid + R"(","ctrlKey":")" + ctrl_key + "\"}";
   }
 
-  const std::string dir_ = MakeTempDir();
-  AdminCli admin_{dir_};
   std::string demo_uid_, demo_, bob_;
-  std::unique_ptr<ServerProcess> server_;
-  ApiClient api_;
 };
 
 TEST_F(FoldersTest, CreateListRenameDelete) {
@@ -198,8 +181,10 @@ TEST_F(FoldersTest, AUserHasAtMost128Folders) {
 TEST_F(FoldersTest, MoveDevicesInAndOut) {
   LineClient d1(server_->port("device")), d2(server_->port("device")), d3(server_->port("device")),
       d4(server_->port("device"));
-  std::string k1 = BoundDevice(d1, "FD1", demo_), k2 = BoundDevice(d2, "FD2", demo_);
-  std::string k3 = BoundDevice(d3, "FD3", bob_), k4 = BoundDevice(d4, "FD4", bob_);
+  std::string k1 = BindDemoDevice(d1, api_, demo_, "FD1"),
+              k2 = BindDemoDevice(d2, api_, demo_, "FD2");
+  std::string k3 = BindDemoDevice(d3, api_, bob_, "FD3"),
+              k4 = BindDemoDevice(d4, api_, bob_, "FD4");
   std::string a = Folder(demo_, "A"), b = Folder(demo_, "B");
   EXPECT_EQ(DevTids(demo_, "0"), R"(["FD1","FD2"])");
   EXPECT_EQ(FolderOf(demo_, "FD1"), "0");

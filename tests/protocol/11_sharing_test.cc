@@ -16,32 +16,19 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class SharingTest : public ::testing::Test {
+class SharingTest : public KryptonTest {
  protected:
   void SetUp() override {
     AdminCli::DemoAccount demo = admin_.Demo();
     owner_uid_ = demo.uid;
     bob_uid_ = admin_.CreateUser("bob@example.com", "bob-secret");
     carol_uid_ = admin_.CreateUser("carol@example.com", "carol-secret");
-    ASSERT_TRUE(StartServer(&server_, dir_));
-    api_ = ApiClient(server_->port("http"));
+    ASSERT_TRUE(Serve());
     owner_ = api_.Login("demo@krypton.local", demo.password);
     bob_ = api_.Login("bob@example.com", "bob-secret");
     carol_ = api_.Login("carol@example.com", "carol-secret");
   }
 
-  // A device of the demo socket, online on `dev` and bound to the owner over HTTP;
-  // returns its ctrlKey.
-  std::string OwnedDevice(LineClient& dev, const std::string& dev_tid) {
-    auto login = dev.Call(R"({"msgId":"1","action":"devLogin","params":{"devTid":")" + dev_tid +
-                          R"(","prodKey":"xxxxxx","token":""}})");
-    EXPECT_TRUE(login.has_value());
-    HttpResult bound = api_.AsUser(owner_, "POST", "/device",
-                                   R"({"devTid":")" + dev_tid + R"(","bindKey":")" +
-                                       StringField(login.value_or(""), "/params/bindKey") + "\"}");
-    EXPECT_EQ(bound.status, 201) << bound.body;
-    return StringField(login.value_or(""), "/params/ctrlKey");
-  }
   std::unique_ptr<LineClient> App(const std::string& token, const std::string& app_tid) {
     auto app = std::make_unique<LineClient>(server_->port("app_tcp"));
     auto r = app->Call(R"({"msgId":1,"action":"appLogin","params":{"appTid":")" + app_tid +
@@ -63,16 +50,12 @@ class SharingTest : public ::testing::Test {
     return Field(app.ReadLine().value_or(""), "/code");
   }
 
-  const std::string dir_ = MakeTempDir();
-  AdminCli admin_{dir_};
   std::string owner_uid_, bob_uid_, carol_uid_, owner_, bob_, carol_;
-  std::unique_ptr<ServerProcess> server_;
-  ApiClient api_;
 };
 
 TEST_F(SharingTest, CreateListEditCancel) {
   LineClient dev(server_->port("device"));
-  std::string key = OwnedDevice(dev, "SH1");
+  std::string key = BindDemoDevice(dev, api_, owner_, "SH1");
 
   // v2: per-ctrlKey results.
   HttpResult v2 =
@@ -189,7 +172,7 @@ TEST_F(SharingTest, CreateListEditCancel) {
 
 TEST_F(SharingTest, ShareLimitOfTheProduct) {
   LineClient dev(server_->port("device"));
-  std::string key = OwnedDevice(dev, "SH2");
+  std::string key = BindDemoDevice(dev, api_, owner_, "SH2");
   std::vector<std::string> uids;
   for (int i = 0; i < 10; ++i) {
     uids.push_back(admin_.CreateUser("g" + std::to_string(i) + "@example.com", "grantee-secret"));
@@ -211,7 +194,7 @@ TEST_F(SharingTest, ShareLimitOfTheProduct) {
 
 TEST_F(SharingTest, TheHubEnforcesSharesAtOnce) {
   LineClient dev(server_->port("device"));
-  std::string key = OwnedDevice(dev, "SH3");
+  std::string key = BindDemoDevice(dev, api_, owner_, "SH3");
   auto owner = App(owner_, "owner-app");
   auto bob = App(bob_, "bob-app");
   auto carol = App(carol_, "carol-app");
@@ -294,7 +277,7 @@ TEST_F(SharingTest, TheHubEnforcesSharesAtOnce) {
 
 TEST_F(SharingTest, ReverseAuthorization) {
   LineClient dev(server_->port("device"));
-  std::string key = OwnedDevice(dev, "RV1");
+  std::string key = BindDemoDevice(dev, api_, owner_, "RV1");
   auto tpl = [&](const std::string& token, const std::string& body) {
     return api_.AsUser(token, "POST", "/authorization/reverse/authUrl", body);
   };

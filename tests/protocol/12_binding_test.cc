@@ -13,7 +13,7 @@
 namespace krypton::testing {
 namespace {
 
-class BindingTest : public ::testing::Test {
+class BindingTest : public KryptonTest {
  protected:
   void SetUp() override {
     password_ = admin_.Demo().password;
@@ -25,8 +25,7 @@ class BindingTest : public ::testing::Test {
 
   void Start(std::vector<std::string> sets) {
     server_.reset();
-    ASSERT_TRUE(StartServer(&server_, dir_, std::move(sets)));
-    api_ = ApiClient(server_->port("http"));
+    ASSERT_TRUE(Serve(std::move(sets)));
     demo_token_ = api_.Login("demo@krypton.local", password_, "00000000000");
     bob_token_ = api_.Login("bob@example.com", "bob-secret", "00000000000");
     carol_token_ = api_.Login("carol@acme.com", "carol-secret", "11111111111");
@@ -68,11 +67,7 @@ class BindingTest : public ::testing::Test {
   }
   std::string BindKey(const std::string& login) { return StringField(login, "/params/bindKey"); }
 
-  const std::string dir_ = MakeTempDir();
-  AdminCli admin_{dir_};
   std::string password_, demo_token_, bob_token_, carol_token_;
-  std::unique_ptr<ServerProcess> server_;
-  ApiClient api_;
 };
 
 TEST_F(BindingTest, BindStatusAndQueryOwner) {

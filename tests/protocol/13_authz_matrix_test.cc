@@ -32,7 +32,7 @@ struct Row {
   Expect cells[kRoles];
 };
 
-class AuthzMatrixTest : public ::testing::Test {
+class AuthzMatrixTest : public KryptonTest {
  protected:
   void SetUp() override {
     AdminCli::DemoAccount demo = admin_.Demo();
@@ -42,8 +42,7 @@ class AuthzMatrixTest : public ::testing::Test {
       uid_[r] = admin_.CreateUser(std::string(names[r]) + "@example.com",
                                   "secret-" + std::string(names[r]));
     }
-    ASSERT_TRUE(StartServer(&server_, admin_.data_dir()));
-    api_ = ApiClient(server_->port("http"));
+    ASSERT_TRUE(Serve());
     token_[kOwner] = api_.Login("demo@krypton.local", demo.password);
     for (int r = kGrantee; r <= kStranger; ++r) {
       token_[r] =
@@ -73,10 +72,7 @@ class AuthzMatrixTest : public ::testing::Test {
     }
   }
 
-  AdminCli admin_{MakeTempDir()};
   std::string uid_[kRoles], token_[kRoles];
-  std::unique_ptr<ServerProcess> server_;
-  ApiClient api_;
 };
 
 TEST_F(AuthzMatrixTest, EveryDeviceEndpointForEveryRole) {

@@ -22,7 +22,7 @@ constexpr const char* kTemplate48 =
     R"("1":{"cmdId":1,"cmdTag":"reportDevStatus","frameType":1,"fields":[{"name":"power","dataType":"NUMBER","dataLength":1,"minValue":0,"maxValue":1}]},)"
     R"("2":{"cmdId":2,"cmdTag":"setPower","frameType":2,"fields":[{"name":"power","dataType":"NUMBER","dataLength":1,"minValue":0,"maxValue":1}]}}})";
 
-class EnterpriseProductsTest : public ::testing::Test {
+class EnterpriseProductsTest : public KryptonTest {
  protected:
   void SetUp() override {
     uid_ = admin_.Demo().uid;
@@ -33,8 +33,7 @@ class EnterpriseProductsTest : public ::testing::Test {
     beta_ = admin_.ServerKey(kBeta);
     gamma_ = admin_.ServerKey(kGamma);
     // Long caches: what the hub sees at once must come from invalidation.
-    ASSERT_TRUE(StartServer(&server_, admin_.data_dir(), {"hub.access_cache_ms=60000"}));
-    api_ = ApiClient(server_->port("http"));
+    ASSERT_TRUE(Serve({"hub.access_cache_ms=60000"}));
     token_ = admin_.Token(uid_);
   }
 
@@ -45,10 +44,7 @@ class EnterpriseProductsTest : public ::testing::Test {
     return StringField(r.body, "/mid");
   }
 
-  AdminCli admin_{MakeTempDir()};
   std::string uid_, token_, acme_, beta_, gamma_;
-  std::unique_ptr<ServerProcess> server_;
-  ApiClient api_;
 };
 
 TEST_F(EnterpriseProductsTest, AuthenticationStylesAnd401) {

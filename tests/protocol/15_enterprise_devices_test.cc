@@ -32,7 +32,7 @@ std::string Login(const std::string& dev_tid, const std::string& prod_key,
          prod_key + "\"" + extra + "}}";
 }
 
-class EnterpriseDevicesTest : public ::testing::Test {
+class EnterpriseDevicesTest : public KryptonTest {
  protected:
   void SetUp() override {
     uid_ = admin_.Demo().uid;
@@ -58,11 +58,6 @@ class EnterpriseDevicesTest : public ::testing::Test {
     product(kBeta, kBetaMid, "PRODKEY");
   }
 
-  void Start(std::vector<std::string> sets = {}) {
-    ASSERT_TRUE(StartServer(&server_, dir_, std::move(sets)));
-    api_ = ApiClient(server_->port("http"));
-  }
-
   void Quota(const char* pid, const std::string& mid, const char* kind, int total) {
     admin_.Json({"quota", "set", "--pid", pid, "--product", mid, "--kind", kind, "--total",
                  std::to_string(total)});
@@ -76,17 +71,13 @@ class EnterpriseDevicesTest : public ::testing::Test {
     return api_.Ent(key, "POST", "/api/v1/enterprise/product/" + mid + "/license", body);
   }
 
-  const std::string dir_ = MakeTempDir();
-  AdminCli admin_{dir_};
   std::string uid_, acme_, beta_;
-  std::unique_ptr<ServerProcess> server_;
-  ApiClient api_;
 };
 
 constexpr const char* kIllegal = "Illegal argument";
 
 TEST_F(EnterpriseDevicesTest, EveryPathNeedsAnEnterprise) {
-  Start();
+  ASSERT_TRUE(Serve());
   const std::vector<std::pair<std::string, std::string>> paths = {
       {"GET", "/api/v1/enterprise/device/X"},
       {"GET", "/api/v1/enterprise/device"},
@@ -105,7 +96,7 @@ TEST_F(EnterpriseDevicesTest, EveryPathNeedsAnEnterprise) {
 
 TEST_F(EnterpriseDevicesTest, ImportByListAndByCount) {
   Quota(kAcme, "*", "DEVICE", 100);
-  Start();
+  ASSERT_TRUE(Serve());
   HttpResult r = Import(acme_, kPre,
                         R"({"devTids":["A1","A2","A1","",)"
                         R"("123456789012345678901234567890123"]})");
@@ -178,7 +169,7 @@ TEST_F(EnterpriseDevicesTest, ImportByListAndByCount) {
 }
 
 TEST_F(EnterpriseDevicesTest, QuotasAreAllOrNothingProductFirst) {
-  Start();
+  ASSERT_TRUE(Serve());
   // No quota at all.
   ExpectApiError(Import(acme_, kPre, R"({"devTids":["Q1"]})"), 400, "8400031",
                  "Quota missing: need 1, have 0");
@@ -218,7 +209,7 @@ TEST_F(EnterpriseDevicesTest, QuotasAreAllOrNothingProductFirst) {
 TEST_F(EnterpriseDevicesTest, DeviceInfoListAndCodes) {
   Quota(kAcme, "*", "DEVICE", -1);
   Quota(kBeta, "*", "DEVICE", -1);
-  Start();
+  ASSERT_TRUE(Serve());
   // CLI1 registers itself with its first login (AUTHKEY product without pre-registration):
   // it has no short code. It stays online.
   std::string cli1_key =
@@ -307,7 +298,7 @@ TEST_F(EnterpriseDevicesTest, DeviceInfoListAndCodes) {
 
 TEST_F(EnterpriseDevicesTest, ShortCodePoolExhausted) {
   Quota(kAcme, "*", "DEVICE", -1);
-  Start({"limits.short_code_pool=2"});
+  ASSERT_TRUE(Serve({"limits.short_code_pool=2"}));
   ASSERT_EQ(Import(acme_, kPre, R"({"devTids":["P1","P2"]})").status, 201);
   // A device that registered itself on the hub has no short code, and the pool is empty.
   std::string key = StringField(
@@ -343,7 +334,7 @@ TEST_F(EnterpriseDevicesTest, Licenses) {
                                  "--dev-tid", "L2", "--dev-tid", "L3"});
   EXPECT_EQ(StringField(cli, "/2/license").size(), 43u) << cli;
   EXPECT_EQ(StringField(cli, "/2/shortCode").size(), 8u) << cli;
-  Start();
+  ASSERT_TRUE(Serve());
   for (const char* tid : {"L1", "L2", "L3"}) {
     HttpResult revoke = api_.Ent(
         acme_, "DELETE", std::string("/api/v1/enterprise/product/") + kLic + "/license/" + tid);
@@ -408,7 +399,7 @@ TEST_F(EnterpriseDevicesTest, Licenses) {
 
 TEST_F(EnterpriseDevicesTest, ImportedDevicesLogInWithTheirProductsAuth) {
   Quota(kAcme, "*", "DEVICE", -1);
-  Start();
+  ASSERT_TRUE(Serve());
   HttpResult pre = Import(acme_, kPre, R"({"devTids":["PRE1"]})");
   HttpResult ak = Import(acme_, kAuth, R"({"devTids":["AK1"]})");
   HttpResult lic = Import(acme_, kLic, R"({"devTids":["LIC1"]})");
@@ -450,7 +441,7 @@ TEST_F(EnterpriseDevicesTest, RevokedLicencesCloseTheHubAndAutoIssueOpensIt) {
   Quota(kAcme, "*", "DEVICE", -1);
   Quota(kBeta, "*", "DEVICE", -1);
   Quota(kAcme, kLic, "LICENSE", 1);
-  Start();
+  ASSERT_TRUE(Serve());
   HttpResult lic = Import(acme_, kLic, R"({"devTids":["LIC1"]})");
   ASSERT_EQ(lic.status, 201) << lic.body;
   ASSERT_EQ(Import(acme_, kPre, R"({"devTids":["PRE1"]})").status, 201);
@@ -522,7 +513,7 @@ TEST_F(EnterpriseDevicesTest, RevokedLicencesCloseTheHubAndAutoIssueOpensIt) {
 
 TEST_F(EnterpriseDevicesTest, ConcurrentImportsNeverOverdraw) {
   Quota(kAcme, "*", "DEVICE", 25);
-  Start();
+  ASSERT_TRUE(Serve());
   constexpr int kThreads = 8, kEach = 4;
   std::vector<HttpResult> results(kThreads);
   std::vector<std::thread> threads;

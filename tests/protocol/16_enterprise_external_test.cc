@@ -55,7 +55,7 @@ std::string Normalized(const std::string& body) {
   return std::regex_replace(body, kTimes, "\"$1\":0");
 }
 
-class EnterpriseExternalTest : public ::testing::Test {
+class EnterpriseExternalTest : public KryptonTest {
  protected:
   void SetUp() override {
     demo_uid_ = admin_.Demo().uid;
@@ -66,8 +66,7 @@ class EnterpriseExternalTest : public ::testing::Test {
     beta_ = admin_.ServerKey(kBeta);
     alice_uid_ = admin_.CreateUser("alice@acme.test", "secret-123", kAcme);
     bob_uid_ = admin_.CreateUser("bob@beta.test", "secret-123", kBeta);
-    ASSERT_TRUE(StartServer(&server_, dir_));
-    api_ = ApiClient(server_->port("http"));
+    ASSERT_TRUE(Serve());
     demo_ = admin_.Token(demo_uid_);
     alice_ = admin_.Token(alice_uid_);
     bob_ = admin_.Token(bob_uid_);
@@ -110,11 +109,7 @@ class EnterpriseExternalTest : public ::testing::Test {
     EXPECT_EQ(Field(r.body, "/status"), "401") << r.body;
   }
 
-  const std::string dir_ = MakeTempDir();
-  AdminCli admin_{dir_};
   std::string demo_uid_, alice_uid_, bob_uid_, acme_, beta_, demo_, alice_, bob_;
-  std::unique_ptr<ServerProcess> server_;
-  ApiClient api_;
 };
 
 // ---- §3.1.3 ------------------------------------------------------------------------

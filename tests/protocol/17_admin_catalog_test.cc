@@ -17,7 +17,7 @@ constexpr const char* kTemplate =
     R"({"workModeType":"JSON_CTRL","protocol":{"2":{"cmdId":2,"cmdTag":"setPower","frameType":2,)"
     R"("fields":[{"name":"power","dataType":"INT","minValue":0,"maxValue":1}]}}})";
 
-class AdminCatalogTest : public ::testing::Test {
+class AdminCatalogTest : public KryptonTest {
  protected:
   void SetUp() override {
     ASSERT_EQ(admin_.Run({"manufacturer", "create", "--pid", kAcme, "--name", "Acme"}).exit_code,
@@ -42,8 +42,6 @@ class AdminCatalogTest : public ::testing::Test {
     return "";
   }
 
-  const std::string dir_ = MakeTempDir();
-  AdminCli admin_{dir_};
   std::string mid_;
 };
 
@@ -138,11 +136,9 @@ TEST_F(AdminCatalogTest, DeleteNeedsAnUnpublishedProductWithoutDevices) {
 // follows the same rules on the command line.
 TEST_F(AdminCatalogTest, ChangesAreTheEnterpriseApis) {
   std::string key = admin_.ServerKey(kAcme);
-  std::unique_ptr<ServerProcess> server;
-  ASSERT_TRUE(StartServer(&server, dir_));
-  ApiClient api(server->port("http"));
+  ASSERT_TRUE(Serve());
   auto ent = [&](const std::string& method, const std::string& path, const std::string& body) {
-    return api.Ent(key, method, path, body);
+    return api_.Ent(key, method, path, body);
   };
 
   ASSERT_EQ(admin_

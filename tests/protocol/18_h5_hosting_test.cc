@@ -79,7 +79,7 @@ const std::string kPng = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) + Nois
 // The Content-Type of a package upload.
 const Headers kZip = {{"Content-Type", "application/zip"}};
 
-class H5HostingTest : public ::testing::Test {
+class H5HostingTest : public KryptonTest {
  protected:
   void SetUp() override {
     uid_ = admin_.Demo().uid;
@@ -89,10 +89,8 @@ class H5HostingTest : public ::testing::Test {
     acme_ = admin_.ServerKey(kAcme);
     beta_ = admin_.ServerKey(kBeta);
     // Every other route keeps a 1 KiB body limit; the package route has its own.
-    ASSERT_TRUE(StartServer(&server_, dir_,
-                            {"hub.public_host=127.0.0.1", "http.max_body_bytes=1024",
-                             "limits.h5_package_bytes=" + std::to_string(kPackageLimit)}));
-    api_ = ApiClient(server_->port("http"));
+    ASSERT_TRUE(Serve({"hub.public_host=127.0.0.1", "http.max_body_bytes=1024",
+                       "limits.h5_package_bytes=" + std::to_string(kPackageLimit)}));
     base_ = "http://127.0.0.1:" + std::to_string(server_->port("http"));
     good_zip_ = MakeZip({{"panel/index.html", kIndex},
                          {"panel/js/app.js", kApp},
@@ -111,11 +109,7 @@ class H5HostingTest : public ::testing::Test {
     return api_.Ent(acme_, "PUT", "/api/v1/enterprise/h5/" + id + "/package" + query, zip, kZip);
   }
 
-  const std::string dir_ = MakeTempDir();
-  AdminCli admin_{dir_};
   std::string uid_, acme_, beta_, base_, good_zip_;
-  std::unique_ptr<ServerProcess> server_;
-  ApiClient api_;
 };
 
 TEST_F(H5HostingTest, UploadedPackageIsServed) {

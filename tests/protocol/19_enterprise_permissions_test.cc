@@ -25,7 +25,7 @@ constexpr const char* kMid = "ACMESHARED01";    // Acme's, shared with Beta
 constexpr const char* kOther = "ACMEOTHER001";  // Acme's, not shared
 constexpr const char* kIllegal = "Illegal argument";
 
-class EnterprisePermissionsTest : public ::testing::Test {
+class EnterprisePermissionsTest : public KryptonTest {
  protected:
   void SetUp() override {
     uid_ = admin_.Demo().uid;
@@ -44,11 +44,6 @@ class EnterprisePermissionsTest : public ::testing::Test {
     admin_.Json({"quota", "set", "--pid", kAcme, "--kind", "DEVICE", "--total", "10"});
   }
 
-  void Start() {
-    ASSERT_TRUE(StartServer(&server_, dir_));
-    api_ = ApiClient(server_->port("http"));
-  }
-
   // The devTids of an E12 answer.
   static std::vector<std::string> Tids(const std::string& body) {
     return StringFields(body, "/devTid");
@@ -56,11 +51,7 @@ class EnterprisePermissionsTest : public ::testing::Test {
 
   std::string Quota() { return api_.Ent(acme_, "GET", "/api/v1/enterprise/quota").body; }
 
-  const std::string dir_ = MakeTempDir();
-  AdminCli admin_{dir_};
   std::string uid_, acme_, beta_, gamma_;
-  std::unique_ptr<ServerProcess> server_;
-  ApiClient api_;
 };
 
 using V = std::vector<std::string>;
@@ -68,7 +59,7 @@ const std::string kProduct = "/api/v1/enterprise/product/";
 const std::string kDevice = "/api/v1/enterprise/device/";
 
 TEST_F(EnterprisePermissionsTest, AnAuthorizedEnterpriseReadsDevicesButChangesNothing) {
-  Start();
+  ASSERT_TRUE(Serve());
   HttpResult imp =
       api_.Ent(acme_, "POST", kProduct + kMid + "/device/import", R"({"devTids":["S1","S2"]})");
   ASSERT_EQ(imp.status, 201) << imp.body;
@@ -141,7 +132,7 @@ TEST_F(EnterprisePermissionsTest, AnAuthorizedEnterpriseReadsDevicesButChangesNo
 }
 
 TEST_F(EnterprisePermissionsTest, WithdrawingHidesTheProductItsTemplateAndH5) {
-  Start();
+  ASSERT_TRUE(Serve());
   HttpResult h5 = api_.Ent(acme_, "POST", "/api/v1/enterprise/h5",
                            R"({"platform":"Android","h5Page":"https://h5.example/p.html"})");
   ASSERT_EQ(h5.status, 201) << h5.body;
@@ -176,7 +167,7 @@ TEST_F(EnterprisePermissionsTest, WithdrawingHidesTheProductItsTemplateAndH5) {
 }
 
 TEST_F(EnterprisePermissionsTest, OnlyTheOwnerWithdrawsAnAuthorization) {
-  Start();
+  ASSERT_TRUE(Serve());
   ASSERT_EQ(
       api_.Ent(acme_, "POST", kProduct + kMid + "/authorize", R"({"pid":"22222222222"})").status,
       204);
@@ -215,7 +206,7 @@ TEST_F(EnterprisePermissionsTest, OnlyTheOwnerWithdrawsAnAuthorization) {
 }
 
 TEST_F(EnterprisePermissionsTest, DeletingDevices) {
-  Start();
+  ASSERT_TRUE(Serve());
   ASSERT_EQ(api_.Ent(acme_, "POST", kProduct + kMid + "/device/import",
                      R"({"devTids":["NEW1","NEW2","USED1","BOUND1"]})")
                 .status,

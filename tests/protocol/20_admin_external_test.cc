@@ -28,7 +28,7 @@ std::string Normalized(const std::string& body) {
   return std::regex_replace(body, kTimes, "\"$1\":0");
 }
 
-class AdminExternalTest : public ::testing::Test {
+class AdminExternalTest : public KryptonTest {
  protected:
   void SetUp() override {
     for (const char* pid : {kAcme, kBeta}) {
@@ -44,8 +44,7 @@ class AdminExternalTest : public ::testing::Test {
     bob_uid_ = admin_.CreateUser("bob@beta.test", "secret-123", kBeta);
     alice_ = admin_.Token(alice_uid_);
     bob_ = admin_.Token(bob_uid_);
-    ASSERT_TRUE(StartServer(&server_, dir_));
-    api_ = ApiClient(server_->port("http"));
+    ASSERT_TRUE(Serve());
   }
 
   std::string File(const std::string& name, const std::string& text) {
@@ -54,11 +53,7 @@ class AdminExternalTest : public ::testing::Test {
     return path;
   }
 
-  const std::string dir_ = MakeTempDir();
-  AdminCli admin_{dir_};
   std::string acme_key_, alice_uid_, bob_uid_, alice_, bob_;
-  std::unique_ptr<ServerProcess> server_;
-  ApiClient api_;
 };
 
 TEST_F(AdminExternalTest, FirmwareSetAnswersTheOtaCheck) {
