@@ -4,9 +4,9 @@
 // exactly. KryptonTest is the fixture base that holds the four together.
 //
 // Contract:
-// - Nothing here retries, caches, reorders or rewrites: each call is one `krypton`
-//   process or one HTTP request (HttpRequest of server_process.h), and its answer is
-//   returned as it came.
+// - Nothing here retries, caches, reorders or rewrites: a helper runs the `krypton`
+//   commands and sends the HTTP requests (HttpRequest of server_process.h) its comment
+//   names, once each, and returns the answer as it came.
 // - A helper that "expects" something records a non-fatal gtest failure (EXPECT_*) that
 //   names the command or request and the caller's file and line (the trailing `where`
 //   argument, left to its default), and goes on with what it got ("" when nothing); it
