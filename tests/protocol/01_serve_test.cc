@@ -5,28 +5,28 @@
 #include <simdjson.h>
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/write.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
+#include "api_client.h"
 #include "server_process.h"
 
 namespace krypton::testing {
 namespace {
 
-std::unique_ptr<ServerProcess> StartOrFail(ServerProcess::Options o = {}) {
-  std::string error;
-  auto server = ServerProcess::Start(o, &error);
-  EXPECT_NE(server, nullptr) << error;
+std::unique_ptr<ServerProcess> StartOrFail(const ServerProcess::Options& o = {}) {
+  std::unique_ptr<ServerProcess> server;
+  EXPECT_TRUE(StartServer(&server, o));
   return server;
 }
 
@@ -81,8 +81,8 @@ TEST(ServeTest, UnknownPathAndMethodFollowD23) {
 TEST(ServeTest, CorsPreflightAndHeader) {
   auto server = StartOrFail();
   ASSERT_TRUE(server);
-  HttpResult pre = HttpRequest(server->port("http"), "OPTIONS", "/device",
-                               "", {{"Origin", "http://h5.example"}});
+  HttpResult pre = HttpRequest(server->port("http"), "OPTIONS", "/device", "",
+                               {{"Origin", "http://h5.example"}});
   EXPECT_EQ(pre.status, 204);
   EXPECT_EQ(pre.headers["access-control-allow-origin"], "*");
   EXPECT_NE(pre.headers["access-control-allow-headers"].find("Authorization"), std::string::npos);
@@ -95,11 +95,11 @@ TEST(ServeTest, CorsListEchoesOnlyListedOrigins) {
   o.sets = {"http.cors_origins=http://a.example, http://b.example"};
   auto server = StartOrFail(o);
   ASSERT_TRUE(server);
-  HttpResult ok = HttpRequest(server->port("http"), "GET", "/healthz", "",
-                              {{"Origin", "http://b.example"}});
+  HttpResult ok =
+      HttpRequest(server->port("http"), "GET", "/healthz", "", {{"Origin", "http://b.example"}});
   EXPECT_EQ(ok.headers["access-control-allow-origin"], "http://b.example");
-  HttpResult no = HttpRequest(server->port("http"), "GET", "/healthz", "",
-                              {{"Origin", "http://evil.example"}});
+  HttpResult no =
+      HttpRequest(server->port("http"), "GET", "/healthz", "", {{"Origin", "http://evil.example"}});
   EXPECT_EQ(no.headers.count("access-control-allow-origin"), 0u);
 }
 
@@ -132,7 +132,8 @@ TEST(ServeTest, KeepAliveServesSeveralRequestsOnOneConnection) {
     if (ec) break;
     got.append(buf, n);
     size_t first = got.find("{\"status\":\"ok\"}");
-    if (first != std::string::npos && got.find("{\"status\":\"ok\"}", first + 1) != std::string::npos) {
+    if (first != std::string::npos &&
+        got.find("{\"status\":\"ok\"}", first + 1) != std::string::npos) {
       break;
     }
   }
@@ -176,8 +177,8 @@ TEST(ServeTest, RestartOnExistingDataDirKeepsSecretsAndData) {
   std::getline(k1, key1);
   EXPECT_EQ(key1.size(), 64u);
   auto perms = std::filesystem::status(dir + "/jwt.key").permissions();
-  EXPECT_EQ(perms & std::filesystem::perms::all, std::filesystem::perms::owner_read |
-                                                     std::filesystem::perms::owner_write);
+  EXPECT_EQ(perms & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   CommandResult demo = RunKrypton({"admin", "demo", "--data-dir", dir, "--json"});
   ASSERT_EQ(demo.exit_code, 0) << demo.err;
   {

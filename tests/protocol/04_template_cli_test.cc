@@ -6,6 +6,7 @@
 #include <fstream>
 #include <string>
 
+#include "api_client.h"
 #include "json_field.h"
 #include "server_process.h"
 
@@ -19,26 +20,19 @@ constexpr const char* kDemo48 =
     R"("1":{"cmdId":1,"cmdTag":"reportDevStatus","frameType":1,"fields":[{"name":"power","dataType":"NUMBER","dataLength":1,"minValue":0,"maxValue":1}]},)"
     R"("2":{"cmdId":2,"cmdTag":"setPower","frameType":2,"fields":[{"name":"power","dataType":"NUMBER","dataLength":1,"minValue":0,"maxValue":1}]}}})";
 
-class TemplateCliTest : public ::testing::Test {
+class TemplateCliTest : public KryptonTest {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir();
-    ASSERT_EQ(Run({"admin", "manufacturer", "create", "--pid", "12345678901", "--name", "Acme"})
-                  .exit_code,
-              0);
-    CommandResult p =
-        Run({"admin", "product", "create", "--pid", "12345678901", "--name", "Socket48",
-             "--work-mode", "TRANSPARENT48_V2", "--template", Write("t1.json", kDemo48), "--json"});
+    ASSERT_EQ(
+        admin_.Run({"manufacturer", "create", "--pid", "12345678901", "--name", "Acme"}).exit_code,
+        0);
+    CommandResult p = admin_.Run({"product", "create", "--pid", "12345678901", "--name", "Socket48",
+                                  "--work-mode", "TRANSPARENT48_V2", "--template",
+                                  Write("t1.json", kDemo48), "--json"});
     ASSERT_EQ(p.exit_code, 0) << p.err;
     mid_ = StringField(p.out, "/mid");
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  CommandResult Run(std::vector<std::string> args) {
-    args.push_back("--data-dir");
-    args.push_back(dir_);
-    return RunKrypton(args);
-  }
 
   std::string Write(const std::string& name, const std::string& text) {
     std::string path = dir_ + "/" + name;
@@ -46,26 +40,24 @@ class TemplateCliTest : public ::testing::Test {
     return path;
   }
 
-  std::string dir_;
   std::string mid_;
 };
 
 TEST_F(TemplateCliTest, SetStoresANewVersionAndShowPrintsIt) {
-  CommandResult v1 = Run({"admin", "template", "show", "--product", mid_});
+  CommandResult v1 = admin_.Run({"template", "show", "--product", mid_});
   ASSERT_EQ(v1.exit_code, 0) << v1.err;
   EXPECT_EQ(v1.out, std::string(kDemo48) + "\n");
 
   // Version 2: setLabel added, one cmdTag left out (completed as cmd0).
   std::string v2_text = std::string(kDemo48);
   v2_text.replace(v2_text.find(R"("cmdTag":"queryDev",)"), 20, "");
-  CommandResult set =
-      Run({"admin", "template", "set", "--product", mid_, Write("t2.json", v2_text)});
+  CommandResult set = admin_.Run({"template", "set", "--product", mid_, Write("t2.json", v2_text)});
   ASSERT_EQ(set.exit_code, 0) << set.err;
   EXPECT_EQ(set.out, "stored template version 2 of product " + mid_ + " (3 commands)\n");
   EXPECT_NE(set.err.find("warning: protocol[\"0\"]: cmdTag completed as cmd0"), std::string::npos)
       << set.err;
 
-  CommandResult current = Run({"admin", "template", "show", "--product", mid_, "--json"});
+  CommandResult current = admin_.Run({"template", "show", "--product", mid_, "--json"});
   ASSERT_EQ(current.exit_code, 0) << current.err;
   EXPECT_EQ(Field(current.out, "/mid"), "\"" + mid_ + "\"");
   EXPECT_EQ(Field(current.out, "/version"), "2");
@@ -74,13 +66,13 @@ TEST_F(TemplateCliTest, SetStoresANewVersionAndShowPrintsIt) {
   EXPECT_NE(Field(current.out, "/createdAt"), "<absent>");
 
   CommandResult old =
-      Run({"admin", "template", "show", "--product", mid_, "--version", "1", "--json"});
+      admin_.Run({"template", "show", "--product", mid_, "--version", "1", "--json"});
   ASSERT_EQ(old.exit_code, 0) << old.err;
   EXPECT_EQ(Field(old.out, "/version"), "1");
   EXPECT_EQ(Field(old.out, "/template/protocol/0/cmdTag"), "\"queryDev\"");
 
   CommandResult json_set =
-      Run({"admin", "template", "set", "--product", mid_, Write("t3.json", kDemo48), "--json"});
+      admin_.Run({"template", "set", "--product", mid_, Write("t3.json", kDemo48), "--json"});
   ASSERT_EQ(json_set.exit_code, 0) << json_set.err;
   EXPECT_EQ(json_set.out,
             R"({"mid":")" + mid_ +
@@ -90,7 +82,7 @@ TEST_F(TemplateCliTest, SetStoresANewVersionAndShowPrintsIt) {
 
 TEST_F(TemplateCliTest, InvalidTemplatesAreRefusedWithTheRule) {
   auto refused = [&](const std::string& text) {
-    CommandResult r = Run({"admin", "template", "set", "--product", mid_, Write("bad.json", text)});
+    CommandResult r = admin_.Run({"template", "set", "--product", mid_, Write("bad.json", text)});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_EQ(r.out, "");
     return r.err;
@@ -108,44 +100,38 @@ TEST_F(TemplateCliTest, InvalidTemplatesAreRefusedWithTheRule) {
             "krypton: invalid template: protocol[\"2\"]: cmdTag \"a\" is already the cmdTag of "
             "cmdId 1\n");
   // Nothing was stored.
-  EXPECT_EQ(Field(Run({"admin", "template", "show", "--product", mid_, "--json"}).out, "/version"),
+  EXPECT_EQ(Field(admin_.Run({"template", "show", "--product", mid_, "--json"}).out, "/version"),
             "1");
 }
 
 TEST_F(TemplateCliTest, UnknownProductsAndVersions) {
-  CommandResult set =
-      Run({"admin", "template", "set", "--product", "NOPE", Write("t.json", kDemo48)});
-  EXPECT_EQ(set.exit_code, 1);
-  EXPECT_EQ(set.err, "krypton: no product with mid NOPE\n");
-  CommandResult show = Run({"admin", "template", "show", "--product", "NOPE"});
-  EXPECT_EQ(show.exit_code, 1);
-  EXPECT_EQ(show.err, "krypton: no product with mid NOPE\n");
-  CommandResult v9 = Run({"admin", "template", "show", "--product", mid_, "--version", "9"});
-  EXPECT_EQ(v9.exit_code, 1);
-  EXPECT_EQ(v9.err, "krypton: product " + mid_ + " has no template version 9\n");
-  CommandResult missing = Run({"admin", "template", "set", "--product", mid_, dir_ + "/none.json"});
-  EXPECT_EQ(missing.exit_code, 1);
-  EXPECT_EQ(missing.err, "krypton: cannot read template file " + dir_ + "/none.json\n");
-  EXPECT_NE(Run({"admin", "template", "set", "--product", mid_}).exit_code, 0);  // no file
+  ExpectCliFailure(admin_.Run({"template", "set", "--product", "NOPE", Write("t.json", kDemo48)}),
+                   "no product with mid NOPE");
+  ExpectCliFailure(admin_.Run({"template", "show", "--product", "NOPE"}),
+                   "no product with mid NOPE");
+  ExpectCliFailure(admin_.Run({"template", "show", "--product", mid_, "--version", "9"}),
+                   "product " + mid_ + " has no template version 9");
+  ExpectCliFailure(admin_.Run({"template", "set", "--product", mid_, dir_ + "/none.json"}),
+                   "cannot read template file " + dir_ + "/none.json");
+  EXPECT_NE(admin_.Run({"template", "set", "--product", mid_}).exit_code, 0);  // no file
 }
 
 // `admin product create` applies the same rules and stores what the codec completed.
 TEST_F(TemplateCliTest, ProductCreateValidatesTheTemplate) {
   CommandResult bad =
-      Run({"admin", "product", "create", "--pid", "12345678901", "--name", "X", "--work-mode",
-           "JSON_TRANSPARENT", "--template",
-           Write("nolen.json", R"({"protocol":{"2":{"cmdId":2,"cmdTag":"s","frameType":2,)"
-                               R"("fields":[{"name":"p","dataType":"NUMBER"}]}}})")});
+      admin_.Run({"product", "create", "--pid", "12345678901", "--name", "X", "--work-mode",
+                  "JSON_TRANSPARENT", "--template",
+                  Write("nolen.json", R"({"protocol":{"2":{"cmdId":2,"cmdTag":"s","frameType":2,)"
+                                      R"("fields":[{"name":"p","dataType":"NUMBER"}]}}})")});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_EQ(
       bad.err,
       "krypton: protocol[\"2\"].fields[0] \"p\": dataLength is required in JSON_TRANSPARENT\n");
-  CommandResult ok = Run({"admin", "product", "create", "--pid", "12345678901", "--name", "Y",
-                          "--work-mode", "JSON_CTRL", "--template",
-                          Write("ctrl.json", R"({"protocol":{"1":{"cmdId":1}}})"), "--json"});
+  CommandResult ok = admin_.Run(
+      {"product", "create", "--pid", "12345678901", "--name", "Y", "--work-mode", "JSON_CTRL",
+       "--template", Write("ctrl.json", R"({"protocol":{"1":{"cmdId":1}}})"), "--json"});
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
-  CommandResult shown =
-      Run({"admin", "template", "show", "--product", StringField(ok.out, "/mid")});
+  CommandResult shown = admin_.Run({"template", "show", "--product", StringField(ok.out, "/mid")});
   EXPECT_EQ(shown.out,
             R"({"workModeType":"JSON_CTRL","protocol":{"1":{"cmdId":1,"cmdTag":"cmd1"}}})"
             "\n");

@@ -12,6 +12,7 @@
 #include <regex>
 #include <thread>
 
+#include "api_client.h"
 #include "json_field.h"
 #include "line_client.h"
 #include "server_process.h"
@@ -21,39 +22,19 @@ namespace {
 
 using namespace std::chrono_literals;
 
-
 std::string Login(const std::string& dev_tid, const std::string& token,
                   const std::string& prod_key = "xxxxxx", const std::string& extra = "") {
   return R"({"msgId" : "1","action" : "devLogin","params" : {"devTid" : ")" + dev_tid +
          R"(","prodKey" : ")" + prod_key + R"(","token" : ")" + token + "\"" + extra + "}}";
 }
 
-class DeviceHubTest : public ::testing::Test {
+class DeviceHubTest : public KryptonTest {
  protected:
-  void SetUp() override {
-    dir_ = MakeTempDir();
-    CommandResult demo = RunKrypton({"admin", "demo", "--data-dir", dir_, "--json"});
-    ASSERT_EQ(demo.exit_code, 0) << demo.err;
-  }
+  void SetUp() override { uid_ = admin_.Demo().uid; }
 
   void Start(std::vector<std::string> sets = {}) {
-    ServerProcess::Options o;
-    o.data_dir = dir_;
-    o.sets = {"hub.public_host=hub.example.test"};
-    o.sets.insert(o.sets.end(), sets.begin(), sets.end());
-    std::string error;
-    server_ = ServerProcess::Start(o, &error);
-    ASSERT_NE(server_, nullptr) << error;
-  }
-
-  std::string Admin(std::vector<std::string> args) {
-    args.insert(args.begin(), "admin");
-    args.push_back("--data-dir");
-    args.push_back(dir_);
-    args.push_back("--json");
-    CommandResult r = RunKrypton(args);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r.out;
+    sets.insert(sets.begin(), "hub.public_host=hub.example.test");
+    ASSERT_TRUE(Serve(std::move(sets)));
   }
 
   // Logs a demo device in on a fresh connection; returns the token.
@@ -65,8 +46,7 @@ class DeviceHubTest : public ::testing::Test {
     return token.size() > 2 ? token.substr(1, token.size() - 2) : token;
   }
 
-  std::string dir_;
-  std::unique_ptr<ServerProcess> server_;
+  std::string uid_;
 };
 
 TEST_F(DeviceHubTest, GetProdInfoAnswersLikeTheTranscript) {
@@ -76,12 +56,13 @@ TEST_F(DeviceHubTest, GetProdInfoAnswersLikeTheTranscript) {
   auto r = info.Call(
       R"({"msgId" : "0","action" : "getProdInfo","params" : {"devTid" : "NODEJS_SN20170725001","prodKey" : "xxxxxx"}})");
   ASSERT_TRUE(r);
-  EXPECT_EQ(*r, R"({"msgId":"0","action":"getProdInfoResp","code":200,"desc":"success",)"
-                R"("dcInfo":{"fromDC":"krypton","dc":"krypton","area":"local","fromArea":"local",)"
-                R"("domain":"localhost"},"params":{"mid":"DEMOSOCKET01","workMode":1,"tokenType":2,)"
-                R"("serviceHost":"hub.example.test","servicePort":)" +
-                    std::to_string(server_->port("device")) +
-                    R"(,"encryptType":"None","connectType":"tcp"}})");
+  EXPECT_EQ(*r,
+            R"({"msgId":"0","action":"getProdInfoResp","code":200,"desc":"success",)"
+            R"("dcInfo":{"fromDC":"krypton","dc":"krypton","area":"local","fromArea":"local",)"
+            R"("domain":"localhost"},"params":{"mid":"DEMOSOCKET01","workMode":1,"tokenType":2,)"
+            R"("serviceHost":"hub.example.test","servicePort":)" +
+                std::to_string(server_->port("device")) +
+                R"(,"encryptType":"None","connectType":"tcp"}})");
   // The ESP firmware's request: numeric msgId, supportSSL.
   r = info.Call(
       R"({"msgId":18747,"action":"getProdInfo","params":{"devTid":"ESP_2M_F4CFA2492863","prodKey":"xxxxxx","supportSSL":1}})");
@@ -92,15 +73,17 @@ TEST_F(DeviceHubTest, GetProdInfoAnswersLikeTheTranscript) {
 TEST_F(DeviceHubTest, GetProdInfoErrorsKeepTheConnection) {
   Start();
   LineClient info(server_->port("dispatch"));
-  EXPECT_EQ(*info.Call(R"({"msgId":1,"action":"getProdInfo","params":{"devTid":"D1","prodKey":"nope"}})"),
-            R"({"msgId":1,"action":"getProdInfoResp","code":1400027,"desc":"Product key not available"})");
+  EXPECT_EQ(
+      *info.Call(R"({"msgId":1,"action":"getProdInfo","params":{"devTid":"D1","prodKey":"nope"}})"),
+      R"({"msgId":1,"action":"getProdInfoResp","code":1400027,"desc":"Product key not available"})");
   EXPECT_EQ(*info.Call(R"({"msgId":2,"action":"getProdInfo","params":{"prodKey":"xxxxxx"}})"),
             R"({"msgId":2,"action":"getProdInfoResp","code":1400032,"desc":"Invalid Param"})");
   EXPECT_EQ(Field(*info.Call(R"({"msgId":3,"action":"getProdInfo","params":{"devTid":")" +
                              std::string(33, 'A') + R"(","prodKey":"xxxxxx"}})"),
                   "/code"),
             "1400032");
-  EXPECT_EQ(Field(*info.Call(R"({"msgId":4,"action":"getProdInfo","params":{"devTid":"D1","prodKey":5}})"),
+  EXPECT_EQ(Field(*info.Call(
+                      R"({"msgId":4,"action":"getProdInfo","params":{"devTid":"D1","prodKey":5}})"),
                   "/code"),
             "1400032");
   EXPECT_EQ(Field(*info.Call(R"({"msgId":5,"action":"getProdInfo"})"), "/code"), "1400032");
@@ -108,9 +91,11 @@ TEST_F(DeviceHubTest, GetProdInfoErrorsKeepTheConnection) {
             R"({"msgId":0,"action":"errorResp","code":1400001,"desc":"Json parse error"})");
   EXPECT_EQ(*info.Call(R"({"msgId":"6","params":{}})"),
             R"({"msgId":"6","action":"errorResp","code":1400001,"desc":"Json parse error"})");
-  EXPECT_EQ(*info.Call(R"({"msgId":7,"action":"getProdInfoX"})"),
-            R"({"msgId":7,"action":"getProdInfoXResp","code":1400016,"desc":"Action not support"})");
-  auto ok = info.Call(R"({"msgId":8,"action":"getProdInfo","params":{"devTid":"D1","prodKey":"xxxxxx"}})");
+  EXPECT_EQ(
+      *info.Call(R"({"msgId":7,"action":"getProdInfoX"})"),
+      R"({"msgId":7,"action":"getProdInfoXResp","code":1400016,"desc":"Action not support"})");
+  auto ok = info.Call(
+      R"({"msgId":8,"action":"getProdInfo","params":{"devTid":"D1","prodKey":"xxxxxx"}})");
   EXPECT_EQ(Field(*ok, "/code"), "200");
   auto domain = info.Call(R"({"action":"getAppDomain"})");
   EXPECT_EQ(Field(*domain, "/action"), "\"getAppDomainResp\"");
@@ -133,11 +118,12 @@ TEST_F(DeviceHubTest, NodejsDeviceTranscript) {
   EXPECT_EQ(Field(*login, "/params/devTid"), "\"NODEJS_SN20170725001\"");
   EXPECT_EQ(Field(*login, "/params/bind"), "false");
   EXPECT_EQ(Field(*login, "/params/forceBind"), "false");
-  EXPECT_EQ(*dev.Call(
-                R"({"msgId" : "2","action" : "reportDevInfo","params" : {"devTid":"NODEJS_SN20170725001","mid":"DEMOSOCKET01","workMode":1,"tokenType":2,"serviceHost":"hub.example.test","servicePort":)" +
-                std::to_string(server_->port("device")) +
-                R"(,"binVer":"0.1.0","binType":"NA","sdkver":"2.0.0","SDKVer":"2.0.0","mac":"","MAC":"","ssid":"","SSID":"","lanIp":""}})"),
-            R"({"msgId":"2","action":"reportDevInfoResp","code":200,"desc":"success"})");
+  EXPECT_EQ(
+      *dev.Call(
+          R"({"msgId" : "2","action" : "reportDevInfo","params" : {"devTid":"NODEJS_SN20170725001","mid":"DEMOSOCKET01","workMode":1,"tokenType":2,"serviceHost":"hub.example.test","servicePort":)" +
+          std::to_string(server_->port("device")) +
+          R"(,"binVer":"0.1.0","binType":"NA","sdkver":"2.0.0","SDKVer":"2.0.0","mac":"","MAC":"","ssid":"","SSID":"","lanIp":""}})"),
+      R"({"msgId":"2","action":"reportDevInfoResp","code":200,"desc":"success"})");
   EXPECT_EQ(*dev.Call(R"({"msgId" : 3,"action" : "heartbeat"})"),
             R"({"msgId":3,"action":"heartbeatResp","code":200,"desc":"success"})");
   EXPECT_EQ(*dev.Call(R"({"msgId":18513,"action":"heartbeat","rssi":"-42"})"),
@@ -151,20 +137,21 @@ TEST_F(DeviceHubTest, NodejsDeviceTranscript) {
           R"({"msgId":18485,"action":"getTimerList","params":{"devTid":"NODEJS_SN20170725001","taskFormat":"single","timeFormat":"countdown"}})"),
       R"({"msgId":18485,"action":"getTimerListResp","code":200,"desc":"success","params":{"tasksCount":0,"taskList":[]}})");
   // State and info are stored; the device is online.
-  std::string shown = Admin({"device", "show", "--dev-tid", "NODEJS_SN20170725001"});
+  std::string shown = admin_.Json({"device", "show", "--dev-tid", "NODEJS_SN20170725001"});
   EXPECT_EQ(Field(shown, "/online"), "true");
   EXPECT_EQ(Field(shown, "/state"), R"({"cmdId":1,"power":1})");
   EXPECT_EQ(Field(shown, "/info/binVer"), "\"0.1.0\"");
   dev.Close();
   std::this_thread::sleep_for(300ms);
-  EXPECT_EQ(Field(Admin({"device", "show", "--dev-tid", "NODEJS_SN20170725001"}), "/online"),
+  EXPECT_EQ(Field(admin_.Json({"device", "show", "--dev-tid", "NODEJS_SN20170725001"}), "/online"),
             "false");
 }
 
 TEST_F(DeviceHubTest, ActionsBeforeLoginAndUnknownActions) {
   Start();
   LineClient dev(server_->port("device"));
-  for (const char* action : {"devSend", "reportDevInfo", "getTimerList", "timerReport", "devLogout"}) {
+  for (const char* action :
+       {"devSend", "reportDevInfo", "getTimerList", "timerReport", "devLogout"}) {
     auto r = dev.Call(std::string(R"({"msgId":9,"action":")") + action + R"(","params":{}})");
     EXPECT_EQ(*r, std::string(R"({"msgId":9,"action":")") + action +
                       R"(Resp","code":1400020,"desc":"Device is not logged in"})");
@@ -175,7 +162,8 @@ TEST_F(DeviceHubTest, ActionsBeforeLoginAndUnknownActions) {
             R"({"msgId":11,"action":"flyResp","code":1400016,"desc":"Action not support"})");
   // A failed login leaves the connection open for a retry.
   EXPECT_EQ(Field(*dev.Call(Login("D1", "", "wrong")), "/code"), "1400027");
-  EXPECT_EQ(Field(*dev.Call(R"({"msgId":"1","action":"devLogin","params":{"prodKey":"xxxxxx"}})"), "/code"),
+  EXPECT_EQ(Field(*dev.Call(R"({"msgId":"1","action":"devLogin","params":{"prodKey":"xxxxxx"}})"),
+                  "/code"),
             "1400032");
   EXPECT_EQ(Field(*dev.Call(Login("D1", "")), "/code"), "200");
 }
@@ -196,8 +184,9 @@ TEST_F(DeviceHubTest, TokenRulesAndRestart) {
   }
   {
     LineClient dev(server_->port("device"));
-    EXPECT_EQ(*dev.Call(Login("TOK1", "0123456789abcdef0123456789abcdef")),
-              R"({"msgId":"1","action":"devLoginResp","code":1400017,"desc":"Device token can not verification"})");
+    EXPECT_EQ(
+        *dev.Call(Login("TOK1", "0123456789abcdef0123456789abcdef")),
+        R"({"msgId":"1","action":"devLoginResp","code":1400017,"desc":"Device token can not verification"})");
   }
   {
     // Unbound: an empty token re-registers; the replaced token becomes the last token.
@@ -207,8 +196,9 @@ TEST_F(DeviceHubTest, TokenRulesAndRestart) {
   }
   {
     LineClient dev(server_->port("device"));
-    EXPECT_EQ(*dev.Call(Login("TOK1", t1)),
-              R"({"msgId":"1","action":"devLoginResp","code":1400015,"desc":"Device last token can not use"})");
+    EXPECT_EQ(
+        *dev.Call(Login("TOK1", t1)),
+        R"({"msgId":"1","action":"devLoginResp","code":1400015,"desc":"Device last token can not use"})");
   }
   // The token survives a restart.
   ASSERT_EQ(server_->Stop(SIGTERM, 10000), 0);
@@ -226,9 +216,7 @@ TEST_F(DeviceHubTest, BoundDeviceMustPresentItsToken) {
     LineClient dev(server_->port("device"));
     token = LoginNew(dev, "BOUND1");
   }
-  std::string uid = Field(RunKrypton({"admin", "demo", "--data-dir", dir_, "--json"}).out, "/uid");
-  uid = uid.substr(1, uid.size() - 2);
-  Admin({"device", "bind", "--dev-tid", "BOUND1", "--uid", uid});
+  admin_.Json({"device", "bind", "--dev-tid", "BOUND1", "--uid", uid_});
   LineClient dev(server_->port("device"));
   EXPECT_EQ(Field(*dev.Call(Login("BOUND1", "")), "/code"), "1400017");
   auto r = dev.Call(Login("BOUND1", token));
@@ -242,9 +230,12 @@ TEST_F(DeviceHubTest, SecondLoginOnSameConnectionIs1400013) {
   LoginNew(dev, "TWICE");
   EXPECT_EQ(*dev.Call(Login("TWICE", "")),
             R"({"msgId":"1","action":"devLoginResp","code":1400013,"desc":"Device repeat login"})");
-  EXPECT_EQ(Field(*dev.Call(R"({"msgId":2,"action":"devSend","params":{"devTid":"TWICE","data":{"cmdId":1,"power":0}}})"),
-                  "/code"),
-            "200");
+  EXPECT_EQ(
+      Field(
+          *dev.Call(
+              R"({"msgId":2,"action":"devSend","params":{"devTid":"TWICE","data":{"cmdId":1,"power":0}}})"),
+          "/code"),
+      "200");
 }
 
 TEST_F(DeviceHubTest, NewestConnectionWins) {
@@ -258,7 +249,7 @@ TEST_F(DeviceHubTest, NewestConnectionWins) {
   EXPECT_TRUE(old_conn.WaitClosed());
   std::this_thread::sleep_for(200ms);
   // The replaced session did not mark its successor offline.
-  EXPECT_EQ(Field(Admin({"device", "show", "--dev-tid", "DUP1"}), "/online"), "true");
+  EXPECT_EQ(Field(admin_.Json({"device", "show", "--dev-tid", "DUP1"}), "/online"), "true");
   EXPECT_EQ(Field(*new_conn.Call(R"({"msgId":5,"action":"heartbeat"})"), "/code"), "200");
 }
 
@@ -269,20 +260,28 @@ TEST_F(DeviceHubTest, ReportDevInfoAndDevSendChecks) {
   EXPECT_EQ(*dev.Call(R"({"msgId":1,"action":"reportDevInfo","params":{"devTid":"OTHER"}})"),
             R"({"msgId":1,"action":"reportDevInfoResp","code":1400008,"desc":"devTid not match"})");
   // Default D21 mode "log": a foreign hub is accepted.
-  EXPECT_EQ(Field(*dev.Call(R"({"msgId":2,"action":"reportDevInfo","params":{"devTid":"CHK1","serviceHost":"hub.hekr.me","servicePort":83}})"),
-                  "/code"),
-            "200");
-  EXPECT_EQ(*dev.Call(R"({"msgId":3,"action":"devSend","params":{"devTid":"OTHER","appTid":[],"data":{"cmdId":1}}})"),
-            R"({"msgId":3,"action":"devSendResp","code":1400008,"desc":"devTid not match"})");
+  EXPECT_EQ(
+      Field(
+          *dev.Call(
+              R"({"msgId":2,"action":"reportDevInfo","params":{"devTid":"CHK1","serviceHost":"hub.hekr.me","servicePort":83}})"),
+          "/code"),
+      "200");
+  EXPECT_EQ(
+      *dev.Call(
+          R"({"msgId":3,"action":"devSend","params":{"devTid":"OTHER","appTid":[],"data":{"cmdId":1}}})"),
+      R"({"msgId":3,"action":"devSendResp","code":1400008,"desc":"devTid not match"})");
   EXPECT_EQ(*dev.Call(R"({"msgId":4,"action":"devSend","params":{"devTid":"CHK1","appTid":[]}})"),
             R"({"msgId":4,"action":"devSendResp","code":1400032,"desc":"Invalid Param"})");
   EXPECT_EQ(Field(*dev.Call(R"({"msgId":5,"action":"devSend","params":{"appTid":[],"data":{}}})"),
                   "/code"),
             "1400032");
-  EXPECT_EQ(Field(*dev.Call(R"({"msgId":6,"action":"timerReport","params":{"devTid":"CHK1","taskId":1,"data":{"cmdId":1,"power":0}}})"),
-                  "/code"),
-            "200");
-  EXPECT_EQ(Field(Admin({"device", "show", "--dev-tid", "CHK1"}), "/state"),
+  EXPECT_EQ(
+      Field(
+          *dev.Call(
+              R"({"msgId":6,"action":"timerReport","params":{"devTid":"CHK1","taskId":1,"data":{"cmdId":1,"power":0}}})"),
+          "/code"),
+      "200");
+  EXPECT_EQ(Field(admin_.Json({"device", "show", "--dev-tid", "CHK1"}), "/state"),
             R"({"cmdId":1,"power":0})");
   EXPECT_TRUE(server_->Stderr().find("reports hub hub.hekr.me:83") != std::string::npos);
 }
@@ -291,116 +290,130 @@ TEST_F(DeviceHubTest, ReportHostCheckReject) {
   Start({"hub.report_host_check=reject"});
   LineClient dev(server_->port("device"));
   LoginNew(dev, "REJ1");
-  EXPECT_EQ(*dev.Call(R"({"msgId":2,"action":"reportDevInfo","params":{"devTid":"REJ1","serviceHost":"hub.hekr.me","servicePort":83}})"),
-            R"({"msgId":2,"action":"reportDevInfoResp","code":1400024,"desc":"You report info does not match your connect server"})");
+  EXPECT_EQ(
+      *dev.Call(
+          R"({"msgId":2,"action":"reportDevInfo","params":{"devTid":"REJ1","serviceHost":"hub.hekr.me","servicePort":83}})"),
+      R"({"msgId":2,"action":"reportDevInfoResp","code":1400024,"desc":"You report info does not match your connect server"})");
   // The session stays up, and the right host is accepted.
-  EXPECT_EQ(Field(*dev.Call(R"({"msgId":3,"action":"reportDevInfo","params":{"devTid":"REJ1","serviceHost":"hub.example.test","servicePort":)" +
-                            std::to_string(server_->port("device")) + "}}"),
-                  "/code"),
-            "200");
+  EXPECT_EQ(
+      Field(
+          *dev.Call(
+              R"({"msgId":3,"action":"reportDevInfo","params":{"devTid":"REJ1","serviceHost":"hub.example.test","servicePort":)" +
+              std::to_string(server_->port("device")) + "}}"),
+          "/code"),
+      "200");
 }
 
 TEST_F(DeviceHubTest, AuthKeyProducts) {
-  Admin({"manufacturer", "create", "--pid", "20000000001", "--name", "Keys"});
+  admin_.Json({"manufacturer", "create", "--pid", "20000000001", "--name", "Keys"});
   std::string tpl = dir_ + "/t.json";
   std::ofstream(tpl) << R"({"workModeType":"JSON_CTRL","protocol":{}})";
-  std::string product = Admin({"product", "create", "--pid", "20000000001", "--name", "Lock",
-                               "--work-mode", "JSON_CTRL", "--template", tpl, "--device-auth",
-                               "AUTHKEY", "--prod-key", "authkeyproduct"});
+  std::string product = admin_.Json({"product", "create", "--pid", "20000000001", "--name", "Lock",
+                                     "--work-mode", "JSON_CTRL", "--template", tpl, "--device-auth",
+                                     "AUTHKEY", "--prod-key", "authkeyproduct"});
   std::string mid = Field(product, "/mid");
   mid = mid.substr(1, mid.size() - 2);
-  std::string creds = Admin({"device", "credentials", "--product", mid, "--dev-tid", "AK1"});
+  std::string creds = admin_.Json({"device", "credentials", "--product", mid, "--dev-tid", "AK1"});
   std::string auth_key = Field(creds, "/0/authKey");
   Start();
   LineClient dev(server_->port("device"));
   EXPECT_EQ(*dev.Call(Login("AK1", "", "authkeyproduct")),
             R"({"msgId":"1","action":"devLoginResp","code":1400026,"desc":"AuthKey can't auth"})");
-  EXPECT_EQ(Field(*dev.Call(Login("AK1", "", "authkeyproduct", R"(,"authKey":"0123456789abcdef0123456789abcdef")")),
+  EXPECT_EQ(Field(*dev.Call(Login("AK1", "", "authkeyproduct",
+                                  R"(,"authKey":"0123456789abcdef0123456789abcdef")")),
                   "/code"),
             "1400026");
-  EXPECT_EQ(Field(*dev.Call(Login("AK1", "", "authkeyproduct", ",\"authKey\":" + auth_key)), "/code"),
-            "200");
+  EXPECT_EQ(
+      Field(*dev.Call(Login("AK1", "", "authkeyproduct", ",\"authKey\":" + auth_key)), "/code"),
+      "200");
 }
 
 TEST_F(DeviceHubTest, LicenseProducts) {
-  Admin({"manufacturer", "create", "--pid", "20000000002", "--name", "Lic"});
-  Admin({"quota", "set", "--pid", "20000000002", "--kind", "DEVICE", "--total", "-1"});
+  admin_.Json({"manufacturer", "create", "--pid", "20000000002", "--name", "Lic"});
+  admin_.Json({"quota", "set", "--pid", "20000000002", "--kind", "DEVICE", "--total", "-1"});
   std::string tpl = dir_ + "/t.json";
   std::ofstream(tpl) << R"({"workModeType":"JSON_TRANSPARENT","protocol":{}})";
-  std::string product = Admin({"product", "create", "--pid", "20000000002", "--name", "Meter",
-                               "--work-mode", "JSON_TRANSPARENT", "--template", tpl,
-                               "--device-auth", "LICENSE", "--prod-key",
-                               "ccdfab3420b5f0320674f34657882e9e"});
+  std::string product =
+      admin_.Json({"product", "create", "--pid", "20000000002", "--name", "Meter", "--work-mode",
+                   "JSON_TRANSPARENT", "--template", tpl, "--device-auth", "LICENSE", "--prod-key",
+                   "ccdfab3420b5f0320674f34657882e9e"});
   std::string mid = Field(product, "/mid");
   mid = mid.substr(1, mid.size() - 2);
   auto credentials = [&](const std::string& dev_tid) {
-    return Field(Admin({"device", "credentials", "--product", mid, "--dev-tid", dev_tid}),
+    return Field(admin_.Json({"device", "credentials", "--product", mid, "--dev-tid", dev_tid}),
                  "/0/license");
   };
   // The import issues the licence (the enterprise API's E14 rules).
   std::string imported =
-      Admin({"device", "import", "--product", mid, "--dev-tid", "ESP_2M_F4CFA2492863"});
+      admin_.Json({"device", "import", "--product", mid, "--dev-tid", "ESP_2M_F4CFA2492863"});
   std::string license = Field(imported, "/0/license");
   ASSERT_EQ(license.size(), 45u);  // 43 characters and the quotes
   EXPECT_EQ(credentials("ESP_2M_F4CFA2492863"), license);
   Start();
   LineClient info(server_->port("dispatch"));
-  EXPECT_EQ(Field(*info.Call(R"({"msgId":18747,"action":"getProdInfo","params":{"devTid":"ESP_2M_F4CFA2492863","prodKey":"ccdfab3420b5f0320674f34657882e9e","supportSSL":1}})"),
-                  "/params/tokenType"),
-            "1");
+  EXPECT_EQ(
+      Field(
+          *info.Call(
+              R"({"msgId":18747,"action":"getProdInfo","params":{"devTid":"ESP_2M_F4CFA2492863","prodKey":"ccdfab3420b5f0320674f34657882e9e","supportSSL":1}})"),
+          "/params/tokenType"),
+      "1");
   auto login = [&](const std::string& dev_tid, const std::string& lic) {
     LineClient dev(server_->port("device"));
     return *dev.Call(R"({"msgId":0,"action":"devLogin","params":{"license":)" + lic +
                      R"(,"devTid":")" + dev_tid +
                      R"(","prodKey":"ccdfab3420b5f0320674f34657882e9e"}})");
   };
-  EXPECT_EQ(login("ESP_2M_F4CFA2492863", "\"30bc52f9c8fc4eada019bfffb956226c\""),
-            R"({"msgId":0,"action":"devLoginResp","code":1400039,"desc":"Device license can not verification"})");
+  EXPECT_EQ(
+      login("ESP_2M_F4CFA2492863", "\"30bc52f9c8fc4eada019bfffb956226c\""),
+      R"({"msgId":0,"action":"devLoginResp","code":1400039,"desc":"Device license can not verification"})");
   std::string ok = login("ESP_2M_F4CFA2492863", license);
   EXPECT_EQ(Field(ok, "/code"), "200");
   EXPECT_EQ(Field(ok, "/params/token"), "null");
   EXPECT_EQ(Field(ok, "/params/license"), license);
-  Admin({"device", "revoke", "--dev-tid", "ESP_2M_F4CFA2492863"});
+  admin_.Json({"device", "revoke", "--dev-tid", "ESP_2M_F4CFA2492863"});
   EXPECT_EQ(Field(login("ESP_2M_F4CFA2492863", license), "/code"), "1400039");
-  Admin({"device", "restore", "--dev-tid", "ESP_2M_F4CFA2492863"});
+  admin_.Json({"device", "restore", "--dev-tid", "ESP_2M_F4CFA2492863"});
   EXPECT_EQ(Field(login("ESP_2M_F4CFA2492863", license), "/code"), "200");
 
   // A licence that was never issued does not open the hub, and the failed login
   // registers nothing.
   std::string fresh = credentials("ESP_NEW_1");
   EXPECT_EQ(Field(login("ESP_NEW_1", fresh), "/code"), "1400039");
-  EXPECT_EQ(RunKrypton({"admin", "device", "show", "--data-dir", dir_, "--dev-tid", "ESP_NEW_1"})
-                .exit_code,
-            1);
+  EXPECT_EQ(admin_.Run({"device", "show", "--dev-tid", "ESP_NEW_1"}).exit_code, 1);
   // With auto-issue, the first login of a device with the right licence gets it issued,
   // one LICENSE unit each; an empty quota is 1400039 for the device (never 8400031).
-  Admin({"product", "update", "--product", mid, "--auto-issue-license", "true"});
-  Admin({"quota", "set", "--pid", "20000000002", "--kind", "LICENSE", "--total", "1"});
+  admin_.Json({"product", "update", "--product", mid, "--auto-issue-license", "true"});
+  admin_.Json({"quota", "set", "--pid", "20000000002", "--kind", "LICENSE", "--total", "1"});
   EXPECT_EQ(Field(login("ESP_NEW_1", "\"30bc52f9c8fc4eada019bfffb956226c\""), "/code"), "1400039");
   EXPECT_EQ(Field(login("ESP_NEW_1", fresh), "/code"), "200");
   EXPECT_EQ(Field(login("ESP_NEW_1", fresh), "/code"), "200");  // issued: no second unit
   EXPECT_EQ(Field(login("ESP_NEW_2", credentials("ESP_NEW_2")), "/code"), "1400039");
-  EXPECT_EQ(Field(Admin({"quota", "list", "--pid", "20000000002"}), "/1/used"), "1");
+  EXPECT_EQ(Field(admin_.Json({"quota", "list", "--pid", "20000000002"}), "/1/used"), "1");
 }
 
 TEST_F(DeviceHubTest, PreRegisteredProducts) {
-  Admin({"manufacturer", "create", "--pid", "20000000003", "--name", "Pre"});
+  admin_.Json({"manufacturer", "create", "--pid", "20000000003", "--name", "Pre"});
   std::string tpl = dir_ + "/t.json";
   std::ofstream(tpl) << R"({"workModeType":"JSON_CTRL","protocol":{}})";
-  std::string mid = Field(Admin({"product", "create", "--pid", "20000000003", "--name", "P",
-                                 "--work-mode", "JSON_CTRL", "--template", tpl, "--prod-key",
-                                 "prekey", "--pre-register"}),
-                          "/mid");
+  std::string mid =
+      Field(admin_.Json({"product", "create", "--pid", "20000000003", "--name", "P", "--work-mode",
+                         "JSON_CTRL", "--template", tpl, "--prod-key", "prekey", "--pre-register"}),
+            "/mid");
   mid = mid.substr(1, mid.size() - 2);
-  Admin({"quota", "set", "--pid", "20000000003", "--kind", "DEVICE", "--total", "-1"});
-  Admin({"device", "import", "--product", mid, "--dev-tid", "IMPORTED1"});
+  admin_.Json({"quota", "set", "--pid", "20000000003", "--kind", "DEVICE", "--total", "-1"});
+  admin_.Json({"device", "import", "--product", mid, "--dev-tid", "IMPORTED1"});
   Start();
   LineClient info(server_->port("dispatch"));
-  EXPECT_EQ(*info.Call(R"({"msgId":1,"action":"getProdInfo","params":{"devTid":"STRANGER","prodKey":"prekey"}})"),
-            R"({"msgId":1,"action":"getProdInfoResp","code":1400022,"desc":"The device is not found"})");
-  EXPECT_EQ(Field(*info.Call(R"({"msgId":2,"action":"getProdInfo","params":{"devTid":"IMPORTED1","prodKey":"prekey"}})"),
-                  "/code"),
-            "200");
+  EXPECT_EQ(
+      *info.Call(
+          R"({"msgId":1,"action":"getProdInfo","params":{"devTid":"STRANGER","prodKey":"prekey"}})"),
+      R"({"msgId":1,"action":"getProdInfoResp","code":1400022,"desc":"The device is not found"})");
+  EXPECT_EQ(
+      Field(
+          *info.Call(
+              R"({"msgId":2,"action":"getProdInfo","params":{"devTid":"IMPORTED1","prodKey":"prekey"}})"),
+          "/code"),
+      "200");
   LineClient dev(server_->port("device"));
   EXPECT_EQ(Field(*dev.Call(Login("STRANGER", "", "prekey")), "/code"), "1400022");
   EXPECT_EQ(Field(*dev.Call(Login("IMPORTED1", "", "prekey")), "/code"), "200");
@@ -429,13 +442,17 @@ TEST_F(DeviceHubTest, Framing) {
   EXPECT_EQ(Field(*dev.ReadLine(), "/msgId"), "3");
   // Binary garbage is a parse error, not the end of the connection.
   ASSERT_TRUE(dev.SendRaw(std::string("\x00\xff\xfe garbage", 11) + "\n"));
-  EXPECT_EQ(*dev.ReadLine(), R"({"msgId":0,"action":"errorResp","code":1400001,"desc":"Json parse error"})");
+  EXPECT_EQ(*dev.ReadLine(),
+            R"({"msgId":0,"action":"errorResp","code":1400001,"desc":"Json parse error"})");
   // UTF-8 passes through.
   LoginNew(dev, "UTF8");
-  EXPECT_EQ(Field(*dev.Call(R"({"msgId":4,"action":"devSend","params":{"devTid":"UTF8","data":{"cmdId":1,"name":"客厅插座"}}})"),
-                  "/code"),
-            "200");
-  EXPECT_EQ(Field(Admin({"device", "show", "--dev-tid", "UTF8"}), "/state/name"),
+  EXPECT_EQ(
+      Field(
+          *dev.Call(
+              R"({"msgId":4,"action":"devSend","params":{"devTid":"UTF8","data":{"cmdId":1,"name":"客厅插座"}}})"),
+          "/code"),
+      "200");
+  EXPECT_EQ(Field(admin_.Json({"device", "show", "--dev-tid", "UTF8"}), "/state/name"),
             "\"客厅插座\"");
 }
 
@@ -443,7 +460,8 @@ TEST_F(DeviceHubTest, OversizeLineIsAnsweredThenClosed) {
   Start({"hub.max_line_bytes=1024"});
   LineClient dev(server_->port("device"));
   ASSERT_TRUE(dev.SendRaw(std::string(4096, 'x')));
-  EXPECT_EQ(*dev.ReadLine(), R"({"msgId":0,"action":"errorResp","code":1400001,"desc":"Json parse error"})");
+  EXPECT_EQ(*dev.ReadLine(),
+            R"({"msgId":0,"action":"errorResp","code":1400001,"desc":"Json parse error"})");
   EXPECT_TRUE(dev.WaitClosed());
   // Other connections are unaffected.
   LineClient other(server_->port("device"));
@@ -455,13 +473,13 @@ TEST_F(DeviceHubTest, IdleAndLoginTimeouts) {
   LineClient silent(server_->port("device"));
   LineClient dev(server_->port("device"));
   LoginNew(dev, "IDLE1");
-  EXPECT_EQ(Field(Admin({"device", "show", "--dev-tid", "IDLE1"}), "/online"), "true");
+  EXPECT_EQ(Field(admin_.Json({"device", "show", "--dev-tid", "IDLE1"}), "/online"), "true");
   auto start = std::chrono::steady_clock::now();
   EXPECT_TRUE(silent.WaitClosed(5s));
   EXPECT_TRUE(dev.WaitClosed(5s));
   EXPECT_LT(std::chrono::steady_clock::now() - start, 4s);
   std::this_thread::sleep_for(200ms);
-  EXPECT_EQ(Field(Admin({"device", "show", "--dev-tid", "IDLE1"}), "/online"), "false");
+  EXPECT_EQ(Field(admin_.Json({"device", "show", "--dev-tid", "IDLE1"}), "/online"), "false");
   // Heartbeats keep a connection alive past the timeout.
   LineClient alive(server_->port("device"));
   LoginNew(alive, "IDLE2");
@@ -492,12 +510,11 @@ TEST_F(DeviceHubTest, ThousandDevicesLogInConcurrently) {
     }
   }
   EXPECT_EQ(ok, kDevices);
-  EXPECT_EQ(Field(Admin({"device", "show", "--dev-tid", "MANY999"}), "/online"), "true");
+  EXPECT_EQ(Field(admin_.Json({"device", "show", "--dev-tid", "MANY999"}), "/online"), "true");
 }
 
 }  // namespace
 }  // namespace krypton::testing
-
 
 namespace krypton::testing {
 namespace {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <thread>
 
+#include "api_client.h"
 #include "json_field.h"
 #include "line_client.h"
 #include "server_process.h"
@@ -12,52 +13,36 @@
 namespace krypton::testing {
 namespace {
 
-class DevicesTest : public ::testing::Test {
+class DevicesTest : public KryptonTest {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir();
-    CommandResult demo = RunKrypton({"admin", "demo", "--data-dir", dir_, "--json"});
-    ASSERT_EQ(demo.exit_code, 0) << demo.err;
-    password_ = StringField(demo.out, "/password");
-    ASSERT_EQ(RunKrypton({"admin", "user", "create", "--data-dir", dir_, "--email", "bob@example.com",
-                          "--password", "bob-secret"})
-                  .exit_code,
-              0);
-    ServerProcess::Options o;
-    o.data_dir = dir_;
-    std::string error;
-    server_ = ServerProcess::Start(o, &error);
-    ASSERT_NE(server_, nullptr) << error;
-    demo_token_ = Token("demo@krypton.local", password_);
-    bob_token_ = Token("bob@example.com", "bob-secret");
+    password_ = admin_.Demo().password;
+    admin_.CreateUser("bob@example.com", "bob-secret");
+    ASSERT_TRUE(Serve());
+    demo_token_ = api_.Login("demo@krypton.local", password_);
+    bob_token_ = api_.Login("bob@example.com", "bob-secret");
   }
 
-  std::string Token(const std::string& user, const std::string& pw) {
-    HttpResult r = HttpRequest(server_->port("http"), "POST", "/login",
-                               R"({"username":")" + user + R"(","password":")" + pw + "\"}");
-    EXPECT_EQ(r.status, 200) << r.body;
-    return StringField(r.body, "/access_token");
-  }
-  HttpResult Call(const std::string& method, const std::string& path, const std::string& token,
-                  const std::string& body = "") {
-    return HttpRequest(server_->port("http"), method, path, body, {{"Authorization", "Bearer " + token}});
-  }
-
-  std::string dir_, password_, demo_token_, bob_token_;
-  std::unique_ptr<ServerProcess> server_;
+  std::string password_, demo_token_, bob_token_;
 };
 
 TEST_F(DevicesTest, BindListRenameUnbind) {
   LineClient dev(server_->port("device"));
-  auto login = dev.Call(R"({"msgId":"1","action":"devLogin","params":{"devTid":"QR1","prodKey":"xxxxxx","token":""}})");
+  auto login = dev.Call(
+      R"({"msgId":"1","action":"devLogin","params":{"devTid":"QR1","prodKey":"xxxxxx","token":""}})");
   std::string bind_key = StringField(*login, "/params/bindKey");
   std::string ctrl_key = StringField(*login, "/params/ctrlKey");
 
-  EXPECT_EQ(Field(Call("POST", "/device", demo_token_, R"({"bindKey":"x"})").body, "/code"), "5400017");
-  EXPECT_EQ(Field(Call("POST", "/device", demo_token_, R"({"devTid":"QR1","bindKey":"wrong"})").body, "/code"),
-            "5400012");
-  HttpResult bound = Call("POST", "/device", demo_token_,
-                          R"({"devTid":"QR1","bindKey":")" + bind_key + R"(","deviceName":"Lamp"})");
+  EXPECT_EQ(Field(api_.AsUser(demo_token_, "POST", "/device", R"({"bindKey":"x"})").body, "/code"),
+            "5400017");
+  EXPECT_EQ(
+      Field(
+          api_.AsUser(demo_token_, "POST", "/device", R"({"devTid":"QR1","bindKey":"wrong"})").body,
+          "/code"),
+      "5400012");
+  HttpResult bound =
+      api_.AsUser(demo_token_, "POST", "/device",
+                  R"({"devTid":"QR1","bindKey":")" + bind_key + R"(","deviceName":"Lamp"})");
   ASSERT_EQ(bound.status, 201) << bound.body;
   EXPECT_EQ(StringField(bound.body, "/devTid"), "QR1");
   EXPECT_EQ(StringField(bound.body, "/ctrlKey"), ctrl_key);
@@ -66,47 +51,60 @@ TEST_F(DevicesTest, BindListRenameUnbind) {
   EXPECT_EQ(Field(bound.body, "/granted"), "false");
   EXPECT_EQ(Field(bound.body, "/online"), "true");
   EXPECT_NE(StringField(bound.body, "/dcInfo/connectHost"), "");
-  EXPECT_EQ(Field(Call("POST", "/device", demo_token_,
-                       R"({"devTid":"QR1","bindKey":")" + bind_key + "\"}").body,
+  EXPECT_EQ(Field(api_.AsUser(demo_token_, "POST", "/device",
+                              R"({"devTid":"QR1","bindKey":")" + bind_key + "\"}")
+                      .body,
                   "/code"),
             "5400013");
-  EXPECT_EQ(Field(Call("POST", "/device", bob_token_, R"({"devTid":"QR1","bindKey":")" + bind_key + "\"}").body,
+  EXPECT_EQ(Field(api_.AsUser(bob_token_, "POST", "/device",
+                              R"({"devTid":"QR1","bindKey":")" + bind_key + "\"}")
+                      .body,
                   "/code"),
             "5400043");
 
-  HttpResult list = Call("GET", "/device?&page=0&size=20", demo_token_);  // ioBroker's "?&"
+  HttpResult list = api_.AsUser(demo_token_, "GET", "/device?&page=0&size=20");  // ioBroker's "?&"
   ASSERT_EQ(list.status, 200);
   EXPECT_EQ(StringField(list.body, "/0/devTid"), "QR1");
   EXPECT_EQ(Field(list.body, "/1"), "<absent>");
-  EXPECT_EQ(StringField(Call("GET", "/devices?size=20&page=0", demo_token_).body, "/0/devTid"), "QR1");
-  EXPECT_EQ(Call("GET", "/device?page=1&size=1", demo_token_).body, "[]");
-  EXPECT_EQ(Call("GET", "/device?devTid=OTHER", demo_token_).body, "[]");
-  EXPECT_EQ(Call("GET", "/device", bob_token_).body, "[]");
+  EXPECT_EQ(
+      StringField(api_.AsUser(demo_token_, "GET", "/devices?size=20&page=0").body, "/0/devTid"),
+      "QR1");
+  EXPECT_EQ(api_.AsUser(demo_token_, "GET", "/device?page=1&size=1").body, "[]");
+  EXPECT_EQ(api_.AsUser(demo_token_, "GET", "/device?devTid=OTHER").body, "[]");
+  EXPECT_EQ(api_.AsUser(bob_token_, "GET", "/device").body, "[]");
 
-  EXPECT_EQ(Call("PATCH", "/device/QR1", demo_token_, R"({"deviceName":"Desk lamp"})").status, 204);
-  EXPECT_EQ(StringField(Call("GET", "/device?devTid=QR1", demo_token_).body, "/0/deviceName"), "Desk lamp");
-  EXPECT_EQ(Field(Call("PATCH", "/device/QR1", bob_token_, R"({"deviceName":"Mine"})").body, "/code"), "5400014");
-  EXPECT_EQ(Field(Call("PATCH", "/device/NOPE", demo_token_, R"({"deviceName":"x"})").body, "/code"), "6400004");
-  EXPECT_EQ(Field(Call("DELETE", "/device/QR1", bob_token_).body, "/code"), "5400014");
-  EXPECT_EQ(Call("DELETE", "/device/QR1?bindKey=" + bind_key, demo_token_).status, 204);
-  EXPECT_EQ(Call("GET", "/device", demo_token_).body, "[]");
-  CommandResult shown = RunKrypton({"admin", "device", "show", "--data-dir", dir_, "--dev-tid", "QR1"});
+  EXPECT_EQ(
+      api_.AsUser(demo_token_, "PATCH", "/device/QR1", R"({"deviceName":"Desk lamp"})").status,
+      204);
+  EXPECT_EQ(
+      StringField(api_.AsUser(demo_token_, "GET", "/device?devTid=QR1").body, "/0/deviceName"),
+      "Desk lamp");
+  EXPECT_EQ(Field(api_.AsUser(bob_token_, "PATCH", "/device/QR1", R"({"deviceName":"Mine"})").body,
+                  "/code"),
+            "5400014");
+  EXPECT_EQ(Field(api_.AsUser(demo_token_, "PATCH", "/device/NOPE", R"({"deviceName":"x"})").body,
+                  "/code"),
+            "6400004");
+  EXPECT_EQ(Field(api_.AsUser(bob_token_, "DELETE", "/device/QR1").body, "/code"), "5400014");
+  EXPECT_EQ(api_.AsUser(demo_token_, "DELETE", "/device/QR1?bindKey=" + bind_key).status, 204);
+  EXPECT_EQ(api_.AsUser(demo_token_, "GET", "/device").body, "[]");
+  CommandResult shown = admin_.Run({"device", "show", "--dev-tid", "QR1"});
   EXPECT_NE(StringField(shown.out, "/ctrlKey"), ctrl_key);  // rotated on unbind
   EXPECT_EQ(StringField(shown.out, "/ownerUid"), "");
   // The online device is told its new ctrlKey (devSync, hub-protocol.md §3.10).
   auto sync = dev.ReadLine();
   ASSERT_TRUE(sync);
   EXPECT_EQ(Field(*sync, "/action"), R"("devSync")");
-  EXPECT_EQ(Field(*sync, "/params"),
-            R"({"devTid":"QR1","ctrlKey":")" + StringField(shown.out, "/ctrlKey") +
-                R"(","bindKey":")" + bind_key + R"(","bind":false})");
-  ASSERT_TRUE(dev.SendLine(R"({"msgId":)" + Field(*sync, "/msgId") + R"(,"action":"devSyncResp"})"));
-  EXPECT_EQ(Call("GET", "/device", "garbage").status, 403);
+  EXPECT_EQ(Field(*sync, "/params"), R"({"devTid":"QR1","ctrlKey":")" +
+                                         StringField(shown.out, "/ctrlKey") + R"(","bindKey":")" +
+                                         bind_key + R"(","bind":false})");
+  ASSERT_TRUE(
+      dev.SendLine(R"({"msgId":)" + Field(*sync, "/msgId") + R"(,"action":"devSyncResp"})"));
+  EXPECT_EQ(api_.AsUser("garbage", "GET", "/device").status, 403);
 }
 
 TEST_F(DevicesTest, ForceBindRotatesTheCtrlKeyAndTellsTheDevice) {
-  ASSERT_EQ(RunKrypton({"admin", "product", "update", "--data-dir", dir_, "--product",
-                        "DEMOSOCKET01", "--force-bind", "true"})
+  ASSERT_EQ(admin_.Run({"product", "update", "--product", "DEMOSOCKET01", "--force-bind", "true"})
                 .exit_code,
             0);
   LineClient dev(server_->port("device"));
@@ -116,19 +114,19 @@ TEST_F(DevicesTest, ForceBindRotatesTheCtrlKeyAndTellsTheDevice) {
   std::string bind_key = StringField(*login, "/params/bindKey");
   std::string ctrl_key = StringField(*login, "/params/ctrlKey");
   std::string body = R"({"devTid":"QR3","bindKey":")" + bind_key + "\"}";
-  ASSERT_EQ(Call("POST", "/device", demo_token_, body).status, 201);
+  ASSERT_EQ(api_.AsUser(demo_token_, "POST", "/device", body).status, 201);
   // The product is force-bindable (the admin change reaches the server within its cache
   // time): the second user takes the device over.
   HttpResult taken;
   for (int i = 0; i < 50; ++i) {
-    taken = Call("POST", "/device", bob_token_, body);
+    taken = api_.AsUser(bob_token_, "POST", "/device", body);
     if (taken.status == 201) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   ASSERT_EQ(taken.status, 201) << taken.body;
   std::string rotated = StringField(taken.body, "/ctrlKey");
   EXPECT_NE(rotated, ctrl_key);
-  EXPECT_EQ(Call("GET", "/device", demo_token_).body, "[]");
+  EXPECT_EQ(api_.AsUser(demo_token_, "GET", "/device").body, "[]");
   auto sync = dev.ReadLine();
   ASSERT_TRUE(sync);
   EXPECT_EQ(Field(*sync, "/action"), R"("devSync")");
@@ -138,21 +136,27 @@ TEST_F(DevicesTest, ForceBindRotatesTheCtrlKeyAndTellsTheDevice) {
 
 TEST_F(DevicesTest, AnHttpBindingIsHonouredByTheAppHubAtOnce) {
   LineClient dev(server_->port("device"));
-  auto login = dev.Call(R"({"msgId":"1","action":"devLogin","params":{"devTid":"QR2","prodKey":"xxxxxx","token":""}})");
+  auto login = dev.Call(
+      R"({"msgId":"1","action":"devLogin","params":{"devTid":"QR2","prodKey":"xxxxxx","token":""}})");
   std::string bind_key = StringField(*login, "/params/bindKey");
   std::string ctrl_key = StringField(*login, "/params/ctrlKey");
   LineClient app(server_->port("app_tcp"));
-  ASSERT_EQ(Field(*app.Call(R"({"msgId":1,"action":"appLogin","params":{"appTid":"a","token":")" + demo_token_ + "\"}}"),
+  ASSERT_EQ(Field(*app.Call(R"({"msgId":1,"action":"appLogin","params":{"appTid":"a","token":")" +
+                            demo_token_ + "\"}}"),
                   "/code"),
             "200");
-  std::string send = R"({"msgId":2,"action":"appSend","params":{"devTid":"QR2","ctrlKey":")" + ctrl_key +
-                     R"(","appTid":"a","data":{"cmdId":2,"power":1}}})";
+  std::string send = R"({"msgId":2,"action":"appSend","params":{"devTid":"QR2","ctrlKey":")" +
+                     ctrl_key + R"(","appTid":"a","data":{"cmdId":2,"power":1}}})";
   EXPECT_EQ(Field(*app.Call(send), "/code"), "1400012");  // not bound yet (and now cached)
-  ASSERT_EQ(Call("POST", "/device", demo_token_, R"({"devTid":"QR2","bindKey":")" + bind_key + "\"}").status, 201);
+  ASSERT_EQ(api_.AsUser(demo_token_, "POST", "/device",
+                        R"({"devTid":"QR2","bindKey":")" + bind_key + "\"}")
+                .status,
+            201);
   ASSERT_TRUE(app.SendLine(send));
   auto cmd = dev.ReadLine();
   ASSERT_TRUE(cmd) << "the command did not reach the device";
-  ASSERT_TRUE(dev.SendLine(R"({"msgId":)" + Field(*cmd, "/msgId") + R"(,"action":"appSendResp","code":200})"));
+  ASSERT_TRUE(dev.SendLine(R"({"msgId":)" + Field(*cmd, "/msgId") +
+                           R"(,"action":"appSendResp","code":200})"));
   EXPECT_EQ(Field(*app.ReadLine(), "/code"), "200");
 }
 
@@ -166,23 +170,31 @@ namespace {
 // unbind another user binds by typing them.
 TEST_F(DevicesTest, ShortCodeBinding) {
   LineClient dev(server_->port("device"));
-  auto login = dev.Call(R"({"msgId":"1","action":"devLogin","params":{"devTid":"SC1","prodKey":"xxxxxx","token":""}})");
+  auto login = dev.Call(
+      R"({"msgId":"1","action":"devLogin","params":{"devTid":"SC1","prodKey":"xxxxxx","token":""}})");
   std::string bind_key = StringField(*login, "/params/bindKey");
-  ASSERT_EQ(Call("POST", "/device", demo_token_, R"({"devTid":"SC1","bindKey":")" + bind_key + "\"}").status,
+  ASSERT_EQ(api_.AsUser(demo_token_, "POST", "/device",
+                        R"({"devTid":"SC1","bindKey":")" + bind_key + "\"}")
+                .status,
             201);
-  EXPECT_EQ(Field(Call("GET", "/device/shortCode?devTid=SC1", bob_token_).body, "/code"), "5400014");
-  EXPECT_EQ(Field(Call("GET", "/device/shortCode?devTid=NOPE", demo_token_).body, "/code"), "6400004");
-  HttpResult got = Call("GET", "/device/shortCode?devTid=SC1", demo_token_);
+  EXPECT_EQ(Field(api_.AsUser(bob_token_, "GET", "/device/shortCode?devTid=SC1").body, "/code"),
+            "5400014");
+  EXPECT_EQ(Field(api_.AsUser(demo_token_, "GET", "/device/shortCode?devTid=NOPE").body, "/code"),
+            "6400004");
+  HttpResult got = api_.AsUser(demo_token_, "GET", "/device/shortCode?devTid=SC1");
   ASSERT_EQ(got.status, 200) << got.body;
-  std::string code = StringField(got.body, "/shortCode"), password = StringField(got.body, "/password");
+  std::string code = StringField(got.body, "/shortCode"),
+              password = StringField(got.body, "/password");
   EXPECT_EQ(code.size(), 8u);
   EXPECT_EQ(password.size(), 4u);
   EXPECT_EQ(Field(got.body, "/expireAt"), "null");
-  EXPECT_EQ(Call("GET", "/device/shortCode?devTid=SC1", demo_token_).body, got.body);  // stable
+  EXPECT_EQ(api_.AsUser(demo_token_, "GET", "/device/shortCode?devTid=SC1").body,
+            got.body);  // stable
 
   auto bind = [&](const std::string& token, const std::string& c, const std::string& p) {
-    return Call("POST", "/device/shortCode/bind", token,
-                R"({"shortCode":")" + c + R"(","password":")" + p + R"(","deviceName":"Typed"})");
+    return api_.AsUser(
+        token, "POST", "/device/shortCode/bind",
+        R"({"shortCode":")" + c + R"(","password":")" + p + R"(","deviceName":"Typed"})");
   };
   std::string wrong = password == "0000" ? "0001" : "0000";
   HttpResult bad = bind(bob_token_, code, wrong);
@@ -190,42 +202,34 @@ TEST_F(DevicesTest, ShortCodeBinding) {
   EXPECT_EQ(Field(bad.body, "/code"), "5400045");
   EXPECT_EQ(Field(bind(bob_token_, "99999999x", password).body, "/code"), "5400045");
   EXPECT_EQ(Field(bind(demo_token_, code, password).body, "/code"), "5400013");
-  EXPECT_EQ(Field(bind(bob_token_, code, password).body, "/code"), "5400043");  // owned, no force bind
-  ASSERT_EQ(Call("DELETE", "/device/SC1", demo_token_).status, 204);
+  EXPECT_EQ(Field(bind(bob_token_, code, password).body, "/code"),
+            "5400043");  // owned, no force bind
+  ASSERT_EQ(api_.AsUser(demo_token_, "DELETE", "/device/SC1").status, 204);
   HttpResult bound = bind(bob_token_, code, password);
   ASSERT_EQ(bound.status, 201) << bound.body;
   EXPECT_EQ(StringField(bound.body, "/devTid"), "SC1");
   EXPECT_EQ(StringField(bound.body, "/deviceName"), "Typed");
-  EXPECT_EQ(StringField(Call("GET", "/device", bob_token_).body, "/0/devTid"), "SC1");
+  EXPECT_EQ(StringField(api_.AsUser(bob_token_, "GET", "/device").body, "/0/devTid"), "SC1");
 }
 
 TEST(ShortCodePoolTest, AnExhaustedPoolIsRefused) {
-  std::string dir = MakeTempDir();
-  CommandResult demo = RunKrypton({"admin", "demo", "--data-dir", dir, "--json"});
-  ASSERT_EQ(demo.exit_code, 0) << demo.err;
-  ServerProcess::Options o;
-  o.data_dir = dir;
-  o.sets = {"limits.short_code_pool=1"};
-  std::string error;
-  auto server = ServerProcess::Start(o, &error);
-  ASSERT_NE(server, nullptr) << error;
-  HttpResult login = HttpRequest(server->port("http"), "POST", "/login",
-                                 R"({"username":"demo@krypton.local","password":")" +
-                                     StringField(demo.out, "/password") + "\"}");
-  std::string token = StringField(login.body, "/access_token");
+  AdminCli admin(MakeTempDir());
+  std::string password = admin.Demo().password;
+  std::unique_ptr<ServerProcess> server;
+  ASSERT_TRUE(StartServer(&server, admin.data_dir(), {"limits.short_code_pool=1"}));
+  ApiClient api(server->port("http"));
+  std::string token = api.Login("demo@krypton.local", password);
   for (const char* dev_tid : {"P1", "P2"}) {
     LineClient dev(server->port("device"));
-    auto r = dev.Call(std::string(R"({"msgId":"1","action":"devLogin","params":{"devTid":")") + dev_tid +
-                      R"(","prodKey":"xxxxxx","token":""}})");
-    HttpResult b = HttpRequest(server->port("http"), "POST", "/device",
-                               std::string(R"({"devTid":")") + dev_tid + R"(","bindKey":")" +
-                                   StringField(*r, "/params/bindKey") + "\"}",
-                               {{"Authorization", "Bearer " + token}});
+    auto r = dev.Call(std::string(R"({"msgId":"1","action":"devLogin","params":{"devTid":")") +
+                      dev_tid + R"(","prodKey":"xxxxxx","token":""}})");
+    HttpResult b = api.AsUser(token, "POST", "/device",
+                              std::string(R"({"devTid":")") + dev_tid + R"(","bindKey":")" +
+                                  StringField(*r, "/params/bindKey") + "\"}");
     ASSERT_EQ(b.status, 201) << b.body;
   }
   auto get = [&](const std::string& dev_tid) {
-    return HttpRequest(server->port("http"), "GET", "/device/shortCode?devTid=" + dev_tid, "",
-                       {{"Authorization", "Bearer " + token}});
+    return api.AsUser(token, "GET", "/device/shortCode?devTid=" + dev_tid);
   };
   EXPECT_EQ(StringField(get("P1").body, "/shortCode"), "00000000");
   HttpResult none = get("P2");

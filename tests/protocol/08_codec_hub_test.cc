@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "api_client.h"
 #include "json_field.h"
 #include "line_client.h"
 #include "server_process.h"
@@ -30,13 +31,10 @@ constexpr const char* kTemplate48 = R"({
   }
 })";
 
-class CodecHubTest : public ::testing::Test {
+class CodecHubTest : public KryptonTest {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir();
-    CommandResult demo = RunKrypton({"admin", "demo", "--data-dir", dir_, "--json"});
-    ASSERT_EQ(demo.exit_code, 0) << demo.err;
-    uid_ = StringField(demo.out, "/uid");
+    uid_ = admin_.Demo().uid;
     std::string tpl = dir_ + "/t48.json";
     std::ofstream(tpl) << kTemplate48;
     ppk48_ = Product("LENIENT48AAA", "lenient48", tpl, {"--work-mode", "TRANSPARENT48_V2"});
@@ -45,36 +43,24 @@ class CodecHubTest : public ::testing::Test {
     Product("RAWONLY48AAA", "rawonly48", tpl, {"--work-mode", "TRANSPARENT48_V2", "--no-decorate"});
     // The demo socket's JSON_CTRL template under a STRICT product.
     std::string ctrl = dir_ + "/ctrl.json";
-    std::ofstream(ctrl) << Field(RunKrypton({"admin", "template", "show", "--data-dir", dir_,
-                                             "--product", "DEMOSOCKET01", "--json"})
-                                     .out,
-                                 "/template");
+    std::ofstream(ctrl) << Field(
+        admin_.Run({"template", "show", "--product", "DEMOSOCKET01", "--json"}).out, "/template");
     Product("STRICTCTRL01", "strictctrl", ctrl,
             {"--work-mode", "JSON_CTRL", "--check-mode", "STRICT"});
 
-    ServerProcess::Options o;
-    o.data_dir = dir_;
-    o.sets = {"hub.access_cache_ms=0"};  // bindings are made by the admin CLI below
-    std::string error;
-    server_ = ServerProcess::Start(o, &error);
-    ASSERT_NE(server_, nullptr) << error;
-    CommandResult token =
-        RunKrypton({"admin", "token", "issue", "--data-dir", dir_, "--uid", uid_});
-    ASSERT_EQ(token.exit_code, 0) << token.err;
-    token_ = token.out.substr(0, token.out.find('\n'));
+    // Bindings are made by the admin CLI below: no access cache.
+    ASSERT_TRUE(Serve({"hub.access_cache_ms=0"}));
+    token_ = admin_.Token(uid_);
   }
 
   // Creates a product of the demo manufacturer; returns its productPublicKey.
   std::string Product(const std::string& mid, const std::string& prod_key, const std::string& tpl,
                       std::vector<std::string> extra) {
-    std::vector<std::string> args = {"admin",      "product", "create",     "--data-dir",
-                                     dir_,         "--json",  "--pid",      "00000000000",
-                                     "--name",     mid,       "--mid",      mid,
-                                     "--prod-key", prod_key,  "--template", tpl};
+    std::vector<std::string> args = {"product",    "create", "--pid",      "00000000000",
+                                     "--name",     mid,      "--mid",      mid,
+                                     "--prod-key", prod_key, "--template", tpl};
     args.insert(args.end(), extra.begin(), extra.end());
-    CommandResult r = RunKrypton(args);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return StringField(r.out, "/productPublicKey");
+    return StringField(admin_.Json(args), "/productPublicKey");
   }
 
   // Logs a scripted device of `prod_key` in and binds it to the demo user; returns its ctrlKey.
@@ -83,9 +69,7 @@ class CodecHubTest : public ::testing::Test {
                       R"(","prodKey":")" + prod_key + R"(","token":""}})");
     EXPECT_TRUE(r.has_value());
     EXPECT_EQ(Field(r.value_or(""), "/code"), "200") << r.value_or("");
-    CommandResult b = RunKrypton(
-        {"admin", "device", "bind", "--data-dir", dir_, "--dev-tid", dev_tid, "--uid", uid_});
-    EXPECT_EQ(b.exit_code, 0) << b.err;
+    admin_.Ok({"device", "bind", "--dev-tid", dev_tid, "--uid", uid_});
     return StringField(r.value_or(""), "/params/ctrlKey");
   }
 
@@ -114,8 +98,7 @@ class CodecHubTest : public ::testing::Test {
     return Field(*cmd, "/params/data");
   }
 
-  std::string dir_, uid_, token_, ppk48_;
-  std::unique_ptr<ServerProcess> server_;
+  std::string uid_, token_, ppk48_;
 };
 
 TEST_F(CodecHubTest, AppKeyValuesAreValidatedAndEncodedFor48Products) {
@@ -241,10 +224,8 @@ TEST_F(CodecHubTest, DeviceReportsAreVerifiedDecoratedOrDropped) {
   ASSERT_TRUE(pushed);
   EXPECT_EQ(Field(*pushed, "/params/data"), R"({"upgradeState":0,"upgradeProgress":100})");
   // The device's last state is the last accepted report.
-  EXPECT_EQ(
-      Field(RunKrypton({"admin", "device", "show", "--data-dir", dir_, "--dev-tid", "R48"}).out,
-            "/state"),
-      R"({"upgradeState":0,"upgradeProgress":100})");
+  EXPECT_EQ(Field(admin_.Run({"device", "show", "--dev-tid", "R48"}).out, "/state"),
+            R"({"upgradeState":0,"upgradeProgress":100})");
 
   // decorateDevSend off: raw only.
   EXPECT_EQ(Field(*raw_dev.Call(DevSend(1, "RAW48", R"({"raw":"48070107010159"})")), "/code"),
@@ -282,8 +263,8 @@ TEST_F(CodecHubTest, AStoredTemplateVersionTakesEffect) {
     "4")"),
              std::string(R"("maxValue": 1})").size(), R"("maxValue": 5})");
   std::ofstream(dir_ + "/v2.json") << v2;
-  CommandResult set = RunKrypton({"admin", "template", "set", "--data-dir", dir_, "--product",
-                                  "LENIENT48AAA", dir_ + "/v2.json"});
+  CommandResult set =
+      admin_.Run({"template", "set", "--product", "LENIENT48AAA", dir_ + "/v2.json"});
   ASSERT_EQ(set.exit_code, 0) << set.err;
   ASSERT_TRUE(app.SendLine(AppSend(2, "V48", ctrl_key, R"({"cmdId":2,"power":3})")));
   EXPECT_EQ(RelayedData(dev), R"({"raw":"48070202020358"})");
@@ -298,13 +279,9 @@ TEST_F(CodecHubTest, SimulatedRawModuleEndToEnd) {
                     "--dev-tid SIM48 --dispatch-port " + std::to_string(server_->port("dispatch")) +
                     " --token-file " + token_file;
   ASSERT_EQ(std::system((sim + " --run-for 1 > /dev/null 2>&1").c_str()), 0);
-  ASSERT_EQ(RunKrypton({"admin", "device", "bind", "--data-dir", dir_, "--dev-tid", "SIM48",
-                        "--uid", uid_})
-                .exit_code,
-            0);
-  std::string ctrl_key = StringField(
-      RunKrypton({"admin", "device", "show", "--data-dir", dir_, "--dev-tid", "SIM48"}).out,
-      "/ctrlKey");
+  ASSERT_EQ(admin_.Run({"device", "bind", "--dev-tid", "SIM48", "--uid", uid_}).exit_code, 0);
+  std::string ctrl_key =
+      StringField(admin_.Run({"device", "show", "--dev-tid", "SIM48"}).out, "/ctrlKey");
   LineClient app(server_->port("app_tcp"));
   AppLogin(app);
   ASSERT_EQ(std::system((sim + " --run-for 15 > " + dir_ + "/sim48.log 2>&1 &").c_str()), 0);

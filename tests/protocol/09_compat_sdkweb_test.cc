@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "api_client.h"
 #include "json_field.h"
 #include "server_process.h"
 
@@ -25,40 +26,30 @@ TEST(CompatSdkWebTest, HekrWebSdkControlsTheDemoSocket) {
   const std::string compat = std::string(KRYPTON_SOURCE_DIR) + "/tests/compat/sdkweb";
   ASSERT_TRUE(std::filesystem::exists(compat + "/node_modules/iobroker.hekr/lib/sdk-web.es.js"))
       << "run ./scripts/bootstrap (npm ci in tests/compat/sdkweb)";
-  std::string dir = MakeTempDir();
-  CommandResult demo = RunKrypton({"admin", "demo", "--data-dir", dir, "--json"});
-  ASSERT_EQ(demo.exit_code, 0) << demo.err;
-  ServerProcess::Options o;
-  o.data_dir = dir;
-  o.sets = {"hub.access_cache_ms=0"};  // the binding below is made by the admin CLI
-  std::string error;
-  auto server = ServerProcess::Start(o, &error);
-  ASSERT_NE(server, nullptr) << error;
+  AdminCli admin(MakeTempDir());
+  const std::string dir = admin.data_dir();
+  AdminCli::DemoAccount demo = admin.Demo();
+  std::unique_ptr<ServerProcess> server;
+  // The binding below is made by the admin CLI: no access cache.
+  ASSERT_TRUE(StartServer(&server, dir, {"hub.access_cache_ms=0"}));
 
   // The simulator registers itself; it is bound, then runs while the SDK works.
   std::string sim = std::string(KRYPTON_DEVSIM_BINARY) + " --dev-tid WEBSDK1 --dispatch-port " +
                     std::to_string(server->port("dispatch")) + " --token-file " + dir +
                     "/sim.token";
   ASSERT_EQ(std::system((sim + " --run-for 1 > /dev/null 2>&1").c_str()), 0);
-  ASSERT_EQ(RunKrypton({"admin", "device", "bind", "--data-dir", dir, "--dev-tid", "WEBSDK1",
-                        "--uid", StringField(demo.out, "/uid")})
-                .exit_code,
-            0);
+  ASSERT_EQ(admin.Run({"device", "bind", "--dev-tid", "WEBSDK1", "--uid", demo.uid}).exit_code, 0);
   ASSERT_EQ(std::system((sim + " --run-for 30 > " + dir + "/sim.log 2>&1 &").c_str()), 0);
   bool online = false;
   for (int i = 0; i < 100 && !online; ++i) {
-    online =
-        Field(
-            RunKrypton({"admin", "device", "show", "--data-dir", dir, "--dev-tid", "WEBSDK1"}).out,
-            "/online") == "true";
+    online = Field(admin.Run({"device", "show", "--dev-tid", "WEBSDK1"}).out, "/online") == "true";
     if (!online) std::this_thread::sleep_for(100ms);
   }
   ASSERT_TRUE(online);
 
-  HttpResult login =
-      HttpRequest(server->port("http"), "POST", "/login",
-                  R"({"username":"demo@krypton.local","password":")" +
-                      StringField(demo.out, "/password") + R"(","clientType":"WEB"})");
+  HttpResult login = HttpRequest(server->port("http"), "POST", "/login",
+                                 R"({"username":"demo@krypton.local","password":")" +
+                                     demo.password + R"(","clientType":"WEB"})");
   ASSERT_EQ(login.status, 200) << login.body;
   std::string out = dir + "/sdkweb.out";
   std::string cmd = "cd " + compat +

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "api_client.h"
 #include "json_field.h"
 #include "line_client.h"
 #include "server_process.h"
@@ -15,53 +16,19 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class SharingTest : public ::testing::Test {
+class SharingTest : public KryptonTest {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir();
-    CommandResult demo = RunKrypton({"admin", "demo", "--data-dir", dir_, "--json"});
-    ASSERT_EQ(demo.exit_code, 0) << demo.err;
-    owner_uid_ = StringField(demo.out, "/uid");
-    for (const char* name : {"bob", "carol"}) {
-      CommandResult u = RunKrypton({"admin", "user", "create", "--data-dir", dir_, "--json",
-                                    "--email", std::string(name) + "@example.com", "--password",
-                                    std::string(name) + "-secret"});
-      ASSERT_EQ(u.exit_code, 0) << u.err;
-      (std::string(name) == "bob" ? bob_uid_ : carol_uid_) = StringField(u.out, "/uid");
-    }
-    ServerProcess::Options o;
-    o.data_dir = dir_;
-    std::string error;
-    server_ = ServerProcess::Start(o, &error);
-    ASSERT_NE(server_, nullptr) << error;
-    owner_ = Token("demo@krypton.local", StringField(demo.out, "/password"));
-    bob_ = Token("bob@example.com", "bob-secret");
-    carol_ = Token("carol@example.com", "carol-secret");
+    AdminCli::DemoAccount demo = admin_.Demo();
+    owner_uid_ = demo.uid;
+    bob_uid_ = admin_.CreateUser("bob@example.com", "bob-secret");
+    carol_uid_ = admin_.CreateUser("carol@example.com", "carol-secret");
+    ASSERT_TRUE(Serve());
+    owner_ = api_.Login("demo@krypton.local", demo.password);
+    bob_ = api_.Login("bob@example.com", "bob-secret");
+    carol_ = api_.Login("carol@example.com", "carol-secret");
   }
 
-  std::string Token(const std::string& user, const std::string& pw) {
-    HttpResult r = HttpRequest(server_->port("http"), "POST", "/login",
-                               R"({"username":")" + user + R"(","password":")" + pw + "\"}");
-    EXPECT_EQ(r.status, 200) << r.body;
-    return StringField(r.body, "/access_token");
-  }
-  HttpResult Call(const std::string& method, const std::string& path, const std::string& token,
-                  const std::string& body = "") {
-    return HttpRequest(server_->port("http"), method, path, body,
-                       {{"Authorization", "Bearer " + token}});
-  }
-  // A device of the demo socket, online on `dev` and bound to the owner over HTTP;
-  // returns its ctrlKey.
-  std::string OwnedDevice(LineClient& dev, const std::string& dev_tid) {
-    auto login = dev.Call(R"({"msgId":"1","action":"devLogin","params":{"devTid":")" + dev_tid +
-                          R"(","prodKey":"xxxxxx","token":""}})");
-    EXPECT_TRUE(login.has_value());
-    HttpResult bound = Call("POST", "/device", owner_,
-                            R"({"devTid":")" + dev_tid + R"(","bindKey":")" +
-                                StringField(login.value_or(""), "/params/bindKey") + "\"}");
-    EXPECT_EQ(bound.status, 201) << bound.body;
-    return StringField(login.value_or(""), "/params/ctrlKey");
-  }
   std::unique_ptr<LineClient> App(const std::string& token, const std::string& app_tid) {
     auto app = std::make_unique<LineClient>(server_->port("app_tcp"));
     auto r = app->Call(R"({"msgId":1,"action":"appLogin","params":{"appTid":")" + app_tid +
@@ -83,47 +50,48 @@ class SharingTest : public ::testing::Test {
     return Field(app.ReadLine().value_or(""), "/code");
   }
 
-  std::string dir_, owner_uid_, bob_uid_, carol_uid_, owner_, bob_, carol_;
-  std::unique_ptr<ServerProcess> server_;
+  std::string owner_uid_, bob_uid_, carol_uid_, owner_, bob_, carol_;
 };
 
 TEST_F(SharingTest, CreateListEditCancel) {
   LineClient dev(server_->port("device"));
-  std::string key = OwnedDevice(dev, "SH1");
+  std::string key = BindDemoDevice(dev, api_, owner_, "SH1");
 
   // v2: per-ctrlKey results.
   HttpResult v2 =
-      Call("POST", "/authorization", owner_,
-           R"({"ctrlKey":[")" + key + R"(","nosuchkey"],"grantee":")" + bob_uid_ + "\"}");
+      api_.AsUser(owner_, "POST", "/authorization",
+                  R"({"ctrlKey":[")" + key + R"(","nosuchkey"],"grantee":")" + bob_uid_ + "\"}");
   ASSERT_EQ(v2.status, 200) << v2.body;
   EXPECT_EQ(
       v2.body,
       R"({"results":[{"ctrlKey":")" + key +
           R"(","result":"success","code":5200000,"desc":"Success"},)"
           R"({"ctrlKey":"nosuchkey","result":"device not exists","code":6400004,"desc":"Device with given devTid does not exist"}],"success":1,"failure":1})");
-  EXPECT_EQ(StringField(Call("POST", "/authorization", owner_,
-                             R"({"ctrlKey":[")" + key + R"("],"grantee":")" + bob_uid_ + "\"}")
-                            .body,
-                        "/results/0/result"),
-            "already exists");
-  EXPECT_EQ(Field(Call("POST", "/authorization", owner_,
-                       R"({"ctrlKey":[")" + key + R"("],"grantee":"99999999999"})")
+  EXPECT_EQ(
+      StringField(api_.AsUser(owner_, "POST", "/authorization",
+                              R"({"ctrlKey":[")" + key + R"("],"grantee":")" + bob_uid_ + "\"}")
+                      .body,
+                  "/results/0/result"),
+      "already exists");
+  EXPECT_EQ(Field(api_.AsUser(owner_, "POST", "/authorization",
+                              R"({"ctrlKey":[")" + key + R"("],"grantee":"99999999999"})")
                       .body,
                   "/results/0/code"),
             "5400039");
   // A grantee cannot share further.
-  EXPECT_EQ(StringField(Call("POST", "/authorization", bob_,
-                             R"({"ctrlKey":[")" + key + R"("],"grantee":")" + carol_uid_ + "\"}")
-                            .body,
-                        "/results/0/result"),
-            "permission deny");
+  EXPECT_EQ(
+      StringField(api_.AsUser(bob_, "POST", "/authorization",
+                              R"({"ctrlKey":[")" + key + R"("],"grantee":")" + carol_uid_ + "\"}")
+                      .body,
+                  "/results/0/result"),
+      "permission deny");
 
   // v1: PARTIAL with template checks.
   auto v1 = [&](const std::string& token, const std::string& extra) {
-    return Call("POST", "/authorization", token,
-                R"({"grantee":")" + carol_uid_ + R"(","devTid":"SH1","ctrlKey":")" + key +
-                    R"(","enableScheduler":false,"enableIFTTT":true,"desc":"kitchen")" + extra +
-                    "}");
+    return api_.AsUser(token, "POST", "/authorization",
+                       R"({"grantee":")" + carol_uid_ + R"(","devTid":"SH1","ctrlKey":")" + key +
+                           R"(","enableScheduler":false,"enableIFTTT":true,"desc":"kitchen")" +
+                           extra + "}");
   };
   HttpResult bad = v1(owner_, R"(,"mode":"PARTIAL","instructionExpire":{"fly":0})");
   EXPECT_EQ(bad.status, 400);
@@ -134,11 +102,12 @@ TEST_F(SharingTest, CreateListEditCancel) {
             "5400020");
   EXPECT_EQ(Field(v1(bob_, R"(,"mode":"ALL")").body, "/code"), "6400003");
   HttpResult self =
-      Call("POST", "/authorization", owner_,
-           R"({"grantee":")" + owner_uid_ + R"(","devTid":"SH1","ctrlKey":")" + key + "\"}");
+      api_.AsUser(owner_, "POST", "/authorization",
+                  R"({"grantee":")" + owner_uid_ + R"(","devTid":"SH1","ctrlKey":")" + key + "\"}");
   EXPECT_EQ(StringField(self.body, "/desc"), "Invalid Param grantee");
   EXPECT_EQ(
-      Field(Call("POST", "/authorization", owner_, R"({"grantee":")" + carol_uid_ + "\"}").body,
+      Field(api_.AsUser(owner_, "POST", "/authorization", R"({"grantee":")" + carol_uid_ + "\"}")
+                .body,
             "/code"),
       "5400017");
   HttpResult made =
@@ -155,67 +124,68 @@ TEST_F(SharingTest, CreateListEditCancel) {
   EXPECT_EQ(Field(v1(owner_, R"(,"mode":"ALL")").body, "/code"), "5400004");
 
   // List: the owner sees both; a grantee only its own, and must name itself.
-  HttpResult all = Call("GET", "/authorization?devTid=SH1", owner_);
+  HttpResult all = api_.AsUser(owner_, "GET", "/authorization?devTid=SH1");
   ASSERT_EQ(all.status, 200);
   EXPECT_EQ(StringField(all.body, "/0/grantee"), bob_uid_);
   EXPECT_EQ(StringField(all.body, "/1/grantee"), carol_uid_);
   EXPECT_EQ(Field(all.body, "/2"), "<absent>");
-  EXPECT_EQ(Field(Call("GET", "/authorization?devTid=SH1", bob_).body, "/code"), "6400016");
-  HttpResult mine = Call("GET", "/authorization?devTid=SH1&grantee=" + bob_uid_, bob_);
+  EXPECT_EQ(Field(api_.AsUser(bob_, "GET", "/authorization?devTid=SH1").body, "/code"), "6400016");
+  HttpResult mine = api_.AsUser(bob_, "GET", "/authorization?devTid=SH1&grantee=" + bob_uid_);
   EXPECT_EQ(StringField(mine.body, "/0/grantee"), bob_uid_);
   EXPECT_EQ(Field(mine.body, "/1"), "<absent>");
-  EXPECT_EQ(
-      StringField(Call("GET", "/authorization?grantee=" + carol_uid_, carol_).body, "/0/devTid"),
-      "SH1");
+  EXPECT_EQ(StringField(api_.AsUser(carol_, "GET", "/authorization?grantee=" + carol_uid_).body,
+                        "/0/devTid"),
+            "SH1");
 
   // Edit.
-  EXPECT_EQ(Call("PUT", "/authorization", owner_,
-                 R"({"grantee":")" + bob_uid_ + R"(","devTid":"SH1","ctrlKey":")" + key +
-                     R"(","mode":"PARTIAL","instructionExpire":{"queryDev":0}})")
+  EXPECT_EQ(api_.AsUser(owner_, "PUT", "/authorization",
+                        R"({"grantee":")" + bob_uid_ + R"(","devTid":"SH1","ctrlKey":")" + key +
+                            R"(","mode":"PARTIAL","instructionExpire":{"queryDev":0}})")
                 .status,
             204);
-  EXPECT_EQ(StringField(Call("GET", "/authorization?devTid=SH1&grantee=" + bob_uid_, owner_).body,
-                        "/0/mode"),
-            "PARTIAL");
-  EXPECT_EQ(Field(Call("PUT", "/authorization", owner_,
-                       R"({"grantee":"99999999999","devTid":"SH1","ctrlKey":")" + key + "\"}")
-                      .body,
-                  "/code"),
-            "5400005");
+  EXPECT_EQ(
+      StringField(api_.AsUser(owner_, "GET", "/authorization?devTid=SH1&grantee=" + bob_uid_).body,
+                  "/0/mode"),
+      "PARTIAL");
+  EXPECT_EQ(
+      Field(api_.AsUser(owner_, "PUT", "/authorization",
+                        R"({"grantee":"99999999999","devTid":"SH1","ctrlKey":")" + key + "\"}")
+                .body,
+            "/code"),
+      "5400005");
 
   // Cancel: a grantee only its own share.
   EXPECT_EQ(
-      Field(Call("DELETE", "/authorization?devTid=SH1&grantee=" + carol_uid_, bob_).body, "/code"),
+      Field(api_.AsUser(bob_, "DELETE", "/authorization?devTid=SH1&grantee=" + carol_uid_).body,
+            "/code"),
       "6400016");
-  EXPECT_EQ(Call("DELETE", "/authorization?devTid=SH1", bob_).status, 204);
+  EXPECT_EQ(api_.AsUser(bob_, "DELETE", "/authorization?devTid=SH1").status, 204);
   EXPECT_EQ(
-      Field(Call("DELETE", "/authorization?devTid=SH1&grantee=" + bob_uid_, owner_).body, "/code"),
+      Field(api_.AsUser(owner_, "DELETE", "/authorization?devTid=SH1&grantee=" + bob_uid_).body,
+            "/code"),
       "5400005");
-  EXPECT_EQ(Call("DELETE", "/v1/device-auth/" + key + "?grantee=" + carol_uid_, owner_).status,
-            204);
-  EXPECT_EQ(Call("GET", "/authorization?devTid=SH1", owner_).body, "[]");
+  EXPECT_EQ(
+      api_.AsUser(owner_, "DELETE", "/v1/device-auth/" + key + "?grantee=" + carol_uid_).status,
+      204);
+  EXPECT_EQ(api_.AsUser(owner_, "GET", "/authorization?devTid=SH1").body, "[]");
 }
 
 TEST_F(SharingTest, ShareLimitOfTheProduct) {
   LineClient dev(server_->port("device"));
-  std::string key = OwnedDevice(dev, "SH2");
+  std::string key = BindDemoDevice(dev, api_, owner_, "SH2");
   std::vector<std::string> uids;
   for (int i = 0; i < 10; ++i) {
-    CommandResult u =
-        RunKrypton({"admin", "user", "create", "--data-dir", dir_, "--json", "--email",
-                    "g" + std::to_string(i) + "@example.com", "--password", "grantee-secret"});
-    ASSERT_EQ(u.exit_code, 0) << u.err;
-    uids.push_back(StringField(u.out, "/uid"));
+    uids.push_back(admin_.CreateUser("g" + std::to_string(i) + "@example.com", "grantee-secret"));
   }
   for (const auto& uid : uids) {
-    ASSERT_EQ(Field(Call("POST", "/authorization", owner_,
-                         R"({"ctrlKey":[")" + key + R"("],"grantee":")" + uid + "\"}")
+    ASSERT_EQ(Field(api_.AsUser(owner_, "POST", "/authorization",
+                                R"({"ctrlKey":[")" + key + R"("],"grantee":")" + uid + "\"}")
                         .body,
                     "/success"),
               "1");
   }
-  HttpResult over = Call("POST", "/authorization", owner_,
-                         R"({"ctrlKey":[")" + key + R"("],"grantee":")" + bob_uid_ + "\"}");
+  HttpResult over = api_.AsUser(owner_, "POST", "/authorization",
+                                R"({"ctrlKey":[")" + key + R"("],"grantee":")" + bob_uid_ + "\"}");
   EXPECT_EQ(Field(over.body, "/results/0/code"), "5400011");
   EXPECT_EQ(StringField(over.body, "/results/0/result"), "exceed share limit");
   EXPECT_EQ(StringField(over.body, "/results/0/desc"),
@@ -224,15 +194,15 @@ TEST_F(SharingTest, ShareLimitOfTheProduct) {
 
 TEST_F(SharingTest, TheHubEnforcesSharesAtOnce) {
   LineClient dev(server_->port("device"));
-  std::string key = OwnedDevice(dev, "SH3");
+  std::string key = BindDemoDevice(dev, api_, owner_, "SH3");
   auto owner = App(owner_, "owner-app");
   auto bob = App(bob_, "bob-app");
   auto carol = App(carol_, "carol-app");
   EXPECT_EQ(Field(*bob->Call(AppSend("SH3", key, R"({"cmdId":0})")), "/code"), "1400012");
 
   // ALL: bob commands and, like the owner, receives reports; carol (no share) does not.
-  ASSERT_EQ(Call("POST", "/authorization", owner_,
-                 R"({"ctrlKey":[")" + key + R"("],"grantee":")" + bob_uid_ + "\"}")
+  ASSERT_EQ(api_.AsUser(owner_, "POST", "/authorization",
+                        R"({"ctrlKey":[")" + key + R"("],"grantee":")" + bob_uid_ + "\"}")
                 .status,
             200);
   ASSERT_TRUE(bob->SendLine(AppSend("SH3", key, R"({"cmdId":2,"power":1})")));
@@ -248,11 +218,12 @@ TEST_F(SharingTest, TheHubEnforcesSharesAtOnce) {
   EXPECT_FALSE(carol->ReadLine(300ms).has_value());
 
   // PARTIAL: only the granted instruction; another → 1400011.
-  ASSERT_EQ(Call("PUT", "/authorization", owner_,
-                 R"({"grantee":")" + bob_uid_ + R"(","devTid":"SH3","ctrlKey":")" + key +
-                     R"(","mode":"PARTIAL","instructionExpire":{"queryDev":0,"setPower":1}})")
-                .status,
-            204);
+  ASSERT_EQ(
+      api_.AsUser(owner_, "PUT", "/authorization",
+                  R"({"grantee":")" + bob_uid_ + R"(","devTid":"SH3","ctrlKey":")" + key +
+                      R"(","mode":"PARTIAL","instructionExpire":{"queryDev":0,"setPower":1}})")
+          .status,
+      204);
   ASSERT_TRUE(bob->SendLine(AppSend("SH3", key, R"({"cmdTag":"queryDev"})")));
   EXPECT_EQ(Relayed(dev, *bob), "200");
   EXPECT_EQ(
@@ -268,7 +239,8 @@ TEST_F(SharingTest, TheHubEnforcesSharesAtOnce) {
   EXPECT_EQ(Relayed(dev, *owner), "200");
 
   // Revoked: refused at once and no more reports, on the same session.
-  ASSERT_EQ(Call("DELETE", "/authorization?devTid=SH3&grantee=" + bob_uid_, owner_).status, 204);
+  ASSERT_EQ(api_.AsUser(owner_, "DELETE", "/authorization?devTid=SH3&grantee=" + bob_uid_).status,
+            204);
   EXPECT_EQ(Field(*bob->Call(AppSend("SH3", key, R"({"cmdId":0})")), "/code"), "1400012");
   ASSERT_EQ(
       Field(
@@ -283,9 +255,9 @@ TEST_F(SharingTest, TheHubEnforcesSharesAtOnce) {
   int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
-  ASSERT_EQ(Field(Call("POST", "/authorization", owner_,
-                       R"({"ctrlKey":[")" + key + R"("],"grantee":")" + carol_uid_ +
-                           R"(","expireAt":)" + std::to_string(now_ms + 1500) + "}")
+  ASSERT_EQ(Field(api_.AsUser(owner_, "POST", "/authorization",
+                              R"({"ctrlKey":[")" + key + R"("],"grantee":")" + carol_uid_ +
+                                  R"(","expireAt":)" + std::to_string(now_ms + 1500) + "}")
                       .body,
                   "/success"),
             "1");
@@ -305,9 +277,9 @@ TEST_F(SharingTest, TheHubEnforcesSharesAtOnce) {
 
 TEST_F(SharingTest, ReverseAuthorization) {
   LineClient dev(server_->port("device"));
-  std::string key = OwnedDevice(dev, "RV1");
+  std::string key = BindDemoDevice(dev, api_, owner_, "RV1");
   auto tpl = [&](const std::string& token, const std::string& body) {
-    return Call("POST", "/authorization/reverse/authUrl", token, body);
+    return api_.AsUser(token, "POST", "/authorization/reverse/authUrl", body);
   };
   std::string v1 =
       R"({"grantor":")" + owner_uid_ + R"(","devTid":"RV1","ctrlKey":")" + key +
@@ -323,7 +295,7 @@ TEST_F(SharingTest, ReverseAuthorization) {
   EXPECT_EQ(tpl(owner_, R"({"ctrlKey":")" + key + "\"}").status, 200);
 
   auto reg = [&](const std::string& token, const std::string& id) {
-    return Call("POST", "/authorization/reverse/register?reverseTemplateId=" + id, token);
+    return api_.AsUser(token, "POST", "/authorization/reverse/register?reverseTemplateId=" + id);
   };
   HttpResult unknown = reg(bob_, "nosuch");
   EXPECT_EQ(Field(unknown.body, "/code"), "5400027");
@@ -336,42 +308,45 @@ TEST_F(SharingTest, ReverseAuthorization) {
 
   // Pending requests, seen by the owner only.
   HttpResult pending =
-      Call("GET", "/authorization/reverse/register?devTid=RV1&page=0&size=10", owner_);
+      api_.AsUser(owner_, "GET", "/authorization/reverse/register?devTid=RV1&page=0&size=10");
   ASSERT_EQ(pending.status, 200);
   EXPECT_EQ(StringField(pending.body, "/0/registerId"), bob_reg);
   EXPECT_EQ(StringField(pending.body, "/0/grantee"), bob_uid_);
   EXPECT_EQ(StringField(pending.body, "/0/granteeName"), "bob@example.com");
   EXPECT_EQ(StringField(pending.body, "/0/mode"), "ALL");
   EXPECT_EQ(StringField(pending.body, "/1/registerId"), carol_reg);
-  EXPECT_EQ(Field(Call("GET", "/authorization/reverse/register?devTid=RV1", bob_).body, "/code"),
-            "6400016");
+  EXPECT_EQ(
+      Field(api_.AsUser(bob_, "GET", "/authorization/reverse/register?devTid=RV1").body, "/code"),
+      "6400016");
 
   // Approve bob: the share exists and the request is handled.
   std::string approve = "/authorization/reverse?devTid=RV1&ctrlKey=" + key + "&reverseRegisterId=";
-  EXPECT_EQ(Field(Call("POST", approve + bob_reg, bob_).body, "/code"), "6400002");
-  EXPECT_EQ(Call("POST", approve + bob_reg, owner_).status, 200);
-  EXPECT_EQ(StringField(Call("GET", "/authorization?devTid=RV1", owner_).body, "/0/grantee"),
+  EXPECT_EQ(Field(api_.AsUser(bob_, "POST", approve + bob_reg).body, "/code"), "6400002");
+  EXPECT_EQ(api_.AsUser(owner_, "POST", approve + bob_reg).status, 200);
+  EXPECT_EQ(StringField(api_.AsUser(owner_, "GET", "/authorization?devTid=RV1").body, "/0/grantee"),
             bob_uid_);
-  HttpResult again = Call("POST", approve + bob_reg, owner_);
+  HttpResult again = api_.AsUser(owner_, "POST", approve + bob_reg);
   EXPECT_EQ(Field(again.body, "/code"), "6400001");
   EXPECT_EQ(StringField(again.body, "/desc"), "Reverse auth template with given id does not exist");
   EXPECT_EQ(Field(reg(bob_, template_id).body, "/code"), "5400004");
   // Reject carol.
   std::string reject = "/authorization/reverse/register/" + carol_reg +
                        "?devTid=RV1&uid=" + carol_uid_ + "&ctrlKey=" + key;
-  EXPECT_EQ(Call("DELETE", reject, owner_).status, 204);
-  EXPECT_EQ(Field(Call("DELETE", reject, owner_).body, "/code"), "6400001");
-  EXPECT_EQ(Call("GET", "/authorization/reverse/register?devTid=RV1", owner_).body, "[]");
+  EXPECT_EQ(api_.AsUser(owner_, "DELETE", reject).status, 204);
+  EXPECT_EQ(Field(api_.AsUser(owner_, "DELETE", reject).body, "/code"), "6400001");
+  EXPECT_EQ(api_.AsUser(owner_, "GET", "/authorization/reverse/register?devTid=RV1").body, "[]");
 
   // With _ReverseAuthAgree, a scan grants at once.
-  ASSERT_EQ(Call("PUT", "/user/preferences", owner_, R"({"_ReverseAuthAgree":true})").status, 204);
-  EXPECT_EQ(Field(Call("GET", "/user/preferences", owner_).body, "/global/_ReverseAuthAgree"),
-            "true");
+  ASSERT_EQ(api_.AsUser(owner_, "PUT", "/user/preferences", R"({"_ReverseAuthAgree":true})").status,
+            204);
+  EXPECT_EQ(
+      Field(api_.AsUser(owner_, "GET", "/user/preferences").body, "/global/_ReverseAuthAgree"),
+      "true");
   ASSERT_EQ(reg(carol_, template_id).status, 200);
-  HttpResult shares = Call("GET", "/authorization?devTid=RV1", owner_);
+  HttpResult shares = api_.AsUser(owner_, "GET", "/authorization?devTid=RV1");
   EXPECT_EQ(StringField(shares.body, "/1/grantee"), carol_uid_);
   // Unbinding removes templates, requests and shares.
-  ASSERT_EQ(Call("DELETE", "/device/RV1", owner_).status, 204);
+  ASSERT_EQ(api_.AsUser(owner_, "DELETE", "/device/RV1").status, 204);
   EXPECT_EQ(Field(reg(bob_, template_id).body, "/code"), "5400027");
 }
 

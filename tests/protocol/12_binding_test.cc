@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "api_client.h"
 #include "json_field.h"
 #include "line_client.h"
 #include "server_process.h"
@@ -12,60 +13,31 @@
 namespace krypton::testing {
 namespace {
 
-class BindingTest : public ::testing::Test {
+class BindingTest : public KryptonTest {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir();
-    CommandResult demo = RunKrypton({"admin", "demo", "--data-dir", dir_, "--json"});
-    ASSERT_EQ(demo.exit_code, 0) << demo.err;
-    password_ = StringField(demo.out, "/password");
-    ASSERT_EQ(RunKrypton({"admin", "user", "create", "--data-dir", dir_, "--email",
-                          "bob@example.com", "--password", "bob-secret"})
-                  .exit_code,
-              0);
-    ASSERT_EQ(RunKrypton({"admin", "manufacturer", "create", "--data-dir", dir_, "--pid",
-                          "11111111111", "--name", "Acme"})
-                  .exit_code,
-              0);
-    ASSERT_EQ(RunKrypton({"admin", "user", "create", "--data-dir", dir_, "--email",
-                          "carol@acme.com", "--password", "carol-secret", "--pid", "11111111111"})
-                  .exit_code,
-              0);
+    password_ = admin_.Demo().password;
+    admin_.CreateUser("bob@example.com", "bob-secret");
+    admin_.CreateManufacturer("11111111111", "Acme");
+    admin_.CreateUser("carol@acme.com", "carol-secret", "11111111111");
     Start({});
   }
 
   void Start(std::vector<std::string> sets) {
     server_.reset();
-    ServerProcess::Options o;
-    o.data_dir = dir_;
-    o.sets = std::move(sets);
-    std::string error;
-    server_ = ServerProcess::Start(o, &error);
-    ASSERT_NE(server_, nullptr) << error;
-    demo_token_ = Token("demo@krypton.local", password_, "00000000000");
-    bob_token_ = Token("bob@example.com", "bob-secret", "00000000000");
-    carol_token_ = Token("carol@acme.com", "carol-secret", "11111111111");
+    ASSERT_TRUE(Serve(std::move(sets)));
+    demo_token_ = api_.Login("demo@krypton.local", password_, "00000000000");
+    bob_token_ = api_.Login("bob@example.com", "bob-secret", "00000000000");
+    carol_token_ = api_.Login("carol@acme.com", "carol-secret", "11111111111");
   }
 
-  std::string Token(const std::string& user, const std::string& pw, const std::string& pid) {
-    HttpResult r = HttpRequest(
-        server_->port("http"), "POST", "/login",
-        R"({"username":")" + user + R"(","password":")" + pw + R"(","pid":")" + pid + "\"}");
-    EXPECT_EQ(r.status, 200) << r.body;
-    return StringField(r.body, "/access_token");
-  }
-  HttpResult Call(const std::string& method, const std::string& path, const std::string& token,
-                  const std::string& body = "") {
-    return HttpRequest(server_->port("http"), method, path, body,
-                       {{"Authorization", "Bearer " + token}});
-  }
   std::string Pin(const std::string& token, const std::string& ssid) {
-    HttpResult r = Call("GET", "/getPINCode?ssid=" + ssid, token);
+    HttpResult r = api_.AsUser(token, "GET", "/getPINCode?ssid=" + ssid);
     EXPECT_EQ(r.status, 200) << r.body;
     return StringField(r.body, "/PINCode");
   }
   HttpResult NewDevices(const std::string& token, const std::string& pin, const std::string& ssid) {
-    return Call("GET", "/getNewDeviceList?pinCode=" + pin + "&ssid=" + ssid, token);
+    return api_.AsUser(token, "GET", "/getNewDeviceList?pinCode=" + pin + "&ssid=" + ssid);
   }
   // A logged-in device; its devLoginResp in *login.
   std::unique_ptr<LineClient> Device(const std::string& dev_tid, std::string* login = nullptr,
@@ -93,15 +65,9 @@ class BindingTest : public ::testing::Test {
     EXPECT_EQ(Field(frame, "/params/bindResultCode"), code) << frame;
     EXPECT_EQ(StringField(frame, "/params/bindResultMsg"), desc) << frame;
   }
-  void ExpectError(const HttpResult& r, const std::string& code, const std::string& desc) {
-    EXPECT_EQ(r.status, 400) << r.body;
-    EXPECT_EQ(Field(r.body, "/code"), code) << r.body;
-    EXPECT_EQ(StringField(r.body, "/desc"), desc) << r.body;
-  }
   std::string BindKey(const std::string& login) { return StringField(login, "/params/bindKey"); }
 
-  std::string dir_, password_, demo_token_, bob_token_, carol_token_;
-  std::unique_ptr<ServerProcess> server_;
+  std::string password_, demo_token_, bob_token_, carol_token_;
 };
 
 TEST_F(BindingTest, BindStatusAndQueryOwner) {
@@ -110,13 +76,14 @@ TEST_F(BindingTest, BindStatusAndQueryOwner) {
   auto d2 = Device("BS2", &login2);
   std::string k1 = BindKey(login1), k2 = BindKey(login2);
   ASSERT_EQ(
-      Call("POST", "/device", demo_token_, R"({"devTid":"BS2","bindKey":")" + k2 + "\"}").status,
+      api_.AsUser(demo_token_, "POST", "/device", R"({"devTid":"BS2","bindKey":")" + k2 + "\"}")
+          .status,
       201);
 
-  HttpResult st =
-      Call("POST", "/deviceBindStatus", bob_token_,
-           R"([{"devTid":"BS1","bindKey":")" + k1 + R"("},{"devTid":"BS2","bindKey":")" + k2 +
-               R"("},{"devTid":"BS1","bindKey":"wrong"},{"devTid":"NOPE","bindKey":"x"},7])");
+  HttpResult st = api_.AsUser(
+      bob_token_, "POST", "/deviceBindStatus",
+      R"([{"devTid":"BS1","bindKey":")" + k1 + R"("},{"devTid":"BS2","bindKey":")" + k2 +
+          R"("},{"devTid":"BS1","bindKey":"wrong"},{"devTid":"NOPE","bindKey":"x"},7])");
   ASSERT_EQ(st.status, 200) << st.body;
   EXPECT_EQ(StringField(st.body, "/0/devTid"), "BS1");
   EXPECT_EQ(Field(st.body, "/0/bindToUser"), "false");
@@ -128,39 +95,42 @@ TEST_F(BindingTest, BindStatusAndQueryOwner) {
   EXPECT_EQ(StringField(st.body, "/1/devTid"), "BS2");
   EXPECT_EQ(Field(st.body, "/1/bindToUser"), "true");
   EXPECT_EQ(Field(st.body, "/2"), "<absent>");
-  EXPECT_EQ(Call("POST", "/deviceBindStatus", bob_token_, "[]").body, "[]");
-  ExpectError(Call("POST", "/deviceBindStatus", bob_token_, R"({"devTid":"BS1"})"), "6400024",
-              "Translating Json to String failure");
-  EXPECT_EQ(Call("POST", "/deviceBindStatus", "garbage", "[]").status, 403);
+  EXPECT_EQ(api_.AsUser(bob_token_, "POST", "/deviceBindStatus", "[]").body, "[]");
+  ExpectApiError(api_.AsUser(bob_token_, "POST", "/deviceBindStatus", R"({"devTid":"BS1"})"), 400,
+                 "6400024", "Translating Json to String failure");
+  EXPECT_EQ(api_.AsUser("garbage", "POST", "/deviceBindStatus", "[]").status, 403);
 
   HttpResult owner =
-      Call("POST", "/queryOwner", bob_token_, R"({"devTid":"BS2","bindKey":")" + k2 + "\"}");
+      api_.AsUser(bob_token_, "POST", "/queryOwner", R"({"devTid":"BS2","bindKey":")" + k2 + "\"}");
   ASSERT_EQ(owner.status, 200) << owner.body;
   EXPECT_EQ(StringField(owner.body, "/message"), "demo@krypton.local");
   HttpResult unbound =
-      Call("POST", "/queryOwner", bob_token_, R"({"devTid":"BS1","bindKey":")" + k1 + "\"}");
+      api_.AsUser(bob_token_, "POST", "/queryOwner", R"({"devTid":"BS1","bindKey":")" + k1 + "\"}");
   ASSERT_EQ(unbound.status, 200) << unbound.body;
   EXPECT_EQ(StringField(unbound.body, "/message"), "");
   const std::string bad_bind = "Bind failed due to internal error";
-  ExpectError(Call("POST", "/queryOwner", bob_token_, R"({"devTid":"BS2","bindKey":"wrong"})"),
-              "5400012", bad_bind);
-  ExpectError(Call("POST", "/queryOwner", bob_token_, R"({"devTid":"NOPE","bindKey":"x"})"),
-              "5400012", bad_bind);
-  ExpectError(Call("POST", "/queryOwner", bob_token_, R"({"bindKey":"x"})"), "5400017",
-              "devTid can not be empty");
+  ExpectApiError(
+      api_.AsUser(bob_token_, "POST", "/queryOwner", R"({"devTid":"BS2","bindKey":"wrong"})"), 400,
+      "5400012", bad_bind);
+  ExpectApiError(
+      api_.AsUser(bob_token_, "POST", "/queryOwner", R"({"devTid":"NOPE","bindKey":"x"})"), 400,
+      "5400012", bad_bind);
+  ExpectApiError(api_.AsUser(bob_token_, "POST", "/queryOwner", R"({"bindKey":"x"})"), 400,
+                 "5400017", "devTid can not be empty");
 }
 
 TEST_F(BindingTest, PinBindsTheDeviceToThePinOwner) {
-  ExpectError(Call("GET", "/getPINCode", demo_token_), "6400017", "Invalid Param ssid");
+  ExpectApiError(api_.AsUser(demo_token_, "GET", "/getPINCode"), 400, "6400017",
+                 "Invalid Param ssid");
   std::string old_pin = Pin(demo_token_, "home");
   std::string pin = Pin(demo_token_, "home");  // replaces the first: one per (uid, ssid)
   ASSERT_EQ(pin.size(), 6u);
-  ExpectError(NewDevices(demo_token_, old_pin, "home"), "6400017", "Invalid Param pinCode");
+  ExpectApiError(NewDevices(demo_token_, old_pin, "home"), 400, "6400017", "Invalid Param pinCode");
   EXPECT_EQ(NewDevices(demo_token_, pin, "home").body, "[]");
-  ExpectError(NewDevices(bob_token_, pin, "home"), "6400017", "Invalid Param pinCode");
-  ExpectError(Call("GET", "/getNewDeviceList?ssid=home", demo_token_), "6400017",
-              "Invalid Param pinCode");
-  ExpectError(NewDevices(demo_token_, pin, "other"), "6400017", "Invalid Param ssid");
+  ExpectApiError(NewDevices(bob_token_, pin, "home"), 400, "6400017", "Invalid Param pinCode");
+  ExpectApiError(api_.AsUser(demo_token_, "GET", "/getNewDeviceList?ssid=home"), 400, "6400017",
+                 "Invalid Param pinCode");
+  ExpectApiError(NewDevices(demo_token_, pin, "other"), 400, "6400017", "Invalid Param ssid");
 
   std::string login;
   auto dev = Device("PIN1", &login);
@@ -196,13 +166,13 @@ TEST_F(BindingTest, PinBindsTheDeviceToThePinOwner) {
   EXPECT_EQ(StringField(list.body, "/0/ctrlKey"), ctrl_key);
   EXPECT_EQ(Field(list.body, "/0/granted"), "false");
   EXPECT_EQ(Field(list.body, "/1"), "<absent>");
-  EXPECT_EQ(
-      StringField(Call("GET", "/getNewDeviceList?pinCode=" + pin, demo_token_).body, "/0/devTid"),
-      "PIN1");  // ssid is optional
-  HttpResult devices = Call("GET", "/device", demo_token_);
+  EXPECT_EQ(StringField(api_.AsUser(demo_token_, "GET", "/getNewDeviceList?pinCode=" + pin).body,
+                        "/0/devTid"),
+            "PIN1");  // ssid is optional
+  HttpResult devices = api_.AsUser(demo_token_, "GET", "/device");
   EXPECT_EQ(StringField(devices.body, "/0/devTid"), "PIN1");
   EXPECT_EQ(Field(devices.body, "/0/bindResultCode"), "null");
-  EXPECT_EQ(Call("GET", "/device", bob_token_).body, "[]");
+  EXPECT_EQ(api_.AsUser(bob_token_, "GET", "/device").body, "[]");
 
   // ... and reaches the device at once after it (the hub's access cache was invalidated).
   ASSERT_TRUE(app.SendLine(send));
@@ -229,16 +199,16 @@ TEST_F(BindingTest, PinOutcomesFollowTheD9Table) {
 
   // Already the PIN owner's: 200 / 5400013.
   auto mine = Device("PMINE", &k_mine);
-  ASSERT_EQ(Call("POST", "/device", demo_token_,
-                 R"({"devTid":"PMINE","bindKey":")" + BindKey(k_mine) + "\"}")
+  ASSERT_EQ(api_.AsUser(demo_token_, "POST", "/device",
+                        R"({"devTid":"PMINE","bindKey":")" + BindKey(k_mine) + "\"}")
                 .status,
             201);
   ExpectDevBind(Report(*mine, "PMINE", R"("SSID":"home","pinCode":")" + pin + "\""), "200",
                 "success");
   // Bound to another user, product not force-bindable: 1400031 / 5400043.
   auto bobs = Device("PBOB", &k_bob);
-  ASSERT_EQ(Call("POST", "/device", bob_token_,
-                 R"({"devTid":"PBOB","bindKey":")" + BindKey(k_bob) + "\"}")
+  ASSERT_EQ(api_.AsUser(bob_token_, "POST", "/device",
+                        R"({"devTid":"PBOB","bindKey":")" + BindKey(k_bob) + "\"}")
                 .status,
             201);
   ExpectDevBind(Report(*bobs, "PBOB", R"("SSID":"home","pinCode":")" + pin + "\""), "1400031",
@@ -256,7 +226,8 @@ TEST_F(BindingTest, PinOutcomesFollowTheD9Table) {
   EXPECT_EQ(StringField(list.body, "/1/bindKey"), "");
   EXPECT_EQ(StringField(list.body, "/1/ownerUid"), "");
   EXPECT_EQ(Field(list.body, "/2"), "<absent>");
-  EXPECT_EQ(StringField(Call("GET", "/device?devTid=PBOB", bob_token_).body, "/0/devTid"), "PBOB");
+  EXPECT_EQ(StringField(api_.AsUser(bob_token_, "GET", "/device?devTid=PBOB").body, "/0/devTid"),
+            "PBOB");
 
   // The PIN owner's pid is not the public one and not the product's: 1400030 / 5400008.
   std::string carol_pin = Pin(carol_token_, "acme");
@@ -266,7 +237,7 @@ TEST_F(BindingTest, PinOutcomesFollowTheD9Table) {
   HttpResult carol = NewDevices(carol_token_, carol_pin, "acme");
   EXPECT_EQ(Field(carol.body, "/0/bindResultCode"), "5400008") << carol.body;
   EXPECT_EQ(StringField(carol.body, "/0/bindResultMsg"), "Can not bind other manufacture's device");
-  EXPECT_EQ(Call("GET", "/device", carol_token_).body, "[]");
+  EXPECT_EQ(api_.AsUser(carol_token_, "GET", "/device").body, "[]");
 
   // The PIN in devLogin's params: devLoginResp first, then devBind.
   std::string bob_pin = Pin(bob_token_, "flat");
@@ -274,7 +245,7 @@ TEST_F(BindingTest, PinOutcomesFollowTheD9Table) {
   auto early = Device("PLOGIN", &login, R"(,"ssid":"flat","pinCode":")" + bob_pin + "\"");
   ExpectDevBind(early->ReadLine().value_or("{}"), "200", "success");
   EXPECT_EQ(Field(NewDevices(bob_token_, bob_pin, "flat").body, "/0/bindResultCode"), "5200000");
-  EXPECT_EQ(StringField(Call("GET", "/device?devTid=PLOGIN", bob_token_).body, "/0/devTid"),
+  EXPECT_EQ(StringField(api_.AsUser(bob_token_, "GET", "/device?devTid=PLOGIN").body, "/0/devTid"),
             "PLOGIN");
 }
 
@@ -289,7 +260,7 @@ TEST_F(BindingTest, AnExpiredPinIsRefused) {
   ASSERT_EQ(list.status, 200) << list.body;
   EXPECT_EQ(Field(list.body, "/0/bindResultCode"), "5400007");
   EXPECT_EQ(StringField(list.body, "/0/bindResultMsg"), "Bind failed due to timeout error");
-  EXPECT_EQ(Call("GET", "/device", demo_token_).body, "[]");
+  EXPECT_EQ(api_.AsUser(demo_token_, "GET", "/device").body, "[]");
 }
 
 TEST_F(BindingTest, TheHubAsksForThePinAndNotesADroppedConnection) {
@@ -319,7 +290,7 @@ TEST_F(BindingTest, TheHubAsksForThePinAndNotesADroppedConnection) {
   EXPECT_EQ(StringField(body, "/1/devTid"), "PGONE");
   EXPECT_EQ(Field(body, "/1/bindResultCode"), "5400006");
   EXPECT_EQ(StringField(body, "/1/bindResultMsg"), "Bind failed due to network error");
-  EXPECT_EQ(StringField(Call("GET", "/device", demo_token_).body, "/0/devTid"), "PASK");
+  EXPECT_EQ(StringField(api_.AsUser(demo_token_, "GET", "/device").body, "/0/devTid"), "PASK");
 
   // No PIN pending for the SSID (or a bound device): no question, nothing follows.
   auto quiet = Device("PQUIET");

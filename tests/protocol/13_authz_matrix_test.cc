@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 
+#include "api_client.h"
 #include "json_field.h"
 #include "line_client.h"
 #include "server_process.h"
@@ -31,45 +32,30 @@ struct Row {
   Expect cells[kRoles];
 };
 
-class AuthzMatrixTest : public ::testing::Test {
+class AuthzMatrixTest : public KryptonTest {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir();
-    CommandResult demo = RunKrypton({"admin", "demo", "--data-dir", dir_, "--json"});
-    ASSERT_EQ(demo.exit_code, 0) << demo.err;
-    uid_[kOwner] = StringField(demo.out, "/uid");
+    AdminCli::DemoAccount demo = admin_.Demo();
+    uid_[kOwner] = demo.uid;
     const char* names[] = {"", "grantee", "expired", "stranger"};
     for (int r = kGrantee; r <= kStranger; ++r) {
-      CommandResult u = RunKrypton({"admin", "user", "create", "--data-dir", dir_, "--json",
-                                    "--email", std::string(names[r]) + "@example.com", "--password",
-                                    "secret-" + std::string(names[r])});
-      ASSERT_EQ(u.exit_code, 0) << u.err;
-      uid_[r] = StringField(u.out, "/uid");
+      uid_[r] = admin_.CreateUser(std::string(names[r]) + "@example.com",
+                                  "secret-" + std::string(names[r]));
     }
-    ServerProcess::Options o;
-    o.data_dir = dir_;
-    std::string error;
-    server_ = ServerProcess::Start(o, &error);
-    ASSERT_NE(server_, nullptr) << error;
-    token_[kOwner] = Login("demo@krypton.local", StringField(demo.out, "/password"));
+    ASSERT_TRUE(Serve());
+    token_[kOwner] = api_.Login("demo@krypton.local", demo.password);
     for (int r = kGrantee; r <= kStranger; ++r) {
-      token_[r] = Login(std::string(names[r]) + "@example.com", "secret-" + std::string(names[r]));
+      token_[r] =
+          api_.Login(std::string(names[r]) + "@example.com", "secret-" + std::string(names[r]));
     }
     token_[kAnonymous] = "";
   }
 
-  std::string Login(const std::string& user, const std::string& pw) {
-    HttpResult r = HttpRequest(server_->port("http"), "POST", "/login",
-                               R"({"username":")" + user + R"(","password":")" + pw + "\"}");
-    EXPECT_EQ(r.status, 200) << r.body;
-    return StringField(r.body, "/access_token");
-  }
-
+  // The anonymous role sends no Authorization header.
   HttpResult Call(Role role, const std::string& method, const std::string& path,
                   const std::string& body = "") {
-    std::vector<std::pair<std::string, std::string>> headers;
-    if (role != kAnonymous) headers.emplace_back("Authorization", "Bearer " + token_[role]);
-    return HttpRequest(server_->port("http"), method, path, body, headers);
+    if (role == kAnonymous) return api_.Request(method, path, body);
+    return api_.AsUser(token_[role], method, path, body);
   }
 
   // Runs every cell of `row` in the order of `roles`.
@@ -86,8 +72,7 @@ class AuthzMatrixTest : public ::testing::Test {
     }
   }
 
-  std::string dir_, uid_[kRoles], token_[kRoles];
-  std::unique_ptr<ServerProcess> server_;
+  std::string uid_[kRoles], token_[kRoles];
 };
 
 TEST_F(AuthzMatrixTest, EveryDeviceEndpointForEveryRole) {

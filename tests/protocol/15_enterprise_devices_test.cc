@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "api_client.h"
 #include "json_field.h"
 #include "line_client.h"
 #include "server_process.h"
@@ -31,15 +32,14 @@ std::string Login(const std::string& dev_tid, const std::string& prod_key,
          prod_key + "\"" + extra + "}}";
 }
 
-class EnterpriseDevicesTest : public ::testing::Test {
+class EnterpriseDevicesTest : public KryptonTest {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir();
-    uid_ = StringField(Admin({"demo"}), "/uid");
-    Admin({"manufacturer", "create", "--pid", kAcme, "--name", "Acme"});
-    Admin({"manufacturer", "create", "--pid", kBeta, "--name", "Beta"});
-    acme_ = StringField(Admin({"manufacturer", "key", "--pid", kAcme}), "/serverKey");
-    beta_ = StringField(Admin({"manufacturer", "key", "--pid", kBeta}), "/serverKey");
+    uid_ = admin_.Demo().uid;
+    admin_.CreateManufacturer(kAcme, "Acme");
+    admin_.CreateManufacturer(kBeta, "Beta");
+    acme_ = admin_.ServerKey(kAcme);
+    beta_ = admin_.ServerKey(kBeta);
     std::string tpl = dir_ + "/t.json";
     std::ofstream(tpl) << R"({"workModeType":"JSON_CTRL","protocol":{}})";
     auto product = [&](const char* pid, const char* mid, const char* auth,
@@ -50,7 +50,7 @@ class EnterpriseDevicesTest : public ::testing::Test {
           "--work-mode", "JSON_CTRL", "--template", tpl,          "--device-auth",
           auth};
       args.insert(args.end(), extra.begin(), extra.end());
-      Admin(args);
+      admin_.Json(args);
     };
     product(kAcme, kPre, "PRODKEY", {"--pre-register"});
     product(kAcme, kAuth, "AUTHKEY");
@@ -58,57 +58,26 @@ class EnterpriseDevicesTest : public ::testing::Test {
     product(kBeta, kBetaMid, "PRODKEY");
   }
 
-  void Start(std::vector<std::string> sets = {}) {
-    ServerProcess::Options o;
-    o.data_dir = dir_;
-    o.sets = std::move(sets);
-    std::string error;
-    server_ = ServerProcess::Start(o, &error);
-    ASSERT_NE(server_, nullptr) << error;
-  }
-
-  std::string Admin(std::vector<std::string> args) {
-    args.insert(args.begin(), "admin");
-    args.insert(args.end(), {"--data-dir", dir_, "--json"});
-    CommandResult r = RunKrypton(args);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r.out;
-  }
-
   void Quota(const char* pid, const std::string& mid, const char* kind, int total) {
-    Admin({"quota", "set", "--pid", pid, "--product", mid, "--kind", kind, "--total",
-           std::to_string(total)});
-  }
-
-  HttpResult Ent(const std::string& auth, const std::string& method, const std::string& path,
-                 const std::string& body = "") {
-    std::string header = auth.rfind("Bearer ", 0) == 0 ? auth : "key=" + auth;
-    return HttpRequest(server_->port("http"), method, path, body, {{"Authorization", header}});
+    admin_.Json({"quota", "set", "--pid", pid, "--product", mid, "--kind", kind, "--total",
+                 std::to_string(total)});
   }
 
   HttpResult Import(const std::string& key, const std::string& mid, const std::string& body) {
-    return Ent(key, "POST", "/api/v1/enterprise/product/" + mid + "/device/import", body);
+    return api_.Ent(key, "POST", "/api/v1/enterprise/product/" + mid + "/device/import", body);
   }
 
   HttpResult Licenses(const std::string& key, const std::string& mid, const std::string& body) {
-    return Ent(key, "POST", "/api/v1/enterprise/product/" + mid + "/license", body);
+    return api_.Ent(key, "POST", "/api/v1/enterprise/product/" + mid + "/license", body);
   }
 
-  static void ExpectError(const HttpResult& r, int status, const std::string& code,
-                          const std::string& desc) {
-    EXPECT_EQ(r.status, status) << r.body;
-    EXPECT_EQ(Field(r.body, "/code"), code) << r.body;
-    EXPECT_EQ(StringField(r.body, "/desc"), desc) << r.body;
-  }
-
-  std::string dir_, uid_, acme_, beta_;
-  std::unique_ptr<ServerProcess> server_;
+  std::string uid_, acme_, beta_;
 };
 
 constexpr const char* kIllegal = "Illegal argument";
 
 TEST_F(EnterpriseDevicesTest, EveryPathNeedsAnEnterprise) {
-  Start();
+  ASSERT_TRUE(Serve());
   const std::vector<std::pair<std::string, std::string>> paths = {
       {"GET", "/api/v1/enterprise/device/X"},
       {"GET", "/api/v1/enterprise/device"},
@@ -118,16 +87,16 @@ TEST_F(EnterpriseDevicesTest, EveryPathNeedsAnEnterprise) {
       {"POST", std::string("/api/v1/enterprise/product/") + kLic + "/license"}};
   for (const auto& [method, path] : paths) {
     SCOPED_TRACE(path);
-    HttpResult none = HttpRequest(server_->port("http"), method, path, "{}");
-    ExpectError(none, 401, "3400015", "Invalid token");
-    ExpectError(Ent("wrong", method, path, "{}"), 401, "3400015", "Invalid token");
-    ExpectError(Ent("Bearer junk", method, path, "{}"), 401, "3400015", "Invalid token");
+    HttpResult none = api_.Request(method, path, "{}");
+    ExpectApiError(none, 401, "3400015", "Invalid token");
+    ExpectApiError(api_.Ent("wrong", method, path, "{}"), 401, "3400015", "Invalid token");
+    ExpectApiError(api_.Ent("Bearer junk", method, path, "{}"), 401, "3400015", "Invalid token");
   }
 }
 
 TEST_F(EnterpriseDevicesTest, ImportByListAndByCount) {
   Quota(kAcme, "*", "DEVICE", 100);
-  Start();
+  ASSERT_TRUE(Serve());
   HttpResult r = Import(acme_, kPre,
                         R"({"devTids":["A1","A2","A1","",)"
                         R"("123456789012345678901234567890123"]})");
@@ -166,7 +135,7 @@ TEST_F(EnterpriseDevicesTest, ImportByListAndByCount) {
   EXPECT_EQ(StringField(r.body, "/results/0/devTid"), "ESP_2M_000004");
   EXPECT_EQ(Field(r.body, "/success"), "2");
   EXPECT_EQ(Field(r.body, "/failure"), "0");
-  r = Ent(acme_, "GET", "/api/v1/enterprise/quota");
+  r = api_.Ent(acme_, "GET", "/api/v1/enterprise/quota");
   EXPECT_EQ(r.body, R"([{"mid":"*","kind":"DEVICE","total":100,"used":8,"remaining":92}])");
 
   // Malformed requests import nothing.
@@ -188,63 +157,64 @@ TEST_F(EnterpriseDevicesTest, ImportByListAndByCount) {
        std::string(kIllegal) + ": prefix must be at most 26 characters"}};
   for (const auto& [body, desc] : malformed) {
     SCOPED_TRACE(body);
-    ExpectError(Import(acme_, kPre, body), 400, "8400002", desc);
+    ExpectApiError(Import(acme_, kPre, body), 400, "8400002", desc);
   }
   // Unknown product, another enterprise's product.
-  ExpectError(Import(acme_, "NOSUCHPROD01", R"({"count":1})"), 400, "8400000",
-              "Product does not exist");
-  ExpectError(Import(acme_, kBetaMid, R"({"count":1})"), 400, "8400000", "Product does not exist");
-  EXPECT_EQ(Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
+  ExpectApiError(Import(acme_, "NOSUCHPROD01", R"({"count":1})"), 400, "8400000",
+                 "Product does not exist");
+  ExpectApiError(Import(acme_, kBetaMid, R"({"count":1})"), 400, "8400000",
+                 "Product does not exist");
+  EXPECT_EQ(api_.Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
             R"([{"mid":"*","kind":"DEVICE","total":100,"used":8,"remaining":92}])");
 }
 
 TEST_F(EnterpriseDevicesTest, QuotasAreAllOrNothingProductFirst) {
-  Start();
+  ASSERT_TRUE(Serve());
   // No quota at all.
-  ExpectError(Import(acme_, kPre, R"({"devTids":["Q1"]})"), 400, "8400031",
-              "Quota missing: need 1, have 0");
+  ExpectApiError(Import(acme_, kPre, R"({"devTids":["Q1"]})"), 400, "8400031",
+                 "Quota missing: need 1, have 0");
   Quota(kAcme, "*", "DEVICE", 3);
   Quota(kAcme, kPre, "DEVICE", 2);
-  ExpectError(Import(acme_, kPre, R"({"count":6,"prefix":"Q"})"), 400, "8400031",
-              "Quota missing: need 6, have 5");
-  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/Q000001"), 400, "6400004",
-              "Device with given devTid does not exist");
+  ExpectApiError(Import(acme_, kPre, R"({"count":6,"prefix":"Q"})"), 400, "8400031",
+                 "Quota missing: need 6, have 5");
+  ExpectApiError(api_.Ent(acme_, "GET", "/api/v1/enterprise/device/Q000001"), 400, "6400004",
+                 "Device with given devTid does not exist");
   // Invalid items need no quota: 4 valid of 5.
   HttpResult r = Import(acme_, kPre, R"({"devTids":["Q1","Q2","Q3","Q4","Q1"]})");
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(Field(r.body, "/success"), "4");
-  EXPECT_EQ(Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
+  EXPECT_EQ(api_.Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
             R"([{"mid":"*","kind":"DEVICE","total":3,"used":2,"remaining":1},)"
             R"({"mid":"ACMEPRE00001","kind":"DEVICE","total":2,"used":2,"remaining":0}])");
   // Another product has only the "*" pool left.
-  ExpectError(Import(acme_, kAuth, R"({"devTids":["Q5","Q6"]})"), 400, "8400031",
-              "Quota missing: need 2, have 1");
+  ExpectApiError(Import(acme_, kAuth, R"({"devTids":["Q5","Q6"]})"), 400, "8400031",
+                 "Quota missing: need 2, have 1");
   EXPECT_EQ(Import(acme_, kAuth, R"({"devTids":["Q5"]})").status, 201);
   // Raising a total keeps what was used.
   Quota(kAcme, "*", "DEVICE", 10);
-  EXPECT_EQ(Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
+  EXPECT_EQ(api_.Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
             R"([{"mid":"*","kind":"DEVICE","total":10,"used":3,"remaining":7},)"
             R"({"mid":"ACMEPRE00001","kind":"DEVICE","total":2,"used":2,"remaining":0}])");
   // The public enterprise starts unlimited (-1); its console user may import.
-  CommandResult token = RunKrypton({"admin", "token", "issue", "--data-dir", dir_, "--uid", uid_});
-  std::string bearer = "Bearer " + token.out.substr(0, token.out.find('\n'));
+  std::string bearer = Bearer(admin_.Token(uid_));
   r = Import(bearer, "DEMOSOCKET01", R"({"count":5,"prefix":"DEMO_"})");
   EXPECT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(Field(r.body, "/success"), "5");
-  EXPECT_EQ(Ent(bearer, "GET", "/api/v1/enterprise/quota").body,
+  EXPECT_EQ(api_.Ent(bearer, "GET", "/api/v1/enterprise/quota").body,
             R"([{"mid":"*","kind":"DEVICE","total":-1,"used":5,"remaining":-1},)"
             R"({"mid":"*","kind":"LICENSE","total":-1,"used":0,"remaining":-1}])");
-  EXPECT_EQ(Ent(beta_, "GET", "/api/v1/enterprise/quota").body, "[]");
+  EXPECT_EQ(api_.Ent(beta_, "GET", "/api/v1/enterprise/quota").body, "[]");
 }
 
 TEST_F(EnterpriseDevicesTest, DeviceInfoListAndCodes) {
   Quota(kAcme, "*", "DEVICE", -1);
   Quota(kBeta, "*", "DEVICE", -1);
-  Start();
+  ASSERT_TRUE(Serve());
   // CLI1 registers itself with its first login (AUTHKEY product without pre-registration):
   // it has no short code. It stays online.
-  std::string cli1_key = StringField(
-      Admin({"device", "credentials", "--product", kAuth, "--dev-tid", "CLI1"}), "/0/authKey");
+  std::string cli1_key =
+      StringField(admin_.Json({"device", "credentials", "--product", kAuth, "--dev-tid", "CLI1"}),
+                  "/0/authKey");
   LineClient cli1(server_->port("device"));
   ASSERT_EQ(Field(*cli1.Call(Login("CLI1", std::string("pk-") + kAuth,
                                    ",\"authKey\":\"" + cli1_key + "\"")),
@@ -254,7 +224,7 @@ TEST_F(EnterpriseDevicesTest, DeviceInfoListAndCodes) {
   ASSERT_EQ(imp.status, 201) << imp.body;
   ASSERT_EQ(Import(beta_, kBetaMid, R"({"devTids":["B1"]})").status, 201);
 
-  HttpResult d = Ent(acme_, "GET", "/api/v1/enterprise/device/D1");
+  HttpResult d = api_.Ent(acme_, "GET", "/api/v1/enterprise/device/D1");
   ASSERT_EQ(d.status, 200) << d.body;
   EXPECT_EQ(StringField(d.body, "/devTid"), "D1");
   EXPECT_EQ(StringField(d.body, "/mid"), kPre);
@@ -264,104 +234,93 @@ TEST_F(EnterpriseDevicesTest, DeviceInfoListAndCodes) {
   EXPECT_EQ(Field(d.body, "/online"), "false");
   EXPECT_EQ(Field(d.body, "/firstLoginTime"), "0");
   EXPECT_EQ(Field(d.body, "/devInfo"), "{}");
-  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/NOPE"), 400, "6400004",
-              "Device with given devTid does not exist");
-  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/B1"), 400, "8400029",
-              "Permission error, no right to view this device");
+  ExpectApiError(api_.Ent(acme_, "GET", "/api/v1/enterprise/device/NOPE"), 400, "6400004",
+                 "Device with given devTid does not exist");
+  ExpectApiError(api_.Ent(acme_, "GET", "/api/v1/enterprise/device/B1"), 400, "8400029",
+                 "Permission error, no right to view this device");
 
   // Online state comes from the hub.
   LineClient dev(server_->port("device"));
   ASSERT_EQ(Field(*dev.Call(Login("D2", std::string("pk-") + kPre)), "/code"), "200");
-  d = Ent(acme_, "GET", "/api/v1/enterprise/device/D2");
+  d = api_.Ent(acme_, "GET", "/api/v1/enterprise/device/D2");
   EXPECT_EQ(Field(d.body, "/online"), "true");
   EXPECT_NE(Field(d.body, "/firstLoginTime"), "0");
 
-  auto tids = [](const std::string& body) {
-    std::vector<std::string> out;
-    for (int i = 0;; ++i) {
-      std::string p = "/" + std::to_string(i) + "/devTid";
-      std::string t = StringField(body, p.c_str());
-      if (t == "<absent>") return out;
-      out.push_back(t);
-    }
-  };
+  auto tids = [](const std::string& body) { return StringFields(body, "/devTid"); };
   using V = std::vector<std::string>;
-  EXPECT_EQ(tids(Ent(acme_, "GET", "/api/v1/enterprise/device").body),
+  EXPECT_EQ(tids(api_.Ent(acme_, "GET", "/api/v1/enterprise/device").body),
             (V{"CLI1", "D1", "D2", "D3"}));
-  EXPECT_EQ(tids(Ent(acme_, "GET", std::string("/api/v1/enterprise/device?mid=") + kPre).body),
+  EXPECT_EQ(tids(api_.Ent(acme_, "GET", std::string("/api/v1/enterprise/device?mid=") + kPre).body),
             (V{"D1", "D2", "D3"}));
-  EXPECT_EQ(tids(Ent(acme_, "GET", "/api/v1/enterprise/device?online=true").body),
+  EXPECT_EQ(tids(api_.Ent(acme_, "GET", "/api/v1/enterprise/device?online=true").body),
             (V{"CLI1", "D2"}));
-  EXPECT_EQ(tids(Ent(acme_, "GET", "/api/v1/enterprise/device?online=false&page=1&size=1").body),
-            (V{"D3"}));
-  EXPECT_EQ(tids(Ent(beta_, "GET", "/api/v1/enterprise/device").body), (V{"B1"}));
+  EXPECT_EQ(
+      tids(api_.Ent(acme_, "GET", "/api/v1/enterprise/device?online=false&page=1&size=1").body),
+      (V{"D3"}));
+  EXPECT_EQ(tids(api_.Ent(beta_, "GET", "/api/v1/enterprise/device").body), (V{"B1"}));
   for (const char* q : {"?online=yes", "?page=-1", "?size=0", "?size=101", "?page=x"}) {
-    ExpectError(Ent(acme_, "GET", std::string("/api/v1/enterprise/device") + q), 400, "8400002",
-                kIllegal);
+    ExpectApiError(api_.Ent(acme_, "GET", std::string("/api/v1/enterprise/device") + q), 400,
+                   "8400002", kIllegal);
   }
-  ExpectError(Ent(acme_, "GET", std::string("/api/v1/enterprise/device?mid=") + kBetaMid), 400,
-              "8400000", "Product does not exist");
+  ExpectApiError(api_.Ent(acme_, "GET", std::string("/api/v1/enterprise/device?mid=") + kBetaMid),
+                 400, "8400000", "Product does not exist");
 
   // Long and short codes: the import's, shown again.
-  HttpResult c = Ent(acme_, "GET", "/api/v1/enterprise/device/D1/code");
+  HttpResult c = api_.Ent(acme_, "GET", "/api/v1/enterprise/device/D1/code");
   ASSERT_EQ(c.status, 200) << c.body;
   EXPECT_EQ(c.body,
             R"({"devTid":"D1","longCode":"http://www.hekr.me?action=bind&devTid=D1&bindKey=)" +
                 StringField(imp.body, "/results/0/bindKey") + R"(","shortCode":")" +
                 StringField(imp.body, "/results/0/shortCode") + R"(","shortCodePassword":")" +
                 StringField(imp.body, "/results/0/shortCodePassword") + R"("})");
-  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/CLI1/code"), 400, "8400030",
-              "Device long/short code info not found");
-  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/CLI1/code?allocate=false"), 400,
-              "8400030", "Device long/short code info not found");
-  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/CLI1/code?allocate=maybe"), 400,
-              "8400002", kIllegal);
-  c = Ent(acme_, "GET", "/api/v1/enterprise/device/CLI1/code?allocate=true");
+  ExpectApiError(api_.Ent(acme_, "GET", "/api/v1/enterprise/device/CLI1/code"), 400, "8400030",
+                 "Device long/short code info not found");
+  ExpectApiError(api_.Ent(acme_, "GET", "/api/v1/enterprise/device/CLI1/code?allocate=false"), 400,
+                 "8400030", "Device long/short code info not found");
+  ExpectApiError(api_.Ent(acme_, "GET", "/api/v1/enterprise/device/CLI1/code?allocate=maybe"), 400,
+                 "8400002", kIllegal);
+  c = api_.Ent(acme_, "GET", "/api/v1/enterprise/device/CLI1/code?allocate=true");
   ASSERT_EQ(c.status, 200) << c.body;
   EXPECT_TRUE(std::regex_match(StringField(c.body, "/shortCode"), std::regex("\\d{8}")));
-  EXPECT_EQ(Ent(acme_, "GET", "/api/v1/enterprise/device/CLI1/code").body, c.body);
-  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/B1/code"), 400, "8400029",
-              "Permission error, no right to view this device");
-  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/NOPE/code"), 400, "6400004",
-              "Device with given devTid does not exist");
+  EXPECT_EQ(api_.Ent(acme_, "GET", "/api/v1/enterprise/device/CLI1/code").body, c.body);
+  ExpectApiError(api_.Ent(acme_, "GET", "/api/v1/enterprise/device/B1/code"), 400, "8400029",
+                 "Permission error, no right to view this device");
+  ExpectApiError(api_.Ent(acme_, "GET", "/api/v1/enterprise/device/NOPE/code"), 400, "6400004",
+                 "Device with given devTid does not exist");
   // The user side binds (an online device) with the short code the enterprise printed.
-  CommandResult token = RunKrypton({"admin", "token", "issue", "--data-dir", dir_, "--uid", uid_});
-  std::string bearer = token.out.substr(0, token.out.find('\n'));
-  HttpResult bind = HttpRequest(
-      server_->port("http"), "POST", "/device/shortCode/bind",
+  HttpResult bind = api_.AsUser(
+      admin_.Token(uid_), "POST", "/device/shortCode/bind",
       R"({"shortCode":")" + StringField(imp.body, "/results/1/shortCode") + R"(","password":")" +
-          StringField(imp.body, "/results/1/shortCodePassword") + R"("})",
-      {{"Authorization", "Bearer " + bearer}});
+          StringField(imp.body, "/results/1/shortCodePassword") + R"("})");
   EXPECT_EQ(bind.status, 201) << bind.body;
-  EXPECT_EQ(Field(Ent(acme_, "GET", "/api/v1/enterprise/device/D2").body, "/bound"), "true");
+  EXPECT_EQ(Field(api_.Ent(acme_, "GET", "/api/v1/enterprise/device/D2").body, "/bound"), "true");
 }
 
 TEST_F(EnterpriseDevicesTest, ShortCodePoolExhausted) {
   Quota(kAcme, "*", "DEVICE", -1);
-  Start({"limits.short_code_pool=2"});
+  ASSERT_TRUE(Serve({"limits.short_code_pool=2"}));
   ASSERT_EQ(Import(acme_, kPre, R"({"devTids":["P1","P2"]})").status, 201);
   // A device that registered itself on the hub has no short code, and the pool is empty.
   std::string key = StringField(
-      Admin({"device", "credentials", "--product", kAuth, "--dev-tid", "AK1"}), "/0/authKey");
+      admin_.Json({"device", "credentials", "--product", kAuth, "--dev-tid", "AK1"}), "/0/authKey");
   LineClient dev(server_->port("device"));
   ASSERT_EQ(
       Field(*dev.Call(Login("AK1", std::string("pk-") + kAuth, ",\"authKey\":\"" + key + "\"")),
             "/code"),
       "200");
-  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/AK1/code?allocate=true"), 400,
-              "5400046", "Short codes exhausted (system error)");
+  ExpectApiError(api_.Ent(acme_, "GET", "/api/v1/enterprise/device/AK1/code?allocate=true"), 400,
+                 "5400046", "Short codes exhausted (system error)");
   // The operator's import draws from the same pool: nothing imported.
-  CommandResult cli = RunKrypton(
-      {"admin", "device", "import", "--data-dir", dir_, "--set", "limits.short_code_pool=2",
-       "--product", kPre, "--dev-tid", "CLI1"});
+  CommandResult cli = admin_.Run({"device", "import", "--set", "limits.short_code_pool=2",
+                                  "--product", kPre, "--dev-tid", "CLI1"});
   EXPECT_EQ(cli.exit_code, 1);
   EXPECT_NE(cli.err.find("Short codes exhausted"), std::string::npos) << cli.err;
   // An import that cannot get its short codes imports nothing and draws no quota.
-  ExpectError(Import(acme_, kPre, R"({"devTids":["P3"]})"), 400, "5400046",
-              "Short codes exhausted (system error)");
-  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/P3"), 400, "6400004",
-              "Device with given devTid does not exist");
-  EXPECT_EQ(Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
+  ExpectApiError(Import(acme_, kPre, R"({"devTids":["P3"]})"), 400, "5400046",
+                 "Short codes exhausted (system error)");
+  ExpectApiError(api_.Ent(acme_, "GET", "/api/v1/enterprise/device/P3"), 400, "6400004",
+                 "Device with given devTid does not exist");
+  EXPECT_EQ(api_.Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
             R"([{"mid":"*","kind":"DEVICE","total":-1,"used":2,"remaining":-1}])");
 }
 
@@ -371,14 +330,14 @@ TEST_F(EnterpriseDevicesTest, Licenses) {
   Quota(kBeta, "*", "DEVICE", -1);
   // The operator's import issues licences too (DEVICE quota only); revoked through the
   // API, each needs a new LICENSE unit.
-  std::string cli = Admin({"device", "import", "--product", kLic, "--dev-tid", "L1", "--dev-tid",
-                           "L2", "--dev-tid", "L3"});
+  std::string cli = admin_.Json({"device", "import", "--product", kLic, "--dev-tid", "L1",
+                                 "--dev-tid", "L2", "--dev-tid", "L3"});
   EXPECT_EQ(StringField(cli, "/2/license").size(), 43u) << cli;
   EXPECT_EQ(StringField(cli, "/2/shortCode").size(), 8u) << cli;
-  Start();
+  ASSERT_TRUE(Serve());
   for (const char* tid : {"L1", "L2", "L3"}) {
-    HttpResult revoke = Ent(acme_, "DELETE",
-                            std::string("/api/v1/enterprise/product/") + kLic + "/license/" + tid);
+    HttpResult revoke = api_.Ent(
+        acme_, "DELETE", std::string("/api/v1/enterprise/product/") + kLic + "/license/" + tid);
     EXPECT_EQ(revoke.status, 204) << revoke.body;
   }
   // An import issues the licence with the device (DEVICE quota only).
@@ -389,8 +348,8 @@ TEST_F(EnterpriseDevicesTest, Licenses) {
   ASSERT_EQ(Import(beta_, kBetaMid, R"({"devTids":["B1"]})").status, 201);
   ASSERT_EQ(Import(acme_, kPre, R"({"devTids":["OTHER"]})").status, 201);
 
-  ExpectError(Licenses(acme_, kLic, R"({"devTids":["L1","L2","L3"]})"), 400, "8400031",
-              "Quota missing: need 3, have 2");
+  ExpectApiError(Licenses(acme_, kLic, R"({"devTids":["L1","L2","L3"]})"), 400, "8400031",
+                 "Quota missing: need 3, have 2");
   HttpResult r = Licenses(acme_, kLic, R"({"devTids":["L1","L0","NOPE","B1","OTHER","L2","L1"]})");
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(Field(r.body, "/success"), "4");
@@ -407,19 +366,19 @@ TEST_F(EnterpriseDevicesTest, Licenses) {
             "Permission error, no right to view this device");
   EXPECT_EQ(Field(r.body, "/results/4/code"), "8400029");
   EXPECT_EQ(StringField(r.body, "/results/6/license"), l1);
-  EXPECT_EQ(Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
+  EXPECT_EQ(api_.Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
             R"([{"mid":"*","kind":"DEVICE","total":-1,"used":5,"remaining":-1},)"
             R"({"mid":"*","kind":"LICENSE","total":2,"used":2,"remaining":0}])");
   // Re-issuing a live licence returns it again and draws nothing.
   r = Licenses(acme_, kLic, R"({"devTids":["L1"]})");
   EXPECT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(StringField(r.body, "/results/0/license"), l1);
-  ExpectError(Licenses(acme_, kLic, R"({"devTids":["L3"]})"), 400, "8400031",
-              "Quota missing: need 1, have 0");
+  ExpectApiError(Licenses(acme_, kLic, R"({"devTids":["L3"]})"), 400, "8400031",
+                 "Quota missing: need 1, have 0");
   // A revoked licence needs a new unit; re-issuing restores it.
-  Admin({"device", "revoke", "--dev-tid", "L1"});
-  ExpectError(Licenses(acme_, kLic, R"({"devTids":["L1"]})"), 400, "8400031",
-              "Quota missing: need 1, have 0");
+  admin_.Json({"device", "revoke", "--dev-tid", "L1"});
+  ExpectApiError(Licenses(acme_, kLic, R"({"devTids":["L1"]})"), 400, "8400031",
+                 "Quota missing: need 1, have 0");
   Quota(kAcme, kLic, "LICENSE", 1);
   EXPECT_EQ(Licenses(acme_, kLic, R"({"devTids":["L1"]})").status, 201);
   LineClient dev(server_->port("device"));
@@ -427,27 +386,27 @@ TEST_F(EnterpriseDevicesTest, Licenses) {
                   "/code"),
             "200");
 
-  ExpectError(Licenses(acme_, kPre, R"({"devTids":["OTHER"]})"), 400, "8400002",
-              std::string(kIllegal) + ": the product's deviceAuth is not LICENSE");
-  ExpectError(Licenses(acme_, kBetaMid, R"({"devTids":["B1"]})"), 400, "8400000",
-              "Product does not exist");
+  ExpectApiError(Licenses(acme_, kPre, R"({"devTids":["OTHER"]})"), 400, "8400002",
+                 std::string(kIllegal) + ": the product's deviceAuth is not LICENSE");
+  ExpectApiError(Licenses(acme_, kBetaMid, R"({"devTids":["B1"]})"), 400, "8400000",
+                 "Product does not exist");
   for (const char* body : {"nope", R"({"count":1})", R"({"devTids":[1]})"}) {
-    ExpectError(Licenses(acme_, kLic, body), 400, "8400002", kIllegal);
+    ExpectApiError(Licenses(acme_, kLic, body), 400, "8400002", kIllegal);
   }
-  ExpectError(Licenses(acme_, kLic, R"({"devTids":[]})"), 400, "8400002",
-              std::string(kIllegal) + ": devTids must hold 1 to 1000 devTids");
+  ExpectApiError(Licenses(acme_, kLic, R"({"devTids":[]})"), 400, "8400002",
+                 std::string(kIllegal) + ": devTids must hold 1 to 1000 devTids");
 }
 
 TEST_F(EnterpriseDevicesTest, ImportedDevicesLogInWithTheirProductsAuth) {
   Quota(kAcme, "*", "DEVICE", -1);
-  Start();
+  ASSERT_TRUE(Serve());
   HttpResult pre = Import(acme_, kPre, R"({"devTids":["PRE1"]})");
   HttpResult ak = Import(acme_, kAuth, R"({"devTids":["AK1"]})");
   HttpResult lic = Import(acme_, kLic, R"({"devTids":["LIC1"]})");
   ASSERT_EQ(lic.status, 201) << lic.body;
   std::string license = StringField(lic.body, "/results/0/license");
   std::string auth_key = StringField(
-      Admin({"device", "credentials", "--product", kAuth, "--dev-tid", "AK1"}), "/0/authKey");
+      admin_.Json({"device", "credentials", "--product", kAuth, "--dev-tid", "AK1"}), "/0/authKey");
   ASSERT_EQ(auth_key.size(), 32u);
   auto login = [&](const std::string& dev_tid, const char* mid, const std::string& extra = "") {
     LineClient dev(server_->port("device"));
@@ -482,7 +441,7 @@ TEST_F(EnterpriseDevicesTest, RevokedLicencesCloseTheHubAndAutoIssueOpensIt) {
   Quota(kAcme, "*", "DEVICE", -1);
   Quota(kBeta, "*", "DEVICE", -1);
   Quota(kAcme, kLic, "LICENSE", 1);
-  Start();
+  ASSERT_TRUE(Serve());
   HttpResult lic = Import(acme_, kLic, R"({"devTids":["LIC1"]})");
   ASSERT_EQ(lic.status, 201) << lic.body;
   ASSERT_EQ(Import(acme_, kPre, R"({"devTids":["PRE1"]})").status, 201);
@@ -490,34 +449,35 @@ TEST_F(EnterpriseDevicesTest, RevokedLicencesCloseTheHubAndAutoIssueOpensIt) {
   const std::string license = StringField(lic.body, "/results/0/license");
   auto login = [&](const std::string& dev_tid, const std::string& lic) {
     LineClient dev(server_->port("device"));
-    return Field(*dev.Call(Login(dev_tid, std::string("pk-") + kLic,
-                                 ",\"license\":\"" + lic + "\"")),
-                 "/code");
+    return Field(
+        *dev.Call(Login(dev_tid, std::string("pk-") + kLic, ",\"license\":\"" + lic + "\"")),
+        "/code");
   };
   auto revoke = [&](const std::string& key, const std::string& mid, const std::string& tid) {
-    return Ent(key, "DELETE", "/api/v1/enterprise/product/" + mid + "/license/" + tid);
+    return api_.Ent(key, "DELETE", "/api/v1/enterprise/product/" + mid + "/license/" + tid);
   };
   // An online device whose licence is revoked is told and disconnected at once.
   LineClient online(server_->port("device"));
-  ASSERT_EQ(Field(*online.Call(Login("LIC1", std::string("pk-") + kLic,
-                                     ",\"license\":\"" + license + "\"")),
+  ASSERT_EQ(Field(*online.Call(
+                      Login("LIC1", std::string("pk-") + kLic, ",\"license\":\"" + license + "\"")),
                   "/code"),
             "200");
-  ExpectError(revoke(acme_, kLic, "NOPE"), 400, "6400004",
-              "Device with given devTid does not exist");
-  ExpectError(revoke(acme_, kLic, "PRE1"), 400, "8400029",
-              "Permission error, no right to view this device");
-  ExpectError(revoke(acme_, kPre, "PRE1"), 400, "8400002",
-              "Illegal argument: the product's deviceAuth is not LICENSE");
-  ExpectError(revoke(beta_, kLic, "LIC1"), 400, "8400000", "Product does not exist");
-  ExpectError(revoke("wrong", kLic, "LIC1"), 401, "3400015", "Invalid token");
+  ExpectApiError(revoke(acme_, kLic, "NOPE"), 400, "6400004",
+                 "Device with given devTid does not exist");
+  ExpectApiError(revoke(acme_, kLic, "PRE1"), 400, "8400029",
+                 "Permission error, no right to view this device");
+  ExpectApiError(revoke(acme_, kPre, "PRE1"), 400, "8400002",
+                 "Illegal argument: the product's deviceAuth is not LICENSE");
+  ExpectApiError(revoke(beta_, kLic, "LIC1"), 400, "8400000", "Product does not exist");
+  ExpectApiError(revoke("wrong", kLic, "LIC1"), 401, "3400015", "Invalid token");
   HttpResult ok = revoke(acme_, kLic, "LIC1");
   EXPECT_EQ(ok.status, 204) << ok.body;
-  EXPECT_EQ(online.ReadLine().value_or("<none>"),
-            R"({"msgId":0,"action":"errorResp","code":1400039,"desc":"Device license can not verification"})");
+  EXPECT_EQ(
+      online.ReadLine().value_or("<none>"),
+      R"({"msgId":0,"action":"errorResp","code":1400039,"desc":"Device license can not verification"})");
   EXPECT_FALSE(online.ReadLine(std::chrono::seconds(2)).has_value());  // closed
-  EXPECT_EQ(revoke(acme_, kLic, "LIC1").status, 204);  // twice: no error
-  EXPECT_EQ(Field(Ent(acme_, "GET", "/api/v1/enterprise/device/LIC1").body, "/licenseRevoked"),
+  EXPECT_EQ(revoke(acme_, kLic, "LIC1").status, 204);                  // twice: no error
+  EXPECT_EQ(Field(api_.Ent(acme_, "GET", "/api/v1/enterprise/device/LIC1").body, "/licenseRevoked"),
             "true");
   EXPECT_EQ(login("LIC1", license), "1400039");
   // E15 issues it again (one LICENSE unit) and the device is back.
@@ -525,32 +485,35 @@ TEST_F(EnterpriseDevicesTest, RevokedLicencesCloseTheHubAndAutoIssueOpensIt) {
   EXPECT_EQ(login("LIC1", license), "200");
 
   // A licence never issued: 1400039 and nothing registered, until the product auto-issues.
-  const std::string fresh = StringField(
-      Admin({"device", "credentials", "--product", kLic, "--dev-tid", "AUTO1"}), "/0/license");
+  const std::string fresh =
+      StringField(admin_.Json({"device", "credentials", "--product", kLic, "--dev-tid", "AUTO1"}),
+                  "/0/license");
   EXPECT_EQ(login("AUTO1", fresh), "1400039");
-  ExpectError(Ent(acme_, "GET", "/api/v1/enterprise/device/AUTO1"), 400, "6400004",
-              "Device with given devTid does not exist");
+  ExpectApiError(api_.Ent(acme_, "GET", "/api/v1/enterprise/device/AUTO1"), 400, "6400004",
+                 "Device with given devTid does not exist");
   const std::string product = std::string("/api/v1/enterprise/product/") + kLic;
-  EXPECT_EQ(Field(Ent(acme_, "GET", product).body, "/autoIssueLicense"), "false");
-  HttpResult put = Ent(acme_, "PUT", product, R"({"autoIssueLicense":true})");
+  EXPECT_EQ(Field(api_.Ent(acme_, "GET", product).body, "/autoIssueLicense"), "false");
+  HttpResult put = api_.Ent(acme_, "PUT", product, R"({"autoIssueLicense":true})");
   ASSERT_EQ(put.status / 100, 2) << put.body;
-  EXPECT_EQ(Field(Ent(acme_, "GET", product).body, "/autoIssueLicense"), "true");
+  EXPECT_EQ(Field(api_.Ent(acme_, "GET", product).body, "/autoIssueLicense"), "true");
   Quota(kAcme, kLic, "LICENSE", 2);  // one left
   EXPECT_EQ(login("AUTO1", fresh), "200");
-  EXPECT_EQ(Field(Ent(acme_, "GET", "/api/v1/enterprise/device/AUTO1").body, "/licenseRevoked"),
-            "false");
-  const std::string other = StringField(
-      Admin({"device", "credentials", "--product", kLic, "--dev-tid", "AUTO2"}), "/0/license");
+  EXPECT_EQ(
+      Field(api_.Ent(acme_, "GET", "/api/v1/enterprise/device/AUTO1").body, "/licenseRevoked"),
+      "false");
+  const std::string other =
+      StringField(admin_.Json({"device", "credentials", "--product", kLic, "--dev-tid", "AUTO2"}),
+                  "/0/license");
   EXPECT_EQ(login("AUTO2", other), "1400039");  // quota empty: the device never sees 8400031
-  EXPECT_EQ(Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
+  EXPECT_EQ(api_.Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
             R"([{"mid":"*","kind":"DEVICE","total":-1,"used":2,"remaining":-1},)"
-            R"({"mid":")" + std::string(kLic) +
-                R"(","kind":"LICENSE","total":2,"used":2,"remaining":0}])");
+            R"({"mid":")" +
+                std::string(kLic) + R"(","kind":"LICENSE","total":2,"used":2,"remaining":0}])");
 }
 
 TEST_F(EnterpriseDevicesTest, ConcurrentImportsNeverOverdraw) {
   Quota(kAcme, "*", "DEVICE", 25);
-  Start();
+  ASSERT_TRUE(Serve());
   constexpr int kThreads = 8, kEach = 4;
   std::vector<HttpResult> results(kThreads);
   std::vector<std::thread> threads;
@@ -577,13 +540,13 @@ TEST_F(EnterpriseDevicesTest, ConcurrentImportsNeverOverdraw) {
         EXPECT_TRUE(imported.insert(StringField(r.body, p.c_str())).second) << r.body;
       }
     } else {
-      ExpectError(r, 400, "8400031", "Quota missing: need 4, have 1");
+      ExpectApiError(r, 400, "8400031", "Quota missing: need 4, have 1");
     }
   }
   EXPECT_EQ(ok, 6);
-  EXPECT_EQ(Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
+  EXPECT_EQ(api_.Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
             R"([{"mid":"*","kind":"DEVICE","total":25,"used":24,"remaining":1}])");
-  HttpResult list = Ent(acme_, "GET", "/api/v1/enterprise/device?size=100");
+  HttpResult list = api_.Ent(acme_, "GET", "/api/v1/enterprise/device?size=100");
   int listed = 0;
   for (const std::string& tid : imported) {
     listed += list.body.find("\"" + tid + "\"") != std::string::npos;

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "api_client.h"
 #include "json_field.h"
 #include "server_process.h"
 
@@ -75,28 +76,21 @@ const std::string kIndex = "<!doctype html><title>panel</title><script src=js/ap
 const std::string kApp = "console.log('krypton');";
 const std::string kPng = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) + Noise(3000);
 
-class H5HostingTest : public ::testing::Test {
+// The Content-Type of a package upload.
+const Headers kZip = {{"Content-Type", "application/zip"}};
+
+class H5HostingTest : public KryptonTest {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir();
-    CommandResult demo = RunKrypton({"admin", "demo", "--data-dir", dir_, "--json"});
-    ASSERT_EQ(demo.exit_code, 0) << demo.err;
-    uid_ = StringField(demo.out, "/uid");
+    uid_ = admin_.Demo().uid;
     for (const char* pid : {kAcme, kBeta}) {
-      ASSERT_EQ(Admin({"manufacturer", "create", "--pid", pid, "--name", "Ent"}).exit_code, 0);
+      admin_.CreateManufacturer(pid, "Ent");
     }
-    acme_ = "key=" +
-            StringField(Admin({"manufacturer", "key", "--pid", kAcme, "--json"}).out, "/serverKey");
-    beta_ = "key=" +
-            StringField(Admin({"manufacturer", "key", "--pid", kBeta, "--json"}).out, "/serverKey");
-    ServerProcess::Options o;
-    o.data_dir = dir_;
+    acme_ = admin_.ServerKey(kAcme);
+    beta_ = admin_.ServerKey(kBeta);
     // Every other route keeps a 1 KiB body limit; the package route has its own.
-    o.sets = {"hub.public_host=127.0.0.1", "http.max_body_bytes=1024",
-              "limits.h5_package_bytes=" + std::to_string(kPackageLimit)};
-    std::string error;
-    server_ = ServerProcess::Start(o, &error);
-    ASSERT_NE(server_, nullptr) << error;
+    ASSERT_TRUE(Serve({"hub.public_host=127.0.0.1", "http.max_body_bytes=1024",
+                       "limits.h5_package_bytes=" + std::to_string(kPackageLimit)}));
     base_ = "http://127.0.0.1:" + std::to_string(server_->port("http"));
     good_zip_ = MakeZip({{"panel/index.html", kIndex},
                          {"panel/js/app.js", kApp},
@@ -104,43 +98,18 @@ class H5HostingTest : public ::testing::Test {
                          {"panel/data.bin", "\x01\x02"}});
   }
 
-  CommandResult Admin(std::vector<std::string> args) {
-    args.insert(args.begin(), "admin");
-    args.push_back("--data-dir");
-    args.push_back(dir_);
-    return RunKrypton(args);
-  }
-
-  HttpResult Ent(const std::string& auth, const std::string& method, const std::string& path,
-                 const std::string& body = "") {
-    return HttpRequest(server_->port("http"), method, path, body,
-                       {{"Authorization", auth}, {"Content-Type", "application/zip"}});
-  }
-  HttpResult Get(const std::string& path,
-                 const std::vector<std::pair<std::string, std::string>>& headers = {}) {
-    return HttpRequest(server_->port("http"), "GET", path, "", headers);
-  }
-
   // A new template of Acme for `platform`; its id.
   std::string NewTemplate(const std::string& platform) {
     HttpResult r =
-        Ent(acme_, "POST", "/api/v1/enterprise/h5", R"({"platform":")" + platform + "\"}");
+        api_.Ent(acme_, "POST", "/api/v1/enterprise/h5", R"({"platform":")" + platform + "\"}");
     EXPECT_EQ(r.status, 201) << r.body;
     return StringField(r.body, "/id");
   }
   HttpResult Upload(const std::string& id, const std::string& zip, const std::string& query = "") {
-    return Ent(acme_, "PUT", "/api/v1/enterprise/h5/" + id + "/package" + query, zip);
+    return api_.Ent(acme_, "PUT", "/api/v1/enterprise/h5/" + id + "/package" + query, zip, kZip);
   }
 
-  static void ExpectError(const HttpResult& r, int status, const std::string& code,
-                          const std::string& desc) {
-    EXPECT_EQ(r.status, status) << r.body;
-    EXPECT_EQ(Field(r.body, "/code"), code) << r.body;
-    EXPECT_EQ(StringField(r.body, "/desc"), desc) << r.body;
-  }
-
-  std::string dir_, uid_, acme_, beta_, base_, good_zip_;
-  std::unique_ptr<ServerProcess> server_;
+  std::string uid_, acme_, beta_, base_, good_zip_;
 };
 
 TEST_F(H5HostingTest, UploadedPackageIsServed) {
@@ -154,29 +123,31 @@ TEST_F(H5HostingTest, UploadedPackageIsServed) {
                          "/h5package/" + id + "/" + id + R"(.zip","version":"1","md5":")" + md5 +
                          "\"}");
 
-  HttpResult index = Get("/h5page/" + id + "/index.html");
+  HttpResult index = api_.Get("/h5page/" + id + "/index.html");
   ASSERT_EQ(index.status, 200);
   EXPECT_EQ(index.body, kIndex);
   EXPECT_EQ(index.headers["content-type"], "text/html; charset=utf-8");
   EXPECT_EQ(index.headers["etag"], "\"" + md5 + "\"");
   EXPECT_EQ(index.headers["cache-control"], "no-cache");
-  HttpResult app = Get("/h5page/" + id + "/js/app.js");
+  HttpResult app = api_.Get("/h5page/" + id + "/js/app.js");
   EXPECT_EQ(app.body, kApp);
   EXPECT_EQ(app.headers["content-type"], "text/javascript; charset=utf-8");
-  HttpResult png = Get("/h5page/" + id + "/img/logo.png");
+  HttpResult png = api_.Get("/h5page/" + id + "/img/logo.png");
   EXPECT_EQ(png.body, kPng);
   EXPECT_EQ(png.headers["content-type"], "image/png");
-  EXPECT_EQ(Get("/h5page/" + id + "/data.bin").headers["content-type"], "application/octet-stream");
-  HttpResult head = HttpRequest(server_->port("http"), "HEAD", "/h5page/" + id + "/img/logo.png");
+  EXPECT_EQ(api_.Get("/h5page/" + id + "/data.bin").headers["content-type"],
+            "application/octet-stream");
+  HttpResult head = api_.Request("HEAD", "/h5page/" + id + "/img/logo.png");
   EXPECT_EQ(head.status, 200);
   EXPECT_EQ(head.body, "");
   EXPECT_EQ(head.headers["content-length"], std::to_string(kPng.size()));
   EXPECT_EQ(head.headers["content-type"], "image/png");
-  HttpResult cached = Get("/h5page/" + id + "/index.html", {{"If-None-Match", "\"" + md5 + "\""}});
+  HttpResult cached =
+      api_.Get("/h5page/" + id + "/index.html", {{"If-None-Match", "\"" + md5 + "\""}});
   EXPECT_EQ(cached.status, 304);
   EXPECT_EQ(cached.body, "");
 
-  HttpResult zip = Get("/h5package/" + id + "/" + id + ".zip");
+  HttpResult zip = api_.Get("/h5package/" + id + "/" + id + ".zip");
   ASSERT_EQ(zip.status, 200);
   EXPECT_EQ(zip.body, good_zip_);
   EXPECT_EQ(Md5Hex(zip.body), StringField(up.body, "/md5"));
@@ -184,15 +155,16 @@ TEST_F(H5HostingTest, UploadedPackageIsServed) {
   EXPECT_EQ(zip.headers["etag"], "\"" + md5 + "\"");
 
   // E4 shows the hosted URLs once the template is bound.
-  HttpResult p = Ent(acme_, "POST", "/api/v1/enterprise/product",
-                     R"({"name":"Panel","workModeType":"JSON_CTRL"})");
+  HttpResult p = api_.Ent(acme_, "POST", "/api/v1/enterprise/product",
+                          R"({"name":"Panel","workModeType":"JSON_CTRL"})");
   ASSERT_EQ(p.status, 201) << p.body;
   std::string mid = StringField(p.body, "/mid");
-  ASSERT_EQ(Ent(acme_, "PUT", "/api/v1/enterprise/product/" + mid + "/h5",
-                R"({"platform":"Android","h5TemplateId":")" + id + "\"}")
+  ASSERT_EQ(api_.Ent(acme_, "PUT", "/api/v1/enterprise/product/" + mid + "/h5",
+                     R"({"platform":"Android","h5TemplateId":")" + id + "\"}")
                 .status,
             204);
-  HttpResult e4 = Ent(acme_, "GET", "/api/v1/enterprise/product/" + mid + "/h5?platform=android");
+  HttpResult e4 =
+      api_.Ent(acme_, "GET", "/api/v1/enterprise/product/" + mid + "/h5?platform=android");
   EXPECT_EQ(e4.body, up.body);
 
   // A new upload replaces the files at the same URLs; ?version= names the version.
@@ -201,9 +173,9 @@ TEST_F(H5HostingTest, UploadedPackageIsServed) {
   ASSERT_EQ(again.status, 200) << again.body;
   EXPECT_EQ(StringField(again.body, "/version"), "2.0.0");
   EXPECT_EQ(StringField(again.body, "/md5"), Md5Hex(v2));
-  EXPECT_EQ(Get("/h5page/" + id + "/index.html").body, "v2");
-  EXPECT_EQ(Get("/h5page/" + id + "/js/app.js").status, 404);  // not in the new package
-  EXPECT_EQ(Get("/h5package/" + id + "/" + id + ".zip").body, v2);
+  EXPECT_EQ(api_.Get("/h5page/" + id + "/index.html").body, "v2");
+  EXPECT_EQ(api_.Get("/h5page/" + id + "/js/app.js").status, 404);  // not in the new package
+  EXPECT_EQ(api_.Get("/h5package/" + id + "/" + id + ".zip").body, v2);
 }
 
 // Sends a request header announcing `length` body bytes, and no body; the raw answer.
@@ -229,22 +201,24 @@ TEST_F(H5HostingTest, BadUploadsChangeNothing) {
   const std::string md5 = Md5Hex(good_zip_);
   const std::string illegal = "Illegal argument: ";
 
-  ExpectError(Ent(beta_, "PUT", "/api/v1/enterprise/h5/" + id + "/package", good_zip_), 400,
-              "8400005", "The h5 template does not exist");
-  ExpectError(Upload("NOPE000000000000", good_zip_), 400, "8400005",
-              "The h5 template does not exist");
-  ExpectError(Ent("key=wrong", "PUT", "/api/v1/enterprise/h5/" + id + "/package", good_zip_), 401,
-              "3400015", "Invalid token");
-  ExpectError(Upload(id, MakeZip({{"main.html", "x"}})), 400, "8400002",
-              illegal + "the package has no index.html at its root or in its single top folder");
-  ExpectError(Upload(id, MakeZip({{"index.html", "x"}, {"../x", "slip"}})), 400, "8400002",
-              illegal + "entry '../x' contains '..'");
-  ExpectError(Upload(id, MakeZip({{"index.html", "x"}, {"/tmp/x", "abs"}})), 400, "8400002",
-              illegal + "entry '/tmp/x' has an absolute path");
-  ExpectError(Upload(id, "PK not really a zip"), 400, "8400002",
-              illegal + "the package is not a zip file");
-  ExpectError(Upload(id, good_zip_, "?version=a%20b"), 400, "8400002",
-              illegal + "version must be 1 to 64 letters, digits, '.', '_' or '-'");
+  ExpectApiError(
+      api_.Ent(beta_, "PUT", "/api/v1/enterprise/h5/" + id + "/package", good_zip_, kZip), 400,
+      "8400005", "The h5 template does not exist");
+  ExpectApiError(Upload("NOPE000000000000", good_zip_), 400, "8400005",
+                 "The h5 template does not exist");
+  ExpectApiError(
+      api_.Ent("wrong", "PUT", "/api/v1/enterprise/h5/" + id + "/package", good_zip_, kZip), 401,
+      "3400015", "Invalid token");
+  ExpectApiError(Upload(id, MakeZip({{"main.html", "x"}})), 400, "8400002",
+                 illegal + "the package has no index.html at its root or in its single top folder");
+  ExpectApiError(Upload(id, MakeZip({{"index.html", "x"}, {"../x", "slip"}})), 400, "8400002",
+                 illegal + "entry '../x' contains '..'");
+  ExpectApiError(Upload(id, MakeZip({{"index.html", "x"}, {"/tmp/x", "abs"}})), 400, "8400002",
+                 illegal + "entry '/tmp/x' has an absolute path");
+  ExpectApiError(Upload(id, "PK not really a zip"), 400, "8400002",
+                 illegal + "the package is not a zip file");
+  ExpectApiError(Upload(id, good_zip_, "?version=a%20b"), 400, "8400002",
+                 illegal + "version must be 1 to 64 letters, digits, '.', '_' or '-'");
 
   // Beyond limits.h5_package_bytes: 413 as soon as the header announces it.
   const int port = server_->port("http");
@@ -256,18 +230,18 @@ TEST_F(H5HostingTest, BadUploadsChangeNothing) {
   std::string other = AnnounceBody(port, "POST", "/api/v1/enterprise/h5", acme_, 1025);
   EXPECT_EQ(other.rfind("HTTP/1.1 413 ", 0), 0u) << other;
 
-  EXPECT_EQ(Get("/h5page/" + id + "/index.html").body, kIndex);
-  EXPECT_EQ(Get("/h5page/" + id + "/js/app.js").body, kApp);
-  EXPECT_EQ(Get("/h5page/" + id + "/x").status, 404);
-  EXPECT_EQ(Get("/h5package/" + id + "/" + id + ".zip").body, good_zip_);
-  HttpResult p = Ent(acme_, "POST", "/api/v1/enterprise/product",
-                     R"({"name":"Panel","workModeType":"JSON_CTRL"})");
+  EXPECT_EQ(api_.Get("/h5page/" + id + "/index.html").body, kIndex);
+  EXPECT_EQ(api_.Get("/h5page/" + id + "/js/app.js").body, kApp);
+  EXPECT_EQ(api_.Get("/h5page/" + id + "/x").status, 404);
+  EXPECT_EQ(api_.Get("/h5package/" + id + "/" + id + ".zip").body, good_zip_);
+  HttpResult p = api_.Ent(acme_, "POST", "/api/v1/enterprise/product",
+                          R"({"name":"Panel","workModeType":"JSON_CTRL"})");
   std::string mid = StringField(p.body, "/mid");
-  ASSERT_EQ(Ent(acme_, "PUT", "/api/v1/enterprise/product/" + mid + "/h5",
-                R"({"platform":"ios","h5TemplateId":")" + id + "\"}")
+  ASSERT_EQ(api_.Ent(acme_, "PUT", "/api/v1/enterprise/product/" + mid + "/h5",
+                     R"({"platform":"ios","h5TemplateId":")" + id + "\"}")
                 .status,
             204);
-  HttpResult e4 = Ent(acme_, "GET", "/api/v1/enterprise/product/" + mid + "/h5?platform=IOS");
+  HttpResult e4 = api_.Ent(acme_, "GET", "/api/v1/enterprise/product/" + mid + "/h5?platform=IOS");
   EXPECT_EQ(StringField(e4.body, "/md5"), md5);
   EXPECT_EQ(StringField(e4.body, "/version"), "1");
 }
@@ -298,38 +272,37 @@ TEST_F(H5HostingTest, NoPathLeavesTheTemplatesFolder) {
            "/h5package/..%2f..%2f/krypton.db",
            "/h5package/" + id + "/%2e%2e",
        }) {
-    HttpResult r = Get(path);
+    HttpResult r = api_.Get(path);
     EXPECT_EQ(r.status, 404) << path << " → " << r.body.substr(0, 80);
     EXPECT_EQ(Field(r.body, "/code"), "5400000") << path;
   }
   // A raw backslash never reaches a file either.
-  HttpResult raw = Get(page + "..\\..\\..\\krypton.db");
+  HttpResult raw = api_.Get(page + "..\\..\\..\\krypton.db");
   EXPECT_EQ(raw.status, 404) << raw.body;
-  EXPECT_EQ(Get(page + "index.html").status, 200);
+  EXPECT_EQ(api_.Get(page + "index.html").status, 200);
 }
 
 TEST_F(H5HostingTest, DeviceObjectCarriesTheBoundUrls) {
   std::string android = NewTemplate("Android");
   HttpResult up = Upload(android, good_zip_);
   ASSERT_EQ(up.status, 200) << up.body;
-  HttpResult p = Ent(acme_, "POST", "/api/v1/enterprise/product",
-                     R"({"name":"Panel","workModeType":"JSON_CTRL"})");
+  HttpResult p = api_.Ent(acme_, "POST", "/api/v1/enterprise/product",
+                          R"({"name":"Panel","workModeType":"JSON_CTRL"})");
   ASSERT_EQ(p.status, 201) << p.body;
   std::string mid = StringField(p.body, "/mid");
-  ASSERT_EQ(Ent(acme_, "PUT", "/api/v1/enterprise/product/" + mid + "/h5",
-                R"({"platform":"Android","h5TemplateId":")" + android + "\"}")
+  ASSERT_EQ(api_.Ent(acme_, "PUT", "/api/v1/enterprise/product/" + mid + "/h5",
+                     R"({"platform":"Android","h5TemplateId":")" + android + "\"}")
                 .status,
             204);
-  ASSERT_EQ(Admin({"quota", "set", "--pid", kAcme, "--kind", "DEVICE", "--total", "-1"}).exit_code,
-            0);
+  ASSERT_EQ(
+      admin_.Run({"quota", "set", "--pid", kAcme, "--kind", "DEVICE", "--total", "-1"}).exit_code,
+      0);
   for (const char* dev : {"H5DEV1", "H5DEV2"}) {
-    ASSERT_EQ(Admin({"device", "import", "--product", mid, "--dev-tid", dev}).exit_code, 0);
-    ASSERT_EQ(Admin({"device", "bind", "--dev-tid", dev, "--uid", uid_}).exit_code, 0);
+    ASSERT_EQ(admin_.Run({"device", "import", "--product", mid, "--dev-tid", dev}).exit_code, 0);
+    ASSERT_EQ(admin_.Run({"device", "bind", "--dev-tid", dev, "--uid", uid_}).exit_code, 0);
   }
-  CommandResult token = Admin({"token", "issue", "--uid", uid_});
-  ASSERT_EQ(token.exit_code, 0) << token.err;
-  std::string bearer = "Bearer " + token.out.substr(0, token.out.find('\n'));
-  HttpResult list = Get("/device", {{"Authorization", bearer}});
+  const std::string token = admin_.Token(uid_);
+  HttpResult list = api_.AsUser(token, "GET", "/device");
   ASSERT_EQ(list.status, 200) << list.body;
   for (const char* i : {"/0", "/1"}) {
     std::string at = i;
@@ -343,14 +316,15 @@ TEST_F(H5HostingTest, DeviceObjectCarriesTheBoundUrls) {
   }
   // The page the device object names is the one served.
   std::string url = StringField(list.body, "/0/androidH5Page");
-  EXPECT_EQ(Get(url.substr(base_.size())).body, kIndex);
+  EXPECT_EQ(api_.Get(url.substr(base_.size())).body, kIndex);
   // A device of a product without bindings: every URL is "".
-  HttpResult one = Get("/device?devTid=H5DEV1", {{"Authorization", bearer}});
+  HttpResult one = api_.AsUser(token, "GET", "/device?devTid=H5DEV1");
   EXPECT_EQ(StringField(one.body, "/0/androidH5Page"), url);
-  ASSERT_EQ(
-      Admin({"device", "import", "--product", "DEMOSOCKET01", "--dev-tid", "PLAIN1"}).exit_code, 0);
-  ASSERT_EQ(Admin({"device", "bind", "--dev-tid", "PLAIN1", "--uid", uid_}).exit_code, 0);
-  HttpResult plain = Get("/device?devTid=PLAIN1", {{"Authorization", bearer}});
+  ASSERT_EQ(admin_.Run({"device", "import", "--product", "DEMOSOCKET01", "--dev-tid", "PLAIN1"})
+                .exit_code,
+            0);
+  ASSERT_EQ(admin_.Run({"device", "bind", "--dev-tid", "PLAIN1", "--uid", uid_}).exit_code, 0);
+  HttpResult plain = api_.AsUser(token, "GET", "/device?devTid=PLAIN1");
   EXPECT_EQ(Field(plain.body, "/0/androidH5Page"), "\"\"") << plain.body;
   EXPECT_EQ(Field(plain.body, "/0/androidPageZipURL"), "\"\"");
 }
@@ -363,7 +337,7 @@ TEST_F(H5HostingTest, AdminCommandsEndToEnd) {
   const std::string url_set = "http.public_url=" + base_ + "/";  // the trailing '/' is dropped
 
   CommandResult created =
-      Admin({"h5", "create", "--pid", kAcme, "--platform", "android", "--json"});
+      admin_.Run({"h5", "create", "--pid", kAcme, "--platform", "android", "--json"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   std::string id = StringField(created.out, "/id");
   EXPECT_EQ(created.out,
@@ -371,57 +345,57 @@ TEST_F(H5HostingTest, AdminCommandsEndToEnd) {
                 R"(","platform":"Android","h5Page":"","pageZipURL":"","version":"","md5":""})"
                 "\n");
   CommandResult up =
-      Admin({"h5", "upload", "--id", id, "--zip", zip_file, "--set", url_set, "--json"});
+      admin_.Run({"h5", "upload", "--id", id, "--zip", zip_file, "--set", url_set, "--json"});
   ASSERT_EQ(up.exit_code, 0) << up.err;
   EXPECT_EQ(StringField(up.out, "/h5Page"), base_ + "/h5page/" + id + "/index.html");
   EXPECT_EQ(StringField(up.out, "/md5"), Md5Hex(good_zip_));
   // The running server serves what the command unpacked.
-  EXPECT_EQ(Get("/h5page/" + id + "/js/app.js").body, kApp);
-  EXPECT_EQ(Get("/h5package/" + id + "/" + id + ".zip").body, good_zip_);
+  EXPECT_EQ(api_.Get("/h5page/" + id + "/js/app.js").body, kApp);
+  EXPECT_EQ(api_.Get("/h5package/" + id + "/" + id + ".zip").body, good_zip_);
 
-  auto expect_failure = [](const CommandResult& r, const std::string& message) {
-    EXPECT_EQ(r.exit_code, 1) << r.err;
-    EXPECT_EQ(r.err, "krypton: " + message + "\n");
-    EXPECT_EQ(r.out, "");
-  };
-  expect_failure(Admin({"h5", "upload", "--id", id, "--zip", bad_file, "--set", url_set}),
-                 "entry '../x' contains '..'");
-  expect_failure(Admin({"h5", "upload", "--id", "NOPE", "--zip", zip_file}), "no H5 template NOPE");
-  expect_failure(Admin({"h5", "upload", "--id", id, "--zip", dir_ + "/none.zip"}),
-                 "cannot read " + dir_ + "/none.zip");
-  expect_failure(Admin({"h5", "create", "--pid", kAcme, "--platform", "web"}),
-                 "platform must be Android or IOS");
-  expect_failure(Admin({"h5", "create", "--pid", "99999999999", "--platform", "IOS"}),
-                 "no manufacturer 99999999999");
-  EXPECT_EQ(Get("/h5page/" + id + "/index.html").body, kIndex);  // the bad upload changed nothing
+  ExpectCliFailure(admin_.Run({"h5", "upload", "--id", id, "--zip", bad_file, "--set", url_set}),
+                   "entry '../x' contains '..'");
+  ExpectCliFailure(admin_.Run({"h5", "upload", "--id", "NOPE", "--zip", zip_file}),
+                   "no H5 template NOPE");
+  ExpectCliFailure(admin_.Run({"h5", "upload", "--id", id, "--zip", dir_ + "/none.zip"}),
+                   "cannot read " + dir_ + "/none.zip");
+  ExpectCliFailure(admin_.Run({"h5", "create", "--pid", kAcme, "--platform", "web"}),
+                   "platform must be Android or IOS");
+  ExpectCliFailure(admin_.Run({"h5", "create", "--pid", "99999999999", "--platform", "IOS"}),
+                   "no manufacturer 99999999999");
+  EXPECT_EQ(api_.Get("/h5page/" + id + "/index.html").body,
+            kIndex);  // the bad upload changed nothing
 
-  HttpResult p = Ent(acme_, "POST", "/api/v1/enterprise/product",
-                     R"({"name":"Panel","workModeType":"JSON_CTRL"})");
+  HttpResult p = api_.Ent(acme_, "POST", "/api/v1/enterprise/product",
+                          R"({"name":"Panel","workModeType":"JSON_CTRL"})");
   std::string mid = StringField(p.body, "/mid");
-  expect_failure(Admin({"h5", "bind", "--mid", mid, "--platform", "IOS", "--id", id}),
-                 "h5 template " + id + " is for Android");
-  expect_failure(Admin({"h5", "bind", "--mid", "NOPE00000000", "--platform", "IOS", "--id", id}),
-                 "no product with mid NOPE00000000");
+  ExpectCliFailure(admin_.Run({"h5", "bind", "--mid", mid, "--platform", "IOS", "--id", id}),
+                   "h5 template " + id + " is for Android");
+  ExpectCliFailure(
+      admin_.Run({"h5", "bind", "--mid", "NOPE00000000", "--platform", "IOS", "--id", id}),
+      "no product with mid NOPE00000000");
   // A template is only bound to products of the enterprise that created it.
-  expect_failure(
-      Admin({"h5", "bind", "--mid", "DEMOSOCKET01", "--platform", "Android", "--id", id}),
+  ExpectCliFailure(
+      admin_.Run({"h5", "bind", "--mid", "DEMOSOCKET01", "--platform", "Android", "--id", id}),
       "no H5 template " + id + " of the product's enterprise");
-  CommandResult bound = Admin({"h5", "bind", "--mid", mid, "--platform", "ANDROID", "--id", id});
+  CommandResult bound =
+      admin_.Run({"h5", "bind", "--mid", mid, "--platform", "ANDROID", "--id", id});
   ASSERT_EQ(bound.exit_code, 0) << bound.err;
   EXPECT_EQ(bound.out, "bound H5 template " + id + " to product " + mid + " (Android)\n");
 
-  CommandResult show = Admin({"h5", "show", "--mid", mid, "--json"});
+  CommandResult show = admin_.Run({"h5", "show", "--mid", mid, "--json"});
   ASSERT_EQ(show.exit_code, 0) << show.err;
   EXPECT_EQ(show.out, R"({"mid":")" + mid + R"(","Android":)" +
                           up.out.substr(0, up.out.size() - 1) +
                           R"(,"IOS":null})"
                           "\n");
-  CommandResult text = Admin({"h5", "show", "--mid", mid});
+  CommandResult text = admin_.Run({"h5", "show", "--mid", mid});
   EXPECT_EQ(text.out, "Android: " + id + " version 1 h5Page " + base_ + "/h5page/" + id +
                           "/index.html pageZipURL " + base_ + "/h5package/" + id + "/" + id +
                           ".zip\nIOS: none\n");
   // The API sees the operator's binding.
-  HttpResult e4 = Ent(acme_, "GET", "/api/v1/enterprise/product/" + mid + "/h5?platform=Android");
+  HttpResult e4 =
+      api_.Ent(acme_, "GET", "/api/v1/enterprise/product/" + mid + "/h5?platform=Android");
   EXPECT_EQ(e4.body + "\n", up.out);
 }
 

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <thread>
 
+#include "api_client.h"
 #include "json_field.h"
 #include "line_client.h"
 #include "server_process.h"
@@ -24,73 +25,33 @@ constexpr const char* kMid = "ACMESHARED01";    // Acme's, shared with Beta
 constexpr const char* kOther = "ACMEOTHER001";  // Acme's, not shared
 constexpr const char* kIllegal = "Illegal argument";
 
-class EnterprisePermissionsTest : public ::testing::Test {
+class EnterprisePermissionsTest : public KryptonTest {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir();
-    uid_ = StringField(Admin({"demo"}), "/uid");
+    uid_ = admin_.Demo().uid;
     for (const char* pid : {kAcme, kBeta, kGamma}) {
-      Admin({"manufacturer", "create", "--pid", pid, "--name", std::string("E") + pid});
+      admin_.CreateManufacturer(pid, std::string("E") + pid);
     }
-    acme_ = StringField(Admin({"manufacturer", "key", "--pid", kAcme}), "/serverKey");
-    beta_ = StringField(Admin({"manufacturer", "key", "--pid", kBeta}), "/serverKey");
-    gamma_ = StringField(Admin({"manufacturer", "key", "--pid", kGamma}), "/serverKey");
+    acme_ = admin_.ServerKey(kAcme);
+    beta_ = admin_.ServerKey(kBeta);
+    gamma_ = admin_.ServerKey(kGamma);
     std::string tpl = dir_ + "/t.json";
     std::ofstream(tpl) << R"({"workModeType":"JSON_CTRL","protocol":{}})";
     for (const char* mid : {kMid, kOther}) {
-      Admin({"product", "create", "--pid", kAcme, "--name", mid, "--mid", mid, "--prod-key",
-             std::string("pk-") + mid, "--work-mode", "JSON_CTRL", "--template", tpl});
+      admin_.Json({"product", "create", "--pid", kAcme, "--name", mid, "--mid", mid, "--prod-key",
+                   std::string("pk-") + mid, "--work-mode", "JSON_CTRL", "--template", tpl});
     }
-    Admin({"quota", "set", "--pid", kAcme, "--kind", "DEVICE", "--total", "10"});
-  }
-
-  void Start() {
-    ServerProcess::Options o;
-    o.data_dir = dir_;
-    std::string error;
-    server_ = ServerProcess::Start(o, &error);
-    ASSERT_NE(server_, nullptr) << error;
-  }
-
-  std::string Admin(std::vector<std::string> args) {
-    CommandResult r = AdminResult(std::move(args));
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r.out;
-  }
-
-  CommandResult AdminResult(std::vector<std::string> args) {
-    args.insert(args.begin(), "admin");
-    args.insert(args.end(), {"--data-dir", dir_, "--json"});
-    return RunKrypton(args);
-  }
-
-  HttpResult Ent(const std::string& key, const std::string& method, const std::string& path,
-                 const std::string& body = "") {
-    return HttpRequest(server_->port("http"), method, path, body,
-                       {{"Authorization", "key=" + key}});
-  }
-
-  static void ExpectError(const HttpResult& r, int status, const std::string& code,
-                          const std::string& desc) {
-    EXPECT_EQ(r.status, status) << r.body;
-    EXPECT_EQ(Field(r.body, "/code"), code) << r.body;
-    EXPECT_EQ(StringField(r.body, "/desc"), desc) << r.body;
+    admin_.Json({"quota", "set", "--pid", kAcme, "--kind", "DEVICE", "--total", "10"});
   }
 
   // The devTids of an E12 answer.
   static std::vector<std::string> Tids(const std::string& body) {
-    std::vector<std::string> out;
-    for (int i = 0;; ++i) {
-      std::string t = StringField(body, ("/" + std::to_string(i) + "/devTid").c_str());
-      if (t == "<absent>") return out;
-      out.push_back(t);
-    }
+    return StringFields(body, "/devTid");
   }
 
-  std::string Quota() { return Ent(acme_, "GET", "/api/v1/enterprise/quota").body; }
+  std::string Quota() { return api_.Ent(acme_, "GET", "/api/v1/enterprise/quota").body; }
 
-  std::string dir_, uid_, acme_, beta_, gamma_;
-  std::unique_ptr<ServerProcess> server_;
+  std::string uid_, acme_, beta_, gamma_;
 };
 
 using V = std::vector<std::string>;
@@ -98,42 +59,43 @@ const std::string kProduct = "/api/v1/enterprise/product/";
 const std::string kDevice = "/api/v1/enterprise/device/";
 
 TEST_F(EnterprisePermissionsTest, AnAuthorizedEnterpriseReadsDevicesButChangesNothing) {
-  Start();
+  ASSERT_TRUE(Serve());
   HttpResult imp =
-      Ent(acme_, "POST", kProduct + kMid + "/device/import", R"({"devTids":["S1","S2"]})");
+      api_.Ent(acme_, "POST", kProduct + kMid + "/device/import", R"({"devTids":["S1","S2"]})");
   ASSERT_EQ(imp.status, 201) << imp.body;
   ASSERT_EQ(
-      Ent(acme_, "POST", kProduct + kOther + "/device/import", R"({"devTids":["O1"]})").status,
+      api_.Ent(acme_, "POST", kProduct + kOther + "/device/import", R"({"devTids":["O1"]})").status,
       201);
   // Not yet authorized: Beta sees nothing of Acme's.
-  ExpectError(Ent(beta_, "GET", kDevice + "S1"), 400, "8400029",
-              "Permission error, no right to view this device");
-  EXPECT_EQ(Ent(beta_, "GET", "/api/v1/enterprise/device").body, "[]");
-  ExpectError(Ent(beta_, "GET", std::string("/api/v1/enterprise/device?mid=") + kMid), 400,
-              "8400000", "Product does not exist");
+  ExpectApiError(api_.Ent(beta_, "GET", kDevice + "S1"), 400, "8400029",
+                 "Permission error, no right to view this device");
+  EXPECT_EQ(api_.Ent(beta_, "GET", "/api/v1/enterprise/device").body, "[]");
+  ExpectApiError(api_.Ent(beta_, "GET", std::string("/api/v1/enterprise/device?mid=") + kMid), 400,
+                 "8400000", "Product does not exist");
 
-  ASSERT_EQ(Ent(acme_, "POST", kProduct + kMid + "/authorize", R"({"pid":"22222222222"})").status,
-            204);
-  EXPECT_EQ(Ent(acme_, "GET", kProduct + kMid + "/authorize").body, R"(["22222222222"])");
-  ExpectError(Ent(beta_, "GET", kProduct + kMid + "/authorize"), 400, "8400000",
-              "Product does not exist");  // the list is the owner's
+  ASSERT_EQ(
+      api_.Ent(acme_, "POST", kProduct + kMid + "/authorize", R"({"pid":"22222222222"})").status,
+      204);
+  EXPECT_EQ(api_.Ent(acme_, "GET", kProduct + kMid + "/authorize").body, R"(["22222222222"])");
+  ExpectApiError(api_.Ent(beta_, "GET", kProduct + kMid + "/authorize"), 400, "8400000",
+                 "Product does not exist");  // the list is the owner's
   // E11, E12 (with and without mid) and E13 for the shared product's devices only.
-  HttpResult s1 = Ent(beta_, "GET", kDevice + "S1");
+  HttpResult s1 = api_.Ent(beta_, "GET", kDevice + "S1");
   ASSERT_EQ(s1.status, 200) << s1.body;
-  EXPECT_EQ(s1.body, Ent(acme_, "GET", kDevice + "S1").body);
-  EXPECT_EQ(Tids(Ent(beta_, "GET", "/api/v1/enterprise/device").body), (V{"S1", "S2"}));
-  EXPECT_EQ(Tids(Ent(beta_, "GET", std::string("/api/v1/enterprise/device?mid=") + kMid).body),
+  EXPECT_EQ(s1.body, api_.Ent(acme_, "GET", kDevice + "S1").body);
+  EXPECT_EQ(Tids(api_.Ent(beta_, "GET", "/api/v1/enterprise/device").body), (V{"S1", "S2"}));
+  EXPECT_EQ(Tids(api_.Ent(beta_, "GET", std::string("/api/v1/enterprise/device?mid=") + kMid).body),
             (V{"S1", "S2"}));
-  ExpectError(Ent(beta_, "GET", std::string("/api/v1/enterprise/device?mid=") + kOther), 400,
-              "8400000", "Product does not exist");
-  ExpectError(Ent(beta_, "GET", kDevice + "O1"), 400, "8400029",
-              "Permission error, no right to view this device");
-  HttpResult code = Ent(beta_, "GET", kDevice + "S1/code");
+  ExpectApiError(api_.Ent(beta_, "GET", std::string("/api/v1/enterprise/device?mid=") + kOther),
+                 400, "8400000", "Product does not exist");
+  ExpectApiError(api_.Ent(beta_, "GET", kDevice + "O1"), 400, "8400029",
+                 "Permission error, no right to view this device");
+  HttpResult code = api_.Ent(beta_, "GET", kDevice + "S1/code");
   ASSERT_EQ(code.status, 200) << code.body;
   EXPECT_EQ(StringField(code.body, "/shortCode"), StringField(imp.body, "/results/0/shortCode"));
   EXPECT_EQ(StringField(code.body, "/shortCodePassword"),
             StringField(imp.body, "/results/0/shortCodePassword"));
-  EXPECT_EQ(Tids(Ent(gamma_, "GET", "/api/v1/enterprise/device").body), V{});
+  EXPECT_EQ(Tids(api_.Ent(gamma_, "GET", "/api/v1/enterprise/device").body), V{});
 
   // A device registered by its own first login has no short code: only the owner may
   // allocate one.
@@ -142,126 +104,133 @@ TEST_F(EnterprisePermissionsTest, AnAuthorizedEnterpriseReadsDevicesButChangesNo
                             R"("prodKey":"pk-ACMESHARED01"}})"),
                   "/code"),
             "200");
-  ExpectError(Ent(beta_, "GET", kDevice + "SELF1/code?allocate=true"), 400, "8400030",
-              "Device long/short code info not found");
-  EXPECT_EQ(Ent(acme_, "GET", kDevice + "SELF1/code?allocate=true").status, 200);
-  EXPECT_EQ(Ent(beta_, "GET", kDevice + "SELF1/code").status, 200);  // now it can read it
+  ExpectApiError(api_.Ent(beta_, "GET", kDevice + "SELF1/code?allocate=true"), 400, "8400030",
+                 "Device long/short code info not found");
+  EXPECT_EQ(api_.Ent(acme_, "GET", kDevice + "SELF1/code?allocate=true").status, 200);
+  EXPECT_EQ(api_.Ent(beta_, "GET", kDevice + "SELF1/code").status, 200);  // now it can read it
 
   // Writes stay the owner's: import, licences, delete.
-  ExpectError(Ent(beta_, "POST", kProduct + kMid + "/device/import", R"({"devTids":["B1"]})"), 400,
-              "8400000", "Product does not exist");
-  ExpectError(Ent(beta_, "DELETE", kDevice + "S2"), 400, "8400029",
-              "Permission error, no right to view this device");
-  EXPECT_EQ(Ent(acme_, "GET", kDevice + "S2").status, 200);
+  ExpectApiError(
+      api_.Ent(beta_, "POST", kProduct + kMid + "/device/import", R"({"devTids":["B1"]})"), 400,
+      "8400000", "Product does not exist");
+  ExpectApiError(api_.Ent(beta_, "DELETE", kDevice + "S2"), 400, "8400029",
+                 "Permission error, no right to view this device");
+  EXPECT_EQ(api_.Ent(acme_, "GET", kDevice + "S2").status, 200);
 
   // Withdrawn: every read closes again; withdrawing twice is no error.
-  EXPECT_EQ(Ent(acme_, "DELETE", kProduct + kMid + "/authorize/22222222222").status, 204);
-  EXPECT_EQ(Ent(acme_, "DELETE", kProduct + kMid + "/authorize/22222222222").status, 204);
-  EXPECT_EQ(Ent(acme_, "GET", kProduct + kMid + "/authorize").body, "[]");
-  ExpectError(Ent(beta_, "GET", kDevice + "S1"), 400, "8400029",
-              "Permission error, no right to view this device");
-  ExpectError(Ent(beta_, "GET", kDevice + "S1/code"), 400, "8400029",
-              "Permission error, no right to view this device");
-  EXPECT_EQ(Ent(beta_, "GET", "/api/v1/enterprise/device").body, "[]");
-  ExpectError(Ent(beta_, "GET", kProduct + kMid), 400, "8400000", "Product does not exist");
-  EXPECT_EQ(Ent(beta_, "GET", "/api/v1/enterprise/product").body.find(kMid), std::string::npos);
+  EXPECT_EQ(api_.Ent(acme_, "DELETE", kProduct + kMid + "/authorize/22222222222").status, 204);
+  EXPECT_EQ(api_.Ent(acme_, "DELETE", kProduct + kMid + "/authorize/22222222222").status, 204);
+  EXPECT_EQ(api_.Ent(acme_, "GET", kProduct + kMid + "/authorize").body, "[]");
+  ExpectApiError(api_.Ent(beta_, "GET", kDevice + "S1"), 400, "8400029",
+                 "Permission error, no right to view this device");
+  ExpectApiError(api_.Ent(beta_, "GET", kDevice + "S1/code"), 400, "8400029",
+                 "Permission error, no right to view this device");
+  EXPECT_EQ(api_.Ent(beta_, "GET", "/api/v1/enterprise/device").body, "[]");
+  ExpectApiError(api_.Ent(beta_, "GET", kProduct + kMid), 400, "8400000", "Product does not exist");
+  EXPECT_EQ(api_.Ent(beta_, "GET", "/api/v1/enterprise/product").body.find(kMid),
+            std::string::npos);
 }
 
 TEST_F(EnterprisePermissionsTest, WithdrawingHidesTheProductItsTemplateAndH5) {
-  Start();
-  HttpResult h5 = Ent(acme_, "POST", "/api/v1/enterprise/h5",
-                      R"({"platform":"Android","h5Page":"https://h5.example/p.html"})");
+  ASSERT_TRUE(Serve());
+  HttpResult h5 = api_.Ent(acme_, "POST", "/api/v1/enterprise/h5",
+                           R"({"platform":"Android","h5Page":"https://h5.example/p.html"})");
   ASSERT_EQ(h5.status, 201) << h5.body;
   const std::string product = kProduct + kMid;
-  ASSERT_EQ(Ent(acme_, "PUT", product + "/h5",
-                R"({"platform":"Android","h5TemplateId":")" + StringField(h5.body, "/id") + "\"}")
-                .status,
+  ASSERT_EQ(
+      api_.Ent(acme_, "PUT", product + "/h5",
+               R"({"platform":"Android","h5TemplateId":")" + StringField(h5.body, "/id") + "\"}")
+          .status,
+      204);
+  ASSERT_EQ(api_.Ent(acme_, "POST", product + "/authorize", R"({"pid":"22222222222"})").status,
             204);
-  ASSERT_EQ(Ent(acme_, "POST", product + "/authorize", R"({"pid":"22222222222"})").status, 204);
   // Everything a shared product opens.
-  EXPECT_EQ(Field(Ent(beta_, "GET", product).body, "/authorized"), "true");
-  EXPECT_EQ(Field(Ent(acme_, "GET", product).body, "/authorizedPids"), R"(["22222222222"])");
-  EXPECT_NE(Ent(beta_, "GET", "/api/v1/enterprise/product").body.find(kMid), std::string::npos);
-  EXPECT_EQ(Ent(beta_, "GET", product + "/protocolTemplate").status, 200);
-  EXPECT_EQ(Ent(beta_, "GET", product + "/h5?platform=Android").status, 200);
+  EXPECT_EQ(Field(api_.Ent(beta_, "GET", product).body, "/authorized"), "true");
+  EXPECT_EQ(Field(api_.Ent(acme_, "GET", product).body, "/authorizedPids"), R"(["22222222222"])");
+  EXPECT_NE(api_.Ent(beta_, "GET", "/api/v1/enterprise/product").body.find(kMid),
+            std::string::npos);
+  EXPECT_EQ(api_.Ent(beta_, "GET", product + "/protocolTemplate").status, 200);
+  EXPECT_EQ(api_.Ent(beta_, "GET", product + "/h5?platform=Android").status, 200);
 
-  ASSERT_EQ(Ent(acme_, "DELETE", product + "/authorize/22222222222").status, 204);
-  EXPECT_EQ(Field(Ent(acme_, "GET", product).body, "/authorizedPids"), "[]");
-  ExpectError(Ent(beta_, "GET", product), 400, "8400000", "Product does not exist");
-  EXPECT_EQ(Ent(beta_, "GET", "/api/v1/enterprise/product").body.find(kMid), std::string::npos);
-  ExpectError(Ent(beta_, "GET", product + "/protocolTemplate"), 400, "8400000",
-              "Product does not exist");
-  ExpectError(Ent(beta_, "GET", product + "/h5?platform=Android"), 400, "8400000",
-              "Product does not exist");
+  ASSERT_EQ(api_.Ent(acme_, "DELETE", product + "/authorize/22222222222").status, 204);
+  EXPECT_EQ(Field(api_.Ent(acme_, "GET", product).body, "/authorizedPids"), "[]");
+  ExpectApiError(api_.Ent(beta_, "GET", product), 400, "8400000", "Product does not exist");
+  EXPECT_EQ(api_.Ent(beta_, "GET", "/api/v1/enterprise/product").body.find(kMid),
+            std::string::npos);
+  ExpectApiError(api_.Ent(beta_, "GET", product + "/protocolTemplate"), 400, "8400000",
+                 "Product does not exist");
+  ExpectApiError(api_.Ent(beta_, "GET", product + "/h5?platform=Android"), 400, "8400000",
+                 "Product does not exist");
   // The owner keeps everything.
-  EXPECT_EQ(Ent(acme_, "GET", product + "/protocolTemplate").status, 200);
-  EXPECT_EQ(Ent(acme_, "GET", product + "/h5?platform=Android").status, 200);
+  EXPECT_EQ(api_.Ent(acme_, "GET", product + "/protocolTemplate").status, 200);
+  EXPECT_EQ(api_.Ent(acme_, "GET", product + "/h5?platform=Android").status, 200);
 }
 
 TEST_F(EnterprisePermissionsTest, OnlyTheOwnerWithdrawsAnAuthorization) {
-  Start();
-  ASSERT_EQ(Ent(acme_, "POST", kProduct + kMid + "/authorize", R"({"pid":"22222222222"})").status,
-            204);
-  ExpectError(Ent(beta_, "DELETE", kProduct + kMid + "/authorize/22222222222"), 400, "8400000",
-              "Product does not exist");
-  ExpectError(Ent(acme_, "DELETE", kProduct + "NOPE00000000/authorize/22222222222"), 400, "8400000",
-              "Product does not exist");
-  ExpectError(Ent(acme_, "GET", kProduct + "NOPE00000000/authorize"), 400, "8400000",
-              "Product does not exist");
-  ExpectError(Ent(gamma_, "DELETE", kProduct + kMid + "/authorize/33333333333"), 400, "8400000",
-              "Product does not exist");  // a stranger cannot touch the list either
-  ExpectError(Ent(acme_, "DELETE", kProduct + kMid + "/authorize/99999999999"), 400, "8400004",
-              "The pid does not exist");
-  ExpectError(Ent(acme_, "DELETE", kProduct + kMid + "/authorize/11111111111"), 400, "8400002",
-              std::string(kIllegal) + ": the product already belongs to 11111111111");
-  ExpectError(Ent("wrong", "DELETE", kProduct + kMid + "/authorize/22222222222"), 401, "3400015",
-              "Invalid token");
-  EXPECT_EQ(Ent(acme_, "GET", kProduct + kMid + "/authorize").body, R"(["22222222222"])");
+  ASSERT_TRUE(Serve());
+  ASSERT_EQ(
+      api_.Ent(acme_, "POST", kProduct + kMid + "/authorize", R"({"pid":"22222222222"})").status,
+      204);
+  ExpectApiError(api_.Ent(beta_, "DELETE", kProduct + kMid + "/authorize/22222222222"), 400,
+                 "8400000", "Product does not exist");
+  ExpectApiError(api_.Ent(acme_, "DELETE", kProduct + "NOPE00000000/authorize/22222222222"), 400,
+                 "8400000", "Product does not exist");
+  ExpectApiError(api_.Ent(acme_, "GET", kProduct + "NOPE00000000/authorize"), 400, "8400000",
+                 "Product does not exist");
+  ExpectApiError(api_.Ent(gamma_, "DELETE", kProduct + kMid + "/authorize/33333333333"), 400,
+                 "8400000",
+                 "Product does not exist");  // a stranger cannot touch the list either
+  ExpectApiError(api_.Ent(acme_, "DELETE", kProduct + kMid + "/authorize/99999999999"), 400,
+                 "8400004", "The pid does not exist");
+  ExpectApiError(api_.Ent(acme_, "DELETE", kProduct + kMid + "/authorize/11111111111"), 400,
+                 "8400002", std::string(kIllegal) + ": the product already belongs to 11111111111");
+  ExpectApiError(api_.Ent("wrong", "DELETE", kProduct + kMid + "/authorize/22222222222"), 401,
+                 "3400015", "Invalid token");
+  EXPECT_EQ(api_.Ent(acme_, "GET", kProduct + kMid + "/authorize").body, R"(["22222222222"])");
 
   // The operator's commands do the same on the store.
-  std::string shown = Admin({"product", "authorize", "--product", kMid, "--pid", kGamma});
+  std::string shown = admin_.Json({"product", "authorize", "--product", kMid, "--pid", kGamma});
   EXPECT_EQ(shown, std::string(R"({"mid":")") + kMid +
                        R"(","authorizedPids":["22222222222","33333333333"]})" + "\n");
-  EXPECT_EQ(Ent(gamma_, "GET", kProduct + kMid).status, 200);
-  shown = Admin({"product", "unauthorize", "--product", kMid, "--pid", kBeta});
+  EXPECT_EQ(api_.Ent(gamma_, "GET", kProduct + kMid).status, 200);
+  shown = admin_.Json({"product", "unauthorize", "--product", kMid, "--pid", kBeta});
   EXPECT_EQ(shown,
             std::string(R"({"mid":")") + kMid + R"(","authorizedPids":["33333333333"]})" + "\n");
-  ExpectError(Ent(beta_, "GET", kProduct + kMid), 400, "8400000", "Product does not exist");
-  CommandResult bad =
-      AdminResult({"product", "authorize", "--product", kMid, "--pid", "44444444444"});
-  EXPECT_EQ(bad.exit_code, 1);
-  EXPECT_EQ(bad.err, "krypton: no manufacturer 44444444444\n");
-  bad = AdminResult({"product", "unauthorize", "--product", "NOPE00000000", "--pid", kBeta});
-  EXPECT_EQ(bad.exit_code, 1);
-  EXPECT_EQ(bad.err, "krypton: no product with mid NOPE00000000\n");
+  ExpectApiError(api_.Ent(beta_, "GET", kProduct + kMid), 400, "8400000", "Product does not exist");
+  ExpectCliFailure(
+      admin_.Run({"product", "authorize", "--product", kMid, "--pid", "44444444444", "--json"}),
+      "no manufacturer 44444444444");
+  ExpectCliFailure(
+      admin_.Run({"product", "unauthorize", "--product", "NOPE00000000", "--pid", kBeta, "--json"}),
+      "no product with mid NOPE00000000");
 }
 
 TEST_F(EnterprisePermissionsTest, DeletingDevices) {
-  Start();
-  ASSERT_EQ(Ent(acme_, "POST", kProduct + kMid + "/device/import",
-                R"({"devTids":["NEW1","NEW2","USED1","BOUND1"]})")
+  ASSERT_TRUE(Serve());
+  ASSERT_EQ(api_.Ent(acme_, "POST", kProduct + kMid + "/device/import",
+                     R"({"devTids":["NEW1","NEW2","USED1","BOUND1"]})")
                 .status,
             201);
   EXPECT_EQ(Field(Quota(), "/0/used"), "4");
-  ExpectError(Ent(acme_, "DELETE", kDevice + "NOPE"), 400, "6400004",
-              "Device with given devTid does not exist");
-  ExpectError(Ent(beta_, "DELETE", kDevice + "NEW1"), 400, "8400029",
-              "Permission error, no right to view this device");
-  ExpectError(Ent("wrong", "DELETE", kDevice + "NEW1"), 401, "3400015", "Invalid token");
+  ExpectApiError(api_.Ent(acme_, "DELETE", kDevice + "NOPE"), 400, "6400004",
+                 "Device with given devTid does not exist");
+  ExpectApiError(api_.Ent(beta_, "DELETE", kDevice + "NEW1"), 400, "8400029",
+                 "Permission error, no right to view this device");
+  ExpectApiError(api_.Ent("wrong", "DELETE", kDevice + "NEW1"), 401, "3400015", "Invalid token");
 
   // A never-logged-in import gives its unit back; its short code is free again.
-  HttpResult code = Ent(acme_, "GET", kDevice + "NEW1/code");
+  HttpResult code = api_.Ent(acme_, "GET", kDevice + "NEW1/code");
   ASSERT_EQ(code.status, 200);
-  HttpResult del = Ent(acme_, "DELETE", kDevice + "NEW1");
+  HttpResult del = api_.Ent(acme_, "DELETE", kDevice + "NEW1");
   EXPECT_EQ(del.status, 204) << del.body;
-  ExpectError(Ent(acme_, "GET", kDevice + "NEW1"), 400, "6400004",
-              "Device with given devTid does not exist");
-  ExpectError(Ent(acme_, "DELETE", kDevice + "NEW1"), 400, "6400004",
-              "Device with given devTid does not exist");
+  ExpectApiError(api_.Ent(acme_, "GET", kDevice + "NEW1"), 400, "6400004",
+                 "Device with given devTid does not exist");
+  ExpectApiError(api_.Ent(acme_, "DELETE", kDevice + "NEW1"), 400, "6400004",
+                 "Device with given devTid does not exist");
   EXPECT_EQ(Field(Quota(), "/0/used"), "3");
   // The devTid may be imported again (drawing a unit again).
   ASSERT_EQ(
-      Ent(acme_, "POST", kProduct + kMid + "/device/import", R"({"devTids":["NEW1"]})").status,
+      api_.Ent(acme_, "POST", kProduct + kMid + "/device/import", R"({"devTids":["NEW1"]})").status,
       201);
   EXPECT_EQ(Field(Quota(), "/0/used"), "4");
 
@@ -274,12 +243,12 @@ TEST_F(EnterprisePermissionsTest, DeletingDevices) {
   {
     LineClient used(server_->port("device"));
     ASSERT_EQ(login(used, "USED1"), "200");
-    ExpectError(Ent(acme_, "DELETE", kDevice + "USED1"), 400, "8400002",
-                std::string(kIllegal) + ": the device is online");
+    ExpectApiError(api_.Ent(acme_, "DELETE", kDevice + "USED1"), 400, "8400002",
+                   std::string(kIllegal) + ": the device is online");
   }
   HttpResult gone;
   for (int i = 0; i < 50; ++i) {  // the hub marks it offline when the socket closes
-    gone = Ent(acme_, "DELETE", kDevice + "USED1");
+    gone = api_.Ent(acme_, "DELETE", kDevice + "USED1");
     if (gone.status == 204) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -289,29 +258,27 @@ TEST_F(EnterprisePermissionsTest, DeletingDevices) {
   // Bound to a user → refused until the user unbinds.
   LineClient bound(server_->port("device"));
   ASSERT_EQ(login(bound, "BOUND1"), "200");
-  CommandResult bind = RunKrypton(
-      {"admin", "device", "bind", "--data-dir", dir_, "--dev-tid", "BOUND1", "--uid", uid_});
+  CommandResult bind = admin_.Run({"device", "bind", "--dev-tid", "BOUND1", "--uid", uid_});
   ASSERT_EQ(bind.exit_code, 0) << bind.err;
   bound.Close();
   HttpResult refused;
   for (int i = 0; i < 50; ++i) {
-    refused = Ent(acme_, "DELETE", kDevice + "BOUND1");
+    refused = api_.Ent(acme_, "DELETE", kDevice + "BOUND1");
     if (StringField(refused.body, "/desc").find("online") == std::string::npos) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  ExpectError(refused, 400, "8400002",
-              std::string(kIllegal) + ": the device is bound to a user; it must be unbound first");
+  ExpectApiError(
+      refused, 400, "8400002",
+      std::string(kIllegal) + ": the device is bound to a user; it must be unbound first");
 
   // The operator's command: the same rules.
-  CommandResult cli = AdminResult({"device", "delete", "--dev-tid", "BOUND1"});
-  EXPECT_EQ(cli.exit_code, 1);
-  EXPECT_EQ(cli.err, "krypton: BOUND1: the device is bound to a user; it must be unbound first\n");
-  cli = AdminResult({"device", "delete", "--dev-tid", "NOPE"});
-  EXPECT_EQ(cli.exit_code, 1);
-  EXPECT_EQ(cli.err, "krypton: NOPE: Device with given devTid does not exist\n");
-  EXPECT_EQ(Admin({"device", "delete", "--dev-tid", "NEW2"}), "{\"deleted\":1}\n");
-  ExpectError(Ent(acme_, "GET", kDevice + "NEW2"), 400, "6400004",
-              "Device with given devTid does not exist");
+  ExpectCliFailure(admin_.Run({"device", "delete", "--dev-tid", "BOUND1", "--json"}),
+                   "BOUND1: the device is bound to a user; it must be unbound first");
+  ExpectCliFailure(admin_.Run({"device", "delete", "--dev-tid", "NOPE", "--json"}),
+                   "NOPE: Device with given devTid does not exist");
+  EXPECT_EQ(admin_.Json({"device", "delete", "--dev-tid", "NEW2"}), "{\"deleted\":1}\n");
+  ExpectApiError(api_.Ent(acme_, "GET", kDevice + "NEW2"), 400, "6400004",
+                 "Device with given devTid does not exist");
   EXPECT_EQ(Field(Quota(), "/0/used"), "3");
 }
 
