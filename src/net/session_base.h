@@ -111,16 +111,26 @@ class SessionBase : public LineSession, public std::enable_shared_from_this<Deri
       return Teardown();
     }
     Self().Frame(frame);
-    queue_.push_back(std::move(frame));
-    if (!write_in_flight_) Write();
+    if (write_in_flight_) {
+      queue_.push_back(std::move(frame));
+      return;
+    }
+    // The common case: nothing in flight, so the frame is written without ever
+    // entering the queue (an idle session keeps no queue capacity).
+    writing_ = std::move(frame);
+    StartWrite();
   }
 
   void Write() {
     if (queue_.empty()) {
+      // Nothing left: give the buffer back, an idle session must not keep its last
+      // frame (a devLogin answer is ~500 bytes).
+      std::string().swap(writing_);
+      if (queue_.capacity() != 0) std::vector<std::string>().swap(queue_);
       if (close_after_flush_) Teardown();
       return;
     }
-    if (Self().Coalesce()) {
+    if (Self().Coalesce() && queue_.size() > 1) {
       writing_.clear();
       for (std::string& f : queue_) writing_ += f;
       queue_.clear();
@@ -128,6 +138,10 @@ class SessionBase : public LineSession, public std::enable_shared_from_this<Deri
       writing_ = std::move(queue_.front());
       queue_.erase(queue_.begin());
     }
+    StartWrite();
+  }
+
+  void StartWrite() {
     write_in_flight_ = true;
     Self().AsyncWrite(writing_, [self = this->shared_from_this()](const boost::system::error_code& ec,
                                                                   size_t) {
