@@ -1,6 +1,8 @@
 // Internal to src/net: what the TCP/TLS line session and the WebSocket session share —
 // the bounded write queue, the inactivity timer, the close/flush state and the handler
-// bookkeeping of the LineSession contract (line_session.h). Derived classes (CRTP)
+// bookkeeping of the LineSession contract (line_session.h). The inactivity deadline
+// lives in the loop's TimeoutQueue (timeout_queue.h), not in a timer per session.
+// Derived classes (CRTP)
 // supply the stream: StartIo() (handshakes, first read), AsyncWrite(buffer, handler),
 // CloseStream(), and Frame()/Coalesce() for how queued messages become bytes.
 // Everything here runs on the session's loop except the public entry points, which
@@ -10,7 +12,6 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
 #include <memory>
@@ -18,11 +19,14 @@
 #include <vector>
 
 #include "net/line_session.h"
+#include "net/timeout_queue.h"
 
 namespace krypton::net::detail {
 
 template <typename Derived>
-class SessionBase : public LineSession, public std::enable_shared_from_this<Derived> {
+class SessionBase : public LineSession,
+                    public std::enable_shared_from_this<Derived>,
+                    private TimeoutClient {
  public:
   void Start(std::shared_ptr<LineHandler> handler) override {
     handler_ = std::move(handler);
@@ -58,7 +62,7 @@ class SessionBase : public LineSession, public std::enable_shared_from_this<Deri
   boost::asio::any_io_executor executor() override { return executor_; }
 
  protected:
-  using Clock = boost::asio::steady_timer::clock_type;
+  using Clock = TimeoutClient::Clock;
 
   // `executor` is the socket's (taken before the socket moves into the stream).
   SessionBase(boost::asio::any_io_executor executor, SessionTicket ticket, LineSessionOptions options)
@@ -66,7 +70,7 @@ class SessionBase : public LineSession, public std::enable_shared_from_this<Deri
         ticket_(std::move(ticket)),
         options_(options),
         timeout_(options.timeout),
-        timer_(executor_) {}
+        timeouts_(TimeoutQueue::Of(executor_)) {}
 
   // Call from the derived constructor once the stream exists.
   void InitSocket(boost::asio::ip::tcp::socket& socket) {
@@ -93,7 +97,7 @@ class SessionBase : public LineSession, public std::enable_shared_from_this<Deri
   void Teardown() {
     if (closed_) return;
     closed_ = true;
-    timer_.cancel();
+    CancelTimeout();
     Self().CloseStream();
     queue_.clear();
     // The handler learns once; it may still hold a weak_ptr to this session.
@@ -151,19 +155,19 @@ class SessionBase : public LineSession, public std::enable_shared_from_this<Deri
     });
   }
 
-  // The timer is not re-armed per message (a cancellation and a timerfd update each
-  // time): reads only Touch(), and an expiry that finds recent activity waits again.
+  // The deadline is not moved per message (a heap update each time): reads only
+  // Touch(), and a deadline that finds recent activity is set again from it.
   void ArmTimer() {
     if (closed_) return;
-    timer_.expires_at(last_activity_ + timeout_);
-    timer_.async_wait([weak = this->weak_from_this()](const boost::system::error_code& ec) {
-      if (ec) return;  // cancelled (SetTimeout, Teardown)
-      auto self = weak.lock();
-      if (!self || self->closed_) return;
-      if (Clock::now() < self->last_activity_ + self->timeout_) return self->ArmTimer();
-      spdlog::debug("{}: idle timeout", self->remote_ip_);
-      self->Teardown();
-    });
+    ScheduleTimeout(timeouts_, last_activity_ + timeout_);
+  }
+
+  void OnDeadline(Clock::time_point now) override {
+    if (closed_) return;
+    if (now < last_activity_ + timeout_) return ArmTimer();
+    auto self = this->shared_from_this();  // alive until the teardown returns
+    spdlog::debug("{}: idle timeout", remote_ip_);
+    Teardown();
   }
 
   boost::asio::any_io_executor executor_;
@@ -171,7 +175,7 @@ class SessionBase : public LineSession, public std::enable_shared_from_this<Deri
   const LineSessionOptions options_;
   std::chrono::milliseconds timeout_;
   Clock::time_point last_activity_ = Clock::now();
-  boost::asio::steady_timer timer_;
+  TimeoutQueue& timeouts_;  // this loop's
   std::shared_ptr<LineHandler> handler_;
   std::string remote_ip_;
   // A vector, not a deque: an empty std::deque allocates ~600 bytes per session.
