@@ -101,6 +101,7 @@ class LineSessionImpl final : public detail::SessionBase<LineSessionImpl<Stream>
     if (this->Reading()) Read();
   }
 
+  boost::asio::any_io_executor Executor() { return stream_.get_executor(); }
   void Frame(std::string& frame) { frame.push_back('\n'); }
   // Devices get one message per write (D5); apps may share one.
   bool Coalesce() const { return !this->options().one_message_per_write; }
@@ -116,8 +117,9 @@ class LineSessionImpl final : public detail::SessionBase<LineSessionImpl<Stream>
     Socket().close(ignored);
   }
 
+  struct NoBuffer {};
   Stream stream_;
-  std::string read_buf_;  // TLS only
+  [[no_unique_address]] std::conditional_t<kPlain, NoBuffer, std::string> read_buf_;  // TLS only
   LineFramer framer_;
 };
 

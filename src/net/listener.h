@@ -55,6 +55,12 @@ class SessionTicket {
   // start (after it is owned by a shared_ptr).
   void Attach(std::weak_ptr<Closable> session);
 
+  // The peer's address as the listener saw it ("" when unknown). Sessions keep no
+  // other copy.
+  const std::string& ip() const { return ip_; }
+  // False for a ticket made without a listener (no limits apply).
+  bool registered() const { return registry_ != nullptr; }
+
  private:
   std::shared_ptr<SessionRegistry> registry_;
   uint64_t id_ = 0;

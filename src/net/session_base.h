@@ -4,7 +4,9 @@
 // lives in the loop's TimeoutQueue (timeout_queue.h), not in a timer per session.
 // Derived classes (CRTP)
 // supply the stream: StartIo() (handshakes, first read), AsyncWrite(buffer, handler),
-// CloseStream(), and Frame()/Coalesce() for how queued messages become bytes.
+// CloseStream(), Executor() (the stream's), and Frame()/Coalesce() for how queued
+// messages become bytes. Members are kept few and small: an idle device session is
+// mostly this object (docs/benchmarks.md).
 // Everything here runs on the session's loop except the public entry points, which
 // dispatch to it.
 #ifndef KRYPTON_NET_SESSION_BASE_H_
@@ -36,17 +38,17 @@ class SessionBase : public LineSession,
   }
 
   void Send(std::string frame) override {
-    boost::asio::dispatch(executor_, [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
+    boost::asio::dispatch(Self().Executor(), [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
       self->Enqueue(std::move(frame));
     });
   }
 
   void Close() override {
-    boost::asio::dispatch(executor_, [self = this->shared_from_this()] { self->Teardown(); });
+    boost::asio::dispatch(Self().Executor(), [self = this->shared_from_this()] { self->Teardown(); });
   }
 
   void CloseAfterFlush() override {
-    boost::asio::dispatch(executor_, [self = this->shared_from_this()] {
+    boost::asio::dispatch(Self().Executor(), [self = this->shared_from_this()] {
       if (self->closed_) return;
       self->close_after_flush_ = true;
       if (!self->write_in_flight_ && self->queue_.empty()) self->Teardown();
@@ -58,25 +60,38 @@ class SessionBase : public LineSession,
     ArmTimer();
   }
 
-  const std::string& remote_ip() const override { return remote_ip_; }
-  boost::asio::any_io_executor executor() override { return executor_; }
+  const std::string& remote_ip() const override { return ticket_.ip(); }
+  boost::asio::any_io_executor executor() override { return Self().Executor(); }
 
  protected:
   using Clock = TimeoutClient::Clock;
 
+  // The options a session keeps, packed (LineSessionOptions is the public, roomy form).
+  struct Options {
+    uint32_t max_line_bytes;
+    uint32_t max_pending_writes;
+    uint32_t read_chunk_bytes;
+    bool one_message_per_write;
+  };
+
   // `executor` is the socket's (taken before the socket moves into the stream).
-  SessionBase(boost::asio::any_io_executor executor, SessionTicket ticket, LineSessionOptions options)
-      : executor_(std::move(executor)),
+  SessionBase(const boost::asio::any_io_executor& executor, SessionTicket ticket,
+              const LineSessionOptions& options)
+      : TimeoutClient(TimeoutQueue::Of(executor)),
         ticket_(std::move(ticket)),
-        options_(options),
-        timeout_(options.timeout),
-        timeouts_(TimeoutQueue::Of(executor_)) {}
+        options_{Clamp(options.max_line_bytes), Clamp(options.max_pending_writes),
+                 Clamp(options.read_chunk_bytes), options.one_message_per_write},
+        timeout_(options.timeout) {}
 
   // Call from the derived constructor once the stream exists.
   void InitSocket(boost::asio::ip::tcp::socket& socket) {
     boost::system::error_code ec;
-    auto remote = socket.remote_endpoint(ec);
-    if (!ec) remote_ip_ = remote.address().to_string();
+    // The listener's ticket already names the peer (one copy of the address per
+    // session); a ticket made without a listener gets it here.
+    if (ticket_.ip().empty() && !ticket_.registered()) {
+      auto remote = socket.remote_endpoint(ec);
+      if (!ec) ticket_ = SessionTicket(nullptr, 0, remote.address().to_string());
+    }
     socket.set_option(boost::asio::ip::tcp::no_delay(true), ec);
   }
 
@@ -86,7 +101,7 @@ class SessionBase : public LineSession,
   bool Reading() const { return !closed_ && !close_after_flush_; }
   bool closed() const { return closed_; }
   LineHandler& handler() { return *handler_; }
-  const LineSessionOptions& options() const { return options_; }
+  const Options& options() const { return options_; }
 
   // The handler saw an over-long message: answer (queued by the handler) and close.
   void Overflowed() {
@@ -106,11 +121,12 @@ class SessionBase : public LineSession,
 
  private:
   Derived& Self() { return static_cast<Derived&>(*this); }
+  static uint32_t Clamp(size_t n) { return n > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(n); }
 
   void Enqueue(std::string frame) {
     if (closed_) return;
     if (queue_.size() >= options_.max_pending_writes) {
-      spdlog::warn("{}: write queue full ({} frames), closing the connection", remote_ip_,
+      spdlog::warn("{}: write queue full ({} frames), closing the connection", remote_ip(),
                    queue_.size());
       return Teardown();
     }
@@ -159,25 +175,22 @@ class SessionBase : public LineSession,
   // Touch(), and a deadline that finds recent activity is set again from it.
   void ArmTimer() {
     if (closed_) return;
-    ScheduleTimeout(timeouts_, last_activity_ + timeout_);
+    ScheduleTimeout(last_activity_ + timeout_);
   }
 
   void OnDeadline(Clock::time_point now) override {
     if (closed_) return;
     if (now < last_activity_ + timeout_) return ArmTimer();
     auto self = this->shared_from_this();  // alive until the teardown returns
-    spdlog::debug("{}: idle timeout", remote_ip_);
+    spdlog::debug("{}: idle timeout", remote_ip());
     Teardown();
   }
 
-  boost::asio::any_io_executor executor_;
-  SessionTicket ticket_;
-  const LineSessionOptions options_;
+  SessionTicket ticket_;  // also holds the peer's address
+  const Options options_;
   std::chrono::milliseconds timeout_;
   Clock::time_point last_activity_ = Clock::now();
-  TimeoutQueue& timeouts_;  // this loop's
   std::shared_ptr<LineHandler> handler_;
-  std::string remote_ip_;
   // A vector, not a deque: an empty std::deque allocates ~600 bytes per session.
   std::vector<std::string> queue_;
   std::string writing_;  // the buffer of the write in flight

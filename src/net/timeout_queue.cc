@@ -12,8 +12,8 @@ asio::execution_context::id TimeoutQueue::id;
 
 TimeoutClient::~TimeoutClient() { CancelTimeout(); }
 
-void TimeoutClient::ScheduleTimeout(TimeoutQueue& queue, Clock::time_point deadline) {
-  queue.Schedule(this, deadline);
+void TimeoutClient::ScheduleTimeout(Clock::time_point deadline) {
+  if (queue_ != nullptr) queue_->Schedule(this, deadline);
 }
 
 void TimeoutClient::CancelTimeout() {
@@ -47,7 +47,6 @@ void TimeoutQueue::shutdown() {
 }
 
 void TimeoutQueue::Schedule(TimeoutClient* client, Clock::time_point deadline) {
-  client->queue_ = this;
   if (client->index_ == TimeoutClient::kNone) {
     heap_.push_back(Slot{deadline, client});
     client->index_ = static_cast<uint32_t>(heap_.size() - 1);

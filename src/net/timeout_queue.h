@@ -36,20 +36,21 @@ class TimeoutClient {
   virtual void OnDeadline(Clock::time_point now) = 0;
 
  protected:
-  TimeoutClient() = default;
+  // A client stays in `queue` (its loop's) for its whole life.
+  explicit TimeoutClient(TimeoutQueue& queue) : queue_(&queue) {}
   ~TimeoutClient();
   TimeoutClient(const TimeoutClient&) = delete;
   TimeoutClient& operator=(const TimeoutClient&) = delete;
 
-  // Sets (or moves) the deadline in `queue`. A client stays in one queue for its life.
-  void ScheduleTimeout(TimeoutQueue& queue, Clock::time_point deadline);
+  // Sets (or moves) the deadline. No-op once the io_context has shut down.
+  void ScheduleTimeout(Clock::time_point deadline);
   // Leaves the queue; no-op when not in it.
   void CancelTimeout();
 
  private:
   friend class TimeoutQueue;
   static constexpr uint32_t kNone = UINT32_MAX;
-  TimeoutQueue* queue_ = nullptr;
+  TimeoutQueue* queue_;  // nullptr once the io_context has shut down
   uint32_t index_ = kNone;  // position in queue_->heap_
 };
 

@@ -17,10 +17,11 @@ using Clock = TimeoutClient::Clock;
 // Records when (and in which order) it was told its deadline passed.
 class Probe final : public TimeoutClient {
  public:
-  Probe(TimeoutQueue& q, int id, std::vector<int>* fired) : q_(q), id_(id), fired_(fired) {}
+  Probe(TimeoutQueue& q, int id, std::vector<int>* fired)
+      : TimeoutClient(q), id_(id), fired_(fired) {}
   void Schedule(Clock::time_point at) {
     deadline_ = at;
-    ScheduleTimeout(q_, at);
+    ScheduleTimeout(at);
   }
   void Cancel() { CancelTimeout(); }
   void OnDeadline(Clock::time_point now) override {
@@ -33,7 +34,6 @@ class Probe final : public TimeoutClient {
   Clock::time_point deadline_;
 
  private:
-  TimeoutQueue& q_;
   int id_;
   std::vector<int>* fired_;
 };
