@@ -23,6 +23,9 @@ class AccessPolicy {
   // The uids that receive the device's pushes: its owner and every grantee whose share
   // has not expired. Empty for an unknown or unbound device without shares.
   virtual std::vector<std::string> Audience(const std::string& dev_tid) = 0;
+  // Audience() for a one-off event (a presence change): what is cached is used, but a
+  // miss is not cached, so devices that log in and stay idle leave no entry behind.
+  virtual std::vector<std::string> PresenceAudience(const std::string& dev_tid) = 0;
   // What a successful CheckCommand tells about the caller's grant.
   struct Grant {
     std::string mid;  // the device's product
@@ -51,6 +54,7 @@ class StoreAccessPolicy final : public AccessPolicy {
                     size_t max_entries = 100000, size_t loops = 64);
   ~StoreAccessPolicy() override;
   std::vector<std::string> Audience(const std::string& dev_tid) override;
+  std::vector<std::string> PresenceAudience(const std::string& dev_tid) override;
   Status CheckCommand(const std::string& uid, const std::string& dev_tid,
                       const std::string& ctrl_key, Grant* grant = nullptr) override;
   void Invalidate() override { cache_.Invalidate(); }
@@ -70,7 +74,8 @@ class StoreAccessPolicy final : public AccessPolicy {
 
  private:
   // nullptr when the device does not exist (or on a store error, in *error).
-  std::shared_ptr<const Snapshot> Get(const std::string& dev_tid, Status* error);
+  std::shared_ptr<const Snapshot> Get(const std::string& dev_tid, Status* error, bool keep = true);
+  std::vector<std::string> AudienceOf(const Snapshot& snap);
   std::shared_ptr<const Snapshot> Load(const std::string& dev_tid, Status* error);
 
   storage::Store& store_;

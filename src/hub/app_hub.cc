@@ -186,11 +186,18 @@ void AppHub::ForEachSession(const std::string& uid, Fn&& fn) {
   for (const Entry& e : it->second) fn(e);
 }
 
-void AppHub::Fanout(const std::string& dev_tid, const std::string& app_tids_json,
+bool AppHub::AnySession() {
+  int loop = net::IoPool::CurrentLoopIndex();
+  if (loop >= 0 && static_cast<size_t>(loop) < local_.size()) return !local_[loop]->empty();
+  std::lock_guard lock(mu_);
+  return !master_.empty();
+}
+
+void AppHub::Fanout(const std::vector<std::string>& audience, const std::string& app_tids_json,
                     const std::string& frame) {
   std::vector<std::string> only = AppTids(app_tids_json);
   auto shared = std::make_shared<const std::string>(frame);
-  for (const std::string& uid : access_.Audience(dev_tid)) {
+  for (const std::string& uid : audience) {
     ForEachSession(uid, [&](const Entry& e) {
       if (!only.empty() && std::find(only.begin(), only.end(), e.app_tid) == only.end()) return;
       asio::post(e.executor, [c = e.conn, shared] {
@@ -201,11 +208,13 @@ void AppHub::Fanout(const std::string& dev_tid, const std::string& app_tids_json
 }
 
 void AppHub::OnReport(const bus::DeviceReport& report) {
-  Fanout(report.dev_tid, report.app_tids_json, DevSendPush(report));
+  if (!AnySession()) return;
+  Fanout(access_.Audience(report.dev_tid), report.app_tids_json, DevSendPush(report));
 }
 
 void AppHub::OnPresence(const bus::PresenceEvent& event) {
-  Fanout(event.dev_tid, "[]", PresencePush(event));
+  if (!AnySession()) return;
+  Fanout(access_.PresenceAudience(event.dev_tid), "[]", PresencePush(event));
 }
 
 void AppHub::OnUserPush(const bus::UserPush& push) {
