@@ -230,7 +230,7 @@ Result<std::shared_ptr<net::Listener>> OpenAppTcpListener(net::IoPool& pool, App
                                                           asio::ssl::context* tls) {
   return net::Listener::Open(
       pool, HubListenerOptions(hub.ctx(), tls ? "app_tls" : "app_tcp", port),
-      [&hub, tls](asio::ip::tcp::socket socket, net::SessionTicket t) {
+      [&hub, tls](net::Socket socket, net::SessionTicket t) {
         auto session = net::LineSession::Create(std::move(socket), std::move(t),
                                                 AppSessionOptions(hub.ctx().config), tls);
         session->Start(std::make_shared<AppConnection>(hub, session));
@@ -241,7 +241,7 @@ Result<std::shared_ptr<net::Listener>> OpenAppWsListener(net::IoPool& pool, AppH
                                                          asio::ssl::context* tls) {
   return net::Listener::Open(
       pool, HubListenerOptions(hub.ctx(), tls ? "app_wss" : "app_ws", port),
-      [&hub, tls](asio::ip::tcp::socket socket, net::SessionTicket t) {
+      [&hub, tls](net::Socket socket, net::SessionTicket t) {
         auto session = net::CreateWsSession(std::move(socket), std::move(t),
                                             AppSessionOptions(hub.ctx().config), tls);
         session->Start(std::make_shared<AppConnection>(hub, session));

@@ -79,7 +79,7 @@ std::string DeviceConnection::remote_ip() const {
 }
 
 std::shared_ptr<DeviceConnection> StartDeviceConnection(HubContext& ctx,
-                                                        asio::ip::tcp::socket socket,
+                                                        net::Socket socket,
                                                         net::SessionTicket ticket,
                                                         asio::ssl::context* tls) {
   const auto& hub = ctx.config.hub;

@@ -99,7 +99,7 @@ class DeviceConnection final : public net::LineHandler,
 
 // Runs a device connection on an accepted socket (TLS when `tls` is given).
 std::shared_ptr<DeviceConnection> StartDeviceConnection(HubContext& ctx,
-                                                        boost::asio::ip::tcp::socket socket,
+                                                        net::Socket socket,
                                                         net::SessionTicket ticket,
                                                         boost::asio::ssl::context* tls);
 

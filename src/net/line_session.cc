@@ -21,23 +21,23 @@ template <typename Stream>
 class LineSessionImpl final : public detail::SessionBase<LineSessionImpl<Stream>> {
   using Base = detail::SessionBase<LineSessionImpl<Stream>>;
   friend Base;
-  static constexpr bool kPlain = std::is_same_v<Stream, tcp::socket>;
+  static constexpr bool kPlain = std::is_same_v<Stream, Socket>;
 
  public:
   template <typename... StreamArgs>
-  LineSessionImpl(SessionTicket ticket, LineSessionOptions options, tcp::socket socket,
+  LineSessionImpl(SessionTicket ticket, LineSessionOptions options, Socket socket,
                   StreamArgs&&... args)
       : Base(socket.get_executor(), std::move(ticket), options),
         stream_(std::move(socket), std::forward<StreamArgs>(args)...),
         framer_(options.max_line_bytes) {
-    this->InitSocket(Socket());
+    this->InitSocket(Sock());
     boost::system::error_code ec;
     // The reactor-style read (Read) must never block the loop.
-    Socket().non_blocking(true, ec);
+    Sock().non_blocking(true, ec);
   }
 
  private:
-  tcp::socket& Socket() {
+  Socket& Sock() {
     if constexpr (kPlain) {
       return stream_;
     } else {
@@ -113,8 +113,8 @@ class LineSessionImpl final : public detail::SessionBase<LineSessionImpl<Stream>
 
   void CloseStream() {
     boost::system::error_code ignored;
-    Socket().shutdown(tcp::socket::shutdown_both, ignored);
-    Socket().close(ignored);
+    Sock().shutdown(tcp::socket::shutdown_both, ignored);
+    Sock().close(ignored);
   }
 
   struct NoBuffer {};
@@ -125,14 +125,14 @@ class LineSessionImpl final : public detail::SessionBase<LineSessionImpl<Stream>
 
 }  // namespace
 
-std::shared_ptr<LineSession> LineSession::Create(tcp::socket socket, SessionTicket ticket,
+std::shared_ptr<LineSession> LineSession::Create(Socket socket, SessionTicket ticket,
                                                  LineSessionOptions options,
                                                  asio::ssl::context* tls) {
   if (tls == nullptr) {
-    return std::make_shared<LineSessionImpl<tcp::socket>>(std::move(ticket), options,
+    return std::make_shared<LineSessionImpl<Socket>>(std::move(ticket), options,
                                                           std::move(socket));
   }
-  return std::make_shared<LineSessionImpl<asio::ssl::stream<tcp::socket>>>(
+  return std::make_shared<LineSessionImpl<asio::ssl::stream<Socket>>>(
       std::move(ticket), options, std::move(socket), *tls);
 }
 

@@ -58,7 +58,7 @@ class LineSession : public Closable {
  public:
   // A session over plain TCP, or over TLS when `tls` is given (the server handshake
   // runs first, bounded by options.timeout). `tls` must outlive the session.
-  static std::shared_ptr<LineSession> Create(boost::asio::ip::tcp::socket socket,
+  static std::shared_ptr<LineSession> Create(Socket socket,
                                              SessionTicket ticket, LineSessionOptions options,
                                              boost::asio::ssl::context* tls = nullptr);
 

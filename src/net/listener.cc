@@ -114,7 +114,7 @@ void Listener::Stop() {
 void Listener::Accept() {
   asio::io_context& loop = pool_.Next();
   acceptor_.async_accept(loop, [self = shared_from_this(), &loop](boost::system::error_code ec,
-                                                                   tcp::socket socket) {
+                                                                   Socket socket) {
     if (ec == asio::error::operation_aborted || !self->acceptor_.is_open()) return;
     if (!ec) {
       boost::system::error_code ep_ec;

@@ -40,6 +40,12 @@ class Closable {
 
 class SessionRegistry;
 
+// An accepted connection: a TCP socket bound to its loop's io_context. The concrete
+// executor type (not any_io_executor) keeps the socket and every pending operation on
+// it smaller — 32 bytes in the socket, ~50 in each wait — which idle sessions feel.
+using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp,
+                                                boost::asio::io_context::executor_type>;
+
 // Held by a session for as long as it counts towards the listener's limits; the
 // destructor removes it from the registry.
 class SessionTicket {
@@ -100,7 +106,7 @@ struct ListenerOptions {
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   // Called on the session's loop with the accepted socket and its ticket.
-  using Factory = std::function<void(boost::asio::ip::tcp::socket, SessionTicket)>;
+  using Factory = std::function<void(Socket, SessionTicket)>;
 
   // Binds and listens (SO_REUSEADDR). Fails with kHubInternal and a detail naming the
   // address when the port cannot be bound.

@@ -84,7 +84,7 @@ class SessionBase : public LineSession,
         timeout_(options.timeout) {}
 
   // Call from the derived constructor once the stream exists.
-  void InitSocket(boost::asio::ip::tcp::socket& socket) {
+  void InitSocket(Socket& socket) {
     boost::system::error_code ec;
     // The listener's ticket already names the peer (one copy of the address per
     // session); a ticket made without a listener gets it here.
