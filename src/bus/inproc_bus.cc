@@ -72,7 +72,7 @@ void InprocBus::SendCommand(DeviceCommand command, asio::any_io_executor reply_e
   if (!Find(command.dev_tid, &entry)) {
     return PostReply(reply_executor, reply, ErrorReply(Code::kHubDeviceOffline));
   }
-  asio::post(entry.executor, [target = entry.target, command = std::move(command), reply_executor,
+  asio::post(*entry.loop, [target = entry.target, command = std::move(command), reply_executor,
                               reply = std::move(reply)]() mutable {
     auto t = target.lock();
     if (!t) return PostReply(reply_executor, reply, ErrorReply(Code::kHubDeviceOffline));
@@ -82,7 +82,7 @@ void InprocBus::SendCommand(DeviceCommand command, asio::any_io_executor reply_e
   });
 }
 
-bool InprocBus::AttachDevice(const std::string& dev_tid, asio::any_io_executor executor,
+bool InprocBus::AttachDevice(const std::string& dev_tid, asio::io_context::executor_type executor,
                              std::weak_ptr<CommandTarget> target) {
   Entry previous;
   {
@@ -91,11 +91,11 @@ bool InprocBus::AttachDevice(const std::string& dev_tid, asio::any_io_executor e
     const CommandTarget* raw = target.lock().get();
     Entry& slot = shard.map[dev_tid];
     previous = std::move(slot);
-    slot = Entry{std::move(executor), std::move(target), raw};
+    slot = Entry{&executor.context(), std::move(target), raw};
     if (previous.raw == raw) previous = Entry();
   }
   if (previous.raw == nullptr) return false;
-  asio::post(previous.executor, [old = previous.target] {
+  asio::post(*previous.loop, [old = previous.target] {
     if (auto t = old.lock()) t->OnReplaced();
   });
   return true;
@@ -122,7 +122,7 @@ bool InprocBus::IsOnline(const std::string& dev_tid) {
 bool InprocBus::RevokeDevice(const std::string& dev_tid) {
   Entry entry;
   if (!Find(dev_tid, &entry) || entry.target.expired()) return false;
-  asio::post(entry.executor, [target = entry.target] {
+  asio::post(*entry.loop, [target = entry.target] {
     if (auto t = target.lock()) t->OnRevoked();
   });
   return true;

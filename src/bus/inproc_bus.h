@@ -30,7 +30,7 @@ class InprocBus final : public Bus {
   void PublishUserPush(const UserPush& push) override;
   void SendCommand(DeviceCommand command, boost::asio::any_io_executor reply_executor,
                    ReplyFn reply) override;
-  bool AttachDevice(const std::string& dev_tid, boost::asio::any_io_executor executor,
+  bool AttachDevice(const std::string& dev_tid, boost::asio::io_context::executor_type executor,
                     std::weak_ptr<CommandTarget> target) override;
   bool DetachDevice(const std::string& dev_tid, const CommandTarget* target) override;
   bool IsOnline(const std::string& dev_tid) override;
@@ -38,7 +38,7 @@ class InprocBus final : public Bus {
 
  private:
   struct Entry {
-    boost::asio::any_io_executor executor;
+    boost::asio::io_context* loop = nullptr;  // 8 bytes, not a 48-byte any_io_executor
     std::weak_ptr<CommandTarget> target;
     const CommandTarget* raw = nullptr;
   };

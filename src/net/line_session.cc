@@ -101,7 +101,7 @@ class LineSessionImpl final : public detail::SessionBase<LineSessionImpl<Stream>
     if (this->Reading()) Read();
   }
 
-  boost::asio::any_io_executor Executor() { return stream_.get_executor(); }
+  asio::io_context::executor_type Executor() { return stream_.get_executor(); }
   void Frame(std::string& frame) { frame.push_back('\n'); }
   // Devices get one message per write (D5); apps may share one.
   bool Coalesce() const { return !this->options().one_message_per_write; }

@@ -61,7 +61,7 @@ class SessionBase : public LineSession,
   }
 
   const std::string& remote_ip() const override { return ticket_.ip(); }
-  boost::asio::any_io_executor executor() override { return Self().Executor(); }
+  boost::asio::io_context::executor_type executor() override { return Self().Executor(); }
 
  protected:
   using Clock = TimeoutClient::Clock;
@@ -75,9 +75,9 @@ class SessionBase : public LineSession,
   };
 
   // `executor` is the socket's (taken before the socket moves into the stream).
-  SessionBase(const boost::asio::any_io_executor& executor, SessionTicket ticket,
+  SessionBase(const boost::asio::io_context::executor_type& executor, SessionTicket ticket,
               const LineSessionOptions& options)
-      : TimeoutClient(TimeoutQueue::Of(executor)),
+      : TimeoutClient(TimeoutQueue::Of(executor.context())),
         ticket_(std::move(ticket)),
         options_{Clamp(options.max_line_bytes), Clamp(options.max_pending_writes),
                  Clamp(options.read_chunk_bytes), options.one_message_per_write},

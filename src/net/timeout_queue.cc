@@ -1,9 +1,5 @@
 #include "net/timeout_queue.h"
 
-#include <spdlog/spdlog.h>
-
-#include <cstdlib>
-
 namespace krypton::net::detail {
 
 namespace asio = boost::asio;
@@ -26,14 +22,7 @@ void TimeoutClient::CancelTimeout() {
 // this one and therefore outlives it (services are shut down and destroyed newest first).
 TimeoutQueue::TimeoutQueue(asio::io_context& ioc) : service(ioc), timer_(ioc) {}
 
-TimeoutQueue& TimeoutQueue::Of(const asio::any_io_executor& executor) {
-  const auto* ex = executor.target<asio::io_context::executor_type>();
-  if (ex == nullptr) {
-    spdlog::critical("net: a session runs on an executor that is not an io_context's");
-    std::abort();
-  }
-  return asio::use_service<TimeoutQueue>(ex->context());
-}
+TimeoutQueue& TimeoutQueue::Of(asio::io_context& ioc) { return asio::use_service<TimeoutQueue>(ioc); }
 
 void TimeoutQueue::shutdown() {
   // Sessions still queued are being destroyed with the io_context's pending handlers.

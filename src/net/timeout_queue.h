@@ -16,7 +16,6 @@
 #ifndef KRYPTON_NET_TIMEOUT_QUEUE_H_
 #define KRYPTON_NET_TIMEOUT_QUEUE_H_
 
-#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -61,9 +60,8 @@ class TimeoutQueue final : public boost::asio::execution_context::service {
 
   explicit TimeoutQueue(boost::asio::io_context& ioc);
 
-  // The queue of the io_context behind `executor` (created on first use). Terminates
-  // when the executor does not belong to an io_context.
-  static TimeoutQueue& Of(const boost::asio::any_io_executor& executor);
+  // The queue of `ioc` (created on first use). Any thread.
+  static TimeoutQueue& Of(boost::asio::io_context& ioc);
 
   size_t size() const { return heap_.size(); }
 

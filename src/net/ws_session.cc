@@ -83,7 +83,7 @@ class WsSession final : public detail::SessionBase<WsSession<NextLayer>> {
     if (this->Reading()) Read();
   }
 
-  boost::asio::any_io_executor Executor() { return ws_.get_executor(); }
+  asio::io_context::executor_type Executor() { return ws_.get_executor(); }
   void Frame(std::string&) {}             // one JSON object per text message, no newline
   bool Coalesce() const { return false; }  // one message per WebSocket frame
 

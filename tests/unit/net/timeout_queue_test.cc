@@ -40,8 +40,8 @@ class Probe final : public TimeoutClient {
 
 TEST(TimeoutQueueTest, FiresInDeadlineOrderAndNeverEarly) {
   boost::asio::io_context ioc;
-  TimeoutQueue& q = TimeoutQueue::Of(ioc.get_executor());
-  EXPECT_EQ(&q, &TimeoutQueue::Of(ioc.get_executor()));  // one per io_context
+  TimeoutQueue& q = TimeoutQueue::Of(ioc);
+  EXPECT_EQ(&q, &TimeoutQueue::Of(ioc));  // one per io_context
   std::vector<int> fired;
   std::vector<std::unique_ptr<Probe>> probes;
   auto start = Clock::now();
@@ -59,7 +59,7 @@ TEST(TimeoutQueueTest, FiresInDeadlineOrderAndNeverEarly) {
 
 TEST(TimeoutQueueTest, MovedAndCancelledDeadlines) {
   boost::asio::io_context ioc;
-  TimeoutQueue& q = TimeoutQueue::Of(ioc.get_executor());
+  TimeoutQueue& q = TimeoutQueue::Of(ioc);
   std::vector<int> fired;
   auto now = Clock::now();
   Probe a(q, 1, &fired), b(q, 2, &fired), c(q, 3, &fired);
@@ -76,7 +76,7 @@ TEST(TimeoutQueueTest, MovedAndCancelledDeadlines) {
 
 TEST(TimeoutQueueTest, ClientsMayRescheduleAndRemoveOthersWhenTold) {
   boost::asio::io_context ioc;
-  TimeoutQueue& q = TimeoutQueue::Of(ioc.get_executor());
+  TimeoutQueue& q = TimeoutQueue::Of(ioc);
   std::vector<int> fired;
   auto now = Clock::now();
   Probe a(q, 1, &fired), b(q, 2, &fired), c(q, 3, &fired);
@@ -97,7 +97,7 @@ TEST(TimeoutQueueTest, ClientsMayRescheduleAndRemoveOthersWhenTold) {
 
 TEST(TimeoutQueueTest, RandomOperationsKeepTheHeapOrdered) {
   boost::asio::io_context ioc;
-  TimeoutQueue& q = TimeoutQueue::Of(ioc.get_executor());
+  TimeoutQueue& q = TimeoutQueue::Of(ioc);
   std::vector<int> fired;
   std::vector<std::unique_ptr<Probe>> probes;
   std::vector<bool> queued(300, false);
@@ -130,7 +130,7 @@ TEST(TimeoutQueueTest, DestroyingTheContextForgetsQueuedClients) {
   auto probe = std::make_unique<std::unique_ptr<Probe>>();
   {
     boost::asio::io_context ioc;
-    TimeoutQueue& q = TimeoutQueue::Of(ioc.get_executor());
+    TimeoutQueue& q = TimeoutQueue::Of(ioc);
     *probe = std::make_unique<Probe>(q, 1, &fired);
     (*probe)->Schedule(Clock::now() + 1h);
   }
