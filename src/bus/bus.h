@@ -33,7 +33,6 @@ struct DeviceReport {
   std::string dev_tid;
   std::string mid;
   std::string msg_id = "0";          // the device's msgId as raw JSON (pushes echo it, §4.4)
-  std::string ctrl_key;              // pushes carry it (§4.4)
   std::string sub_dev_tid;           // "" when none
   std::string app_tids_json = "[]";  // params.appTid as JSON; [] = every allowed app
   std::string data_json;             // params.data as JSON (decorated for 48 products, D16)

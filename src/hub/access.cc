@@ -75,10 +75,13 @@ std::vector<std::string> StoreAccessPolicy::AudienceOf(const Snapshot& snap) {
   return uids;
 }
 
-std::vector<std::string> StoreAccessPolicy::Audience(const std::string& dev_tid) {
+std::vector<std::string> StoreAccessPolicy::Audience(const std::string& dev_tid,
+                                                     std::string* ctrl_key) {
   Status error;
   auto snap = Get(dev_tid, &error);
-  return snap ? AudienceOf(*snap) : std::vector<std::string>();
+  if (!snap) return {};
+  if (ctrl_key != nullptr) *ctrl_key = snap->ctrl_key;
+  return AudienceOf(*snap);
 }
 
 std::vector<std::string> StoreAccessPolicy::PresenceAudience(const std::string& dev_tid) {

@@ -24,7 +24,7 @@ void Str(Writer& w, std::string_view s) {
 }
 
 // {"msgId":<device msgId>,"action":"devSend","params":{devTid, appTid, subDevTid, ctrlKey, data}}
-std::string DevSendPush(const bus::DeviceReport& r) {
+std::string DevSendPush(const bus::DeviceReport& r, const std::string& ctrl_key) {
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
@@ -45,7 +45,7 @@ std::string DevSendPush(const bus::DeviceReport& r) {
     Str(w, r.sub_dev_tid);
   }
   w.Key("ctrlKey");
-  Str(w, r.ctrl_key);
+  Str(w, ctrl_key);
   w.Key("data");
   w.RawValue(r.data_json.data(), r.data_json.size(), rapidjson::kObjectType);
   w.EndObject();
@@ -209,7 +209,12 @@ void AppHub::Fanout(const std::vector<std::string>& audience, const std::string&
 
 void AppHub::OnReport(const bus::DeviceReport& report) {
   if (!AnySession()) return;
-  Fanout(access_.Audience(report.dev_tid), report.app_tids_json, DevSendPush(report));
+  // The ctrlKey comes with the audience (the device's current one, from the same cached
+  // read), so a device session need not keep a copy.
+  std::string ctrl_key;
+  std::vector<std::string> audience = access_.Audience(report.dev_tid, &ctrl_key);
+  if (audience.empty()) return;
+  Fanout(audience, report.app_tids_json, DevSendPush(report, ctrl_key));
 }
 
 void AppHub::OnPresence(const bus::PresenceEvent& event) {

@@ -146,7 +146,6 @@ void DeviceConnection::GoOnline(const storage::Device& device, const storage::Pr
   if (!session) return;
   online_ = true;
   dev_tid_ = device.dev_tid;
-  ctrl_key_ = device.ctrl_key;
   mid_ = product.mid;
   int64_t now = ctx_.clock.NowMs();
   bool replaced = ctx_.bus.AttachDevice(dev_tid_, session->executor(), weak_from_this());

@@ -56,7 +56,6 @@ class DeviceConnection final : public net::LineHandler,
   const std::string& dev_tid() const { return dev_tid_; }
   // The device's product (only its mid is kept: a session stays small, docs/benchmarks.md).
   const std::string& mid() const { return mid_; }
-  const std::string& ctrl_key() const { return ctrl_key_; }
   // The peer's address, for logs ("" once the session is gone).
   std::string remote_ip() const;
   // reportDevInfo's forbidOTA: devUpgrade is then refused with 1400032 (§3.11).
@@ -86,7 +85,6 @@ class DeviceConnection final : public net::LineHandler,
   HubContext& ctx_;
   std::weak_ptr<net::LineSession> session_;
   std::string dev_tid_;
-  std::string ctrl_key_;
   std::string mid_;
   // Commands waiting for an answer; allocated by the first one, freed when none is left.
   std::unique_ptr<std::map<int, Pending>> pending_;
