@@ -16,6 +16,24 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
+// An allocator of its own for an operation that stays pending for a session's idle
+// life. Asio's default hands each operation the block its thread freed last when that
+// is large enough (an accept or write operation: 200+ bytes) and keeps it for as long
+// as the operation waits; a distinct allocator type makes Asio allocate the exact size.
+template <typename T>
+struct ExactAllocator {
+  using value_type = T;
+  ExactAllocator() = default;
+  template <typename U>
+  ExactAllocator(const ExactAllocator<U>&) noexcept {}
+  T* allocate(size_t n) { return std::allocator<T>().allocate(n); }
+  void deallocate(T* p, size_t n) { std::allocator<T>().deallocate(p, n); }
+  template <typename U>
+  bool operator==(const ExactAllocator<U>&) const noexcept { return true; }
+  template <typename U>
+  bool operator!=(const ExactAllocator<U>&) const noexcept { return false; }
+};
+
 // JSON lines over a byte stream: plain TCP or TLS.
 template <typename Stream>
 class LineSessionImpl final : public detail::SessionBase<LineSessionImpl<Stream>> {
@@ -66,10 +84,7 @@ class LineSessionImpl final : public detail::SessionBase<LineSessionImpl<Stream>
   // through the stream (OpenSSL buffers records), with a buffer of its own.
   void Read() {
     if constexpr (kPlain) {
-      stream_.async_wait(tcp::socket::wait_read,
-                         [self = this->shared_from_this()](const boost::system::error_code& ec) {
-                           self->OnReadable(ec);
-                         });
+      stream_.async_wait(tcp::socket::wait_read, ReadableHandler{this->shared_from_this()});
     } else {
       if (read_buf_.empty()) read_buf_.resize(this->options().read_chunk_bytes);
       stream_.async_read_some(asio::buffer(read_buf_),
@@ -79,6 +94,14 @@ class LineSessionImpl final : public detail::SessionBase<LineSessionImpl<Stream>
                               });
     }
   }
+
+  // The pending wait of a plain session (see ExactAllocator).
+  struct ReadableHandler {
+    std::shared_ptr<LineSessionImpl> self;
+    using allocator_type = ExactAllocator<void>;
+    allocator_type get_allocator() const noexcept { return {}; }
+    void operator()(const boost::system::error_code& ec) const { self->OnReadable(ec); }
+  };
 
   void OnReadable(const boost::system::error_code& ec) {
     if (this->closed()) return;
