@@ -51,12 +51,12 @@ class SessionBase : public LineSession,
     boost::asio::dispatch(Self().Executor(), [self = this->shared_from_this()] {
       if (self->closed_) return;
       self->close_after_flush_ = true;
-      if (!self->write_in_flight_ && self->queue_.empty()) self->Teardown();
+      if (!self->write_in_flight_) self->Teardown();  // nothing queued without a write
     });
   }
 
   void SetTimeout(std::chrono::milliseconds timeout) override {
-    timeout_ = timeout;
+    timeout_ms_ = ClampMs(timeout);
     ArmTimer();
   }
 
@@ -73,15 +73,16 @@ class SessionBase : public LineSession,
     uint32_t read_chunk_bytes;
     bool one_message_per_write;
   };
+  static_assert(sizeof(Options) == 16);
 
   // `executor` is the socket's (taken before the socket moves into the stream).
   SessionBase(const boost::asio::io_context::executor_type& executor, SessionTicket ticket,
               const LineSessionOptions& options)
       : TimeoutClient(TimeoutQueue::Of(executor.context())),
-        ticket_(std::move(ticket)),
+        timeout_ms_(ClampMs(options.timeout)),
         options_{Clamp(options.max_line_bytes), Clamp(options.max_pending_writes),
                  Clamp(options.read_chunk_bytes), options.one_message_per_write},
-        timeout_(options.timeout) {}
+        ticket_(std::move(ticket)) {}
 
   // Call from the derived constructor once the stream exists.
   void InitSocket(Socket& socket) {
@@ -114,7 +115,9 @@ class SessionBase : public LineSession,
     closed_ = true;
     CancelTimeout();
     Self().CloseStream();
-    queue_.clear();
+    // The frame being written stays until its write completes (with an error now).
+    if (writes_ && !write_in_flight_) writes_.reset();
+    if (writes_) writes_->queue.clear();
     // The handler learns once; it may still hold a weak_ptr to this session.
     if (handler_) handler_->OnClosed();
   }
@@ -122,50 +125,56 @@ class SessionBase : public LineSession,
  private:
   Derived& Self() { return static_cast<Derived&>(*this); }
   static uint32_t Clamp(size_t n) { return n > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(n); }
+  static uint32_t ClampMs(std::chrono::milliseconds t) {
+    return t.count() < 0 ? 0 : Clamp(static_cast<size_t>(t.count()));
+  }
 
   void Enqueue(std::string frame) {
     if (closed_) return;
-    if (queue_.size() >= options_.max_pending_writes) {
+    if (writes_ && writes_->queue.size() >= options_.max_pending_writes) {
       spdlog::warn("{}: write queue full ({} frames), closing the connection", remote_ip(),
-                   queue_.size());
+                   writes_->queue.size());
       return Teardown();
     }
     Self().Frame(frame);
+    if (!writes_) writes_ = std::make_unique<Writes>();
     if (write_in_flight_) {
-      queue_.push_back(std::move(frame));
+      writes_->queue.push_back(std::move(frame));
       return;
     }
-    // The common case: nothing in flight, so the frame is written without ever
-    // entering the queue (an idle session keeps no queue capacity).
-    writing_ = std::move(frame);
+    writes_->writing = std::move(frame);
     StartWrite();
   }
 
   void Write() {
-    if (queue_.empty()) {
-      // Nothing left: give the buffer back, an idle session must not keep its last
-      // frame (a devLogin answer is ~500 bytes).
-      std::string().swap(writing_);
-      if (queue_.capacity() != 0) std::vector<std::string>().swap(queue_);
+    std::vector<std::string>& queue = writes_->queue;
+    if (queue.empty()) {
+      // Nothing left: an idle session keeps neither its last frame (a devLogin answer
+      // is ~500 bytes) nor queue capacity.
+      writes_.reset();
       if (close_after_flush_) Teardown();
       return;
     }
-    if (Self().Coalesce() && queue_.size() > 1) {
-      writing_.clear();
-      for (std::string& f : queue_) writing_ += f;
-      queue_.clear();
+    if (Self().Coalesce() && queue.size() > 1) {
+      writes_->writing.clear();
+      for (std::string& f : queue) writes_->writing += f;
+      queue.clear();
     } else {
-      writing_ = std::move(queue_.front());
-      queue_.erase(queue_.begin());
+      writes_->writing = std::move(queue.front());
+      queue.erase(queue.begin());
     }
     StartWrite();
   }
 
   void StartWrite() {
     write_in_flight_ = true;
-    Self().AsyncWrite(writing_, [self = this->shared_from_this()](const boost::system::error_code& ec,
-                                                                  size_t) {
+    Self().AsyncWrite(writes_->writing, [self = this->shared_from_this()](
+                                            const boost::system::error_code& ec, size_t) {
       self->write_in_flight_ = false;
+      if (self->closed_) {
+        self->writes_.reset();
+        return;
+      }
       if (ec) return self->Teardown();
       self->Write();
     });
@@ -175,28 +184,36 @@ class SessionBase : public LineSession,
   // Touch(), and a deadline that finds recent activity is set again from it.
   void ArmTimer() {
     if (closed_) return;
-    ScheduleTimeout(last_activity_ + timeout_);
+    ScheduleTimeout(last_activity_ + std::chrono::milliseconds(timeout_ms_));
   }
 
   void OnDeadline(Clock::time_point now) override {
     if (closed_) return;
-    if (now < last_activity_ + timeout_) return ArmTimer();
+    if (now < last_activity_ + std::chrono::milliseconds(timeout_ms_)) return ArmTimer();
     auto self = this->shared_from_this();  // alive until the teardown returns
     spdlog::debug("{}: idle timeout", remote_ip());
     Teardown();
   }
 
-  SessionTicket ticket_;  // also holds the peer's address
+  // What a session writes, allocated for a burst of frames and freed once it is
+  // written: an idle session keeps 8 bytes for it. `writing` does not move while its
+  // write is in flight (queued frames wait in `queue`).
+  struct Writes {
+    std::string writing;
+    // A vector, not a deque: an empty std::deque allocates ~600 bytes.
+    std::vector<std::string> queue;
+  };
+
+  // Small members first: timeout_ms_ may share the TimeoutClient base's tail padding.
+  uint32_t timeout_ms_;
   const Options options_;
-  std::chrono::milliseconds timeout_;
-  Clock::time_point last_activity_ = Clock::now();
-  std::shared_ptr<LineHandler> handler_;
-  // A vector, not a deque: an empty std::deque allocates ~600 bytes per session.
-  std::vector<std::string> queue_;
-  std::string writing_;  // the buffer of the write in flight
   bool write_in_flight_ = false;
   bool close_after_flush_ = false;
   bool closed_ = false;
+  SessionTicket ticket_;  // also holds the peer's address
+  Clock::time_point last_activity_ = Clock::now();
+  std::shared_ptr<LineHandler> handler_;
+  std::unique_ptr<Writes> writes_;  // nullptr when nothing is being written
 };
 
 }  // namespace krypton::net::detail
