@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <utility>
 
 #include "common/status.h"
 
@@ -85,16 +86,17 @@ void InprocBus::SendCommand(DeviceCommand command, asio::any_io_executor reply_e
 bool InprocBus::AttachDevice(const std::string& dev_tid, asio::io_context::executor_type executor,
                              std::weak_ptr<CommandTarget> target) {
   Entry previous;
+  bool had_previous = false;
   {
     Shard& shard = ShardOf(dev_tid);
     std::lock_guard lock(shard.mu);
-    const CommandTarget* raw = target.lock().get();
-    Entry& slot = shard.map[dev_tid];
-    previous = std::move(slot);
-    slot = Entry{&executor.context(), std::move(target), raw};
-    if (previous.raw == raw) previous = Entry();
+    auto [it, inserted] = shard.map.try_emplace(dev_tid);
+    // The same target attaching again is not a replacement.
+    had_previous = !inserted && (it->second.target.owner_before(target) ||
+                                 target.owner_before(it->second.target));
+    previous = std::exchange(it->second, Entry{&executor.context(), std::move(target)});
   }
-  if (previous.raw == nullptr) return false;
+  if (!had_previous) return false;
   asio::post(*previous.loop, [old = previous.target] {
     if (auto t = old.lock()) t->OnReplaced();
   });
@@ -107,7 +109,10 @@ bool InprocBus::DetachDevice(const std::string& dev_tid, const CommandTarget* ta
     Shard& shard = ShardOf(dev_tid);
     std::lock_guard lock(shard.mu);
     auto it = shard.map.find(dev_tid);
-    if (it == shard.map.end() || it->second.raw != target) return false;  // replaced meanwhile
+    // The caller is `target` itself, alive: lock() cannot be the last reference.
+    if (it == shard.map.end() || it->second.target.lock().get() != target) {
+      return false;  // replaced meanwhile
+    }
     gone = std::move(it->second);
     shard.map.erase(it);
   }

@@ -39,8 +39,7 @@ class InprocBus final : public Bus {
  private:
   struct Entry {
     boost::asio::io_context* loop = nullptr;  // 8 bytes, not a 48-byte any_io_executor
-    std::weak_ptr<CommandTarget> target;
-    const CommandTarget* raw = nullptr;
+    std::weak_ptr<CommandTarget> target;      // compared by owner, never dereferenced here
   };
   // A lock per shard: loops looking up different devices seldom meet on one mutex.
   struct alignas(64) Shard {
