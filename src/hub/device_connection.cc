@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <mutex>
+#include <unordered_set>
 
 #include "common/secrets.h"
 #include "hub/device_actions.h"
@@ -20,6 +22,17 @@ constexpr std::string_view kRespSuffix = "Resp";
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() > suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// One copy of each product mid for every session of that product. Products are few
+// and their mids never change, so the set only grows by products that had devices online.
+const std::string kNoMid;
+
+const std::string* InternMid(const std::string& mid) {
+  static std::mutex mu;
+  static std::unordered_set<std::string> mids;
+  std::lock_guard lock(mu);
+  return &*mids.insert(mid).first;
 }
 
 bus::CommandReply ErrorReply(Code code, std::string desc = {}) {
@@ -71,7 +84,7 @@ std::string ReplyParams(const Envelope& e, const std::string& dev_tid,
 }  // namespace
 
 DeviceConnection::DeviceConnection(HubContext& ctx, std::shared_ptr<net::LineSession> session)
-    : ctx_(ctx), session_(session) {}
+    : ctx_(ctx), session_(session), mid_(&kNoMid) {}
 
 std::string DeviceConnection::remote_ip() const {
   if (auto s = session_.lock()) return s->remote_ip();
@@ -146,7 +159,7 @@ void DeviceConnection::GoOnline(const storage::Device& device, const storage::Pr
   if (!session) return;
   online_ = true;
   dev_tid_ = device.dev_tid;
-  mid_ = product.mid;
+  mid_ = InternMid(product.mid);
   int64_t now = ctx_.clock.NowMs();
   bool replaced = ctx_.bus.AttachDevice(dev_tid_, session->executor(), weak_from_this());
   if (auto s = ctx_.store.SetDeviceOnline(dev_tid_, true, now); !s.ok()) {
@@ -154,7 +167,7 @@ void DeviceConnection::GoOnline(const storage::Device& device, const storage::Pr
   }
   ctx_.counters.device_logins.fetch_add(1, std::memory_order_relaxed);
   // A session replacing another one of the same device: apps saw no gap (§4.5).
-  if (!replaced) ctx_.bus.PublishPresence({dev_tid_, mid_, true, now});
+  if (!replaced) ctx_.bus.PublishPresence({dev_tid_, *mid_, true, now});
   const auto& hub = ctx_.config.hub;
   session->SetTimeout(std::chrono::seconds(hub.idle_timeout_s + hub.idle_grace_s));
   spdlog::info("device {} online from {}", dev_tid_, session->remote_ip());
@@ -177,7 +190,7 @@ void DeviceConnection::GoOffline() {
   if (auto s = ctx_.store.SetDeviceOnline(dev_tid_, false, now); !s.ok()) {
     spdlog::error("device {}: cannot mark offline: {}", dev_tid_, s.ToString());
   }
-  ctx_.bus.PublishPresence({dev_tid_, mid_, false, now});
+  ctx_.bus.PublishPresence({dev_tid_, *mid_, false, now});
   spdlog::info("device {} offline", dev_tid_);
 }
 

@@ -54,8 +54,9 @@ class DeviceConnection final : public net::LineHandler,
 
   bool online() const { return online_; }
   const std::string& dev_tid() const { return dev_tid_; }
-  // The device's product (only its mid is kept: a session stays small, docs/benchmarks.md).
-  const std::string& mid() const { return mid_; }
+  // The device's product (only its mid is kept, interned: a session stays small,
+  // docs/benchmarks.md).
+  const std::string& mid() const { return *mid_; }
   // The peer's address, for logs ("" once the session is gone).
   std::string remote_ip() const;
   // reportDevInfo's forbidOTA: devUpgrade is then refused with 1400032 (§3.11).
@@ -85,7 +86,7 @@ class DeviceConnection final : public net::LineHandler,
   HubContext& ctx_;
   std::weak_ptr<net::LineSession> session_;
   std::string dev_tid_;
-  std::string mid_;
+  const std::string* mid_;  // interned (InternMid in device_connection.cc), never freed
   // Commands waiting for an answer; allocated by the first one, freed when none is left.
   std::unique_ptr<std::map<int, Pending>> pending_;
   uint16_t next_msg_id_ = 1;
