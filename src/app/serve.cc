@@ -135,7 +135,7 @@ int RunServe(const CommonOptions& common) {
   // The bus and the hub context: shared by every hub connection, outlive the loops.
   std::vector<boost::asio::any_io_executor> loop_executors;
   for (size_t i = 0; i < pool.size(); ++i) loop_executors.push_back(pool.At(i).get_executor());
-  bus::InprocBus bus(loop_executors);
+  bus::InprocBus bus;
   // Each product's current template for the hub's checks and conversions; a template
   // stored by another process is used within hub.access_cache_ms.
   hub::ProductCodecs codecs(*store, SystemClock::Instance(), config.hub.access_cache_ms,

@@ -20,6 +20,7 @@
 #define KRYPTON_BUS_BUS_H_
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -32,7 +33,6 @@ struct DeviceReport {
   std::string dev_tid;
   std::string mid;
   std::string msg_id = "0";          // the device's msgId as raw JSON (pushes echo it, §4.4)
-  std::string ctrl_key;              // pushes carry it (§4.4)
   std::string sub_dev_tid;           // "" when none
   std::string app_tids_json = "[]";  // params.appTid as JSON; [] = every allowed app
   std::string data_json;             // params.data as JSON (decorated for 48 products, D16)
@@ -109,7 +109,7 @@ class Bus {
   // `executor` is the device session's loop; `target` is called there. A previous
   // target of the same device gets OnReplaced(); the return value says whether there
   // was one (then the device never looked offline: no presence event is due, §4.5).
-  virtual bool AttachDevice(const std::string& dev_tid, boost::asio::any_io_executor executor,
+  virtual bool AttachDevice(const std::string& dev_tid, boost::asio::io_context::executor_type executor,
                             std::weak_ptr<CommandTarget> target) = 0;
   // Removes the entry if it is still `target`'s. Returns false when another session has
   // replaced it (the caller then must not report the device offline).

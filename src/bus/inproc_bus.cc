@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <utility>
 
 #include "common/status.h"
-#include "net/io_pool.h"
 
 namespace krypton::bus {
 
@@ -23,10 +23,7 @@ void PostReply(asio::any_io_executor executor, const ReplyFn& reply, CommandRepl
 
 }  // namespace
 
-InprocBus::InprocBus(std::vector<asio::any_io_executor> loops)
-    : loops_(std::move(loops)), subscribers_(std::make_shared<const std::vector<Subscriber*>>()) {
-  for (size_t i = 0; i < loops_.size(); ++i) local_.push_back(std::make_unique<Map>());
-}
+InprocBus::InprocBus() : subscribers_(std::make_shared<const std::vector<Subscriber*>>()) {}
 
 void InprocBus::Subscribe(Subscriber* subscriber) {
   std::lock_guard lock(subscribe_mu_);
@@ -57,19 +54,15 @@ void InprocBus::PublishUserPush(const UserPush& push) {
   for (Subscriber* s : *subs) s->OnUserPush(push);
 }
 
+InprocBus::Shard& InprocBus::ShardOf(const std::string& dev_tid) {
+  return shards_[std::hash<std::string>{}(dev_tid) % kShards];
+}
+
 bool InprocBus::Find(const std::string& dev_tid, Entry* out) {
-  int loop = net::IoPool::CurrentLoopIndex();
-  if (loop >= 0 && static_cast<size_t>(loop) < local_.size()) {
-    const Map& map = *local_[loop];
-    auto it = map.find(dev_tid);
-    if (it != map.end() && !it->second.target.expired()) {
-      *out = it->second;
-      return true;
-    }
-  }
-  std::lock_guard lock(mu_);
-  auto it = master_.find(dev_tid);
-  if (it == master_.end()) return false;
+  Shard& shard = ShardOf(dev_tid);
+  std::lock_guard lock(shard.mu);
+  auto it = shard.map.find(dev_tid);
+  if (it == shard.map.end()) return false;
   *out = it->second;
   return true;
 }
@@ -80,7 +73,7 @@ void InprocBus::SendCommand(DeviceCommand command, asio::any_io_executor reply_e
   if (!Find(command.dev_tid, &entry)) {
     return PostReply(reply_executor, reply, ErrorReply(Code::kHubDeviceOffline));
   }
-  asio::post(entry.executor, [target = entry.target, command = std::move(command), reply_executor,
+  asio::post(*entry.loop, [target = entry.target, command = std::move(command), reply_executor,
                               reply = std::move(reply)]() mutable {
     auto t = target.lock();
     if (!t) return PostReply(reply_executor, reply, ErrorReply(Code::kHubDeviceOffline));
@@ -90,54 +83,40 @@ void InprocBus::SendCommand(DeviceCommand command, asio::any_io_executor reply_e
   });
 }
 
-bool InprocBus::AttachDevice(const std::string& dev_tid, asio::any_io_executor executor,
+bool InprocBus::AttachDevice(const std::string& dev_tid, asio::io_context::executor_type executor,
                              std::weak_ptr<CommandTarget> target) {
   Entry previous;
+  bool had_previous = false;
   {
-    std::lock_guard lock(mu_);
-    const CommandTarget* raw = target.lock().get();
-    Entry& slot = master_[dev_tid];
-    previous = std::move(slot);
-    slot = Entry{std::move(executor), std::move(target), raw};
-    if (previous.raw == raw) previous = Entry();
+    Shard& shard = ShardOf(dev_tid);
+    std::lock_guard lock(shard.mu);
+    auto [it, inserted] = shard.map.try_emplace(dev_tid);
+    // The same target attaching again is not a replacement.
+    had_previous = !inserted && (it->second.target.owner_before(target) ||
+                                 target.owner_before(it->second.target));
+    previous = std::exchange(it->second, Entry{&executor.context(), std::move(target)});
   }
-  RefreshLoops(dev_tid);
-  if (previous.raw == nullptr) return false;
-  asio::post(previous.executor, [old = previous.target] {
+  if (!had_previous) return false;
+  asio::post(*previous.loop, [old = previous.target] {
     if (auto t = old.lock()) t->OnReplaced();
   });
   return true;
 }
 
 bool InprocBus::DetachDevice(const std::string& dev_tid, const CommandTarget* target) {
+  Entry gone;  // destroyed after the lock is released
   {
-    std::lock_guard lock(mu_);
-    auto it = master_.find(dev_tid);
-    if (it == master_.end() || it->second.raw != target) return false;  // replaced meanwhile
-    master_.erase(it);
+    Shard& shard = ShardOf(dev_tid);
+    std::lock_guard lock(shard.mu);
+    auto it = shard.map.find(dev_tid);
+    // The caller is `target` itself, alive: lock() cannot be the last reference.
+    if (it == shard.map.end() || it->second.target.lock().get() != target) {
+      return false;  // replaced meanwhile
+    }
+    gone = std::move(it->second);
+    shard.map.erase(it);
   }
-  RefreshLoops(dev_tid);
   return true;
-}
-
-void InprocBus::RefreshLoops(const std::string& dev_tid) {
-  for (size_t i = 0; i < loops_.size(); ++i) {
-    asio::post(loops_[i], [this, i, dev_tid] {
-      Entry entry;
-      bool found;
-      {
-        std::lock_guard lock(mu_);
-        auto it = master_.find(dev_tid);
-        found = it != master_.end();
-        if (found) entry = it->second;
-      }
-      if (found) {
-        (*local_[i])[dev_tid] = std::move(entry);
-      } else {
-        local_[i]->erase(dev_tid);
-      }
-    });
-  }
 }
 
 bool InprocBus::IsOnline(const std::string& dev_tid) {
@@ -148,7 +127,7 @@ bool InprocBus::IsOnline(const std::string& dev_tid) {
 bool InprocBus::RevokeDevice(const std::string& dev_tid) {
   Entry entry;
   if (!Find(dev_tid, &entry) || entry.target.expired()) return false;
-  asio::post(entry.executor, [target = entry.target] {
+  asio::post(*entry.loop, [target = entry.target] {
     if (auto t = target.lock()) t->OnRevoked();
   });
   return true;

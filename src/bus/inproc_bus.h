@@ -1,12 +1,13 @@
 // InprocBus: the single-process Bus (bus.h). Subscribers are a copy-on-write list, so
-// publishing takes no lock. The devTid → session registry has a master copy (mutex)
-// and one read copy per event loop: a command sent from a loop thread finds its device
-// in that loop's copy without a lock; attach/detach update the master and post a
-// refresh of that one key to every loop. A miss in the loop copy (a device that just
-// logged in) falls back to the master.
+// publishing takes no lock. The devTid → session registry is one map split into
+// kShards shards by hash, each behind its own mutex, held only to find, insert or
+// erase one entry (never while calling a session). One entry per online device and no
+// per-loop copies: an idle device costs one node, and a login or logout posts nothing
+// to other loops (decision 0011).
 #ifndef KRYPTON_BUS_INPROC_BUS_H_
 #define KRYPTON_BUS_INPROC_BUS_H_
 
+#include <array>
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -19,9 +20,8 @@ namespace krypton::bus {
 
 class InprocBus final : public Bus {
  public:
-  // `loops` are the executors of the event loops (net::IoPool order), used for the
-  // per-loop registry copies. The bus must outlive the loops' last handler.
-  explicit InprocBus(std::vector<boost::asio::any_io_executor> loops);
+  // The bus must outlive the loops' last handler.
+  InprocBus();
 
   void Subscribe(Subscriber* subscriber) override;
   void Unsubscribe(Subscriber* subscriber) override;
@@ -30,7 +30,7 @@ class InprocBus final : public Bus {
   void PublishUserPush(const UserPush& push) override;
   void SendCommand(DeviceCommand command, boost::asio::any_io_executor reply_executor,
                    ReplyFn reply) override;
-  bool AttachDevice(const std::string& dev_tid, boost::asio::any_io_executor executor,
+  bool AttachDevice(const std::string& dev_tid, boost::asio::io_context::executor_type executor,
                     std::weak_ptr<CommandTarget> target) override;
   bool DetachDevice(const std::string& dev_tid, const CommandTarget* target) override;
   bool IsOnline(const std::string& dev_tid) override;
@@ -38,22 +38,22 @@ class InprocBus final : public Bus {
 
  private:
   struct Entry {
-    boost::asio::any_io_executor executor;
-    std::weak_ptr<CommandTarget> target;
-    const CommandTarget* raw = nullptr;
+    boost::asio::io_context* loop = nullptr;  // 8 bytes, not a 48-byte any_io_executor
+    std::weak_ptr<CommandTarget> target;      // compared by owner, never dereferenced here
   };
-  using Map = std::unordered_map<std::string, Entry>;
+  // A lock per shard: loops looking up different devices seldom meet on one mutex.
+  struct alignas(64) Shard {
+    std::mutex mu;
+    std::unordered_map<std::string, Entry> map;  // guarded by mu
+  };
+  static constexpr size_t kShards = 16;
 
+  Shard& ShardOf(const std::string& dev_tid);
   bool Find(const std::string& dev_tid, Entry* out);
-  void RefreshLoops(const std::string& dev_tid);
 
-  std::vector<boost::asio::any_io_executor> loops_;
   std::atomic<std::shared_ptr<const std::vector<Subscriber*>>> subscribers_;
   std::mutex subscribe_mu_;  // serialises writers of subscribers_
-
-  std::mutex mu_;
-  Map master_;                         // guarded by mu_
-  std::vector<std::unique_ptr<Map>> local_;  // local_[i] touched only on loop i
+  std::array<Shard, kShards> shards_;
 };
 
 }  // namespace krypton::bus

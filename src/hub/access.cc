@@ -59,23 +59,35 @@ std::shared_ptr<const StoreAccessPolicy::Snapshot> StoreAccessPolicy::Load(
 }
 
 std::shared_ptr<const StoreAccessPolicy::Snapshot> StoreAccessPolicy::Get(
-    const std::string& dev_tid, Status* error) {
-  return cache_.Get(dev_tid, error,
-                    [this](const std::string& key, Status* e) { return Load(key, e); });
+    const std::string& dev_tid, Status* error, bool keep) {
+  return cache_.Get(
+      dev_tid, error, [this](const std::string& key, Status* e) { return Load(key, e); }, keep);
 }
 
-std::vector<std::string> StoreAccessPolicy::Audience(const std::string& dev_tid) {
+std::vector<std::string> StoreAccessPolicy::AudienceOf(const Snapshot& snap) {
   std::vector<std::string> uids;
-  Status error;
-  auto snap = Get(dev_tid, &error);
-  if (!snap) return uids;
-  if (!snap->owner.empty()) uids.push_back(snap->owner);
+  if (!snap.owner.empty()) uids.push_back(snap.owner);
   int64_t now = clock_.NowMs();
-  for (const auto& g : snap->grantees) {
+  for (const auto& g : snap.grantees) {
     if (g.expire_at_ms != 0 && g.expire_at_ms <= now) continue;
-    if (g.uid != snap->owner) uids.push_back(g.uid);
+    if (g.uid != snap.owner) uids.push_back(g.uid);
   }
   return uids;
+}
+
+std::vector<std::string> StoreAccessPolicy::Audience(const std::string& dev_tid,
+                                                     std::string* ctrl_key) {
+  Status error;
+  auto snap = Get(dev_tid, &error);
+  if (!snap) return {};
+  if (ctrl_key != nullptr) *ctrl_key = snap->ctrl_key;
+  return AudienceOf(*snap);
+}
+
+std::vector<std::string> StoreAccessPolicy::PresenceAudience(const std::string& dev_tid) {
+  Status error;
+  auto snap = Get(dev_tid, &error, /*keep=*/false);
+  return snap ? AudienceOf(*snap) : std::vector<std::string>();
 }
 
 Status StoreAccessPolicy::CheckCommand(const std::string& uid, const std::string& dev_tid,

@@ -21,8 +21,14 @@ class AccessPolicy {
  public:
   virtual ~AccessPolicy() = default;
   // The uids that receive the device's pushes: its owner and every grantee whose share
-  // has not expired. Empty for an unknown or unbound device without shares.
-  virtual std::vector<std::string> Audience(const std::string& dev_tid) = 0;
+  // has not expired. Empty for an unknown or unbound device without shares. When
+  // `ctrl_key` is given it receives the device's current ctrlKey, which report pushes
+  // carry (§4.4).
+  virtual std::vector<std::string> Audience(const std::string& dev_tid,
+                                            std::string* ctrl_key = nullptr) = 0;
+  // Audience() for a one-off event (a presence change): what is cached is used, but a
+  // miss is not cached, so devices that log in and stay idle leave no entry behind.
+  virtual std::vector<std::string> PresenceAudience(const std::string& dev_tid) = 0;
   // What a successful CheckCommand tells about the caller's grant.
   struct Grant {
     std::string mid;  // the device's product
@@ -50,7 +56,9 @@ class StoreAccessPolicy final : public AccessPolicy {
   StoreAccessPolicy(storage::Store& store, const Clock& clock, int ttl_ms = 2000,
                     size_t max_entries = 100000, size_t loops = 64);
   ~StoreAccessPolicy() override;
-  std::vector<std::string> Audience(const std::string& dev_tid) override;
+  std::vector<std::string> Audience(const std::string& dev_tid,
+                                    std::string* ctrl_key = nullptr) override;
+  std::vector<std::string> PresenceAudience(const std::string& dev_tid) override;
   Status CheckCommand(const std::string& uid, const std::string& dev_tid,
                       const std::string& ctrl_key, Grant* grant = nullptr) override;
   void Invalidate() override { cache_.Invalidate(); }
@@ -70,7 +78,8 @@ class StoreAccessPolicy final : public AccessPolicy {
 
  private:
   // nullptr when the device does not exist (or on a store error, in *error).
-  std::shared_ptr<const Snapshot> Get(const std::string& dev_tid, Status* error);
+  std::shared_ptr<const Snapshot> Get(const std::string& dev_tid, Status* error, bool keep = true);
+  std::vector<std::string> AudienceOf(const Snapshot& snap);
   std::shared_ptr<const Snapshot> Load(const std::string& dev_tid, Status* error);
 
   storage::Store& store_;

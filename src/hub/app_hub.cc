@@ -24,7 +24,7 @@ void Str(Writer& w, std::string_view s) {
 }
 
 // {"msgId":<device msgId>,"action":"devSend","params":{devTid, appTid, subDevTid, ctrlKey, data}}
-std::string DevSendPush(const bus::DeviceReport& r) {
+std::string DevSendPush(const bus::DeviceReport& r, const std::string& ctrl_key) {
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
@@ -45,7 +45,7 @@ std::string DevSendPush(const bus::DeviceReport& r) {
     Str(w, r.sub_dev_tid);
   }
   w.Key("ctrlKey");
-  Str(w, r.ctrl_key);
+  Str(w, ctrl_key);
   w.Key("data");
   w.RawValue(r.data_json.data(), r.data_json.size(), rapidjson::kObjectType);
   w.EndObject();
@@ -186,11 +186,18 @@ void AppHub::ForEachSession(const std::string& uid, Fn&& fn) {
   for (const Entry& e : it->second) fn(e);
 }
 
-void AppHub::Fanout(const std::string& dev_tid, const std::string& app_tids_json,
+bool AppHub::AnySession() {
+  int loop = net::IoPool::CurrentLoopIndex();
+  if (loop >= 0 && static_cast<size_t>(loop) < local_.size()) return !local_[loop]->empty();
+  std::lock_guard lock(mu_);
+  return !master_.empty();
+}
+
+void AppHub::Fanout(const std::vector<std::string>& audience, const std::string& app_tids_json,
                     const std::string& frame) {
   std::vector<std::string> only = AppTids(app_tids_json);
   auto shared = std::make_shared<const std::string>(frame);
-  for (const std::string& uid : access_.Audience(dev_tid)) {
+  for (const std::string& uid : audience) {
     ForEachSession(uid, [&](const Entry& e) {
       if (!only.empty() && std::find(only.begin(), only.end(), e.app_tid) == only.end()) return;
       asio::post(e.executor, [c = e.conn, shared] {
@@ -201,11 +208,18 @@ void AppHub::Fanout(const std::string& dev_tid, const std::string& app_tids_json
 }
 
 void AppHub::OnReport(const bus::DeviceReport& report) {
-  Fanout(report.dev_tid, report.app_tids_json, DevSendPush(report));
+  if (!AnySession()) return;
+  // The ctrlKey comes with the audience (the device's current one, from the same cached
+  // read), so a device session need not keep a copy.
+  std::string ctrl_key;
+  std::vector<std::string> audience = access_.Audience(report.dev_tid, &ctrl_key);
+  if (audience.empty()) return;
+  Fanout(audience, report.app_tids_json, DevSendPush(report, ctrl_key));
 }
 
 void AppHub::OnPresence(const bus::PresenceEvent& event) {
-  Fanout(event.dev_tid, "[]", PresencePush(event));
+  if (!AnySession()) return;
+  Fanout(access_.PresenceAudience(event.dev_tid), "[]", PresencePush(event));
 }
 
 void AppHub::OnUserPush(const bus::UserPush& push) {
@@ -221,7 +235,7 @@ Result<std::shared_ptr<net::Listener>> OpenAppTcpListener(net::IoPool& pool, App
                                                           asio::ssl::context* tls) {
   return net::Listener::Open(
       pool, HubListenerOptions(hub.ctx(), tls ? "app_tls" : "app_tcp", port),
-      [&hub, tls](asio::ip::tcp::socket socket, net::SessionTicket t) {
+      [&hub, tls](net::Socket socket, net::SessionTicket t) {
         auto session = net::LineSession::Create(std::move(socket), std::move(t),
                                                 AppSessionOptions(hub.ctx().config), tls);
         session->Start(std::make_shared<AppConnection>(hub, session));
@@ -232,7 +246,7 @@ Result<std::shared_ptr<net::Listener>> OpenAppWsListener(net::IoPool& pool, AppH
                                                          asio::ssl::context* tls) {
   return net::Listener::Open(
       pool, HubListenerOptions(hub.ctx(), tls ? "app_wss" : "app_ws", port),
-      [&hub, tls](asio::ip::tcp::socket socket, net::SessionTicket t) {
+      [&hub, tls](net::Socket socket, net::SessionTicket t) {
         auto session = net::CreateWsSession(std::move(socket), std::move(t),
                                             AppSessionOptions(hub.ctx().config), tls);
         session->Start(std::make_shared<AppConnection>(hub, session));

@@ -78,7 +78,10 @@ class AppHub final : public bus::Subscriber {
   // loop (no lock, no copy — the fan-out path), else from the master under the lock.
   template <typename Fn>
   void ForEachSession(const std::string& uid, Fn&& fn);
-  void Fanout(const std::string& dev_tid, const std::string& app_tids_json,
+  // False when no app session is logged in (this loop's copy when on a loop): then a
+  // fan-out has nobody to reach and need not ask who may see the device.
+  bool AnySession();
+  void Fanout(const std::vector<std::string>& audience, const std::string& app_tids_json,
               const std::string& frame);
 
   HubContext& ctx_;

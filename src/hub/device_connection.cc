@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <mutex>
+#include <unordered_set>
 
 #include "common/secrets.h"
 #include "hub/device_actions.h"
@@ -20,6 +22,17 @@ constexpr std::string_view kRespSuffix = "Resp";
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() > suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// One copy of each product mid for every session of that product. Products are few
+// and their mids never change, so the set only grows by products that had devices online.
+const std::string kNoMid;
+
+const std::string* InternMid(const std::string& mid) {
+  static std::mutex mu;
+  static std::unordered_set<std::string> mids;
+  std::lock_guard lock(mu);
+  return &*mids.insert(mid).first;
 }
 
 bus::CommandReply ErrorReply(Code code, std::string desc = {}) {
@@ -71,13 +84,15 @@ std::string ReplyParams(const Envelope& e, const std::string& dev_tid,
 }  // namespace
 
 DeviceConnection::DeviceConnection(HubContext& ctx, std::shared_ptr<net::LineSession> session)
-    : ctx_(ctx),
-      session_(session),
-      executor_(session->executor()),
-      remote_ip_(session->remote_ip()) {}
+    : ctx_(ctx), session_(session), mid_(&kNoMid) {}
+
+std::string DeviceConnection::remote_ip() const {
+  if (auto s = session_.lock()) return s->remote_ip();
+  return {};
+}
 
 std::shared_ptr<DeviceConnection> StartDeviceConnection(HubContext& ctx,
-                                                        asio::ip::tcp::socket socket,
+                                                        net::Socket socket,
                                                         net::SessionTicket ticket,
                                                         asio::ssl::context* tls) {
   const auto& hub = ctx.config.hub;
@@ -124,7 +139,7 @@ void DeviceConnection::Reply(const Envelope& e, std::string_view params_json) {
 
 void DeviceConnection::ReplyError(const Envelope& e, const Status& error) {
   if (!error.detail().empty()) {
-    spdlog::debug("device {} {}: {} ({})", dev_tid_.empty() ? remote_ip_ : dev_tid_, e.action,
+    spdlog::debug("device {} {}: {} ({})", dev_tid_.empty() ? remote_ip() : dev_tid_, e.action,
                   error.number(), error.detail());
   }
   Send(ErrorFrame(e.msg_id, e.action, error));
@@ -139,32 +154,32 @@ void DeviceConnection::CloseAfterFlush() {
 }
 
 void DeviceConnection::GoOnline(const storage::Device& device, const storage::Product& product) {
+  // The session is running this login (it called OnLine), so it is alive.
+  auto session = session_.lock();
+  if (!session) return;
   online_ = true;
   dev_tid_ = device.dev_tid;
-  ctrl_key_ = device.ctrl_key;
-  mid_ = product.mid;
+  mid_ = InternMid(product.mid);
   int64_t now = ctx_.clock.NowMs();
-  bool replaced = ctx_.bus.AttachDevice(dev_tid_, executor_, weak_from_this());
+  bool replaced = ctx_.bus.AttachDevice(dev_tid_, session->executor(), weak_from_this());
   if (auto s = ctx_.store.SetDeviceOnline(dev_tid_, true, now); !s.ok()) {
     spdlog::error("device {}: cannot mark online: {}", dev_tid_, s.ToString());
   }
   ctx_.counters.device_logins.fetch_add(1, std::memory_order_relaxed);
   // A session replacing another one of the same device: apps saw no gap (§4.5).
-  if (!replaced) ctx_.bus.PublishPresence({dev_tid_, mid_, true, now});
-  if (auto s = session_.lock()) {
-    const auto& hub = ctx_.config.hub;
-    s->SetTimeout(std::chrono::seconds(hub.idle_timeout_s + hub.idle_grace_s));
-  }
-  spdlog::info("device {} online from {}", dev_tid_, remote_ip_);
+  if (!replaced) ctx_.bus.PublishPresence({dev_tid_, *mid_, true, now});
+  const auto& hub = ctx_.config.hub;
+  session->SetTimeout(std::chrono::seconds(hub.idle_timeout_s + hub.idle_grace_s));
+  spdlog::info("device {} online from {}", dev_tid_, session->remote_ip());
 }
 
 void DeviceConnection::GoOffline() {
   // Pending commands end with 1400018 whichever way the session ends (§7.1).
-  auto pending = std::move(pending_);
-  pending_.clear();
-  for (auto& [id, p] : pending) {
-    p.timer->cancel();
-    p.reply(ErrorReply(Code::kHubDeviceOffline));
+  if (auto pending = std::move(pending_)) {
+    for (auto& [id, p] : *pending) {
+      p.timer->cancel();
+      p.reply(ErrorReply(Code::kHubDeviceOffline));
+    }
   }
   if (!online_) return;
   online_ = false;
@@ -175,14 +190,14 @@ void DeviceConnection::GoOffline() {
   if (auto s = ctx_.store.SetDeviceOnline(dev_tid_, false, now); !s.ok()) {
     spdlog::error("device {}: cannot mark offline: {}", dev_tid_, s.ToString());
   }
-  ctx_.bus.PublishPresence({dev_tid_, mid_, false, now});
+  ctx_.bus.PublishPresence({dev_tid_, *mid_, false, now});
   spdlog::info("device {} offline", dev_tid_);
 }
 
 void DeviceConnection::OnReplaced() {
   if (closed_ || !online_) return;
   replaced_ = true;
-  spdlog::info("device {} logged in on another connection; closing {}", dev_tid_, remote_ip_);
+  spdlog::info("device {} logged in on another connection; closing {}", dev_tid_, remote_ip());
   Send(ErrorFrame("0", "", Status(Code::kHubDeviceRepeatLogin)));
   GoOffline();
   CloseAfterFlush();
@@ -190,7 +205,7 @@ void DeviceConnection::OnReplaced() {
 
 void DeviceConnection::OnRevoked() {
   if (closed_ || !online_) return;
-  spdlog::info("device {}: licence revoked; closing {}", dev_tid_, remote_ip_);
+  spdlog::info("device {}: licence revoked; closing {}", dev_tid_, remote_ip());
   Send(ErrorFrame("0", "", Status(Code::kHubLicenseInvalid)));
   GoOffline();
   CloseAfterFlush();
@@ -214,8 +229,8 @@ int DeviceConnection::AllocateMsgId() {
   // 0…65535 (§2.3), skipping ids still waiting for an answer.
   for (int i = 0; i < 65536; ++i) {
     int id = next_msg_id_;
-    next_msg_id_ = (next_msg_id_ + 1) & 0xFFFF;
-    if (pending_.find(id) == pending_.end()) return id;
+    next_msg_id_ = static_cast<uint16_t>(next_msg_id_ + 1);
+    if (!pending_ || pending_->find(id) == pending_->end()) return id;
   }
   return -1;
 }
@@ -225,7 +240,9 @@ void DeviceConnection::Deliver(bus::DeviceCommand command, bus::ReplyFn reply) {
   if (command.action == "devUpgrade" && forbid_ota_) {
     return reply(ErrorReply(Code::kHubInvalidParam));
   }
-  if (pending_.size() >= static_cast<size_t>(ctx_.config.hub.max_pending_writes)) {
+  auto session = session_.lock();
+  if (!session) return reply(ErrorReply(Code::kHubDeviceOffline));
+  if (pending_ && pending_->size() >= static_cast<size_t>(ctx_.config.hub.max_pending_writes)) {
     return reply(ErrorReply(Code::kHubLinkError));
   }
   int id = AllocateMsgId();
@@ -246,7 +263,7 @@ void DeviceConnection::Deliver(bus::DeviceCommand command, bus::ReplyFn reply) {
   p.action = command.action;
   p.reply = std::move(reply);
   p.params_json = std::move(command.params_json);
-  p.timer = std::make_unique<asio::steady_timer>(executor_);
+  p.timer = std::make_unique<asio::steady_timer>(session->executor());
   p.timer->expires_after(std::chrono::seconds(ctx_.config.hub.relay_timeout_s));
   p.timer->async_wait([weak = weak_from_this(), id](const boost::system::error_code& ec) {
     if (ec) return;
@@ -255,16 +272,19 @@ void DeviceConnection::Deliver(bus::DeviceCommand command, bus::ReplyFn reply) {
       self->Finish(id, ErrorReply(Code::kHubLinkError));
     }
   });
-  pending_.emplace(id, std::move(p));
+  if (!pending_) pending_ = std::make_unique<std::map<int, Pending>>();
+  pending_->emplace(id, std::move(p));
   ctx_.counters.commands_relayed.fetch_add(1, std::memory_order_relaxed);
   Send(std::string(buf.GetString(), buf.GetSize()));
 }
 
 void DeviceConnection::Finish(int hub_msg_id, bus::CommandReply reply) {
-  auto it = pending_.find(hub_msg_id);
-  if (it == pending_.end()) return;
+  if (!pending_) return;
+  auto it = pending_->find(hub_msg_id);
+  if (it == pending_->end()) return;
   Pending p = std::move(it->second);
-  pending_.erase(it);
+  pending_->erase(it);
+  if (pending_->empty()) pending_.reset();
   p.timer->cancel();
   p.reply(std::move(reply));
 }
@@ -276,8 +296,9 @@ void DeviceConnection::OnCommandAnswer(const Envelope& e) {
   int id = -1;
   auto [ptr, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
   if (ec != std::errc() || ptr != id_text.data() + id_text.size()) return;
-  auto it = pending_.find(id);
-  if (it == pending_.end()) return;  // late, unknown, or appGroupSendResp: dropped
+  if (!pending_) return;
+  auto it = pending_->find(id);
+  if (it == pending_->end()) return;  // late, unknown, or appGroupSendResp: dropped
 
   bus::CommandReply reply;
   int64_t code = 0;

@@ -54,10 +54,11 @@ class DeviceConnection final : public net::LineHandler,
 
   bool online() const { return online_; }
   const std::string& dev_tid() const { return dev_tid_; }
-  // The device's product (only its mid is kept: a session stays small, docs/benchmarks.md).
-  const std::string& mid() const { return mid_; }
-  const std::string& ctrl_key() const { return ctrl_key_; }
-  const std::string& remote_ip() const { return remote_ip_; }
+  // The device's product (only its mid is kept, interned: a session stays small,
+  // docs/benchmarks.md).
+  const std::string& mid() const { return *mid_; }
+  // The peer's address, for logs ("" once the session is gone).
+  std::string remote_ip() const;
   // reportDevInfo's forbidOTA: devUpgrade is then refused with 1400032 (§3.11).
   void set_forbid_ota(bool forbid) { forbid_ota_ = forbid; }
   // Enters ONLINE for `device` of `product`: attaches to the bus (the newest session
@@ -80,24 +81,24 @@ class DeviceConnection final : public net::LineHandler,
   int AllocateMsgId();
   void Finish(int hub_msg_id, bus::CommandReply reply);
 
+  // Kept small: an idle device session is mostly this object and the session's
+  // (docs/benchmarks.md). The executor and the peer address are the session's.
   HubContext& ctx_;
   std::weak_ptr<net::LineSession> session_;
-  boost::asio::any_io_executor executor_;
-  std::string remote_ip_;
+  std::string dev_tid_;
+  const std::string* mid_;  // interned (InternMid in device_connection.cc), never freed
+  // Commands waiting for an answer; allocated by the first one, freed when none is left.
+  std::unique_ptr<std::map<int, Pending>> pending_;
+  uint16_t next_msg_id_ = 1;
   bool online_ = false;
   bool closed_ = false;
   bool replaced_ = false;
   bool forbid_ota_ = false;
-  std::string dev_tid_;
-  std::string ctrl_key_;
-  std::string mid_;
-  int next_msg_id_ = 1;
-  std::map<int, Pending> pending_;
 };
 
 // Runs a device connection on an accepted socket (TLS when `tls` is given).
 std::shared_ptr<DeviceConnection> StartDeviceConnection(HubContext& ctx,
-                                                        boost::asio::ip::tcp::socket socket,
+                                                        net::Socket socket,
                                                         net::SessionTicket ticket,
                                                         boost::asio::ssl::context* tls);
 

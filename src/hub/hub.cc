@@ -18,7 +18,7 @@ net::ListenerOptions HubListenerOptions(const HubContext& ctx, const char* name,
 Result<std::shared_ptr<net::Listener>> OpenInfoListener(net::IoPool& pool, HubContext& ctx,
                                                         int port) {
   return net::Listener::Open(pool, HubListenerOptions(ctx, "dispatch", port),
-                             [&ctx](boost::asio::ip::tcp::socket socket, net::SessionTicket t) {
+                             [&ctx](net::Socket socket, net::SessionTicket t) {
                                StartInfoConnection(ctx, std::move(socket), std::move(t));
                              });
 }
@@ -27,7 +27,7 @@ Result<std::shared_ptr<net::Listener>> OpenDeviceListener(net::IoPool& pool, Hub
                                                           int port,
                                                           boost::asio::ssl::context* tls) {
   return net::Listener::Open(pool, HubListenerOptions(ctx, tls ? "device_tls" : "device", port),
-                             [&ctx, tls](boost::asio::ip::tcp::socket socket, net::SessionTicket t) {
+                             [&ctx, tls](net::Socket socket, net::SessionTicket t) {
                                StartDeviceConnection(ctx, std::move(socket), std::move(t), tls);
                              });
 }

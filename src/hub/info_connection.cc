@@ -20,7 +20,7 @@ constexpr std::array<std::pair<std::string_view, InfoActionFn>, 3> kInfoActions 
 
 }  // namespace
 
-void StartInfoConnection(HubContext& ctx, boost::asio::ip::tcp::socket socket,
+void StartInfoConnection(HubContext& ctx, net::Socket socket,
                          net::SessionTicket ticket) {
   const auto& hub = ctx.config.hub;
   net::LineSessionOptions options;

@@ -34,7 +34,7 @@ class InfoConnection final : public net::LineHandler {
   std::weak_ptr<net::LineSession> session_;
 };
 
-void StartInfoConnection(HubContext& ctx, boost::asio::ip::tcp::socket socket,
+void StartInfoConnection(HubContext& ctx, net::Socket socket,
                          net::SessionTicket ticket);  // plain TCP only (spec §1.2)
 
 // Handlers (src/hub/actions/get_prod_info.cc).

@@ -10,6 +10,9 @@
 // - At most `max_entries` keys per loop; on breach that loop's map is cleared.
 // - `load(key, &error)` returns nullptr with error.ok() for "does not exist" (cached),
 //   or nullptr with an error (not cached).
+// - Get(…, keep = false) uses a fresh entry but does not store what it loads: for
+//   one-off lookups (a device's presence change) that would otherwise leave one entry
+//   per idle device behind (entries are only dropped when the map overflows).
 #ifndef KRYPTON_HUB_LOOP_CACHE_H_
 #define KRYPTON_HUB_LOOP_CACHE_H_
 
@@ -33,7 +36,8 @@ class LoopCache {
       : clock_(clock), ttl_ms_(ttl_ms), max_entries_(max_entries), maps_(loops) {}
 
   template <class Load>
-  std::shared_ptr<const V> Get(const std::string& key, Status* error, Load&& load) {
+  std::shared_ptr<const V> Get(const std::string& key, Status* error, Load&& load,
+                               bool keep = true) {
     int loop = net::IoPool::CurrentLoopIndex();
     if (ttl_ms_ <= 0 || loop < 0 || static_cast<size_t>(loop) >= maps_.size()) {
       return load(key, error);
@@ -46,6 +50,7 @@ class LoopCache {
       return it->second.value;
     }
     std::shared_ptr<const V> value = load(key, error);
+    if (!keep) return value;
     if (!error->ok()) return nullptr;  // failures are not cached
     if (map.size() >= max_entries_) map.clear();
     map[key] = Entry{value, gen, now};

@@ -10,6 +10,7 @@
 #define KRYPTON_NET_LINE_FRAMER_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -17,7 +18,8 @@ namespace krypton::net {
 
 class LineFramer {
  public:
-  explicit LineFramer(size_t max_line_bytes) : max_(max_line_bytes) {}
+  explicit LineFramer(size_t max_line_bytes)
+      : max_(max_line_bytes > UINT32_MAX - 1 ? UINT32_MAX - 1 : static_cast<uint32_t>(max_line_bytes)) {}
 
   // Feeds `data`, calling on_line(std::string_view) for each complete line (the view
   // is valid during the call only). Returns false once a line has overflowed.
@@ -41,7 +43,8 @@ class LineFramer {
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       if (line.size() > max_) return Overflow();
       if (!line.empty()) on_line(line);
-      partial_.clear();
+      // A line that spanned reads is rare; its buffer is not kept (idle sessions stay small).
+      if (!partial_.empty()) std::string().swap(partial_);
       data.remove_prefix(nl + 1);
     }
     return true;
@@ -59,8 +62,8 @@ class LineFramer {
     return false;
   }
 
-  const size_t max_;
   std::string partial_;
+  const uint32_t max_;
   bool overflow_ = false;
 };
 

@@ -16,28 +16,46 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
+// An allocator of its own for an operation that stays pending for a session's idle
+// life. Asio's default hands each operation the block its thread freed last when that
+// is large enough (an accept or write operation: 200+ bytes) and keeps it for as long
+// as the operation waits; a distinct allocator type makes Asio allocate the exact size.
+template <typename T>
+struct ExactAllocator {
+  using value_type = T;
+  ExactAllocator() = default;
+  template <typename U>
+  ExactAllocator(const ExactAllocator<U>&) noexcept {}
+  T* allocate(size_t n) { return std::allocator<T>().allocate(n); }
+  void deallocate(T* p, size_t n) { std::allocator<T>().deallocate(p, n); }
+  template <typename U>
+  bool operator==(const ExactAllocator<U>&) const noexcept { return true; }
+  template <typename U>
+  bool operator!=(const ExactAllocator<U>&) const noexcept { return false; }
+};
+
 // JSON lines over a byte stream: plain TCP or TLS.
 template <typename Stream>
 class LineSessionImpl final : public detail::SessionBase<LineSessionImpl<Stream>> {
   using Base = detail::SessionBase<LineSessionImpl<Stream>>;
   friend Base;
-  static constexpr bool kPlain = std::is_same_v<Stream, tcp::socket>;
+  static constexpr bool kPlain = std::is_same_v<Stream, Socket>;
 
  public:
   template <typename... StreamArgs>
-  LineSessionImpl(SessionTicket ticket, LineSessionOptions options, tcp::socket socket,
+  LineSessionImpl(SessionTicket ticket, LineSessionOptions options, Socket socket,
                   StreamArgs&&... args)
       : Base(socket.get_executor(), std::move(ticket), options),
         stream_(std::move(socket), std::forward<StreamArgs>(args)...),
         framer_(options.max_line_bytes) {
-    this->InitSocket(Socket());
+    this->InitSocket(Sock());
     boost::system::error_code ec;
     // The reactor-style read (Read) must never block the loop.
-    Socket().non_blocking(true, ec);
+    Sock().non_blocking(true, ec);
   }
 
  private:
-  tcp::socket& Socket() {
+  Socket& Sock() {
     if constexpr (kPlain) {
       return stream_;
     } else {
@@ -66,10 +84,7 @@ class LineSessionImpl final : public detail::SessionBase<LineSessionImpl<Stream>
   // through the stream (OpenSSL buffers records), with a buffer of its own.
   void Read() {
     if constexpr (kPlain) {
-      stream_.async_wait(tcp::socket::wait_read,
-                         [self = this->shared_from_this()](const boost::system::error_code& ec) {
-                           self->OnReadable(ec);
-                         });
+      stream_.async_wait(tcp::socket::wait_read, ReadableHandler{this->shared_from_this()});
     } else {
       if (read_buf_.empty()) read_buf_.resize(this->options().read_chunk_bytes);
       stream_.async_read_some(asio::buffer(read_buf_),
@@ -79,6 +94,14 @@ class LineSessionImpl final : public detail::SessionBase<LineSessionImpl<Stream>
                               });
     }
   }
+
+  // The pending wait of a plain session (see ExactAllocator).
+  struct ReadableHandler {
+    std::shared_ptr<LineSessionImpl> self;
+    using allocator_type = ExactAllocator<void>;
+    allocator_type get_allocator() const noexcept { return {}; }
+    void operator()(const boost::system::error_code& ec) const { self->OnReadable(ec); }
+  };
 
   void OnReadable(const boost::system::error_code& ec) {
     if (this->closed()) return;
@@ -101,6 +124,7 @@ class LineSessionImpl final : public detail::SessionBase<LineSessionImpl<Stream>
     if (this->Reading()) Read();
   }
 
+  asio::io_context::executor_type Executor() { return stream_.get_executor(); }
   void Frame(std::string& frame) { frame.push_back('\n'); }
   // Devices get one message per write (D5); apps may share one.
   bool Coalesce() const { return !this->options().one_message_per_write; }
@@ -112,25 +136,26 @@ class LineSessionImpl final : public detail::SessionBase<LineSessionImpl<Stream>
 
   void CloseStream() {
     boost::system::error_code ignored;
-    Socket().shutdown(tcp::socket::shutdown_both, ignored);
-    Socket().close(ignored);
+    Sock().shutdown(tcp::socket::shutdown_both, ignored);
+    Sock().close(ignored);
   }
 
+  struct NoBuffer {};
   Stream stream_;
-  std::string read_buf_;  // TLS only
+  [[no_unique_address]] std::conditional_t<kPlain, NoBuffer, std::string> read_buf_;  // TLS only
   LineFramer framer_;
 };
 
 }  // namespace
 
-std::shared_ptr<LineSession> LineSession::Create(tcp::socket socket, SessionTicket ticket,
+std::shared_ptr<LineSession> LineSession::Create(Socket socket, SessionTicket ticket,
                                                  LineSessionOptions options,
                                                  asio::ssl::context* tls) {
   if (tls == nullptr) {
-    return std::make_shared<LineSessionImpl<tcp::socket>>(std::move(ticket), options,
+    return std::make_shared<LineSessionImpl<Socket>>(std::move(ticket), options,
                                                           std::move(socket));
   }
-  return std::make_shared<LineSessionImpl<asio::ssl::stream<tcp::socket>>>(
+  return std::make_shared<LineSessionImpl<asio::ssl::stream<Socket>>>(
       std::move(ticket), options, std::move(socket), *tls);
 }
 

@@ -20,7 +20,7 @@
 #ifndef KRYPTON_NET_LINE_SESSION_H_
 #define KRYPTON_NET_LINE_SESSION_H_
 
-#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <chrono>
@@ -58,7 +58,7 @@ class LineSession : public Closable {
  public:
   // A session over plain TCP, or over TLS when `tls` is given (the server handshake
   // runs first, bounded by options.timeout). `tls` must outlive the session.
-  static std::shared_ptr<LineSession> Create(boost::asio::ip::tcp::socket socket,
+  static std::shared_ptr<LineSession> Create(Socket socket,
                                              SessionTicket ticket, LineSessionOptions options,
                                              boost::asio::ssl::context* tls = nullptr);
 
@@ -75,7 +75,8 @@ class LineSession : public Closable {
   virtual void SetTimeout(std::chrono::milliseconds timeout) = 0;
 
   virtual const std::string& remote_ip() const = 0;
-  virtual boost::asio::any_io_executor executor() = 0;
+  // The session's loop (a session always lives on an io_context, decision 0001).
+  virtual boost::asio::io_context::executor_type executor() = 0;
 };
 
 }  // namespace krypton::net

@@ -25,27 +25,35 @@ void SessionTicket::Attach(std::weak_ptr<Closable> session) {
 
 bool SessionRegistry::Reserve(const std::string& ip, uint64_t* id) {
   std::lock_guard lock(mu_);
-  if (sessions_.size() >= static_cast<size_t>(max_connections_)) return false;
+  if (count_ >= static_cast<size_t>(max_connections_)) return false;
   int& n = per_ip_[ip];
   if (max_per_ip_ > 0 && n >= max_per_ip_) {
     if (n == 0) per_ip_.erase(ip);
     return false;
   }
   ++n;
-  *id = next_id_++;
-  sessions_.emplace(*id, std::weak_ptr<Closable>());
+  ++count_;
+  if (free_.empty()) {
+    *id = slots_.size();
+    slots_.emplace_back();
+  } else {
+    *id = free_.back();
+    free_.pop_back();
+  }
   return true;
 }
 
 void SessionRegistry::Attach(uint64_t id, std::weak_ptr<Closable> session) {
   std::lock_guard lock(mu_);
-  auto it = sessions_.find(id);
-  if (it != sessions_.end()) it->second = std::move(session);
+  if (id < slots_.size()) slots_[id] = std::move(session);
 }
 
 void SessionRegistry::Release(uint64_t id, const std::string& ip) {
   std::lock_guard lock(mu_);
-  sessions_.erase(id);
+  if (id >= slots_.size()) return;
+  slots_[id].reset();
+  free_.push_back(id);
+  --count_;
   auto it = per_ip_.find(ip);
   if (it != per_ip_.end() && --it->second <= 0) per_ip_.erase(it);
 }
@@ -55,7 +63,7 @@ void SessionRegistry::CloseAll() {
   std::vector<std::shared_ptr<Closable>> live;
   {
     std::lock_guard lock(mu_);
-    for (auto& [id, weak] : sessions_) {
+    for (auto& weak : slots_) {
       if (auto s = weak.lock()) live.push_back(std::move(s));
     }
   }
@@ -64,7 +72,7 @@ void SessionRegistry::CloseAll() {
 
 size_t SessionRegistry::size() const {
   std::lock_guard lock(mu_);
-  return sessions_.size();
+  return count_;
 }
 
 Listener::Listener(IoPool& pool, ListenerOptions options, Factory factory)
@@ -114,7 +122,7 @@ void Listener::Stop() {
 void Listener::Accept() {
   asio::io_context& loop = pool_.Next();
   acceptor_.async_accept(loop, [self = shared_from_this(), &loop](boost::system::error_code ec,
-                                                                   tcp::socket socket) {
+                                                                   Socket socket) {
     if (ec == asio::error::operation_aborted || !self->acceptor_.is_open()) return;
     if (!ec) {
       boost::system::error_code ep_ec;

@@ -1,8 +1,12 @@
 // Internal to src/net: what the TCP/TLS line session and the WebSocket session share —
 // the bounded write queue, the inactivity timer, the close/flush state and the handler
-// bookkeeping of the LineSession contract (line_session.h). Derived classes (CRTP)
+// bookkeeping of the LineSession contract (line_session.h). The inactivity deadline
+// lives in the loop's TimeoutQueue (timeout_queue.h), not in a timer per session.
+// Derived classes (CRTP)
 // supply the stream: StartIo() (handshakes, first read), AsyncWrite(buffer, handler),
-// CloseStream(), and Frame()/Coalesce() for how queued messages become bytes.
+// CloseStream(), Executor() (the stream's), and Frame()/Coalesce() for how queued
+// messages become bytes. Members are kept few and small: an idle device session is
+// mostly this object (docs/benchmarks.md).
 // Everything here runs on the session's loop except the public entry points, which
 // dispatch to it.
 #ifndef KRYPTON_NET_SESSION_BASE_H_
@@ -10,7 +14,6 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
 #include <memory>
@@ -18,11 +21,14 @@
 #include <vector>
 
 #include "net/line_session.h"
+#include "net/timeout_queue.h"
 
 namespace krypton::net::detail {
 
 template <typename Derived>
-class SessionBase : public LineSession, public std::enable_shared_from_this<Derived> {
+class SessionBase : public LineSession,
+                    public std::enable_shared_from_this<Derived>,
+                    private TimeoutClient {
  public:
   void Start(std::shared_ptr<LineHandler> handler) override {
     handler_ = std::move(handler);
@@ -32,47 +38,61 @@ class SessionBase : public LineSession, public std::enable_shared_from_this<Deri
   }
 
   void Send(std::string frame) override {
-    boost::asio::dispatch(executor_, [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
+    boost::asio::dispatch(Self().Executor(), [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
       self->Enqueue(std::move(frame));
     });
   }
 
   void Close() override {
-    boost::asio::dispatch(executor_, [self = this->shared_from_this()] { self->Teardown(); });
+    boost::asio::dispatch(Self().Executor(), [self = this->shared_from_this()] { self->Teardown(); });
   }
 
   void CloseAfterFlush() override {
-    boost::asio::dispatch(executor_, [self = this->shared_from_this()] {
+    boost::asio::dispatch(Self().Executor(), [self = this->shared_from_this()] {
       if (self->closed_) return;
       self->close_after_flush_ = true;
-      if (!self->write_in_flight_ && self->queue_.empty()) self->Teardown();
+      if (!self->write_in_flight_) self->Teardown();  // nothing queued without a write
     });
   }
 
   void SetTimeout(std::chrono::milliseconds timeout) override {
-    timeout_ = timeout;
+    timeout_ms_ = ClampMs(timeout);
     ArmTimer();
   }
 
-  const std::string& remote_ip() const override { return remote_ip_; }
-  boost::asio::any_io_executor executor() override { return executor_; }
+  const std::string& remote_ip() const override { return ticket_.ip(); }
+  boost::asio::io_context::executor_type executor() override { return Self().Executor(); }
 
  protected:
-  using Clock = boost::asio::steady_timer::clock_type;
+  using Clock = TimeoutClient::Clock;
+
+  // The options a session keeps, packed (LineSessionOptions is the public, roomy form).
+  struct Options {
+    uint32_t max_line_bytes;
+    uint32_t max_pending_writes;
+    uint32_t read_chunk_bytes;
+    bool one_message_per_write;
+  };
+  static_assert(sizeof(Options) == 16);
 
   // `executor` is the socket's (taken before the socket moves into the stream).
-  SessionBase(boost::asio::any_io_executor executor, SessionTicket ticket, LineSessionOptions options)
-      : executor_(std::move(executor)),
-        ticket_(std::move(ticket)),
-        options_(options),
-        timeout_(options.timeout),
-        timer_(executor_) {}
+  SessionBase(const boost::asio::io_context::executor_type& executor, SessionTicket ticket,
+              const LineSessionOptions& options)
+      : TimeoutClient(TimeoutQueue::Of(executor.context())),
+        timeout_ms_(ClampMs(options.timeout)),
+        options_{Clamp(options.max_line_bytes), Clamp(options.max_pending_writes),
+                 Clamp(options.read_chunk_bytes), options.one_message_per_write},
+        ticket_(std::move(ticket)) {}
 
   // Call from the derived constructor once the stream exists.
-  void InitSocket(boost::asio::ip::tcp::socket& socket) {
+  void InitSocket(Socket& socket) {
     boost::system::error_code ec;
-    auto remote = socket.remote_endpoint(ec);
-    if (!ec) remote_ip_ = remote.address().to_string();
+    // The listener's ticket already names the peer (one copy of the address per
+    // session); a ticket made without a listener gets it here.
+    if (ticket_.ip().empty() && !ticket_.registered()) {
+      auto remote = socket.remote_endpoint(ec);
+      if (!ec) ticket_ = SessionTicket(nullptr, 0, remote.address().to_string());
+    }
     socket.set_option(boost::asio::ip::tcp::no_delay(true), ec);
   }
 
@@ -82,7 +102,7 @@ class SessionBase : public LineSession, public std::enable_shared_from_this<Deri
   bool Reading() const { return !closed_ && !close_after_flush_; }
   bool closed() const { return closed_; }
   LineHandler& handler() { return *handler_; }
-  const LineSessionOptions& options() const { return options_; }
+  const Options& options() const { return options_; }
 
   // The handler saw an over-long message: answer (queued by the handler) and close.
   void Overflowed() {
@@ -93,79 +113,107 @@ class SessionBase : public LineSession, public std::enable_shared_from_this<Deri
   void Teardown() {
     if (closed_) return;
     closed_ = true;
-    timer_.cancel();
+    CancelTimeout();
     Self().CloseStream();
-    queue_.clear();
+    // The frame being written stays until its write completes (with an error now).
+    if (writes_ && !write_in_flight_) writes_.reset();
+    if (writes_) writes_->queue.clear();
     // The handler learns once; it may still hold a weak_ptr to this session.
     if (handler_) handler_->OnClosed();
   }
 
  private:
   Derived& Self() { return static_cast<Derived&>(*this); }
+  static uint32_t Clamp(size_t n) { return n > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(n); }
+  static uint32_t ClampMs(std::chrono::milliseconds t) {
+    return t.count() < 0 ? 0 : Clamp(static_cast<size_t>(t.count()));
+  }
 
   void Enqueue(std::string frame) {
     if (closed_) return;
-    if (queue_.size() >= options_.max_pending_writes) {
-      spdlog::warn("{}: write queue full ({} frames), closing the connection", remote_ip_,
-                   queue_.size());
+    if (writes_ && writes_->queue.size() >= options_.max_pending_writes) {
+      spdlog::warn("{}: write queue full ({} frames), closing the connection", remote_ip(),
+                   writes_->queue.size());
       return Teardown();
     }
     Self().Frame(frame);
-    queue_.push_back(std::move(frame));
-    if (!write_in_flight_) Write();
+    if (!writes_) writes_ = std::make_unique<Writes>();
+    if (write_in_flight_) {
+      writes_->queue.push_back(std::move(frame));
+      return;
+    }
+    writes_->writing = std::move(frame);
+    StartWrite();
   }
 
   void Write() {
-    if (queue_.empty()) {
+    std::vector<std::string>& queue = writes_->queue;
+    if (queue.empty()) {
+      // Nothing left: an idle session keeps neither its last frame (a devLogin answer
+      // is ~500 bytes) nor queue capacity.
+      writes_.reset();
       if (close_after_flush_) Teardown();
       return;
     }
-    if (Self().Coalesce()) {
-      writing_.clear();
-      for (std::string& f : queue_) writing_ += f;
-      queue_.clear();
+    if (Self().Coalesce() && queue.size() > 1) {
+      writes_->writing.clear();
+      for (std::string& f : queue) writes_->writing += f;
+      queue.clear();
     } else {
-      writing_ = std::move(queue_.front());
-      queue_.erase(queue_.begin());
+      writes_->writing = std::move(queue.front());
+      queue.erase(queue.begin());
     }
+    StartWrite();
+  }
+
+  void StartWrite() {
     write_in_flight_ = true;
-    Self().AsyncWrite(writing_, [self = this->shared_from_this()](const boost::system::error_code& ec,
-                                                                  size_t) {
+    Self().AsyncWrite(writes_->writing, [self = this->shared_from_this()](
+                                            const boost::system::error_code& ec, size_t) {
       self->write_in_flight_ = false;
+      if (self->closed_) {
+        self->writes_.reset();
+        return;
+      }
       if (ec) return self->Teardown();
       self->Write();
     });
   }
 
-  // The timer is not re-armed per message (a cancellation and a timerfd update each
-  // time): reads only Touch(), and an expiry that finds recent activity waits again.
+  // The deadline is not moved per message (a heap update each time): reads only
+  // Touch(), and a deadline that finds recent activity is set again from it.
   void ArmTimer() {
     if (closed_) return;
-    timer_.expires_at(last_activity_ + timeout_);
-    timer_.async_wait([weak = this->weak_from_this()](const boost::system::error_code& ec) {
-      if (ec) return;  // cancelled (SetTimeout, Teardown)
-      auto self = weak.lock();
-      if (!self || self->closed_) return;
-      if (Clock::now() < self->last_activity_ + self->timeout_) return self->ArmTimer();
-      spdlog::debug("{}: idle timeout", self->remote_ip_);
-      self->Teardown();
-    });
+    ScheduleTimeout(last_activity_ + std::chrono::milliseconds(timeout_ms_));
   }
 
-  boost::asio::any_io_executor executor_;
-  SessionTicket ticket_;
-  const LineSessionOptions options_;
-  std::chrono::milliseconds timeout_;
-  Clock::time_point last_activity_ = Clock::now();
-  boost::asio::steady_timer timer_;
-  std::shared_ptr<LineHandler> handler_;
-  std::string remote_ip_;
-  // A vector, not a deque: an empty std::deque allocates ~600 bytes per session.
-  std::vector<std::string> queue_;
-  std::string writing_;  // the buffer of the write in flight
+  void OnDeadline(Clock::time_point now) override {
+    if (closed_) return;
+    if (now < last_activity_ + std::chrono::milliseconds(timeout_ms_)) return ArmTimer();
+    auto self = this->shared_from_this();  // alive until the teardown returns
+    spdlog::debug("{}: idle timeout", remote_ip());
+    Teardown();
+  }
+
+  // What a session writes, allocated for a burst of frames and freed once it is
+  // written: an idle session keeps 8 bytes for it. `writing` does not move while its
+  // write is in flight (queued frames wait in `queue`).
+  struct Writes {
+    std::string writing;
+    // A vector, not a deque: an empty std::deque allocates ~600 bytes.
+    std::vector<std::string> queue;
+  };
+
+  // Small members first: timeout_ms_ may share the TimeoutClient base's tail padding.
+  uint32_t timeout_ms_;
+  const Options options_;
   bool write_in_flight_ = false;
   bool close_after_flush_ = false;
   bool closed_ = false;
+  SessionTicket ticket_;  // also holds the peer's address
+  Clock::time_point last_activity_ = Clock::now();
+  std::shared_ptr<LineHandler> handler_;
+  std::unique_ptr<Writes> writes_;  // nullptr when nothing is being written
 };
 
 }  // namespace krypton::net::detail

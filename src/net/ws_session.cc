@@ -23,7 +23,7 @@ class WsSession final : public detail::SessionBase<WsSession<NextLayer>> {
 
  public:
   template <typename... Args>
-  WsSession(SessionTicket ticket, LineSessionOptions options, tcp::socket socket, Args&&... args)
+  WsSession(SessionTicket ticket, LineSessionOptions options, Socket socket, Args&&... args)
       : Base(socket.get_executor(), std::move(ticket), options),
         ws_(std::move(socket), std::forward<Args>(args)...) {
     this->InitSocket(beast::get_lowest_layer(ws_));
@@ -31,7 +31,7 @@ class WsSession final : public detail::SessionBase<WsSession<NextLayer>> {
 
  private:
   void StartIo() {
-    if constexpr (std::is_same_v<NextLayer, tcp::socket>) {
+    if constexpr (std::is_same_v<NextLayer, Socket>) {
       Accept();
     } else {
       ws_.next_layer().async_handshake(
@@ -83,6 +83,7 @@ class WsSession final : public detail::SessionBase<WsSession<NextLayer>> {
     if (this->Reading()) Read();
   }
 
+  asio::io_context::executor_type Executor() { return ws_.get_executor(); }
   void Frame(std::string&) {}             // one JSON object per text message, no newline
   bool Coalesce() const { return false; }  // one message per WebSocket frame
 
@@ -105,12 +106,12 @@ class WsSession final : public detail::SessionBase<WsSession<NextLayer>> {
 
 }  // namespace
 
-std::shared_ptr<LineSession> CreateWsSession(tcp::socket socket, SessionTicket ticket,
+std::shared_ptr<LineSession> CreateWsSession(Socket socket, SessionTicket ticket,
                                              LineSessionOptions options, asio::ssl::context* tls) {
   if (tls == nullptr) {
-    return std::make_shared<WsSession<tcp::socket>>(std::move(ticket), options, std::move(socket));
+    return std::make_shared<WsSession<Socket>>(std::move(ticket), options, std::move(socket));
   }
-  return std::make_shared<WsSession<asio::ssl::stream<tcp::socket>>>(std::move(ticket), options,
+  return std::make_shared<WsSession<asio::ssl::stream<Socket>>>(std::move(ticket), options,
                                                                       std::move(socket), *tls);
 }
 

@@ -22,7 +22,7 @@
 namespace krypton::net {
 
 // A WebSocket session on an accepted socket (TLS first when `tls` is given: WSS).
-std::shared_ptr<LineSession> CreateWsSession(boost::asio::ip::tcp::socket socket,
+std::shared_ptr<LineSession> CreateWsSession(Socket socket,
                                              SessionTicket ticket, LineSessionOptions options,
                                              boost::asio::ssl::context* tls = nullptr);
 

@@ -35,7 +35,6 @@ void Report(DeviceConnection& conn, const Envelope& e) {
   report.dev_tid = conn.dev_tid();
   report.mid = conn.mid();
   report.msg_id = e.msg_id;
-  report.ctrl_key = conn.ctrl_key();
   report.data_json = simdjson::minify(data);
   if (auto product = ctx.codecs.Get(conn.mid()); product && product->tpl) {
     auto p = codec::DecorateDeviceReport(*product->tpl, report.data_json, product->check_mode,

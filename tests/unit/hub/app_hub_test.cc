@@ -70,7 +70,7 @@ class AppHubTest : public ::testing::Test {
     pool_ = std::make_unique<net::IoPool>(2);
     std::vector<boost::asio::any_io_executor> loops = {pool_->At(0).get_executor(),
                                                        pool_->At(1).get_executor()};
-    bus_ = std::make_unique<bus::InprocBus>(loops);
+    bus_ = std::make_unique<bus::InprocBus>();
     codecs_ = std::make_unique<ProductCodecs>(*store_, SystemClock::Instance(), 0, 16, 2);
     ctx_.reset(new HubContext{*store_, config_, SystemClock::Instance(), *bus_, *codecs_,
                               "127.0.0.1", 0, {}});
