@@ -1,6 +1,4 @@
 // The enterprise routes' shared helpers (ent_internal.h).
-#include <algorithm>
-
 #include "catalog/catalog.h"
 #include "http/routes/ent_internal.h"
 
@@ -42,14 +40,10 @@ Result<storage::Product> Visible(ApiContext& ctx, const std::string& pid, const 
   if (!p.ok()) {
     return p.status().not_found() ? Status(Code::kEntProductNotExist) : Internal(p.status());
   }
-  if (authorized != nullptr) *authorized = false;
-  if (p->pid == pid) return *p;
-  auto pids = ctx.store.ListProductAuthorizations(mid);
-  if (!pids.ok()) return Internal(pids.status());
-  if (std::find(pids->begin(), pids->end(), pid) == pids->end()) {
-    return Status(Code::kEntProductNotExist);
-  }
-  if (authorized != nullptr) *authorized = true;
+  auto may = catalog::MayRead(ctx.store, *p, pid);
+  if (!may.ok()) return may.status();
+  if (!*may) return Status(Code::kEntProductNotExist);
+  if (authorized != nullptr) *authorized = p->pid != pid;
   return *p;
 }
 

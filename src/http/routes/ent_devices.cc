@@ -122,11 +122,7 @@ Response List(ApiContext& ctx, const Request& req) {
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   std::string mid = api::Query(req, "mid");
   if (!mid.empty()) {  // own or authorized
-    auto p = ctx.store.GetProduct(mid);
-    if (!p.ok() && !p.status().not_found()) return Fail(ctx, req, Internal(p.status()));
-    auto may = p.ok() ? catalog::MayRead(ctx.store, *p, *pid) : Result<bool>(false);
-    if (!may.ok()) return Fail(ctx, req, may.status());
-    if (!*may) return Fail(ctx, req, Status(Code::kEntProductNotExist));
+    if (auto p = ent::Visible(ctx, *pid, mid); !p.ok()) return Fail(ctx, req, p.status());
   }
   std::string online_text = api::Query(req, "online");
   std::optional<bool> online;
