@@ -53,13 +53,12 @@ int RunQuotaList(const CommonOptions& common, const std::string& pid) {
   std::string out = "[";
   for (const storage::Quota& q : *quotas) {
     const bool unlimited = q.total == storage::Quota::kUnlimited;
-    const int64_t remaining = unlimited ? storage::Quota::kUnlimited : q.total - q.used;
     out += (out.size() > 1 ? "," : "") + JsonObject()
                                              .Add("mid", q.mid)
                                              .Add("kind", q.kind)
                                              .Add("total", q.total)
                                              .Add("used", q.used)
-                                             .Add("remaining", remaining)
+                                             .Add("remaining", q.Remaining())
                                              .Finish();
     if (!common.json) {
       std::cout << q.mid << " " << q.kind << " used " << q.used << " of "

@@ -22,6 +22,7 @@
 #ifndef KRYPTON_STORAGE_STORE_H_
 #define KRYPTON_STORAGE_STORE_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -254,6 +255,11 @@ struct Quota {
   std::string kind;  // DEVICE | LICENSE
   int64_t total = 0;
   int64_t used = 0;
+  // What the row may still give: kUnlimited, or total - used but never below 0 (a
+  // total set under `used` leaves nothing).
+  int64_t Remaining() const {
+    return total == kUnlimited ? kUnlimited : std::max<int64_t>(0, total - used);
+  }
 };
 
 // ---- App-facing enterprise records (enterprise-api.md §3.1.3–§3.1.6; ent_external.cc) ----

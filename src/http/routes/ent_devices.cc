@@ -201,7 +201,6 @@ Response Quotas(ApiContext& ctx, const Request& req) {
   Writer w(buf);
   w.StartArray();
   for (const storage::Quota& q : *quotas) {
-    bool unlimited = q.total == storage::Quota::kUnlimited;
     w.StartObject();
     Str(w, "mid", q.mid);
     Str(w, "kind", q.kind);
@@ -210,7 +209,7 @@ Response Quotas(ApiContext& ctx, const Request& req) {
     w.Key("used");
     w.Int64(q.used);
     w.Key("remaining");
-    w.Int64(unlimited ? storage::Quota::kUnlimited : std::max<int64_t>(0, q.total - q.used));
+    w.Int64(q.Remaining());
     w.EndObject();
   }
   w.EndArray();

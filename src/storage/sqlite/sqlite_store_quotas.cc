@@ -25,9 +25,7 @@ Quota ReadQuota(const Statement& s) {
 
 // What one row may still give; a missing row gives nothing.
 int64_t Left(const std::optional<Quota>& q) {
-  if (!q) return 0;
-  if (q->total == Quota::kUnlimited) return Quota::kUnlimited;
-  return std::max<int64_t>(0, q->total - q->used);
+  return q ? q->Remaining() : 0;
 }
 
 }  // namespace
