@@ -20,10 +20,9 @@ namespace {
 // An import or licence batch (catalog/registry.h) as the enterprise API's results
 // array (--json) or a line per device; 1 when the request failed or any item did.
 int PrintBatch(const CommonOptions& common, const Result<catalog::Batch>& batch, bool codes) {
-  if (!batch.ok()) return Fail(batch.status().ToString());
-  if (batch->shortfall) {
-    return Fail("quota missing: need " + std::to_string(batch->shortfall->need) + ", have " +
-                std::to_string(batch->shortfall->have));
+  if (!batch.ok()) {  // e.g. "Quota missing: need 3, have 1"
+    const Status& s = batch.status();
+    return Fail(s.detail().empty() ? s.Message() : s.Message() + ": " + s.detail());
   }
   std::string out = "[";
   int failed = 0;

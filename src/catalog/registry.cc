@@ -13,16 +13,17 @@
 namespace krypton::catalog {
 namespace {
 
-// A quota that cannot give `need` units: the shortfall, else nullopt.
-storage::StoreResult<std::optional<Shortfall>> Short(storage::Store& store,
-                                                     const storage::Product& p,
-                                                     const std::string& kind, int64_t need) {
+// OK when product `p`'s enterprise can still draw `need` units of `kind`; otherwise
+// 8400031 whose detail names the shortfall ("need 100, have 40").
+Status Enough(storage::Store& store, const storage::Product& p, const std::string& kind,
+              int64_t need) {
   auto have = store.QuotaRemaining(p.pid, p.mid, kind);
-  if (!have.ok()) return have.status();
+  if (!have.ok()) return Internal(have.status());
   if (*have != storage::Quota::kUnlimited && *have < need) {
-    return std::optional<Shortfall>(Shortfall{need, *have});
+    return Status(Code::kEntQuotaMissing)
+        .WithDetail("need " + std::to_string(need) + ", have " + std::to_string(*have));
   }
-  return std::optional<Shortfall>();
+  return Status();
 }
 
 // The request's own rules (the HTTP layer has already checked the JSON types).
@@ -124,11 +125,8 @@ Result<Batch> ImportDevices(storage::Store& store, const std::optional<std::stri
     if (!planned.ok()) return planned;
     int64_t valid = 0;
     for (const BatchItem& it : batch.items) valid += it.code == Code::kEntSuccess;
-    auto short_by = Short(tx, *product, "DEVICE", valid);
-    if (!short_by.ok()) return short_by.status();
-    if (*short_by) {
-      batch.items.clear();
-      batch.shortfall = **short_by;
+    if (Status enough = Enough(tx, *product, "DEVICE", valid); !enough.ok()) {
+      failure = enough;
       return storage::StoreStatus::Conflict("quota");
     }
     for (BatchItem& it : batch.items) {
@@ -157,7 +155,6 @@ Result<Batch> ImportDevices(storage::Store& store, const std::optional<std::stri
     return valid > 0 ? tx.DrawQuota(product->pid, product->mid, "DEVICE", valid)
                      : storage::StoreStatus();
   });
-  if (batch.shortfall) return batch;
   if (!failure.ok()) return failure;
   if (!s.ok()) return Internal(s);
   return batch;
@@ -175,6 +172,7 @@ Result<Batch> IssueLicenses(storage::Store& store, const std::optional<std::stri
   auto m = store.GetManufacturer(product->pid);
   if (!m.ok()) return Internal(m.status());
   Batch batch;
+  Status failure;
   storage::StoreStatus s = store.InTransaction([&](storage::Store& tx) {
     batch = Batch();
     // Devices without a live licence (never issued, or revoked) need a LICENSE unit.
@@ -196,11 +194,8 @@ Result<Batch> IssueLicenses(storage::Store& store, const std::optional<std::stri
       batch.items.push_back(std::move(it));
     }
     const int64_t need = static_cast<int64_t>(to_issue.size());
-    auto short_by = Short(tx, *product, "LICENSE", need);
-    if (!short_by.ok()) return short_by.status();
-    if (*short_by) {
-      batch.items.clear();
-      batch.shortfall = **short_by;
+    if (Status enough = Enough(tx, *product, "LICENSE", need); !enough.ok()) {
+      failure = enough;
       return storage::StoreStatus::Conflict("quota");
     }
     for (const std::string& tid : to_issue) {
@@ -210,7 +205,7 @@ Result<Batch> IssueLicenses(storage::Store& store, const std::optional<std::stri
     return need > 0 ? tx.DrawQuota(product->pid, product->mid, "LICENSE", need)
                     : storage::StoreStatus();
   });
-  if (batch.shortfall) return batch;
+  if (!failure.ok()) return failure;
   if (!s.ok()) return Internal(s);
   return batch;
 }
@@ -237,6 +232,7 @@ Result<bool> LicenseLive(storage::Store& store, const storage::Product& product,
   if (*issued) return true;
   if (!product.auto_issue_license) return false;
   bool live = false;
+  Status failure;
   storage::StoreStatus s = store.InTransaction([&](storage::Store& tx) {
     auto again = tx.IsLicenseIssued(device.dev_tid);  // issued meanwhile?
     if (!again.ok()) return again.status();
@@ -244,13 +240,16 @@ Result<bool> LicenseLive(storage::Store& store, const storage::Product& product,
       live = true;
       return storage::StoreStatus();
     }
-    auto short_by = Short(tx, product, "LICENSE", 1);
-    if (!short_by.ok()) return short_by.status();
-    if (*short_by) return storage::StoreStatus();
+    if (Status enough = Enough(tx, product, "LICENSE", 1); !enough.ok()) {
+      // An empty quota leaves the licence unissued (the device gets 1400039).
+      if (enough.code() != Code::kEntQuotaMissing) failure = enough;
+      return storage::StoreStatus();
+    }
     if (auto l = tx.MarkLicenseIssued(device.dev_tid, now_ms); !l.ok()) return l;
     live = true;
     return tx.DrawQuota(product.pid, product.mid, "LICENSE", 1);
   });
+  if (!failure.ok()) return failure;
   if (!s.ok()) return Internal(s);
   return live;
 }

@@ -7,8 +7,9 @@
 // - A request's checks, quota draw and writes run in ONE Store::InTransaction, so
 //   concurrent requests cannot overdraw a quota and a short quota changes nothing.
 // - Request errors are the enterprise codes: 8400000 unknown or foreign product,
-//   8400002 (kEntIllegalArgument) with a detail; a short quota is not an error but a
-//   Batch with `shortfall` set and no items. Per-item outcomes are in Batch::items.
+//   8400002 (kEntIllegalArgument) with a detail, 8400031 (kEntQuotaMissing) with the
+//   shortfall as detail ("need 100, have 40") and nothing changed. Per-item outcomes
+//   are in Batch::items.
 // - The long work (up to kMaxBatch devices) holds the store: HTTP callers run it on a
 //   worker (api::OnWorker), never on an event loop.
 #ifndef KRYPTON_CATALOG_REGISTRY_H_
@@ -57,13 +58,8 @@ struct BatchItem {
   std::string bind_key, short_code, password, license;
 };
 
-struct Shortfall {
-  int64_t need = 0, have = 0;
-};
-
 struct Batch {
   std::vector<BatchItem> items;
-  std::optional<Shortfall> shortfall;  // set: the quota was short, nothing changed
 };
 
 // E14: pre-registers devices of product `mid` (owner only) with a bindKey, a short code

@@ -10,7 +10,9 @@ Status Internal(const storage::StoreStatus& s) { return catalog::Internal(s); }
 
 Response Fail(const ApiContext& ctx, const Request& req, const Status& error) {
   Response r = api::EnterpriseError(ctx, req, error);
-  if (error.code() != Code::kEntIllegalArgument || error.detail().empty()) return r;
+  const bool told = error.code() == Code::kEntIllegalArgument ||  // the rule broken
+                    error.code() == Code::kEntQuotaMissing;       // the shortfall
+  if (!told || error.detail().empty()) return r;
   std::string desc = req.PrefersChinese() ? std::string(error.MessageZh()) : error.Message();
   rapidjson::StringBuffer buf;
   Writer w(buf);

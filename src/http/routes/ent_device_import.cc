@@ -21,25 +21,6 @@ namespace {
 
 Status Illegal() { return Status(Code::kEntIllegalArgument); }
 
-// 8400031 whose desc names the shortfall: "Quota missing: need 100, have 40".
-Response QuotaMissing(const ApiContext& ctx, const Request& req, const catalog::Shortfall& s) {
-  Status error(Code::kEntQuotaMissing);
-  Response r = Fail(ctx, req, error);
-  std::string desc = req.PrefersChinese() ? std::string(error.MessageZh()) : error.Message();
-  desc += ": need " + std::to_string(s.need) + ", have " + std::to_string(s.have);
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  w.Key("code");
-  w.Int(error.number());
-  Str(w, "desc", desc);
-  w.Key("timestamp");
-  w.Int64(ctx.clock.NowMs());
-  w.EndObject();
-  r.body.assign(buf.GetString(), buf.GetSize());
-  return r;
-}
-
 // The devTids of a {"devTids":[…]} body; nullopt when absent; 8400002 when not an array
 // of strings (the service checks the count).
 Result<std::optional<std::vector<std::string>>> DevTids(simdjson::dom::object body) {
@@ -59,8 +40,7 @@ Result<std::optional<std::vector<std::string>>> DevTids(simdjson::dom::object bo
 // The batch as the 201 reply of §3.2 (E15's items carry only the licence).
 Response BatchReply(const ApiContext& ctx, const Request& req, const Result<catalog::Batch>& batch,
                     bool with_codes) {
-  if (!batch.ok()) return Fail(ctx, req, batch.status());
-  if (batch->shortfall) return QuotaMissing(ctx, req, *batch->shortfall);
+  if (!batch.ok()) return Fail(ctx, req, batch.status());  // 8400031 names the shortfall
   rapidjson::StringBuffer buf;
   Writer w(buf);
   int success = 0;

@@ -17,9 +17,9 @@ namespace krypton::http::ent {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-// The enterprise error answer (401 for authentication failures). An 8400002 with a
-// detail names the problem in `desc`: "Illegal argument: <detail>"
-// (templates-and-frames.md §1.4).
+// The enterprise error answer (401 for authentication failures). An 8400002 or 8400031
+// with a detail names the problem in `desc`: "Illegal argument: <detail>"
+// (templates-and-frames.md §1.4), "Quota missing: need 100, have 40" (§3.3).
 Response Fail(const ApiContext& ctx, const Request& req, const Status& error);
 // 8400002 with `detail`.
 Status Illegal(std::string detail);
