@@ -26,16 +26,6 @@ Status Internal(const storage::StoreStatus& s) {
   return Status(Code::kUserInternal).WithDetail(s.ToString());
 }
 
-Result<storage::Product> OwnedProduct(ApiContext& ctx, const std::string& pid,
-                                      const std::string& mid) {
-  auto p = ctx.store.GetProduct(mid);
-  if (!p.ok()) {
-    return p.status().not_found() ? Status(Code::kEntProductNotExist) : Internal(p.status());
-  }
-  if (p->pid != pid) return Status(Code::kEntProductNotExist).WithDetail("not the owner");
-  return std::move(p).value();
-}
-
 void Str(Writer& w, std::string_view key, std::string_view value) {
   w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
   w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));

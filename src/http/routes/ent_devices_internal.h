@@ -20,9 +20,6 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 Response Fail(const ApiContext& ctx, const Request& req, const Status& error);
 // A store failure as an internal error (the detail stays in the log).
 Status Internal(const storage::StoreStatus& s);
-// Product `mid` when `pid` owns it (product.pid == pid); 8400000 otherwise.
-Result<storage::Product> OwnedProduct(ApiContext& ctx, const std::string& pid,
-                                      const std::string& mid);
 // "key": "value".
 void Str(Writer& w, std::string_view key, std::string_view value);
 // http://www.hekr.me?action=bind&devTid={devTid}&bindKey={bindKey} (enterprise-api.md §5).
