@@ -75,6 +75,9 @@ struct User {
   std::string password_hash;  // argon2id string (auth/password.h)
   std::string profile_json = "{}";
   int64_t created_at_ms = 0;
+  // Bumped by every password change or reset; tokens issued under an older epoch are
+  // refused (issue 14, docs/security.md).
+  int64_t token_epoch = 0;
 };
 
 struct Manufacturer {

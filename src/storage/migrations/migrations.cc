@@ -351,7 +351,24 @@ constexpr char kV12AutoIssueLicense[] = R"sql(
 ALTER TABLE products ADD COLUMN auto_issue_license INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-constexpr std::array<Migration, 12> kMigrations = {{
+// v13: security (issue 14). Console members (D28): an account's membership in an enterprise
+// with a role, never implied by the account's pid. users.token_epoch: access and refresh
+// tokens carry the epoch they were issued under; a password change or reset bumps it, so
+// every earlier token stops working.
+constexpr char kV13Security[] = R"sql(
+CREATE TABLE console_members (
+  pid TEXT NOT NULL REFERENCES manufacturers (pid) ON DELETE CASCADE,
+  uid TEXT NOT NULL REFERENCES users (uid) ON DELETE CASCADE,
+  role TEXT NOT NULL CHECK (role IN ('ADMIN', 'DEVELOPER', 'VIEWER')),
+  created_at_ms BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (pid, uid)
+);
+CREATE INDEX console_members_uid ON console_members (uid);
+
+ALTER TABLE users ADD COLUMN token_epoch BIGINT NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<Migration, 13> kMigrations = {{
     {1, "initial schema", kV1InitialSchema},
     {2, "device authentication secrets", kV2DeviceAuth},
     {3, "accounts: verify codes, refresh tokens", kV3Accounts},
@@ -364,6 +381,7 @@ constexpr std::array<Migration, 12> kMigrations = {{
     {10, "quotas", kV10Quotas},
     {11, "firmware rules, news, feedback, demo devices", kV11External},
     {12, "licence auto-issue", kV12AutoIssueLicense},
+    {13, "console members, token epochs", kV13Security},
 }};
 
 }  // namespace
