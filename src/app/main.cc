@@ -1,6 +1,7 @@
 // krypton: one binary for the server and its operator commands.
-#include <CLI/CLI.hpp>
+#include <sys/stat.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
 
@@ -22,6 +23,10 @@ void AddCommon(CLI::App* cmd, krypton::app::CommonOptions* common) {
 
 int main(int argc, char** argv) {
   using namespace krypton::app;
+  // Everything this process creates — the database and its -wal/-shm, the outbox (live
+  // verify codes and link tokens), secrets, hosted H5 files — is the owner's alone: files
+  // 0600, directories 0700 (issue 14 item 5; docs/security.md).
+  ::umask(077);
   if (!krypton::InitSecrets()) {
     std::fprintf(stderr, "krypton: libsodium failed to initialise\n");
     return 1;

@@ -81,9 +81,7 @@ int RunProductAuthorize(const CommonOptions& common, const std::string& mid, con
   auto pids = store->ListProductAuthorizations(mid);
   if (!pids.ok()) return Fail(pids.status().ToString());
   if (common.json) {
-    std::string list = "[";
-    for (const std::string& p : *pids) list += (list.size() > 1 ? ",\"" : "\"") + p + "\"";
-    std::cout << JsonObject().Add("mid", mid).AddRaw("authorizedPids", list + "]").Finish() << "\n";
+    std::cout << JsonObject().Add("mid", mid).AddStrings("authorizedPids", *pids).Finish() << "\n";
   } else {
     std::cout << (authorized ? "authorized " : "unauthorized ") << pid << " for " << mid << "\n";
   }

@@ -63,6 +63,37 @@ bool WriteSecretFile(const std::string& path, const std::string& content) {
   return ok;
 }
 
+// Owner-only modes on what an older Krypton (or another umask) left readable by others:
+// every file under the data dir keeps only its owner's read/write bits, every directory
+// 0700, and the same for the database, its -wal/-shm and the outbox when they are
+// configured elsewhere. Symbolic links are neither followed nor changed. Returns how
+// many entries were changed.
+int TightenFileModes(const config::Config& config) {
+  int changed = 0;
+  auto tighten = [&changed](const fs::path& p) {
+    struct stat st;
+    if (::lstat(p.c_str(), &st) != 0) return;
+    mode_t want;
+    if (S_ISREG(st.st_mode)) {
+      want = st.st_mode & 0600;
+    } else if (S_ISDIR(st.st_mode)) {
+      want = 0700;
+    } else {
+      return;
+    }
+    if ((st.st_mode & 07777) != want && ::chmod(p.c_str(), want) == 0) ++changed;
+  };
+  std::error_code ec;
+  tighten(config.data_dir);
+  for (fs::recursive_directory_iterator it(config.data_dir, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    tighten(it->path());
+  }
+  const std::string db = config.SqlitePath();
+  for (const std::string& p : {db, db + "-wal", db + "-shm", config.OutboxPath()}) tighten(p);
+  return changed;
+}
+
 }  // namespace
 
 bool EnsureDataDir(const config::Config& config, bool* created) {
@@ -77,6 +108,10 @@ bool EnsureDataDir(const config::Config& config, bool* created) {
     }
     fs::permissions(config.data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
     *created = true;
+  }
+  if (int n = TightenFileModes(config); n > 0) {
+    std::fprintf(stderr, "krypton: made %d entries in %s accessible to the owner only\n", n,
+                 config.data_dir.c_str());
   }
   std::string key_path = config.JwtKeyPath();
   if (config.jwt.alg == "HS256" && !fs::exists(key_path, ec)) {

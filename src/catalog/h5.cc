@@ -231,7 +231,7 @@ Status Unpack(zip_t* z, const std::vector<Entry>& entries, const fs::path& dir,
     fs::create_directories(e.dir ? target : target.parent_path(), ec);
     if (ec) return Disk("mkdir " + target.string() + ": " + ec.message());
     if (e.dir) continue;
-    int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) return Disk("create " + target.string() + ": " + std::strerror(errno));
     std::unique_ptr<zip_file_t, int (*)(zip_file_t*)> in(zip_fopen_index(z, e.index, 0),
                                                          &zip_fclose);

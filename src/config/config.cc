@@ -171,6 +171,12 @@ const std::vector<Key>& KeyTable() {
        "Verify codes per target per day (429 3400005).", 1, 10000},
       {"limits.emails_per_day", Type::kInt, KFIELD(limits.emails_per_day),
        "Reset and verification e-mails per address per day (429 400017).", 1, 10000},
+      {"limits.account_probes_per_ip_per_hour", Type::kInt,
+       KFIELD(limits.account_probes_per_ip_per_hour),
+       "Requests per client IP per hour to getVerifyCode, register, resetPassword, "
+       "sendResetPasswordEmail and resendVerifiedEmail, whose answers tell whether an account "
+       "exists; beyond it 429 400016.",
+       1, 1000000},
       {"limits.pin_ttl_s", Type::kInt, KFIELD(limits.pin_ttl_s),
        "Binding PIN lifetime (1400029 / 5400007).", 1, 86400},
       {"limits.short_code_pool", Type::kInt, KFIELD(limits.short_code_pool),

@@ -133,6 +133,9 @@ struct LimitsConfig {  // D12, user-api.md §8
   int verify_code_interval_s = 60;
   int verify_codes_per_day = 5;
   int emails_per_day = 5;
+  // Requests per client IP per hour to the endpoints that tell whether an account
+  // exists (getVerifyCode, register, resetPassword, the reset/verification e-mails).
+  int account_probes_per_ip_per_hour = 60;
   int pin_ttl_s = 600;
   int short_code_pool = 100000000;  // 8-digit short codes handed out: 00000000 … pool-1
   int reverse_template_ttl_s = 300;

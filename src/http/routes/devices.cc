@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "common/json_object.h"
 #include "common/secrets.h"
 #include "http/routes/api.h"
 #include "http/routes/device_json.h"
@@ -21,6 +22,17 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void Str(Writer& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+// The params of the devSync pushed after a bind change (hub-protocol.md §3.10).
+std::string DevSyncParams(const std::string& dev_tid, const std::string& ctrl_key,
+                          const std::string& bind_key, bool bind) {
+  return JsonObject()
+      .Add("devTid", dev_tid)
+      .Add("ctrlKey", ctrl_key)
+      .Add("bindKey", bind_key)
+      .Add("bind", bind)
+      .Finish();
 }
 
 // A string of the device's last reportDevInfo, trying each key in turn (devices report
@@ -261,8 +273,7 @@ Result<storage::Device> BindToCaller(ApiContext& ctx, const auth::TokenClaims& c
   if (ctx.access_changed) ctx.access_changed();
   // As after an unbind, the device learns its new ctrlKey (devSync, hub-protocol.md §3.10).
   if (!rotated.empty() && ctx.sync_device) {
-    ctx.sync_device(dev_tid, R"({"devTid":")" + dev_tid + R"(","ctrlKey":")" + rotated +
-                                 R"(","bindKey":")" + device.bind_key + R"(","bind":true})");
+    ctx.sync_device(dev_tid, DevSyncParams(dev_tid, rotated, device.bind_key, true));
   }
   auto bound = ctx.store.GetDevice(dev_tid);
   if (!bound.ok()) return Status(Code::kUserBindInternalError);
@@ -341,8 +352,7 @@ Response Unbind(ApiContext& ctx, const Request& req) {
   if (ctx.access_changed) ctx.access_changed();
   // The device learns its new ctrlKey (LAN control authenticates with it).
   if (ctx.sync_device) {
-    ctx.sync_device(d->dev_tid, R"({"devTid":")" + d->dev_tid + R"(","ctrlKey":")" + new_ctrl_key +
-                                    R"(","bindKey":")" + d->bind_key + R"(","bind":false})");
+    ctx.sync_device(d->dev_tid, DevSyncParams(d->dev_tid, new_ctrl_key, d->bind_key, false));
   }
   return api::NoContent();
 }

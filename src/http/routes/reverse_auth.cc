@@ -12,6 +12,7 @@
 // limits.reverse_request_ttl_s (7 days; 6400001 after).
 #include <algorithm>
 
+#include "common/json_object.h"
 #include "common/secrets.h"
 #include "http/routes/sharing_internal.h"
 
@@ -138,7 +139,7 @@ Response CreateTemplate(ApiContext& ctx, const Request& req) {
   if (auto s = ctx.store.CreateReverseTemplate(t); !s.ok()) {
     return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(s.ToString()));
   }
-  return api::Json(200, R"({"reverseAuthorizationTemplateId":")" + t.id + "\"}");
+  return api::Json(200, JsonObject().Add("reverseAuthorizationTemplateId", t.id).Finish());
 }
 
 Response Register(ApiContext& ctx, const Request& req) {
@@ -171,7 +172,7 @@ Response Register(ApiContext& ctx, const Request& req) {
     for (const auto& p : *pending) {
       if (p.grantee == r.grantee && p.status == "PENDING" &&
           p.created_at_ms + RequestTtlMs(ctx) > now) {
-        return api::Json(200, R"({"registerId":")" + p.register_id + "\"}");
+        return api::Json(200, JsonObject().Add("registerId", p.register_id).Finish());
       }
     }
   }
@@ -197,7 +198,7 @@ Response Register(ApiContext& ctx, const Request& req) {
   if (auto s = ctx.store.CreateReverseRequest(r); !s.ok()) {
     return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(s.ToString()));
   }
-  return api::Json(200, R"({"registerId":")" + r.register_id + "\"}");
+  return api::Json(200, JsonObject().Add("registerId", r.register_id).Finish());
 }
 
 // The owner's device of the query (devTid, and ctrlKey when given); 6400002 otherwise.

@@ -9,6 +9,7 @@
 // never stored and the owner (and the enterprise API) can show it again.
 #include <optional>
 
+#include "common/json_object.h"
 #include "common/secrets.h"
 #include "http/routes/device_json.h"
 #include "catalog/registry.h"
@@ -49,8 +50,12 @@ Response Get(ApiContext& ctx, const Request& req) {
     return api::Error(ctx, req,
                       Status(Code::kUserInternal).WithDetail("the manufacturer has no secret"));
   }
-  return api::Json(200, R"({"devTid":")" + d->dev_tid + R"(","shortCode":")" + *code +
-                            R"(","password":")" + password + R"(","expireAt":null})");
+  return api::Json(200, JsonObject()
+                            .Add("devTid", d->dev_tid)
+                            .Add("shortCode", *code)
+                            .Add("password", password)
+                            .AddNull("expireAt")
+                            .Finish());
 }
 
 Response Bind(ApiContext& ctx, const Request& req) {

@@ -1,5 +1,6 @@
 // POST /register, POST /resetPassword, POST /changePassword (user-api.md §3.4, §3.7, §3.8).
 #include "auth/password.h"
+#include "common/json_object.h"
 #include "common/secrets.h"
 #include "http/routes/api.h"
 #include "http/routes/uaa_internal.h"
@@ -50,7 +51,7 @@ Result<Credentials> ReadCredentials(const ApiContext& ctx, const Request& req,
 }
 
 void Register(ApiContext& ctx, Request req, Responder respond) {
-  if (!api::IpAllowed(ctx, req)) return respond(api::Error(ctx, req, Status(Code::kUaaRateLimited)));
+  if (Status s = uaa::AccountProbe(ctx, req); !s.ok()) return respond(api::Error(ctx, req, s));
   if (uaa::HandleEmailRegistration(ctx, req, respond)) return;
   simdjson::dom::parser parser;
   auto body = api::Body(req, parser);
@@ -85,7 +86,7 @@ void Register(ApiContext& ctx, Request req, Responder respond) {
       storage::StoreStatus s = ctx.store.CreateUser(user);
       if (s.ok()) {
         ctx.store.DeleteVerifyCode(pid, target.value, "register");
-        return api::Json(200, "{\"uid\":\"" + user.uid + "\"}");
+        return api::Json(200, JsonObject().Add("uid", user.uid).Finish());
       }
       if (!s.conflict()) return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(s.ToString()));
       auto taken = target.phone ? ctx.store.FindUserByPhone(pid, target.value)
@@ -97,7 +98,7 @@ void Register(ApiContext& ctx, Request req, Responder respond) {
 }
 
 void ResetPassword(ApiContext& ctx, Request req, Responder respond) {
-  if (!api::IpAllowed(ctx, req)) return respond(api::Error(ctx, req, Status(Code::kUaaRateLimited)));
+  if (Status s = uaa::AccountProbe(ctx, req); !s.ok()) return respond(api::Error(ctx, req, s));
   if (uaa::HandleEmailReset(ctx, req, respond)) return;
   simdjson::dom::parser parser;
   auto body = api::Body(req, parser);

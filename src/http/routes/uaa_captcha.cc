@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "auth/jwt.h"
+#include "common/json_object.h"
 #include "http/routes/api.h"
 
 namespace krypton::http {
@@ -23,7 +24,7 @@ Response NewCaptcha(ApiContext& ctx, const Request& req) {
   if (!api::IpAllowed(ctx, req)) return api::Error(ctx, req, Status(Code::kUaaRateLimited));
   std::string rid = auth::NewUuid();
   std::string png = ctx.captcha.Create(rid, ctx.clock.NowMs());
-  return api::Json(200, "{\"rid\":\"" + rid + "\",\"png\":\"" + Base64(png) + "\"}");
+  return api::Json(200, JsonObject().Add("rid", rid).Add("png", Base64(png)).Finish());
 }
 
 Response ImageCaptcha(ApiContext& ctx, const Request& req) {
@@ -50,7 +51,7 @@ Response CheckCaptcha(ApiContext& ctx, const Request& req) {
   if (Status s = ctx.captcha.Check(rid, code, ctx.clock.NowMs()); !s.ok()) {
     return api::Error(ctx, req, s);
   }
-  return api::Json(200, "{\"captchaToken\":\"" + rid + ":" + code + "\"}");
+  return api::Json(200, JsonObject().Add("captchaToken", rid + ":" + code).Finish());
 }
 
 }  // namespace

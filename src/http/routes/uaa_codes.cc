@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "auth/jwt.h"
+#include "common/json_object.h"
 #include "common/secrets.h"
 #include "http/routes/api.h"
 #include "http/routes/uaa_internal.h"
@@ -52,7 +53,7 @@ Status CheckCode(ApiContext& ctx, const std::string& pid, const std::string& tar
 namespace {
 
 Response SendCode(ApiContext& ctx, const Request& req, bool sms) {
-  if (!api::IpAllowed(ctx, req)) return api::Error(ctx, req, Status(Code::kUaaRateLimited));
+  if (Status s = uaa::AccountProbe(ctx, req); !s.ok()) return api::Error(ctx, req, s);
   std::string target = sms ? api::Query(req, "phoneNumber") : uaa::Lower(api::Query(req, "email"));
   std::string pid = api::Query(req, "pid");
   if (pid.empty()) pid = "00000000000";
@@ -123,10 +124,12 @@ Response CheckCodeRoute(ApiContext& ctx, const Request& req, bool sms) {
   }
   latest->check_token = auth::NewUuid();
   ctx.store.UpdateVerifyCode(*latest);
-  std::string body = std::string("{\"") + (sms ? "phoneNumber" : "email") + "\":\"" + target +
-                     "\",\"verifyCode\":\"" + code + "\",\"token\":\"" + latest->check_token +
-                     "\",\"expireTime\":" + std::to_string(latest->expires_at_ms) + "}";
-  return api::Json(200, body);
+  return api::Json(200, JsonObject()
+                            .Add(sms ? "phoneNumber" : "email", target)
+                            .Add("verifyCode", code)
+                            .Add("token", latest->check_token)
+                            .Add("expireTime", latest->expires_at_ms)
+                            .Finish());
 }
 
 }  // namespace

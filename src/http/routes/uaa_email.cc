@@ -6,7 +6,10 @@
 //   POST /changePhoneNumber {token, verifyCode, phoneNumber} (bearer)
 // E-mail tokens are "<uid>.<random>", stored as SHA-256 of the random part (verify_codes
 // rows with pid "" and target uid), single use, valid 24 h; anything else → 3400012.
+#include <spdlog/spdlog.h>
+
 #include "auth/password.h"
+#include "common/json_object.h"
 #include "common/secrets.h"
 #include "http/routes/api.h"
 #include "http/routes/uaa_internal.h"
@@ -110,11 +113,12 @@ void RegisterByLink(ApiContext& ctx, Request req, Responder respond) {
     if (Status s = SendLink(ctx, user, email, "verifyEmail", "/emailVerify"); !s.ok()) {
       return api::Error(ctx, req, s);
     }
-    return api::Json(200, "{\"uid\":\"" + user.uid + "\"}");
+    return api::Json(200, JsonObject().Add("uid", user.uid).Finish());
   });
 }
 
 Response ResendVerified(ApiContext& ctx, const Request& req) {
+  if (Status s = uaa::AccountProbe(ctx, req); !s.ok()) return api::Error(ctx, req, s);
   std::string email = uaa::Lower(api::Query(req, "email"));
   auto user = ctx.store.FindUserByEmail(Pid(req), email);
   if (!user.ok()) return api::Error(ctx, req, Status(Code::kUaaUserNotExist));
@@ -135,6 +139,7 @@ Response EmailVerify(ApiContext& ctx, const Request& req) {
 }
 
 Response SendResetEmail(ApiContext& ctx, const Request& req) {
+  if (Status s = uaa::AccountProbe(ctx, req); !s.ok()) return api::Error(ctx, req, s);
   std::string email = uaa::Lower(api::Query(req, "email"));
   auto user = ctx.store.FindUserByEmail(Pid(req), email);
   if (!user.ok()) return api::Error(ctx, req, Status(Code::kUaaUserNotExist));
@@ -238,6 +243,19 @@ bool HandleEmailReset(ApiContext& ctx, Request& req, Responder& respond) {
   }
   ResetByEmailToken(ctx, std::move(req), std::move(respond), *body);
   return true;
+}
+
+Status AccountProbe(const ApiContext& ctx, const Request& req) {
+  if (!api::IpAllowed(ctx, req)) return Status(Code::kUaaRateLimited);
+  const int limit = ctx.config.limits.account_probes_per_ip_per_hour;
+  const std::string key = "probe:" + req.remote_ip;
+  const int64_t now = ctx.clock.NowMs();
+  if (ctx.limiter.Allow(key, limit, 3600LL * 1000, now)) return Status();
+  if (ctx.limiter.Count(key, now) == limit + 1) {  // once per window, not per request
+    spdlog::warn("http {}: account lookup budget ({} per hour) exhausted on {}", req.remote_ip,
+                 limit, req.path);
+  }
+  return Status(Code::kUaaRateLimited).WithDetail("account probes");
 }
 
 }  // namespace uaa

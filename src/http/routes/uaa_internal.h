@@ -25,6 +25,13 @@ Status CheckCode(ApiContext& ctx, const std::string& pid, const std::string& tar
 bool HandleEmailRegistration(ApiContext& ctx, Request& req, Responder& respond);
 bool HandleEmailReset(ApiContext& ctx, Request& req, Responder& respond);
 
+// One more request, from this client IP, to an endpoint whose answer tells whether an
+// account exists (getVerifyCode, register, resetPassword, sendResetPasswordEmail,
+// resendVerifiedEmail keep Hekr's codes for that): within limits.requests_per_ip_per_s
+// and limits.account_probes_per_ip_per_hour (uaa_email.cc). 400016 (HTTP 429) beyond
+// either; every request counts, whatever its answer.
+Status AccountProbe(const ApiContext& ctx, const Request& req);
+
 }  // namespace krypton::http::uaa
 
 #endif  // KRYPTON_HTTP_ROUTES_UAA_INTERNAL_H_
