@@ -151,9 +151,9 @@ class DurabilityTest : public KryptonTest {
       }
     }
     // Until the kill: renames, so that the server is under load when it dies.
-    std::vector<std::string> bound(log.bound.begin(), log.bound.end());
-    for (int seq = 1; !stop_.load() && !bound.empty(); ++seq) {
-      const std::string& dev_tid = bound[seq % bound.size()];
+    std::vector<std::string> mine(log.bound.begin(), log.bound.end());
+    for (int seq = 1; !stop_.load() && !mine.empty(); ++seq) {
+      const std::string& dev_tid = mine[seq % mine.size()];
       if (!rename(dev_tid, "n" + w + "s" + std::to_string(seq))) return;
       if (seq % 4 == 0 && !log.folders.empty()) {
         const std::string& id = log.folders[seq % log.folders.size()];
