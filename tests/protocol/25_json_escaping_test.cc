@@ -208,7 +208,8 @@ TEST_F(JsonEscapingTest, EmailInVerifyCodesAndRegistration) {
                                  R"(,"password":"s3cret!","code":")" + code + "\"}");
   ASSERT_EQ(reg.status, 200) << reg.body;
   EXPECT_TRUE(Valid(reg.body)) << reg.body;
-  HttpResult login = api_.Post("/login", R"({"username":)" + Q(email) + R"(,"password":"s3cret!"})");
+  HttpResult login =
+      api_.Post("/login", R"({"username":)" + Q(email) + R"(,"password":"s3cret!"})");
   ASSERT_EQ(login.status, 200) << login.body;
   std::string token = Str(login.body, "/access_token").value_or("");
   HttpResult profile = api_.AsUser(token, "GET", "/user/profile");
@@ -350,7 +351,8 @@ TEST_F(FileModesTest, FilesLeftReadableAreTightenedAtStart) {
   // As an older version (or another umask) left them.
   for (const char* name : {"krypton.db", "outbox.jsonl", "jwt.key"}) {
     std::string p = dir_ + "/" + name;
-    if (fs::exists(p)) ASSERT_EQ(::chmod(p.c_str(), 0644), 0) << p;
+    ASSERT_TRUE(fs::exists(p)) << p;
+    ASSERT_EQ(::chmod(p.c_str(), 0644), 0) << p;
   }
   ASSERT_EQ(::chmod(dir_.c_str(), 0755), 0);
   ASSERT_TRUE(Serve());
