@@ -27,9 +27,11 @@ struct CommonOptions {
 // Loads the configuration; prints the error and returns false on failure.
 bool LoadConfig(const CommonOptions& common, config::Config* out);
 
-// Creates the data directory, its generated secrets and the database (idempotent).
-// Returns false after printing why when something cannot be created.
-bool EnsureDataDir(const config::Config& config, bool* created);
+// Creates the data directory, its generated secrets and the database (idempotent), and
+// gives every file under it (and the database, -wal/-shm, outbox) owner-only modes:
+// *tightened (when given) = how many entries it had to change. Returns false after
+// printing why when something cannot be created.
+bool EnsureDataDir(const config::Config& config, bool* created, int* tightened = nullptr);
 
 // Opens the store of `config` (migrating it); prints the error on failure.
 std::unique_ptr<storage::Store> OpenConfiguredStore(const config::Config& config);

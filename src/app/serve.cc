@@ -61,7 +61,12 @@ int RunServe(const CommonOptions& common) {
   std::signal(SIGPIPE, SIG_IGN);
 
   bool created = false;
-  if (!EnsureDataDir(config, &created)) return 1;
+  int tightened = 0;
+  if (!EnsureDataDir(config, &created, &tightened)) return 1;
+  if (tightened > 0) {
+    spdlog::warn("data dir {}: {} entries were readable by others, now owner-only (0600/0700)",
+                 config.data_dir, tightened);
+  }
   std::unique_ptr<storage::Store> store = OpenConfiguredStore(config);
   if (!store) return 1;
   // No session survives a restart: whatever the database says, every device is offline.

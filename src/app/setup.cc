@@ -96,7 +96,7 @@ int TightenFileModes(const config::Config& config) {
 
 }  // namespace
 
-bool EnsureDataDir(const config::Config& config, bool* created) {
+bool EnsureDataDir(const config::Config& config, bool* created, int* tightened) {
   *created = false;
   std::error_code ec;
   if (!fs::exists(config.data_dir, ec)) {
@@ -109,10 +109,8 @@ bool EnsureDataDir(const config::Config& config, bool* created) {
     fs::permissions(config.data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
     *created = true;
   }
-  if (int n = TightenFileModes(config); n > 0) {
-    std::fprintf(stderr, "krypton: made %d entries in %s accessible to the owner only\n", n,
-                 config.data_dir.c_str());
-  }
+  int n = TightenFileModes(config);
+  if (tightened != nullptr) *tightened = n;
   std::string key_path = config.JwtKeyPath();
   if (config.jwt.alg == "HS256" && !fs::exists(key_path, ec)) {
     // 256-bit HS256 secret, generated once (D10).
