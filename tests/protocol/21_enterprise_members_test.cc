@@ -123,8 +123,9 @@ class EnterpriseMembersTest : public KryptonTest {
   // An account that registered itself under Acme's pid (e-mail code, as any app user can)
   // and logged in: its access token.
   std::string SelfRegistered(const std::string& email) {
-    std::string q = "/email/getVerifyCode?email=" + std::regex_replace(email, std::regex("@"), "%40") +
-                    "&pid=" + kAcme + "&type=register";
+    std::string q =
+        "/email/getVerifyCode?email=" + std::regex_replace(email, std::regex("@"), "%40") +
+        "&pid=" + kAcme + "&type=register";
     HttpResult sent = api_.Get(q);
     EXPECT_EQ(sent.status, 200) << sent.body;
     std::ifstream in(dir_ + "/outbox.jsonl");
@@ -160,8 +161,8 @@ class EnterpriseMembersTest : public KryptonTest {
     EXPECT_EQ(Field(r.body, "/status"), "401") << what << ": " << r.body;
   }
 
-  std::string acme_, beta_, h5_id_, victim_uid_, app_uid_, viewer_uid_, developer_uid_,
-      admin_uid_, app_, viewer_, developer_, admin_token_;
+  std::string acme_, beta_, h5_id_, victim_uid_, app_uid_, viewer_uid_, developer_uid_, admin_uid_,
+      app_, viewer_, developer_, admin_token_;
 };
 
 // (a) Every enterprise operation × every kind of caller.
@@ -214,14 +215,16 @@ TEST_F(EnterpriseMembersTest, AuthorizationMatrixOfEveryEnterpriseRoute) {
   // The exact successes that are cheap: reads as the lowest role that may.
   EXPECT_EQ(api_.Ent(Bearer(viewer_), "GET", "/api/v1/enterprise/quota").body,
             R"([{"mid":"*","kind":"DEVICE","total":-1,"used":1,"remaining":-1}])");
-  HttpResult dev = api_.Ent(Bearer(viewer_), "GET", std::string("/api/v1/enterprise/device/") + kVictimDev);
+  HttpResult dev =
+      api_.Ent(Bearer(viewer_), "GET", std::string("/api/v1/enterprise/device/") + kVictimDev);
   ASSERT_EQ(dev.status, 200) << dev.body;
   EXPECT_EQ(Field(dev.body, "/bound"), "true");
   HttpResult code = api_.Ent(Bearer(developer_), "GET",
                              std::string("/api/v1/enterprise/device/") + kVictimDev + "/code");
   ASSERT_EQ(code.status, 200) << code.body;
   EXPECT_NE(StringField(code.body, "/longCode").find("bindKey="), std::string::npos);
-  HttpResult prod = api_.Ent(Bearer(developer_), "GET", std::string("/api/v1/enterprise/product/") + kMid);
+  HttpResult prod =
+      api_.Ent(Bearer(developer_), "GET", std::string("/api/v1/enterprise/product/") + kMid);
   ASSERT_EQ(prod.status, 200) << prod.body;
   EXPECT_EQ(StringField(prod.body, "/prodKey"), "acme-secret-prodkey");
   // Another manufacturer's key acts for its own enterprise only: Acme's objects are
@@ -237,7 +240,8 @@ TEST_F(EnterpriseMembersTest, SelfRegisteredAppUserCannotTakeOverTheManufacturer
   const std::string before_product =
       api_.Ent(acme_, "GET", std::string("/api/v1/enterprise/product/") + kMid).body;
   const std::string before_h5 =
-      api_.Ent(acme_, "GET", std::string("/api/v1/enterprise/product/") + kMid + "/h5?platform=Android")
+      api_.Ent(acme_, "GET",
+               std::string("/api/v1/enterprise/product/") + kMid + "/h5?platform=Android")
           .body;
   ASSERT_NE(StringField(before_product, "/prodKey"), "");
   std::string self = SelfRegistered("mallory@evil.test");
@@ -253,8 +257,9 @@ TEST_F(EnterpriseMembersTest, SelfRegisteredAppUserCannotTakeOverTheManufacturer
       return api_.Request(method, path, body, h);
     };
     ExpectAuthFailure(call("GET", "/api/v1/enterprise/device", ""), "list devices");
-    ExpectAuthFailure(call("GET", std::string("/api/v1/enterprise/device/") + kVictimDev + "/code", ""),
-                      "read the long code with its bindKey");
+    ExpectAuthFailure(
+        call("GET", std::string("/api/v1/enterprise/device/") + kVictimDev + "/code", ""),
+        "read the long code with its bindKey");
     ExpectAuthFailure(call("PUT", product, R"({"forceBind":true})"), "switch to forceBind");
     ExpectAuthFailure(call("GET", product, ""), "read the prodKey");
     ExpectAuthFailure(call("PUT", product, R"({"name":"Pwned"})"), "rename the product");
@@ -316,19 +321,20 @@ TEST_F(EnterpriseMembersTest, MemberManagementThroughTheCli) {
   ExpectCliFailure(admin_.Run({"manufacturer", "member", "add", "--pid", "44444444444", "--email",
                                "dora@example.com", "--role", "VIEWER"}),
                    "no manufacturer with that pid");
-  ExpectCliFailure(admin_.Run({"manufacturer", "member", "remove", "--pid", kAcme, "--email",
-                               "app@acme.test"}),
-                   "the account is no member of that enterprise");
-  ExpectCliFailure(admin_.Run({"manufacturer", "member", "remove", "--pid", kAcme, "--uid",
-                               admin_uid_}),
+  ExpectCliFailure(
+      admin_.Run({"manufacturer", "member", "remove", "--pid", kAcme, "--email", "app@acme.test"}),
+      "the account is no member of that enterprise");
+  ExpectCliFailure(
+      admin_.Run({"manufacturer", "member", "remove", "--pid", kAcme, "--uid", admin_uid_}),
+      "the last ADMIN of an enterprise cannot be removed or demoted; add another "
+      "ADMIN first");
+  ExpectCliFailure(admin_.Run({"manufacturer", "member", "add", "--pid", kAcme, "--uid", admin_uid_,
+                               "--role", "VIEWER"}),
                    "the last ADMIN of an enterprise cannot be removed or demoted; add another "
                    "ADMIN first");
-  ExpectCliFailure(admin_.Run({"manufacturer", "member", "add", "--pid", kAcme, "--uid",
-                               admin_uid_, "--role", "VIEWER"}),
-                   "the last ADMIN of an enterprise cannot be removed or demoted; add another "
-                   "ADMIN first");
-  ExpectCliFailure(admin_.Run({"manufacturer", "member", "add", "--pid", kAcme, "--role", "VIEWER"}),
-                   "give --email or --uid");
+  ExpectCliFailure(
+      admin_.Run({"manufacturer", "member", "add", "--pid", kAcme, "--role", "VIEWER"}),
+      "give --email or --uid");
 
   // remove: the token is refused at once.
   admin_.Json({"manufacturer", "member", "remove", "--pid", kAcme, "--email", "dora@example.com"});
@@ -343,13 +349,14 @@ TEST_F(EnterpriseMembersTest, MemberManagementThroughTheApi) {
   const std::string path = "/api/v1/enterprise/member";
   HttpResult list = api_.Ent(admin, "GET", path);
   ASSERT_EQ(list.status, 200) << list.body;
-  EXPECT_EQ(StringFields(list.body, "/email"),
-            (std::vector<std::string>{"viewer@acme.test", "developer@acme.test", "admin@acme.test"}));
+  EXPECT_EQ(
+      StringFields(list.body, "/email"),
+      (std::vector<std::string>{"viewer@acme.test", "developer@acme.test", "admin@acme.test"}));
   // Only ADMINs manage members.
   ExpectApiError(api_.Ent(Bearer(developer_), "GET", path), 403, "6400016", kNoPrivilege);
-  ExpectApiError(api_.Ent(Bearer(developer_), "POST", path,
-                          R"({"email":"app@acme.test","role":"ADMIN"})"),
-                 403, "6400016", kNoPrivilege);
+  ExpectApiError(
+      api_.Ent(Bearer(developer_), "POST", path, R"({"email":"app@acme.test","role":"ADMIN"})"),
+      403, "6400016", kNoPrivilege);
   ExpectApiError(api_.Ent(Bearer(viewer_), "DELETE", path + "/" + developer_uid_), 403, "6400016",
                  kNoPrivilege);
 
@@ -379,16 +386,15 @@ TEST_F(EnterpriseMembersTest, MemberManagementThroughTheApi) {
   const std::string last_admin =
       "Illegal argument: the last ADMIN of an enterprise cannot be removed or demoted; add "
       "another ADMIN first";
-  ExpectApiError(api_.Ent(admin, "POST", path,
-                          R"({"email":"admin@acme.test","role":"DEVELOPER"})"),
+  ExpectApiError(api_.Ent(admin, "POST", path, R"({"email":"admin@acme.test","role":"DEVELOPER"})"),
                  400, "8400002", last_admin);
   ExpectApiError(api_.Ent(admin, "DELETE", path + "/" + admin_uid_), 400, "8400002", last_admin);
   ExpectApiError(api_.Ent(admin, "DELETE", path + "/" + victim_uid_), 400, "5400039",
                  "User does not exist");
   // The server key manages members too; with a second ADMIN the first may step down.
-  ASSERT_EQ(api_.Ent(acme_, "POST", path, R"({"uid":")" + viewer_uid_ + R"(","role":"ADMIN"})")
-                .status,
-            200);
+  ASSERT_EQ(
+      api_.Ent(acme_, "POST", path, R"({"uid":")" + viewer_uid_ + R"(","role":"ADMIN"})").status,
+      200);
   EXPECT_EQ(api_.Ent(admin, "DELETE", path + "/" + admin_uid_).status, 204);
   ExpectAuthFailure(api_.Ent(admin, "GET", path), "removed ADMIN");
   // Removed: the member's token is refused at once.

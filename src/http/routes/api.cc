@@ -115,7 +115,8 @@ Result<EnterpriseCaller> AuthenticateEnterprise(const ApiContext& ctx, const Req
   } else if (memberships->size() == 1) {
     chosen = &memberships->front();
   } else {
-    return catalog::Illegal("X-Krypton-Pid is required: the account is a member of several enterprises");
+    return catalog::Illegal(
+        "X-Krypton-Pid is required: the account is a member of several enterprises");
   }
   auto role = catalog::ParseRole(chosen->role);
   if (!role) return Status(Code::kUaaInvalidToken).WithDetail("unknown stored role");
@@ -129,7 +130,9 @@ Result<EnterpriseCaller> Enterprise(const ApiContext&, const Request& req) {
     return Status(Code::kUaaInvalidToken).WithDetail("not admitted by the enterprise guard");
   }
   auto parsed = catalog::ParseRole(role->second);
-  if (!parsed) return Status(Code::kUaaInvalidToken).WithDetail("not admitted by the enterprise guard");
+  if (!parsed) {
+    return Status(Code::kUaaInvalidToken).WithDetail("not admitted by the enterprise guard");
+  }
   EnterpriseCaller c;
   c.pid = pid->second;
   c.role = *parsed;

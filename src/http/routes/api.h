@@ -121,9 +121,9 @@ Result<auth::TokenClaims> Bearer(const ApiContext& ctx, const Request& req);
 
 // Who acts on /api/v1/enterprise/… (enterprise-api.md §3.0, D28, decision 0012).
 struct EnterpriseCaller {
-  std::string pid;                          // the enterprise acted for
+  std::string pid;                              // the enterprise acted for
   catalog::Role role = catalog::Role::kViewer;  // ADMIN for the server key
-  std::string uid;                          // the member's account; "" for the server key
+  std::string uid;                              // the member's account; "" for the server key
   bool server_key = false;
 };
 

@@ -108,12 +108,10 @@ TEST(RouterGuardTest, GuardRunsBeforeCoveredRoutesOnly) {
 
 TEST(RouterGuardTest, AsyncRoutesAreGuardedToo) {
   Router router;
-  router.AddAsync("PUT", "/closed/x", [](Request, Responder respond) {
-    respond(Response::Json(200, "ran"));
-  });
-  router.AddGuard("/closed/", [](Request&) -> std::optional<Response> {
-    return Response::Json(403, "no");
-  });
+  router.AddAsync("PUT", "/closed/x",
+                  [](Request, Responder respond) { respond(Response::Json(200, "ran")); });
+  router.AddGuard("/closed/",
+                  [](Request&) -> std::optional<Response> { return Response::Json(403, "no"); });
   Response got;
   router.Dispatch(Req("PUT", "/closed/x"), [&](Response r) { got = std::move(r); });
   EXPECT_EQ(got.status, 403);
