@@ -8,7 +8,8 @@
 // short_codes.cc (/device/shortCode…), uaa_accounts.cc (register, reset and change password),
 // uaa_email.cc (e-mail links, change phone), profile.cc (/user/profile), binding.cc
 // (/deviceBindStatus, /queryOwner, /getPINCode, /getNewDeviceList; Device JSON shared through
-// device_json.h), ent_*.cc (the enterprise API), h5_hosting.cc (/h5page, /h5package). Handlers run
+// device_json.h), ent_*.cc (the enterprise API; who may call which route: ent_access.cc,
+// members: ent_members.cc), h5_hosting.cc (/h5page, /h5package). Handlers run
 // on the connection's loop; argon2id hashing runs on `blocking` and answers through the Responder.
 #ifndef KRYPTON_HTTP_ROUTES_API_H_
 #define KRYPTON_HTTP_ROUTES_API_H_
