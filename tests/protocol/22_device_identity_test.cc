@@ -110,7 +110,7 @@ TEST_F(DeviceIdentityTest, FailedLoginsStoreNothing) {
   std::string license =
       Field(admin_.Json({"device", "credentials", "--product", lic_mid, "--dev-tid", "LIC1"}),
             "/0/license");
-  Start();
+  ASSERT_NO_FATAL_FAILURE(Start());
   LineClient dev(server_->port("device"));
   ASSERT_TRUE(dev.connected());
   constexpr int kAttempts = 500;
@@ -138,7 +138,7 @@ TEST_F(DeviceIdentityTest, FailedLoginsStoreNothing) {
 // A squatter tries the devTid of a real product's device with a wrong token (with another
 // product's key and with the right one); the real device's first login still works.
 TEST_F(DeviceIdentityTest, SquattedDevTidDoesNotLockOutTheRealDevice) {
-  Start();
+  ASSERT_NO_FATAL_FAILURE(Start());
   {
     LineClient attacker(server_->port("device"));
     EXPECT_EQ(Field(*attacker.Call(Login("ESP_2M_F4CFA2492863", kWrongToken, kOtherKey)), "/code"),
@@ -157,7 +157,7 @@ TEST_F(DeviceIdentityTest, SquattedDevTidDoesNotLockOutTheRealDevice) {
 // An empty-token login for an online device gets 1400015; the live session stays and
 // keeps receiving commands, and its token still works.
 TEST_F(DeviceIdentityTest, EmptyTokenWhileOnlineIs1400015) {
-  Start();
+  ASSERT_NO_FATAL_FAILURE(Start());
   LineClient real(server_->port("device"));
   auto first = real.Call(Login("LIVE1", "", "xxxxxx"));
   ASSERT_EQ(Field(*first, "/code"), "200");
@@ -201,7 +201,7 @@ TEST_F(DeviceIdentityTest, EmptyTokenWhileOnlineIs1400015) {
 // While the device is offline, the empty-token (first-login / factory-reset) flow issues a
 // new token; the old one becomes the last token (1400015).
 TEST_F(DeviceIdentityTest, EmptyTokenWhileOfflineIssuesANewToken) {
-  Start();
+  ASSERT_NO_FATAL_FAILURE(Start());
   std::string t1;
   {
     LineClient dev(server_->port("device"));
@@ -226,7 +226,7 @@ TEST_F(DeviceIdentityTest, EmptyTokenWhileOfflineIssuesANewToken) {
 // devTids with 1400022 and stores nothing. It can be switched on a PUBLISHED product
 // (through the enterprise API and `krypton admin product update`).
 TEST_F(DeviceIdentityTest, ProductWithoutSelfRegistrationRefusesUnknownDevTids) {
-  Start();
+  ASSERT_NO_FATAL_FAILURE(Start());
   HttpResult created =
       api_.Ent(key_, "POST", "/api/v1/enterprise/product",
                R"({"name":"Closed","workModeType":"JSON_CTRL","prodKey":"closedprodkey01"})");
@@ -263,7 +263,7 @@ TEST_F(DeviceIdentityTest, ProductWithoutSelfRegistrationRefusesUnknownDevTids) 
 // hub.device_registrations_per_ip_per_min: beyond it a new devTid gets 1400000 and is
 // not stored; the connection stays; known devices are not counted.
 TEST_F(DeviceIdentityTest, RegistrationsPerIpAreBounded) {
-  Start({"hub.device_registrations_per_ip_per_min=5"});
+  ASSERT_NO_FATAL_FAILURE(Start({"hub.device_registrations_per_ip_per_min=5"}));
   std::string token;
   for (int i = 0; i < 5; ++i) {
     LineClient dev(server_->port("device"));
@@ -286,7 +286,7 @@ TEST_F(DeviceIdentityTest, RegistrationsPerIpAreBounded) {
 // Identifiers outside the charset/length of common/identifiers.h are refused with the
 // field's code (1400032) before anything is looked up or stored; the connection stays.
 TEST_F(DeviceIdentityTest, MalformedIdentifiersAreRefused) {
-  Start();
+  ASSERT_NO_FATAL_FAILURE(Start());
   LineClient dev(server_->port("device"));
   const std::string refused =
       R"({"msgId":"1","action":"devLoginResp","code":1400032,"desc":"Invalid Param"})";
@@ -332,6 +332,16 @@ TEST_F(DeviceIdentityTest, MalformedIdentifiersAreRefused) {
               R"({"msgId":3,"action":"appSendResp","code":1400032,"desc":"Invalid Param"})")
         << params;
   }
+  // The enterprise import (E14) refuses, per item, the devTids the hubs would refuse.
+  admin_.Json({"quota", "set", "--pid", kPid, "--kind", "DEVICE", "--total", "-1"});
+  HttpResult imp =
+      api_.Ent(key_, "POST", "/api/v1/enterprise/product/" + real_mid_ + "/device/import",
+               R"({"devTids":["IMP_OK","IMP\u0000","IMP B"]})");
+  ASSERT_EQ(imp.status, 201) << imp.body;
+  EXPECT_EQ(Field(imp.body, "/success"), "1");
+  EXPECT_EQ(Field(imp.body, "/results/1/code"), "8400002");
+  EXPECT_EQ(Field(imp.body, "/results/2/code"), "8400002");
+  EXPECT_FALSE(Stored("IMP B"));
 }
 
 }  // namespace
