@@ -61,6 +61,7 @@ start_krypton() {
   $K serve --data-dir "$WORK/k" --set listen.address=127.0.0.1 --set http.port=0 --set info.port=0 \
     --set hub.device.port=0 --set hub.app.tcp_port=0 --set hub.app.ws_port=0 --set log.level=warn \
     --set server.threads="$KRYPTON_THREADS" --set hub.max_connections=100000 \
+    --set hub.device_registrations_per_ip_per_min=10000000 \
     > "$WORK/k.out" 2> "$WORK/k.err" &
   KPID=$!
   for _ in $(seq 100); do grep -q '"listening"' "$WORK/k.out" 2>/dev/null && break; sleep 0.05; done

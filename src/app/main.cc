@@ -193,7 +193,7 @@ int main(int argc, char** argv) {
   auto* o_check = prod_update->add_option("--check-mode", upd.check_mode, "LENIENT or STRICT");
   auto* o_force = prod_update->add_option("--force-bind", upd.force_bind, "true or false");
   auto* o_pre = prod_update->add_option("--pre-register", upd.pre_register,
-                                        "true or false (frozen once published)");
+                                        "true or false: unknown devTids may not self-register (D29)");
   auto* o_decorate = prod_update->add_option("--decorate-dev-send", upd.decorate,
                                              "true or false (D16)");
   auto* o_share = prod_update->add_option("--max-dev-share-num", upd.max_share, "0 to 1000");

@@ -94,6 +94,12 @@ const std::vector<Key>& KeyTable() {
        10000000},
       {"hub.max_connections_per_ip", Type::kInt, KFIELD(hub.max_connections_per_ip),
        "Open connections per client IP per listener; 0 = unlimited.", 0, 10000000},
+      {"hub.device_registrations_per_ip_per_min", Type::kInt,
+       KFIELD(hub.device_registrations_per_ip_per_min),
+       "Unknown devTids one client IP may register (first successful devLogin of a "
+       "self-registering product) per minute; beyond it devLogin answers 1400000 and stores "
+       "nothing (D29).",
+       1, 10000000},
       {"hub.report_host_check", Type::kString, KFIELD(hub.report_host_check),
        "reportDevInfo with a foreign serviceHost/Port: log, reject (1400024) or off (D21).", 0, 0,
        {"log", "reject", "off"}},

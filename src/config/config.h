@@ -74,6 +74,7 @@ struct HubConfig {
   int max_pending_writes = 1024; // per-session outgoing queue; full → close the session
   int max_connections = 18000;   // per listener; beyond → accept and close at once
   int max_connections_per_ip = 0;  // 0 = unlimited
+  int device_registrations_per_ip_per_min = 300;  // new devTids per client IP (D29)
   std::string report_host_check = "log";  // log | reject | off (D21)
   bool app_kick_same_apptid = true;       // D8
   int access_cache_ms = 2000;  // per-loop cache of who may see/command a device

@@ -13,6 +13,7 @@
 #include <string>
 #include <utility>
 
+#include "auth/rate_limit.h"
 #include "bus/bus.h"
 #include "common/clock.h"
 #include "config/config.h"
@@ -59,6 +60,10 @@ struct HubContext {
   // A binding made on the hub (PIN binding, actions/pin_bind.cc): the app hub's access
   // cache forgets (AccessPolicy::Invalidate). Unset = nothing to tell.
   std::function<void()> access_changed = nullptr;
+  // Self-registrations of unknown devTids per client IP and minute (D29,
+  // hub.device_registrations_per_ip_per_min). Its mutex is taken only by a login that
+  // registers a new devTid, never on the common path.
+  auth::RateLimiter registrations{10000};
 };
 
 }  // namespace krypton::hub

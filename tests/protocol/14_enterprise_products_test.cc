@@ -242,8 +242,8 @@ TEST_F(EnterpriseProductsTest, TemplatesAndPublishingFreezeThem) {
   ExpectApiError(api_.Ent(acme_, "PUT", p + "/protocolTemplate", kTemplate48), 400, "8400002",
                  "Illegal argument: the product is PUBLISHED: its protocol template is frozen");
   ExpectApiError(api_.Ent(acme_, "PUT", p, R"({"deviceAuth":"LICENSE"})"), 400, "8400002",
-                 "Illegal argument: the product is PUBLISHED: workModeType, productType, "
-                 "deviceAuth and preRegister are frozen");
+                 "Illegal argument: the product is PUBLISHED: workModeType, productType and "
+                 "deviceAuth are frozen");
   EXPECT_EQ(api_.Ent(acme_, "PUT", p, R"({"name":"Socket v2","forceBind":true})").status, 204);
   ExpectApiError(api_.Ent(acme_, "DELETE", p), 400, "8400002",
                  "Illegal argument: a PUBLISHED product cannot be deleted (discontinue it first)");

@@ -244,7 +244,7 @@ void DevLoginWithPin(DeviceConnection& conn, const Envelope& e) {
 }
 
 void ReportDevInfoWithPin(DeviceConnection& conn, const Envelope& e) {
-  auto dev_tid = OptionalString(e, "devTid", 32);
+  auto dev_tid = OptionalId(e, "devTid", IdKind::kDevTid);
   ReportDevInfo(conn, e);
   // Only for the session's own device (ReportDevInfo answered 1400008 otherwise).
   if (!dev_tid.ok() || (dev_tid->has_value() && **dev_tid != conn.dev_tid())) return;
