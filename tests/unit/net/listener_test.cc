@@ -101,7 +101,9 @@ TEST(FdCeilingTest, LimitMinusReserveAtMostHalf) {
   EXPECT_EQ(FdCeiling(0, 64), 0);      // unknown/unlimited: no ceiling
   uint64_t limit = 0;
   int ceiling = ProcessFdCeiling(16, &limit);
-  if (limit > 32) EXPECT_EQ(ceiling, static_cast<int>(limit) - 16);
+  if (limit > 32) {
+    EXPECT_EQ(ceiling, static_cast<int>(limit) - 16);
+  }
 }
 
 }  // namespace
