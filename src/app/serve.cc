@@ -103,6 +103,9 @@ int RunServe(const CommonOptions& common) {
   http::ServerOptions http_options;
   http_options.listen = {"http", config.listen.address, config.http.port,
                          config.http.max_connections, 0};
+  http_options.listen.accept_backoff_max =
+      std::chrono::milliseconds(config.net.accept_backoff_max_ms);
+  http_options.listen.log_interval = std::chrono::seconds(config.net.log_interval_s);
   http_options.max_header_bytes = static_cast<size_t>(config.http.max_header_bytes);
   http_options.max_body_bytes = static_cast<size_t>(config.http.max_body_bytes);
   http_options.read_timeout_s = config.http.read_timeout_s;
@@ -151,8 +154,12 @@ int RunServe(const CommonOptions& common) {
     bus.SendCommand({dev_tid, "devSync", params_json}, reply_executor, [](bus::CommandReply) {});
   };
   api.revoke_device = [&bus](const std::string& dev_tid) { bus.RevokeDevice(dev_tid); };
-  // GET /metrics (src/http/routes/metrics.cc) reads the hub's counters.
-  api.metrics = [&hub_ctx] { return hub::MetricsText(hub_ctx.counters); };
+  // GET /metrics (src/http/routes/metrics.cc) reads the hub's counters and the
+  // listeners' (connections refused at accept, accept errors, open and pre-login
+  // connections). The listeners are all opened before the loops start.
+  api.metrics = [&hub_ctx, &listeners] {
+    return hub::MetricsText(hub_ctx.counters) + net::ListenerMetricsText(listeners);
+  };
   if (config.hub.device.port >= 0) {
     auto listener = hub::OpenDeviceListener(pool, hub_ctx, config.hub.device.port);
     if (!listener.ok()) {
@@ -231,6 +238,13 @@ int RunServe(const CommonOptions& common) {
     stop_signal.set_value(ec ? 0 : signo);
   });
 
+  // The descriptor reserve of the hub listeners (docs/security/conns.md).
+  uint64_t fd_limit = 0;
+  if (int ceiling = net::ProcessFdCeiling(config.net.fd_reserve, &fd_limit); ceiling > 0) {
+    spdlog::info("descriptors: limit {}, reserve {}: hub connections not logged in use "
+                 "descriptors below {}",
+                 fd_limit, static_cast<int>(fd_limit) - ceiling, ceiling);
+  }
   for (auto& l : listeners) l->Start();
   pool.Start();
 

@@ -52,6 +52,23 @@ const std::vector<Key>& KeyTable() {
       {"log.format", Type::kString, KFIELD(log.format), "Log line format: text or json (JSON lines).",
        0, 0, {"text", "json"}},
       {"listen.address", Type::kString, KFIELD(listen.address), "Bind address of every listener."},
+      {"net.max_prelogin_per_ip", Type::kInt, KFIELD(net.max_prelogin_per_ip),
+       "Connections not yet logged in per client IP per hub listener (device, app, dispatch); "
+       "beyond it new connections are closed at accept (counted, logged). 0 = unlimited.",
+       0, 10000000},
+      {"net.fd_reserve", Type::kInt, KFIELD(net.fd_reserve),
+       "File descriptors kept for HTTP and logged-in sessions: a hub connection not yet logged "
+       "in whose descriptor is >= RLIMIT_NOFILE - reserve is closed at accept (the reserve is "
+       "at most half the limit). 0 = no reserve.",
+       0, 1000000},
+      {"net.accept_backoff_max_ms", Type::kInt, KFIELD(net.accept_backoff_max_ms),
+       "Longest rest of a listener after failed accepts (descriptors exhausted): 50 ms, "
+       "doubling per failure up to this.",
+       50, 60000},
+      {"net.log_interval_s", Type::kInt, KFIELD(net.log_interval_s),
+       "At most one warning per listener and reason (accept failures, refused connections) "
+       "per this many seconds, with the count of the ones left out.",
+       1, 3600},
       {"info.port", Type::kPort, KFIELD(info.port), "Dispatch (getProdInfo) TCP port."},
       {"hub.device.port", Type::kPort, KFIELD(hub.device.port), "Device hub TCP port."},
       {"hub.device.tls_port", Type::kPort, KFIELD(hub.device.tls_port),
@@ -80,7 +97,10 @@ const std::vector<Key>& KeyTable() {
       {"hub.idle_grace_s", Type::kInt, KFIELD(hub.idle_grace_s),
        "Grace after the idle timeout before a silent connection is closed.", 0, 3600},
       {"hub.login_timeout_s", Type::kInt, KFIELD(hub.login_timeout_s),
-       "A connection that has not logged in by then is closed.", 1, 3600},
+       "Absolute deadline from accept: a device or app connection not logged in by then is "
+       "closed, whatever it sent (heartbeats included); a dispatch connection is closed then "
+       "in any case.",
+       1, 3600},
       {"hub.relay_timeout_s", Type::kInt, KFIELD(hub.relay_timeout_s),
        "Wait for a device's answer to a relayed command, then 1500001 (D25).", 1, 300},
       {"hub.max_line_bytes", Type::kInt, KFIELD(hub.max_line_bytes),

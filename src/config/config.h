@@ -40,6 +40,15 @@ struct ListenConfig {
   std::string address = "0.0.0.0";  // bind address of every listener
 };
 
+// Connections that have not logged in yet, and the accept loop (issue 14 §4,
+// docs/security/conns.md).
+struct NetConfig {
+  int max_prelogin_per_ip = 128;  // per hub listener; 0 = unlimited
+  int fd_reserve = 256;           // descriptors pre-login hub connections may not use
+  int accept_backoff_max_ms = 1000;
+  int log_interval_s = 10;  // one warn line per listener and reason per interval
+};
+
 struct InfoConfig {
   int port = kPortUnset;  // dispatch (getProdInfo)
 };
@@ -156,6 +165,7 @@ struct Config {
   ServerConfig server;
   LogConfig log;
   ListenConfig listen;
+  NetConfig net;
   InfoConfig info;
   HubConfig hub;
   TlsConfig tls;
