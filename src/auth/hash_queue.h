@@ -1,0 +1,71 @@
+// HashQueue: the bounded, fair queue in front of password hashing (argon2id, ≈64 MiB and
+// tens to hundreds of milliseconds per job), run on its own worker threads so that hashing
+// never waits behind other blocking work and other blocking work never waits behind it
+// (issue 14, docs/security/passwords.md).
+//
+// Fairness: jobs are queued per account (any string: a uid, a canonical login name) and
+// the workers take one job from each waiting account in turn (round robin), so one
+// account flooding the queue delays another account's job by at most one job per worker
+// ahead of it, not by the flood's length.
+//
+// Bounds (both named by config keys, hashing.*):
+//   max_jobs             jobs waiting or running in total;
+//   max_jobs_per_account jobs waiting or running for one account.
+// Submit refuses a job beyond either bound at once (false), and the caller answers
+// 429 400016 instead of queueing.
+//
+// Threads: Submit may be called from any thread. Jobs run on the queue's workers; a job
+// must not Submit and wait for another job. The destructor stops accepting, lets the
+// workers finish the queued jobs, and joins them.
+#ifndef KRYPTON_AUTH_HASH_QUEUE_H_
+#define KRYPTON_AUTH_HASH_QUEUE_H_
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <list>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace krypton::auth {
+
+class HashQueue {
+ public:
+  HashQueue(size_t threads, size_t max_jobs, size_t max_jobs_per_account);
+  ~HashQueue();
+  HashQueue(const HashQueue&) = delete;
+  HashQueue& operator=(const HashQueue&) = delete;
+
+  // Queues `job` for `account`; false (and `job` dropped unrun) when a bound is reached
+  // or the queue is stopping.
+  [[nodiscard]] bool Submit(const std::string& account, std::function<void()> job);
+
+  // Jobs waiting or running (in total / for one account).
+  size_t InFlight();
+  size_t InFlight(const std::string& account);
+
+ private:
+  struct Account {
+    std::deque<std::function<void()>> waiting;
+    size_t in_flight = 0;  // waiting + running
+  };
+  void Work();
+
+  const size_t max_jobs_;
+  const size_t max_per_account_;
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::unordered_map<std::string, Account> accounts_;  // guarded by mu_; in-flight accounts only
+  std::list<std::string> turn_;  // guarded by mu_; accounts with waiting jobs, in serving order
+  size_t in_flight_ = 0;         // guarded by mu_
+  bool stopping_ = false;        // guarded by mu_
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace krypton::auth
+
+#endif  // KRYPTON_AUTH_HASH_QUEUE_H_
