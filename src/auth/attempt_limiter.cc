@@ -9,19 +9,19 @@ AttemptLimiter::AttemptLimiter(size_t max_keys, std::function<int64_t()> now_ms)
     : max_keys_(max_keys), now_ms_(std::move(now_ms)) {}
 
 AttemptLimiter::Ticket::~Ticket() {
-  if (!resolved_) owner_->Resolve(*this, false);
+  if (!resolved_) (void)owner_->Resolve(*this, false);
 }
 
-void AttemptLimiter::Ticket::Fail() {
-  if (resolved_) return;
+bool AttemptLimiter::Ticket::Fail() {
+  if (resolved_) return false;
   resolved_ = true;
-  owner_->Resolve(*this, true);
+  return owner_->Resolve(*this, true);
 }
 
 void AttemptLimiter::Ticket::Succeed() {
   if (resolved_) return;
   resolved_ = true;
-  owner_->Resolve(*this, false);
+  (void)owner_->Resolve(*this, false);
   // Clearing is separate from releasing: the key's failures go, its other reservations stay.
   std::lock_guard lock(owner_->mu_);
   for (const Bound& b : bounds_) {
@@ -64,8 +64,9 @@ std::shared_ptr<AttemptLimiter::Ticket> AttemptLimiter::Reserve(std::vector<Boun
   return std::shared_ptr<Ticket>(new Ticket(this, std::move(bounds), window_ms));
 }
 
-void AttemptLimiter::Resolve(const Ticket& t, bool failed) {
+bool AttemptLimiter::Resolve(const Ticket& t, bool failed) {
   int64_t now = now_ms_();
+  bool reached = false;
   std::lock_guard lock(mu_);
   for (const Bound& b : t.bounds_) {
     auto it = entries_.find(b.key);
@@ -75,10 +76,11 @@ void AttemptLimiter::Resolve(const Ticket& t, bool failed) {
     Expire(e, t.window_ms_, now);
     if (failed) {
       if (e.failures == 0) e.start_ms = now;
-      ++e.failures;
+      if (++e.failures == b.limit) reached = true;
     }
     if (e.failures == 0 && e.pending == 0) entries_.erase(it);
   }
+  return reached;
 }
 
 int AttemptLimiter::Failures(const std::string& key) {

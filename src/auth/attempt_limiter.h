@@ -48,7 +48,8 @@ class AttemptLimiter {
     ~Ticket();
     Ticket(const Ticket&) = delete;
     Ticket& operator=(const Ticket&) = delete;
-    void Fail();
+    // True when this failure brought a key to its limit (for one log line).
+    bool Fail();
     void Succeed();
 
    private:
@@ -79,7 +80,9 @@ class AttemptLimiter {
     int failures = 0;
     int pending = 0;
   };
-  void Resolve(const Ticket& t, bool failed);
+  // Releases `t`'s reservations (counting a failure when `failed`); true when a failure
+  // brought a key to its limit.
+  bool Resolve(const Ticket& t, bool failed);
   // Forgets the failures of an ended window. REQUIRES: mu_ held.
   void Expire(Entry& e, int64_t window_ms, int64_t now) const;
 

@@ -10,13 +10,17 @@ HashQueue::HashQueue(size_t threads, size_t max_jobs, size_t max_jobs_per_accoun
   for (size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
 }
 
-HashQueue::~HashQueue() {
+HashQueue::~HashQueue() { Stop(); }
+
+void HashQueue::Stop() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
   ready_.notify_all();
-  for (std::thread& t : workers_) t.join();
+  for (std::thread& t : workers_) {
+    if (t.joinable()) t.join();
+  }
 }
 
 bool HashQueue::Submit(const std::string& account, std::function<void()> job) {

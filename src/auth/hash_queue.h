@@ -15,8 +15,8 @@
 // 429 400016 instead of queueing.
 //
 // Threads: Submit may be called from any thread. Jobs run on the queue's workers; a job
-// must not Submit and wait for another job. The destructor stops accepting, lets the
-// workers finish the queued jobs, and joins them.
+// must not Submit and wait for another job. Stop() (and the destructor) stops accepting,
+// lets the workers finish the queued jobs, and joins them.
 #ifndef KRYPTON_AUTH_HASH_QUEUE_H_
 #define KRYPTON_AUTH_HASH_QUEUE_H_
 
@@ -43,6 +43,9 @@ class HashQueue {
   // Queues `job` for `account`; false (and `job` dropped unrun) when a bound is reached
   // or the queue is stopping.
   [[nodiscard]] bool Submit(const std::string& account, std::function<void()> job);
+
+  // Refuses new jobs, runs the queued ones, joins the workers. Idempotent; not from a job.
+  void Stop();
 
   // Jobs waiting or running (in total / for one account).
   size_t InFlight();
