@@ -35,8 +35,8 @@ class AttemptLimiter {
  public:
   // One key a guess counts against.
   struct Bound {
-    std::string key;  // e.g. "acct:<uid>", "ip:<addr>"
-    int limit = 0;    // failures (plus guesses in flight) allowed per window
+    std::string key;                // e.g. "acct:<uid>", "ip:<addr>"
+    int limit = 0;                  // failures (plus guesses in flight) allowed per window
     bool clear_on_success = false;  // a right guess forgets this key's failures
   };
 

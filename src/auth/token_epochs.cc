@@ -6,7 +6,9 @@ namespace krypton::auth {
 
 TokenEpochs::TokenEpochs(std::function<std::optional<int64_t>(const std::string& uid)> load,
                          std::function<int64_t()> now_ms, int64_t ttl_ms, size_t max_entries)
-    : load_(std::move(load)), now_ms_(std::move(now_ms)), ttl_ms_(ttl_ms),
+    : load_(std::move(load)),
+      now_ms_(std::move(now_ms)),
+      ttl_ms_(ttl_ms),
       max_entries_(max_entries) {}
 
 Status TokenEpochs::Check(const std::string& uid, int64_t epoch) {

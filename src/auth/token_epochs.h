@@ -49,7 +49,7 @@ class TokenEpochs {
   const size_t max_entries_;
   std::mutex mu_;
   std::unordered_map<std::string, Entry> cache_;  // guarded by mu_
-  uint64_t generation_ = 0;  // guarded by mu_; counts Forget calls
+  uint64_t generation_ = 0;                       // guarded by mu_; counts Forget calls
 };
 
 }  // namespace krypton::auth

@@ -54,8 +54,8 @@ class PasswordLimitsTest : public KryptonTest {
   // The appLoginResp code of `token` on a fresh app connection.
   std::string AppLoginCode(const std::string& token) const {
     LineClient app(server_->port("app_tcp"));
-    auto r = app.Call(R"({"msgId":1,"action":"appLogin","params":{"appTid":"t","token":")" +
-                      token + "\"}}");
+    auto r = app.Call(R"({"msgId":1,"action":"appLogin","params":{"appTid":"t","token":")" + token +
+                      "\"}}");
     return Field(r.value_or("{}"), "/code");
   }
   // Runs `n` copies of `call` at once; their results, in no particular order.
@@ -112,8 +112,8 @@ TEST_F(PasswordLimitsTest, ConcurrentWrongPasswordsAreCheckedAtMostLimitTimes) {
 }
 
 TEST_F(PasswordLimitsTest, FailuresAreCountedPerIpAcrossAccounts) {
-  ASSERT_TRUE(Serve({"limits.password_failures_per_ip=4",
-                     "limits.login_failures_per_account=100"}));
+  ASSERT_TRUE(
+      Serve({"limits.password_failures_per_ip=4", "limits.login_failures_per_account=100"}));
   for (const char* name : {"a@x.com", "b@x.com", "c@x.com", "bob@example.com"}) {
     ExpectApiCode(Login(name, "wrong"), 401, "3400010");
   }
@@ -125,8 +125,8 @@ TEST_F(PasswordLimitsTest, ChangePasswordGuessesShareTheAccountLimit) {
   ASSERT_TRUE(Serve({"limits.login_failures_per_account=5"}));
   std::string token = api_.Login("bob@example.com", "bob-secret");
   for (int i = 0; i < 5; ++i) {
-    ExpectApiError(ChangePassword(token, "guess" + std::to_string(i), "n3w-secret"), 400,
-                   "3400007", "Invalid old password");
+    ExpectApiError(ChangePassword(token, "guess" + std::to_string(i), "n3w-secret"), 400, "3400007",
+                   "Invalid old password");
   }
   ExpectApiError(ChangePassword(token, "bob-secret", "n3w-secret"), 429, "400016",
                  "Rate limit exceeded");
@@ -151,13 +151,12 @@ TEST_F(PasswordLimitsTest, VerifyCodeGuessesAreLimitedPerTarget) {
                 "3400002");
   std::string reg =
       R"({"pid":"00000000000","email":"new@example.com","password":"s3cret!","code":")";
-  ExpectApiCode(api_.Post("/register?type=email_verify_code", reg + wrong + "\"}"), 400,
-                "3400002");
+  ExpectApiCode(api_.Post("/register?type=email_verify_code", reg + wrong + "\"}"), 400, "3400002");
   // The right code is no longer checked.
   ExpectApiError(api_.Get("/email/checkVerifyCode?email=new%40example.com&code=" + code), 429,
                  "400016", "Rate limit exceeded");
-  ExpectApiError(api_.Post("/register?type=email_verify_code", reg + code + "\"}"), 429,
-                 "400016", "Rate limit exceeded");
+  ExpectApiError(api_.Post("/register?type=email_verify_code", reg + code + "\"}"), 429, "400016",
+                 "Rate limit exceeded");
 }
 
 TEST_F(PasswordLimitsTest, EmailLinkTokenGuessesAreLimitedPerAccount) {
@@ -168,10 +167,10 @@ TEST_F(PasswordLimitsTest, EmailLinkTokenGuessesAreLimitedPerAccount) {
   std::string uid = token.substr(0, token.find('.'));
   ASSERT_FALSE(uid.empty());
   for (int i = 0; i < 3; ++i) {
-    ExpectApiCode(api_.Post("/resetPassword?type=email",
-                            R"({"token":")" + uid + ".bad" + std::to_string(i) +
-                                R"(","password":"n3w-secret"})"),
-                  400, "3400012");
+    ExpectApiCode(
+        api_.Post("/resetPassword?type=email", R"({"token":")" + uid + ".bad" + std::to_string(i) +
+                                                   R"(","password":"n3w-secret"})"),
+        400, "3400012");
   }
   ExpectApiError(api_.Post("/resetPassword?type=email",
                            R"({"token":")" + token + R"(","password":"n3w-secret"})"),
@@ -247,9 +246,9 @@ TEST_F(PasswordLimitsTest, PinGuessesAreLimitedOverHttpAndOnTheHub) {
 // Main ran hashing on the shared pool without a bound: one token's 30 parallel
 // /changePassword calls were all queued, and another user's login waited behind them.
 TEST_F(PasswordLimitsTest, FullHashingQueueAnswersAtOnceWhileOthersLogIn) {
-  ASSERT_TRUE(Serve({"server.hash_queue_per_account=1", "limits.login_failures_per_account=1000",
-                     "limits.password_failures_per_ip=1000",
-                     "limits.requests_per_ip_per_s=100000"}));
+  ASSERT_TRUE(
+      Serve({"server.hash_queue_per_account=1", "limits.login_failures_per_account=1000",
+             "limits.password_failures_per_ip=1000", "limits.requests_per_ip_per_s=100000"}));
   std::string bob = api_.Login("bob@example.com", "bob-secret");
   std::mutex mu;
   std::vector<double> refused_s;

@@ -63,9 +63,8 @@ void OnHasher(ApiContext& ctx, const std::string& account, Responder respond, Re
   if (ctx.hashing == nullptr) return api::OnWorker(ctx, std::move(respond), std::move(work));
   // `respond` is shared: the job owns it when queued, this frame answers when refused.
   auto shared = std::make_shared<Responder>(std::move(respond));
-  bool queued = ctx.hashing->Submit(account, [shared, work = std::move(work)] {
-    (*shared)(work());
-  });
+  bool queued =
+      ctx.hashing->Submit(account, [shared, work = std::move(work)] { (*shared)(work()); });
   if (!queued) (*shared)(std::move(busy));
 }
 

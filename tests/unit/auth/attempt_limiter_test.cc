@@ -84,7 +84,7 @@ TEST_F(AttemptLimiterTest, FullTableRefusesNewKeysInsteadOfForgetting) {
   small.Reserve({{"k2", 5, true}}, 60000)->Fail();
   EXPECT_EQ(small.Reserve({{"k3", 5, true}}, 60000), nullptr);
   EXPECT_EQ(small.Failures("k1"), 1);  // nobody's counter was reset
-  now_ += 60000;                        // windows over: their keys can go
+  now_ += 60000;                       // windows over: their keys can go
   EXPECT_NE(small.Reserve({{"k3", 5, true}}, 60000), nullptr);
 }
 

@@ -44,7 +44,10 @@ TEST(HashQueueTest, PerAccountBoundRefusesAtOnce) {
   HashQueue q(1, 100, 2);
   Gate gate;
   std::atomic<int> ran{0};
-  EXPECT_TRUE(q.Submit("a", [&] { gate.Wait(); ++ran; }));
+  EXPECT_TRUE(q.Submit("a", [&] {
+    gate.Wait();
+    ++ran;
+  }));
   EXPECT_TRUE(q.Submit("a", [&] { ++ran; }));
   // The account has two jobs waiting or running: the third is refused, not queued.
   EXPECT_FALSE(q.Submit("a", [&] { ++ran; }));
@@ -64,7 +67,10 @@ TEST(HashQueueTest, GlobalBoundRefusesAtOnce) {
   HashQueue q(1, 3, 10);
   Gate gate;
   std::atomic<int> ran{0};
-  EXPECT_TRUE(q.Submit("a", [&] { gate.Wait(); ++ran; }));
+  EXPECT_TRUE(q.Submit("a", [&] {
+    gate.Wait();
+    ++ran;
+  }));
   EXPECT_TRUE(q.Submit("b", [&] { ++ran; }));
   EXPECT_TRUE(q.Submit("c", [&] { ++ran; }));
   EXPECT_FALSE(q.Submit("d", [&] { ++ran; }));
@@ -87,7 +93,10 @@ TEST(HashQueueTest, AccountsAreServedInTurn) {
     std::lock_guard lock(mu);
     order.push_back(std::move(who));
   };
-  ASSERT_TRUE(q.Submit("a", [&] { gate.Wait(); record("a"); }));
+  ASSERT_TRUE(q.Submit("a", [&] {
+    gate.Wait();
+    record("a");
+  }));
   WaitFor([&] { return q.InFlight() == 1; });
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(q.Submit("a", [&] { record("a"); }));
   ASSERT_TRUE(q.Submit("b", [&] { record("b"); }));
