@@ -1,6 +1,7 @@
 #include "auth/attempt_limiter.h"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 namespace krypton::auth {

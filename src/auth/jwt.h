@@ -32,8 +32,8 @@ struct TokenClaims {
   std::string type = "ANDROID";
   std::vector<std::string> authorities = {"ROLE_USER"};
   std::string jti;
-  std::string ati;  // refresh tokens only
-  int64_t exp = 0;  // epoch seconds
+  std::string ati;    // refresh tokens only
+  int64_t exp = 0;    // epoch seconds
   int64_t epoch = 0;  // "tep": users.token_epoch at signing; absent in a token = 0
 };
 

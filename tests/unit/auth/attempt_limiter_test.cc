@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -56,7 +57,7 @@ TEST_F(AttemptLimiterTest, AnyKeyOverItsLimitRefusesAndReservesNothing) {
   for (int i = 0; i < 2; ++i) {
     limiter_.Reserve({{"other", 5, true}, {"ip", 2, false}}, 60000)->Fail();
   }
-  EXPECT_EQ(limiter_.Reserve(Bounds(), 60000), nullptr);
+  EXPECT_EQ(limiter_.Reserve(Bounds(3, 2), 60000), nullptr);
   // The refused guess left no reservation on "acct".
   EXPECT_NE(limiter_.Reserve({{"acct", 1, true}}, 60000), nullptr);
 }

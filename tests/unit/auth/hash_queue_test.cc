@@ -5,8 +5,10 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace krypton::auth {
@@ -93,18 +95,21 @@ TEST(HashQueueTest, AccountsAreServedInTurn) {
     std::lock_guard lock(mu);
     order.push_back(std::move(who));
   };
+  std::atomic<bool> started{false};
   ASSERT_TRUE(q.Submit("a", [&] {
+    started = true;
     gate.Wait();
     record("a");
   }));
-  WaitFor([&] { return q.InFlight() == 1; });
+  WaitFor([&] { return started.load(); });  // the first job is running, not waiting
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(q.Submit("a", [&] { record("a"); }));
   ASSERT_TRUE(q.Submit("b", [&] { record("b"); }));
   gate.Open();
   q.Stop();
   ASSERT_EQ(order.size(), 7u);
-  // The first "a" was running; then "a" and "b" alternate: a, a, b, a, …
+  // The first "a" was running; then "a" (queued first) and "b" take turns: a, a, b, a, …
   EXPECT_EQ(order[2], "b");
+  EXPECT_EQ(order[6], "a");
 }
 
 TEST(HashQueueTest, StopRunsQueuedJobs) {
