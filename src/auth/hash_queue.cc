@@ -23,7 +23,8 @@ void HashQueue::Stop() {
   }
 }
 
-bool HashQueue::Submit(const std::string& account, std::function<void()> job) {
+bool HashQueue::Submit(const std::string& account, std::function<void()> job,
+                       std::function<void()> then) {
   {
     std::lock_guard lock(mu_);
     if (stopping_ || in_flight_ >= max_jobs_) return false;
@@ -33,7 +34,7 @@ bool HashQueue::Submit(const std::string& account, std::function<void()> job) {
       return false;
     }
     if (a.waiting.empty()) turn_.push_back(account);
-    a.waiting.push_back(std::move(job));
+    a.waiting.push_back(Job{std::move(job), std::move(then)});
     ++a.in_flight;
     ++in_flight_;
   }
@@ -61,16 +62,22 @@ void HashQueue::Work() {
     std::string account = std::move(turn_.front());
     turn_.pop_front();
     Account& a = accounts_[account];
-    std::function<void()> job = std::move(a.waiting.front());
+    Job job = std::move(a.waiting.front());
     a.waiting.pop_front();
     if (!a.waiting.empty()) turn_.push_back(account);
     lock.unlock();
-    job();
-    job = nullptr;  // the job's captures go before the slot is given back
+    job.run();
+    job.run = nullptr;  // the job's captures go before its place is given back
     lock.lock();
     Account& done = accounts_[account];
     --in_flight_;
     if (--done.in_flight == 0) accounts_.erase(account);
+    if (job.then) {
+      lock.unlock();
+      job.then();
+      job.then = nullptr;
+      lock.lock();
+    }
   }
 }
 

@@ -41,8 +41,11 @@ class HashQueue {
   HashQueue& operator=(const HashQueue&) = delete;
 
   // Queues `job` for `account`; false (and `job` dropped unrun) when a bound is reached
-  // or the queue is stopping.
-  [[nodiscard]] bool Submit(const std::string& account, std::function<void()> job);
+  // or the queue is stopping. `then`, when set, runs on the same worker after `job` once the
+  // job's place has been given back (answer the client there: a client that sends its next
+  // request on the answer never finds its own finished job still counted).
+  [[nodiscard]] bool Submit(const std::string& account, std::function<void()> job,
+                            std::function<void()> then = nullptr);
 
   // Refuses new jobs, runs the queued ones, joins the workers. Idempotent; not from a job.
   void Stop();
@@ -52,8 +55,12 @@ class HashQueue {
   size_t InFlight(const std::string& account);
 
  private:
+  struct Job {
+    std::function<void()> run;
+    std::function<void()> then;
+  };
   struct Account {
-    std::deque<std::function<void()>> waiting;
+    std::deque<Job> waiting;
     size_t in_flight = 0;  // waiting + running
   };
   void Work();

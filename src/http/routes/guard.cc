@@ -61,10 +61,13 @@ Response RateLimited(const ApiContext& ctx, const Request& req, const char* why)
 void OnHasher(ApiContext& ctx, const std::string& account, Responder respond, Response busy,
               std::function<Response()> work) {
   if (ctx.hashing == nullptr) return api::OnWorker(ctx, std::move(respond), std::move(work));
-  // `respond` is shared: the job owns it when queued, this frame answers when refused.
+  // `respond` is shared: the job owns it when queued, this frame answers when refused. The
+  // answer goes out after the job's place in the queue is given back.
   auto shared = std::make_shared<Responder>(std::move(respond));
-  bool queued =
-      ctx.hashing->Submit(account, [shared, work = std::move(work)] { (*shared)(work()); });
+  auto result = std::make_shared<Response>();
+  bool queued = ctx.hashing->Submit(
+      account, [result, work = std::move(work)] { *result = work(); },
+      [shared, result] { (*shared)(std::move(*result)); });
   if (!queued) (*shared)(std::move(busy));
 }
 

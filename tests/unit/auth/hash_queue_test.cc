@@ -112,6 +112,19 @@ TEST(HashQueueTest, AccountsAreServedInTurn) {
   EXPECT_EQ(order[6], "a");
 }
 
+TEST(HashQueueTest, ThenRunsAfterThePlaceIsGivenBack) {
+  HashQueue q(1, 100, 1);
+  std::atomic<bool> resubmitted{false};
+  std::atomic<int> ran{0};
+  ASSERT_TRUE(q.Submit(
+      "a", [&] { ++ran; },
+      // A client answered here sends its next request at once: it must be accepted.
+      [&] { resubmitted = q.Submit("a", [&] { ++ran; }); }));
+  WaitFor([&] { return ran == 2; });
+  EXPECT_TRUE(resubmitted);
+  EXPECT_EQ(ran, 2);
+}
+
 TEST(HashQueueTest, StopRunsQueuedJobs) {
   std::atomic<int> ran{0};
   {
