@@ -196,7 +196,7 @@ TEST_F(PasswordLimitsTest, ShortCodePasswordGuessesAreLimited) {
   };
   int tried = 0;
   for (int guess = 0; tried < 3; ++guess) {
-    char p[8];
+    char p[16];
     std::snprintf(p, sizeof p, "%04d", guess);
     if (p == pw) continue;
     ExpectApiCode(bind(p), 400, "5400045");
