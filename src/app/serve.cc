@@ -98,8 +98,11 @@ int RunServe(const CommonOptions& common) {
   auth::TokenEpochs epochs(
       [&store](const std::string& uid) -> std::optional<int64_t> {
         auto user = store->GetUser(uid);
-        if (!user.ok()) return std::nullopt;
-        return user->token_epoch;
+        if (user.ok()) return user->token_epoch;
+        // Unknown account: the routes answer it. A store failure fails closed: -1 is
+        // nobody's epoch, so tokens are refused until it can be read.
+        if (user.status().not_found()) return std::nullopt;
+        return int64_t{-1};
       },
       [] { return SystemClock::Instance().NowMs(); }, config.hub.access_cache_ms,
       static_cast<size_t>(config.hub.access_cache_entries));

@@ -35,7 +35,9 @@ Status TokenEpochs::Check(const std::string& uid, int64_t epoch) {
       cache_[uid] = Entry{current, now};
     }
   }
-  if (!current) return Status(Code::kUaaInvalidToken).WithDetail("no user");
+  // No such account: nothing to compare; the caller answers an unknown user as before
+  // (appLogin 1400010, the routes' own codes).
+  if (!current) return Status();
   if (epoch != *current) {
     return Status(Code::kUaaInvalidToken).WithDetail("revoked by a password change or reset");
   }

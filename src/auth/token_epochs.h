@@ -27,13 +27,14 @@ namespace krypton::auth {
 
 class TokenEpochs {
  public:
-  // `load(uid)` reads the account's current epoch (nullopt: no such account); `now_ms` is
-  // the clock.
+  // `load(uid)` reads the account's current epoch (nullopt: no such account; a value no
+  // token carries, e.g. -1, when it cannot be read); `now_ms` is the clock.
   TokenEpochs(std::function<std::optional<int64_t>(const std::string& uid)> load,
               std::function<int64_t()> now_ms, int64_t ttl_ms, size_t max_entries);
 
-  // OK when a token of `uid` signed under `epoch` is still current; kUaaInvalidToken
-  // ("revoked by a password change", or "no user") otherwise.
+  // kUaaInvalidToken ("revoked by a password change or reset") when the account exists and
+  // is at another epoch than `epoch`; OK otherwise (an unknown account is the caller's
+  // business: it answers it as before).
   Status Check(const std::string& uid, int64_t epoch);
   // The account's epoch changed (or may have): read it again on the next Check.
   void Forget(const std::string& uid);
