@@ -8,7 +8,7 @@
 // account flooding the queue delays another account's job by at most one job per worker
 // ahead of it, not by the flood's length.
 //
-// Bounds (both named by config keys, hashing.*):
+// Bounds (config keys server.hash_queue_max and server.hash_queue_per_account):
 //   max_jobs             jobs waiting or running in total;
 //   max_jobs_per_account jobs waiting or running for one account.
 // Submit refuses a job beyond either bound at once (false), and the caller answers
