@@ -12,6 +12,7 @@
 #include <csignal>
 #include <future>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "app/commands.h"
@@ -20,7 +21,10 @@
 #include "common/logging.h"
 #include "bus/inproc_bus.h"
 #include "auth/mailer.h"
+#include "auth/attempt_limiter.h"
+#include "auth/hash_queue.h"
 #include "auth/rate_limit.h"
+#include "auth/token_epochs.h"
 #include "http/http.h"
 #include "http/routes/api.h"
 #include "auth/jwt.h"
@@ -84,6 +88,27 @@ int RunServe(const CommonOptions& common) {
   auth::CaptchaStore captcha;
   http::ApiContext api{*store,  config,   SystemClock::Instance(), **jwt, mailer,
                        limiter, blocking, captcha, nullptr};
+  // Issue 14 (docs/security/passwords.md): failed guesses of every secret, the bounded fair
+  // queue in front of argon2id, and the accounts' token epochs (cached like the access
+  // decisions; a password change here forgets the entry at once).
+  auth::AttemptLimiter attempts(100000, [] { return SystemClock::Instance().NowMs(); });
+  auth::HashQueue hashing(static_cast<size_t>(config.server.hash_threads),
+                          static_cast<size_t>(config.server.hash_queue_max),
+                          static_cast<size_t>(config.server.hash_queue_per_account));
+  auth::TokenEpochs epochs(
+      [&store](const std::string& uid) -> std::optional<int64_t> {
+        auto user = store->GetUser(uid);
+        if (user.ok()) return user->token_epoch;
+        // Unknown account: the routes answer it. A store failure fails closed: -1 is
+        // nobody's epoch, so tokens are refused until it can be read.
+        if (user.status().not_found()) return std::nullopt;
+        return int64_t{-1};
+      },
+      [] { return SystemClock::Instance().NowMs(); }, config.hub.access_cache_ms,
+      static_cast<size_t>(config.hub.access_cache_entries));
+  api.attempts = &attempts;
+  api.hashing = &hashing;
+  api.epochs = &epochs;
   http::Router router;
   http::AddApiRoutes(router, api);  // every HTTP route: src/http/routes/
 
@@ -196,12 +221,17 @@ int RunServe(const CommonOptions& common) {
   // The user API's binding changes reach the hub's access cache at once (decision 0004).
   api.access_changed = [&access] { access.Invalidate(); };
   hub_ctx.access_changed = [&access] { access.Invalidate(); };  // PIN binding on the hub
+  hub_ctx.attempts = &attempts;
   hub::AppHub app_hub(
       hub_ctx, access,
-      [codec = jwt->get()](std::string_view token) -> Result<std::string> {
+      [codec = jwt->get(), &epochs](std::string_view token) -> Result<std::string> {
         auto claims = codec->Verify(token, SystemClock::Instance().NowS());
         if (!claims.ok()) return Status(Code::kHubJwtParse).WithDetail(claims.status().detail());
         if (!claims->ati.empty()) return Status(Code::kHubJwtParse).WithDetail("refresh token");
+        // Signed before the account's last password change or reset (issue 14).
+        if (Status s = epochs.Check(claims->uid, claims->epoch); !s.ok()) {
+          return Status(Code::kHubJwtParse).WithDetail(s.detail());
+        }
         return claims->uid;
       },
       loop_executors);
@@ -286,6 +316,7 @@ int RunServe(const CommonOptions& common) {
   pool.Stop();
   pool.Join();
   blocking.join();
+  hashing.Stop();  // queued password jobs finish before the store closes
   listeners.clear();
 
   if (auto s = store->Checkpoint(); !s.ok()) spdlog::warn("store checkpoint: {}", s.ToString());

@@ -45,8 +45,20 @@ const std::vector<Key>& KeyTable() {
       {"server.shutdown_timeout_ms", Type::kInt, KFIELD(server.shutdown_timeout_ms),
        "Longest graceful shutdown: after it, remaining sessions are dropped.", 100, 600000},
       {"server.blocking_threads", Type::kInt, KFIELD(server.blocking_threads),
-       "Worker threads for blocking work (argon2id password hashing); never the event loops.",
+       "Worker threads for blocking work other than password hashing (H5 zips, device imports); "
+       "never the event loops.",
        1, 64},
+      {"server.hash_threads", Type::kInt, KFIELD(server.hash_threads),
+       "Worker threads of the password hashing queue (argon2id for login, register, reset, "
+       "changePassword).",
+       1, 64},
+      {"server.hash_queue_max", Type::kInt, KFIELD(server.hash_queue_max),
+       "Password hashing jobs waiting or running in total; beyond it 429 400016 at once.", 1,
+       100000},
+      {"server.hash_queue_per_account", Type::kInt, KFIELD(server.hash_queue_per_account),
+       "Password hashing jobs waiting or running for one account (or login name); beyond it "
+       "429 400016 at once. Accounts are served in turn.",
+       1, 1000},
       {"log.level", Type::kString, KFIELD(log.level), "Log level.", 0, 0,
        {"trace", "debug", "info", "warn", "error", "critical", "off"}},
       {"log.format", Type::kString, KFIELD(log.format), "Log line format: text or json (JSON lines).",
@@ -213,7 +225,26 @@ const std::vector<Key>& KeyTable() {
       {"limits.file_max_bytes", Type::kInt, KFIELD(limits.file_max_bytes),
        "Largest cloud file (6400017).", 1, 1073741824},
       {"limits.login_failures_per_account", Type::kInt, KFIELD(limits.login_failures_per_account),
-       "Failed logins per account per 15 minutes before 429 400016.", 1, 10000},
+       "Failed password checks (login, changePassword) per account (case-insensitive login "
+       "name when unknown) per limits.login_failure_window_s; then 429 400016 unchecked, even "
+       "for the right password.",
+       1, 10000},
+      {"limits.password_failures_per_ip", Type::kInt, KFIELD(limits.password_failures_per_ip),
+       "Failed password checks per client IP per limits.login_failure_window_s; then 429 "
+       "400016 unchecked.",
+       1, 1000000},
+      {"limits.code_failures_per_target", Type::kInt, KFIELD(limits.code_failures_per_target),
+       "Failed checks of a verify code (per phone/e-mail), e-mail link token (per account), "
+       "binding PIN (per account or device) or short-code password (per short code) per "
+       "limits.login_failure_window_s; then 429 400016 (hub: the PIN's refusal) unchecked.",
+       1, 1000000},
+      {"limits.code_failures_per_ip", Type::kInt, KFIELD(limits.code_failures_per_ip),
+       "Failed checks of those secrets per client IP per limits.login_failure_window_s; then "
+       "429 400016 unchecked.",
+       1, 1000000},
+      {"limits.login_failure_window_s", Type::kInt, KFIELD(limits.login_failure_window_s),
+       "Window of the failed-secret counters: it starts with a key's first failure.", 1,
+       86400},
       {"limits.requests_per_ip_per_s", Type::kInt, KFIELD(limits.requests_per_ip_per_s),
        "HTTP requests per client IP per second before 429 400016.", 1, 1000000},
       {"limits.h5_package_bytes", Type::kInt, KFIELD(limits.h5_package_bytes),

@@ -28,7 +28,12 @@ inline constexpr int kPortDisabled = -1;
 struct ServerConfig {
   int threads = 0;                   // event loops; 0 = one per core
   int shutdown_timeout_ms = 5000;    // bound on graceful shutdown
-  int blocking_threads = 2;          // workers for blocking work (argon2id hashing)
+  int blocking_threads = 2;          // workers for blocking work (zip, imports)
+  // Password hashing (auth/hash_queue.h): its own workers and a bounded queue with a
+  // per-account share; beyond either bound 429 400016 at once.
+  int hash_threads = 2;
+  int hash_queue_max = 64;
+  int hash_queue_per_account = 2;
 };
 
 struct LogConfig {
@@ -150,7 +155,13 @@ struct LimitsConfig {  // D12, user-api.md §8
   int page_size_devices = 50;
   int page_size_files = 20;
   int file_max_bytes = 10485760;
-  int login_failures_per_account = 5;  // per 15 minutes, then 429 400016
+  // Guessing secrets (auth/attempt_limiter.h, docs/security/passwords.md): failed checks
+  // counted per window before the next guess gets 429 400016 unchecked.
+  int login_failures_per_account = 5;  // passwords (login, changePassword) per account
+  int password_failures_per_ip = 30;   // passwords per client IP
+  int code_failures_per_target = 10;   // verify codes, e-mail tokens, PINs, short codes
+  int code_failures_per_ip = 30;       // the same per client IP
+  int login_failure_window_s = 900;    // the window of all four
   int requests_per_ip_per_s = 50;      // HTTP burst limit per client IP, 429 400016
   // H5 packages (decision 0010): the uploaded zip (the HTTP body limit of its route;
   // beyond it 413), its entries and its unpacked size (beyond either 8400002).

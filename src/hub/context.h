@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "auth/rate_limit.h"
+#include "auth/attempt_limiter.h"
 #include "bus/bus.h"
 #include "common/clock.h"
 #include "config/config.h"
@@ -64,6 +65,10 @@ struct HubContext {
   // hub.device_registrations_per_ip_per_min). Its mutex is taken only by a login that
   // registers a new devTid, never on the common path.
   auth::RateLimiter registrations{10000};
+  // Failed-guess counters shared with the HTTP routes (issue 14): a device presenting
+  // binding PINs gets limits.code_failures_per_target wrong ones per window
+  // (actions/pin_bind.cc). Unset = no limit.
+  auth::AttemptLimiter* attempts = nullptr;
 };
 
 }  // namespace krypton::hub

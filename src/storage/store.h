@@ -346,6 +346,8 @@ class Store {
   virtual StoreResult<User> GetUser(const std::string& uid) = 0;
   virtual StoreResult<User> FindUserByEmail(const std::string& pid, const std::string& email) = 0;
   virtual StoreResult<User> FindUserByPhone(const std::string& pid, const std::string& phone) = 0;
+  // Sets the password hash and bumps token_epoch in the same statement (issue 14: every
+  // token signed before is refused from then on).
   virtual StoreStatus UpdateUserPassword(const std::string& uid, const std::string& hash) = 0;
   virtual StoreStatus UpdateUserProfile(const std::string& uid, const std::string& json) = 0;
   // Replaces phone, e-mail (lower-cased) and the e-mail's verified flag; kConflict when

@@ -211,6 +211,9 @@ Result<auth::TokenClaims> Bearer(const ApiContext& ctx, const Request& req) {
   auto claims = ctx.jwt.Verify(std::string_view(header).substr(kPrefix.size()), ctx.clock.NowS());
   if (!claims.ok()) return claims.status();
   if (!claims->ati.empty()) return Status(Code::kUaaInvalidToken).WithDetail("refresh token");
+  if (ctx.epochs != nullptr) {
+    if (Status s = ctx.epochs->Check(claims->uid, claims->epoch); !s.ok()) return s;
+  }
   return claims;
 }
 

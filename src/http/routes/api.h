@@ -21,11 +21,14 @@
 #include <optional>
 #include <string>
 
+#include "auth/attempt_limiter.h"
 #include "auth/captcha.h"
+#include "auth/hash_queue.h"
 #include "auth/jwt.h"
 #include "auth/mailer.h"
 #include "auth/rate_limit.h"
 #include "catalog/members.h"
+#include "auth/token_epochs.h"
 #include "common/clock.h"
 #include "config/config.h"
 #include "http/http.h"
@@ -59,6 +62,12 @@ struct ApiContext {
   // the bound port), set before the listener starts; hosted H5 URLs begin with it.
   // "" = derived from the configured http.port.
   std::string public_http_url = {};
+  // Issue 14 (docs/security/passwords.md; routes/guard.h): failed-guess counters of every
+  // secret, the bounded password hashing queue, and the accounts' token epochs that Bearer
+  // checks. Set by `serve`; null (unit tests) = no limits, hashing on `blocking`, no check.
+  auth::AttemptLimiter* attempts = nullptr;
+  auth::HashQueue* hashing = nullptr;
+  auth::TokenEpochs* epochs = nullptr;
 };
 
 // Registers every API route on `router`; `ctx` must outlive it.
@@ -117,7 +126,8 @@ std::string Str(simdjson::dom::object obj, std::string_view key);
 // A query parameter, percent-decoded; "" when absent.
 std::string Query(const Request& req, std::string_view key);
 
-// The bearer's access-token claims; 3400015 (→ 403 merged body) when missing or bad.
+// The bearer's access-token claims; 3400015 (→ 403 merged body) when missing or bad, or
+// signed before the account's last password change or reset (its token epoch).
 Result<auth::TokenClaims> Bearer(const ApiContext& ctx, const Request& req);
 
 // Who acts on /api/v1/enterprise/… (enterprise-api.md §3.0, D28, decision 0012).
