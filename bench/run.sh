@@ -57,10 +57,14 @@ prepare_krypton() {
   $K admin token issue --data-dir "$WORK/k" --uid "$uid" > "$WORK/token"
 }
 
+# Every load connection comes from 127.0.0.1: no per-IP bound on connections that have not
+# logged in yet (net.max_prelogin_per_ip, docs/security/conns.md).
 start_krypton() {
   $K serve --data-dir "$WORK/k" --set listen.address=127.0.0.1 --set http.port=0 --set info.port=0 \
     --set hub.device.port=0 --set hub.app.tcp_port=0 --set hub.app.ws_port=0 --set log.level=warn \
     --set server.threads="$KRYPTON_THREADS" --set hub.max_connections=100000 \
+    --set hub.device_registrations_per_ip_per_min=10000000 \
+    --set net.max_prelogin_per_ip=0 \
     > "$WORK/k.out" 2> "$WORK/k.err" &
   KPID=$!
   for _ in $(seq 100); do grep -q '"listening"' "$WORK/k.out" 2>/dev/null && break; sleep 0.05; done

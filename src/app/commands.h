@@ -57,6 +57,18 @@ int RunManufacturerCreate(const CommonOptions& common, const ManufacturerCreateO
 // `admin manufacturer key --pid P`: issues a new enterprise server key (prints it once).
 int RunManufacturerKey(const CommonOptions& common, const ManufacturerCreateOptions& options);
 
+// `admin manufacturer member add|remove|list` (member_cmd.cc): console members (D28) with
+// the enterprise API's rules (catalog/members.h).
+struct MemberOptions {
+  std::string pid;    // --pid
+  std::string email;  // --email: the account in the pid, else in 00000000000
+  std::string uid;    // --uid: or the account's uid
+  std::string role;   // add: --role ADMIN | DEVELOPER | VIEWER
+};
+int RunMemberAdd(const CommonOptions& common, const MemberOptions& options);
+int RunMemberRemove(const CommonOptions& common, const MemberOptions& options);
+int RunMemberList(const CommonOptions& common, const MemberOptions& options);
+
 struct ProductCreateOptions {
   std::string pid;
   std::string name;

@@ -11,6 +11,8 @@
 #include "app/admin_internal.h"
 #include "app/commands.h"
 #include "app/json_out.h"
+#include "catalog/members.h"
+#include "common/clock.h"
 #include "common/secrets.h"
 
 namespace krypton::app {
@@ -94,6 +96,17 @@ int RunDemo(const CommonOptions& common) {
     }
   }
 
+  // The demo account is the demo enterprise's console ADMIN (D28), so the console works
+  // out of the box; a role the operator changed since is kept.
+  if (auto member = store->GetConsoleMember("00000000000", uid); !member.ok()) {
+    auto added =
+        catalog::PutMember(*store, "00000000000", uid, "ADMIN", SystemClock::Instance().NowMs());
+    if (!added.ok()) {
+      std::fprintf(stderr, "krypton: demo member: %s\n", added.status().ToString().c_str());
+      return 1;
+    }
+  }
+
   if (common.json) {
     std::cout << JsonObject()
                      .Add("pid", "00000000000")
@@ -115,7 +128,8 @@ int RunDemo(const CommonOptions& common) {
               << product->product_public_key << "\n"
               << "  user          " << kDemoEmail << " / "
               << (password.empty() ? "(password not on file)" : password) << " (uid " << uid
-              << ")\n";
+              << ")\n"
+              << "                console member (ADMIN) of the demo enterprise\n";
   }
   return 0;
 }

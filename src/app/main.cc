@@ -84,6 +84,31 @@ int main(int argc, char** argv) {
   AddCommon(mf_key, &common);
   mf_key->add_option("--pid", mf_opts.pid, "11-digit manufacturer id")->required();
   mf_key->callback([&] { code = RunManufacturerKey(common, mf_opts); });
+  auto* member = mf->add_subcommand(
+      "member", "Console members: accounts that may act for the enterprise (D28)");
+  member->require_subcommand(1);
+  MemberOptions member_opts;
+  auto* member_add =
+      member->add_subcommand("add", "Make an account a member, or change its role");
+  AddCommon(member_add, &common);
+  member_add->add_option("--pid", member_opts.pid, "11-digit manufacturer id")->required();
+  member_add->add_option("--email", member_opts.email,
+                         "The account's e-mail (under --pid, else under 00000000000)");
+  member_add->add_option("--uid", member_opts.uid, "Or the account's uid");
+  member_add->add_option("--role", member_opts.role, "ADMIN, DEVELOPER or VIEWER")->required();
+  member_add->callback([&] { code = RunMemberAdd(common, member_opts); });
+  auto* member_remove = member->add_subcommand(
+      "remove", "End an account's membership (never the last ADMIN's)");
+  AddCommon(member_remove, &common);
+  member_remove->add_option("--pid", member_opts.pid, "11-digit manufacturer id")->required();
+  member_remove->add_option("--email", member_opts.email,
+                            "The account's e-mail (under --pid, else under 00000000000)");
+  member_remove->add_option("--uid", member_opts.uid, "Or the account's uid");
+  member_remove->callback([&] { code = RunMemberRemove(common, member_opts); });
+  auto* member_list = member->add_subcommand("list", "An enterprise's console members");
+  AddCommon(member_list, &common);
+  member_list->add_option("--pid", member_opts.pid, "11-digit manufacturer id")->required();
+  member_list->callback([&] { code = RunMemberList(common, member_opts); });
 
   auto* product = admin->add_subcommand("product", "Products");
   product->require_subcommand(1);
@@ -173,7 +198,7 @@ int main(int argc, char** argv) {
   auto* o_check = prod_update->add_option("--check-mode", upd.check_mode, "LENIENT or STRICT");
   auto* o_force = prod_update->add_option("--force-bind", upd.force_bind, "true or false");
   auto* o_pre = prod_update->add_option("--pre-register", upd.pre_register,
-                                        "true or false (frozen once published)");
+                                        "true or false: unknown devTids may not self-register (D29)");
   auto* o_decorate = prod_update->add_option("--decorate-dev-send", upd.decorate,
                                              "true or false (D16)");
   auto* o_share = prod_update->add_option("--max-dev-share-num", upd.max_share, "0 to 1000");

@@ -12,6 +12,7 @@
 #include <csignal>
 #include <future>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "app/commands.h"
@@ -20,7 +21,10 @@
 #include "common/logging.h"
 #include "bus/inproc_bus.h"
 #include "auth/mailer.h"
+#include "auth/attempt_limiter.h"
+#include "auth/hash_queue.h"
 #include "auth/rate_limit.h"
+#include "auth/token_epochs.h"
 #include "http/http.h"
 #include "http/routes/api.h"
 #include "auth/jwt.h"
@@ -89,6 +93,27 @@ int RunServe(const CommonOptions& common) {
   auth::CaptchaStore captcha;
   http::ApiContext api{*store,  config,   SystemClock::Instance(), **jwt, mailer,
                        limiter, blocking, captcha, nullptr};
+  // Issue 14 (docs/security/passwords.md): failed guesses of every secret, the bounded fair
+  // queue in front of argon2id, and the accounts' token epochs (cached like the access
+  // decisions; a password change here forgets the entry at once).
+  auth::AttemptLimiter attempts(100000, [] { return SystemClock::Instance().NowMs(); });
+  auth::HashQueue hashing(static_cast<size_t>(config.server.hash_threads),
+                          static_cast<size_t>(config.server.hash_queue_max),
+                          static_cast<size_t>(config.server.hash_queue_per_account));
+  auth::TokenEpochs epochs(
+      [&store](const std::string& uid) -> std::optional<int64_t> {
+        auto user = store->GetUser(uid);
+        if (user.ok()) return user->token_epoch;
+        // Unknown account: the routes answer it. A store failure fails closed: -1 is
+        // nobody's epoch, so tokens are refused until it can be read.
+        if (user.status().not_found()) return std::nullopt;
+        return int64_t{-1};
+      },
+      [] { return SystemClock::Instance().NowMs(); }, config.hub.access_cache_ms,
+      static_cast<size_t>(config.hub.access_cache_entries));
+  api.attempts = &attempts;
+  api.hashing = &hashing;
+  api.epochs = &epochs;
   http::Router router;
   http::AddApiRoutes(router, api);  // every HTTP route: src/http/routes/
 
@@ -108,6 +133,9 @@ int RunServe(const CommonOptions& common) {
   http::ServerOptions http_options;
   http_options.listen = {"http", config.listen.address, config.http.port,
                          config.http.max_connections, 0};
+  http_options.listen.accept_backoff_max =
+      std::chrono::milliseconds(config.net.accept_backoff_max_ms);
+  http_options.listen.log_interval = std::chrono::seconds(config.net.log_interval_s);
   http_options.max_header_bytes = static_cast<size_t>(config.http.max_header_bytes);
   http_options.max_body_bytes = static_cast<size_t>(config.http.max_body_bytes);
   http_options.read_timeout_s = config.http.read_timeout_s;
@@ -156,8 +184,12 @@ int RunServe(const CommonOptions& common) {
     bus.SendCommand({dev_tid, "devSync", params_json}, reply_executor, [](bus::CommandReply) {});
   };
   api.revoke_device = [&bus](const std::string& dev_tid) { bus.RevokeDevice(dev_tid); };
-  // GET /metrics (src/http/routes/metrics.cc) reads the hub's counters.
-  api.metrics = [&hub_ctx] { return hub::MetricsText(hub_ctx.counters); };
+  // GET /metrics (src/http/routes/metrics.cc) reads the hub's counters and the
+  // listeners' (connections refused at accept, accept errors, open and pre-login
+  // connections). The listeners are all opened before the loops start.
+  api.metrics = [&hub_ctx, &listeners] {
+    return hub::MetricsText(hub_ctx.counters) + net::ListenerMetricsText(listeners);
+  };
   if (config.hub.device.port >= 0) {
     auto listener = hub::OpenDeviceListener(pool, hub_ctx, config.hub.device.port);
     if (!listener.ok()) {
@@ -194,12 +226,17 @@ int RunServe(const CommonOptions& common) {
   // The user API's binding changes reach the hub's access cache at once (decision 0004).
   api.access_changed = [&access] { access.Invalidate(); };
   hub_ctx.access_changed = [&access] { access.Invalidate(); };  // PIN binding on the hub
+  hub_ctx.attempts = &attempts;
   hub::AppHub app_hub(
       hub_ctx, access,
-      [codec = jwt->get()](std::string_view token) -> Result<std::string> {
+      [codec = jwt->get(), &epochs](std::string_view token) -> Result<std::string> {
         auto claims = codec->Verify(token, SystemClock::Instance().NowS());
         if (!claims.ok()) return Status(Code::kHubJwtParse).WithDetail(claims.status().detail());
         if (!claims->ati.empty()) return Status(Code::kHubJwtParse).WithDetail("refresh token");
+        // Signed before the account's last password change or reset (issue 14).
+        if (Status s = epochs.Check(claims->uid, claims->epoch); !s.ok()) {
+          return Status(Code::kHubJwtParse).WithDetail(s.detail());
+        }
         return claims->uid;
       },
       loop_executors);
@@ -236,6 +273,13 @@ int RunServe(const CommonOptions& common) {
     stop_signal.set_value(ec ? 0 : signo);
   });
 
+  // The descriptor reserve of the hub listeners (docs/security/conns.md).
+  uint64_t fd_limit = 0;
+  if (int ceiling = net::ProcessFdCeiling(config.net.fd_reserve, &fd_limit); ceiling > 0) {
+    spdlog::info("descriptors: limit {}, reserve {}: hub connections not logged in use "
+                 "descriptors below {}",
+                 fd_limit, static_cast<int>(fd_limit) - ceiling, ceiling);
+  }
   for (auto& l : listeners) l->Start();
   pool.Start();
 
@@ -277,6 +321,7 @@ int RunServe(const CommonOptions& common) {
   pool.Stop();
   pool.Join();
   blocking.join();
+  hashing.Stop();  // queued password jobs finish before the store closes
   listeners.clear();
 
   if (auto s = store->Checkpoint(); !s.ok()) spdlog::warn("store checkpoint: {}", s.ToString());

@@ -25,6 +25,7 @@ int RunTokenIssue(const CommonOptions& common, const TokenIssueOptions& options)
   claims.uid = user->uid;
   claims.isolation = user->pid;
   claims.type = options.type;
+  claims.epoch = user->token_epoch;  // valid until the next password change (issue 14)
   int ttl = options.ttl_s > 0 ? options.ttl_s : config.jwt.access_ttl_s;
   claims.exp = SystemClock::Instance().NowS() + ttl;
   std::string token = (*codec)->Sign(claims);

@@ -110,6 +110,7 @@ std::string JwtCodec::Sign(TokenClaims claims) const {
   jwt_add_grant(j.get(), "jti", claims.jti.c_str());
   if (!claims.ati.empty()) jwt_add_grant(j.get(), "ati", claims.ati.c_str());
   jwt_add_grant_int(j.get(), "exp", static_cast<long>(claims.exp));
+  jwt_add_grant_int(j.get(), "tep", static_cast<long>(claims.epoch));
   jwt_set_alg(j.get(), alg_ == "RS256" ? JWT_ALG_RS256 : JWT_ALG_HS256,
               reinterpret_cast<const unsigned char*>(sign_key_.data()),
               static_cast<int>(sign_key_.size()));
@@ -143,6 +144,11 @@ Result<TokenClaims> JwtCodec::Verify(std::string_view token, int64_t now_s) cons
   c.exp = jwt_get_grant_int(j.get(), "exp");
   if (errno != 0 || c.exp <= 0) return Invalid("no exp claim");
   if (c.exp <= now_s) return Invalid("expired");
+  // Tokens signed before epochs existed have no tep: epoch 0, every account's first.
+  errno = 0;
+  long epoch = jwt_get_grant_int(j.get(), "tep");
+  c.epoch = errno == 0 ? epoch : 0;
+  if (c.epoch < 0) return Invalid("bad tep claim");
   return c;
 }
 

@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "codec/template.h"
+#include "common/identifiers.h"
 #include "common/secrets.h"
 
 namespace krypton::catalog {
@@ -80,11 +81,14 @@ Status ApplyProductFields(const ProductFields& f, storage::Product& p, storage::
     return Illegal("maxDevShareNum must be an integer from 0 to 1000");
   }
   if (d.bind_type.empty()) return Illegal("bindType must not be empty");
+  // preRegister is not frozen: it is the self-registration switch of D29, which a
+  // manufacturer must be able to close on a live product (registered devices are not
+  // affected either way).
   if (before.status != "UNPUBLISHED" &&
       (p.work_mode_type != before.work_mode_type || d.product_type != type_before ||
-       p.device_auth != before.device_auth || p.pre_register != before.pre_register)) {
+       p.device_auth != before.device_auth)) {
     return Illegal("the product is " + before.status +
-                   ": workModeType, productType, deviceAuth and preRegister are frozen");
+                   ": workModeType, productType and deviceAuth are frozen");
   }
   return Status();
 }
@@ -140,11 +144,15 @@ Result<storage::Product> CreateProduct(storage::Store& store, const NewProduct& 
   p.status = "UNPUBLISHED";  // nothing is frozen yet
   p.work_mode_type.clear();
   if (Status s = ApplyProductFields(n.fields, p, d); !s.ok()) return s;
-  if (!n.mid.empty() &&
-      (n.mid.size() != 12 || !std::all_of(n.mid.begin(), n.mid.end(), ::isalnum))) {
+  // The identifier rules of the hubs (common/identifiers.h): a product whose mid or
+  // prodKey breaks them could never serve a device.
+  if (!n.mid.empty() && !ValidIdentifier(IdKind::kMid, n.mid)) {
     return Illegal("mid must be 12 letters or digits");
   }
   if (n.prod_key.size() > 64) return Illegal("prodKey is at most 64 characters");
+  if (!n.prod_key.empty() && !ValidIdentifier(IdKind::kProdKey, n.prod_key)) {
+    return Illegal("prodKey must be visible ASCII characters (no space or control character)");
+  }
   std::string tpl_json;
   if (n.template_json) {
     // The codec's rules (templates-and-frames.md §1.4); stored as the codec completed it.

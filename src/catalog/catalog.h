@@ -44,7 +44,8 @@ struct ProductFields {
 };
 
 // Applies `f` to `p` and `d` and validates the result. Once a product is not
-// UNPUBLISHED, workModeType, productType, deviceAuth and preRegister are frozen.
+// UNPUBLISHED, workModeType, productType and deviceAuth are frozen (preRegister, the
+// self-registration switch of D29, stays changeable).
 Status ApplyProductFields(const ProductFields& f, storage::Product& p, storage::ProductDetails& d);
 
 // Product `mid` when `owner` (or the operator) may change it; 8400000 otherwise.

@@ -8,6 +8,7 @@
 
 #include "auth/device_auth.h"
 #include "catalog/catalog.h"
+#include "common/identifiers.h"
 #include "common/secrets.h"
 
 namespace krypton::catalog {
@@ -40,11 +41,16 @@ Status CheckImportRequest(const ImportRequest& r) {
   if (r.prefix.size() + kSequenceDigits > kMaxDevTid) {
     return Illegal("prefix must be at most 26 characters");
   }
+  // The devTid charset of the hubs (common/identifiers.h): a device imported with any
+  // other character could never log in.
+  if (!r.prefix.empty() && !ValidIdentifier(IdKind::kDevTid, r.prefix)) {
+    return Illegal("prefix must use only A-Z a-z 0-9 _ - . : @");
+  }
   return Status();
 }
 
 // The items of an import inside the transaction: an explicit list checked per item
-// (length, duplicate in the request, already registered → 8400002), or `count` fresh
+// (length and charset, duplicate in the request, already registered → 8400002), or `count` fresh
 // devTids prefix + the next free sequence numbers.
 storage::StoreStatus PlanImport(storage::Store& store, const ImportRequest& r,
                                 std::vector<BatchItem>* items) {
@@ -53,7 +59,7 @@ storage::StoreStatus PlanImport(storage::Store& store, const ImportRequest& r,
     std::set<std::string> seen;
     for (const std::string& tid : *r.dev_tids) {
       BatchItem it(tid);
-      if (tid.empty() || tid.size() > kMaxDevTid || !seen.insert(tid).second) {
+      if (!ValidIdentifier(IdKind::kDevTid, tid) || !seen.insert(tid).second) {
         it.code = Code::kEntIllegalArgument;
       } else if (auto d = store.GetDevice(tid); d.ok()) {
         it.code = Code::kEntIllegalArgument;
@@ -224,6 +230,23 @@ Status RevokeLicense(storage::Store& store, const std::optional<std::string>& ow
   return Status();
 }
 
+Result<bool> LicenseLiveIn(storage::Store& tx, const storage::Product& product,
+                           const storage::Device& device, int64_t now_ms) {
+  if (device.license_revoked) return false;
+  auto issued = tx.IsLicenseIssued(device.dev_tid);
+  if (!issued.ok()) return Internal(issued.status());
+  if (*issued) return true;
+  if (!product.auto_issue_license) return false;
+  if (Status enough = Enough(tx, product, "LICENSE", 1); !enough.ok()) {
+    // An empty quota leaves the licence unissued (the device gets 1400039).
+    if (enough.code() == Code::kEntQuotaMissing) return false;
+    return enough;
+  }
+  if (auto l = tx.MarkLicenseIssued(device.dev_tid, now_ms); !l.ok()) return Internal(l);
+  if (auto d = tx.DrawQuota(product.pid, product.mid, "LICENSE", 1); !d.ok()) return Internal(d);
+  return true;
+}
+
 Result<bool> LicenseLive(storage::Store& store, const storage::Product& product,
                          const storage::Device& device, int64_t now_ms) {
   if (device.license_revoked) return false;
@@ -231,25 +254,12 @@ Result<bool> LicenseLive(storage::Store& store, const storage::Product& product,
   if (!issued.ok()) return Internal(issued.status());
   if (*issued) return true;
   if (!product.auto_issue_license) return false;
-  bool live = false;
-  Status failure;
+  Result<bool> live = false;
   storage::StoreStatus s = store.InTransaction([&](storage::Store& tx) {
-    auto again = tx.IsLicenseIssued(device.dev_tid);  // issued meanwhile?
-    if (!again.ok()) return again.status();
-    if (*again) {
-      live = true;
-      return storage::StoreStatus();
-    }
-    if (Status enough = Enough(tx, product, "LICENSE", 1); !enough.ok()) {
-      // An empty quota leaves the licence unissued (the device gets 1400039).
-      if (enough.code() != Code::kEntQuotaMissing) failure = enough;
-      return storage::StoreStatus();
-    }
-    if (auto l = tx.MarkLicenseIssued(device.dev_tid, now_ms); !l.ok()) return l;
-    live = true;
-    return tx.DrawQuota(product.pid, product.mid, "LICENSE", 1);
+    live = LicenseLiveIn(tx, product, device, now_ms);  // re-reads: issued meanwhile?
+    return live.ok() ? storage::StoreStatus() : storage::StoreStatus::Failed("licence");
   });
-  if (!failure.ok()) return failure;
+  if (!live.ok()) return live.status();
   if (!s.ok()) return Internal(s);
   return live;
 }

@@ -65,7 +65,8 @@ struct Batch {
 // E14: pre-registers devices of product `mid` (owner only) with a bindKey, a short code
 // and, for LICENSE products, a licence recorded as issued; draws one DEVICE unit per
 // valid item from the product's enterprise. Per item: 8400002 for an empty or too long
-// devTid, a duplicate in the request, or a devTid already registered.
+// devTid or one outside the devTid charset (common/identifiers.h), a duplicate in the request, or a
+// devTid already registered.
 Result<Batch> ImportDevices(storage::Store& store, const std::optional<std::string>& owner,
                             const std::string& mid, const ImportRequest& request,
                             int64_t short_code_pool, int64_t now_ms);
@@ -90,6 +91,12 @@ Status RevokeLicense(storage::Store& store, const std::optional<std::string>& ow
 // false when the quota is empty, so the device gets 1400039 (never 8400031).
 Result<bool> LicenseLive(storage::Store& store, const storage::Product& product,
                          const storage::Device& device, int64_t now_ms);
+
+// The same rule for a caller already inside Store::InTransaction (`tx` is the body's
+// store): the auto-issue's mark and quota draw join the caller's transaction, so a
+// login that fails later (D29) rolls them back with everything else.
+Result<bool> LicenseLiveIn(storage::Store& tx, const storage::Product& product,
+                           const storage::Device& device, int64_t now_ms);
 
 // Deletes device `dev_tid` with everything that hangs on it (owner of its product only:
 // another enterprise's device → 8400029, authorized readers included; unknown →

@@ -45,13 +45,42 @@ const std::vector<Key>& KeyTable() {
       {"server.shutdown_timeout_ms", Type::kInt, KFIELD(server.shutdown_timeout_ms),
        "Longest graceful shutdown: after it, remaining sessions are dropped.", 100, 600000},
       {"server.blocking_threads", Type::kInt, KFIELD(server.blocking_threads),
-       "Worker threads for blocking work (argon2id password hashing); never the event loops.",
+       "Worker threads for blocking work other than password hashing (H5 zips, device imports); "
+       "never the event loops.",
        1, 64},
+      {"server.hash_threads", Type::kInt, KFIELD(server.hash_threads),
+       "Worker threads of the password hashing queue (argon2id for login, register, reset, "
+       "changePassword).",
+       1, 64},
+      {"server.hash_queue_max", Type::kInt, KFIELD(server.hash_queue_max),
+       "Password hashing jobs waiting or running in total; beyond it 429 400016 at once.", 1,
+       100000},
+      {"server.hash_queue_per_account", Type::kInt, KFIELD(server.hash_queue_per_account),
+       "Password hashing jobs waiting or running for one account (or login name); beyond it "
+       "429 400016 at once. Accounts are served in turn.",
+       1, 1000},
       {"log.level", Type::kString, KFIELD(log.level), "Log level.", 0, 0,
        {"trace", "debug", "info", "warn", "error", "critical", "off"}},
       {"log.format", Type::kString, KFIELD(log.format), "Log line format: text or json (JSON lines).",
        0, 0, {"text", "json"}},
       {"listen.address", Type::kString, KFIELD(listen.address), "Bind address of every listener."},
+      {"net.max_prelogin_per_ip", Type::kInt, KFIELD(net.max_prelogin_per_ip),
+       "Connections not yet logged in per client IP per hub listener (device, app, dispatch); "
+       "beyond it new connections are closed at accept (counted, logged). 0 = unlimited.",
+       0, 10000000},
+      {"net.fd_reserve", Type::kInt, KFIELD(net.fd_reserve),
+       "File descriptors kept for HTTP and logged-in sessions: a hub connection not yet logged "
+       "in whose descriptor is >= RLIMIT_NOFILE - reserve is closed at accept (the reserve is "
+       "at most half the limit). 0 = no reserve.",
+       0, 1000000},
+      {"net.accept_backoff_max_ms", Type::kInt, KFIELD(net.accept_backoff_max_ms),
+       "Longest rest of a listener after failed accepts (descriptors exhausted): 50 ms, "
+       "doubling per failure up to this.",
+       50, 60000},
+      {"net.log_interval_s", Type::kInt, KFIELD(net.log_interval_s),
+       "At most one warning per listener and reason (accept failures, refused connections) "
+       "per this many seconds, with the count of the ones left out.",
+       1, 3600},
       {"info.port", Type::kPort, KFIELD(info.port), "Dispatch (getProdInfo) TCP port."},
       {"hub.device.port", Type::kPort, KFIELD(hub.device.port), "Device hub TCP port."},
       {"hub.device.tls_port", Type::kPort, KFIELD(hub.device.tls_port),
@@ -80,7 +109,10 @@ const std::vector<Key>& KeyTable() {
       {"hub.idle_grace_s", Type::kInt, KFIELD(hub.idle_grace_s),
        "Grace after the idle timeout before a silent connection is closed.", 0, 3600},
       {"hub.login_timeout_s", Type::kInt, KFIELD(hub.login_timeout_s),
-       "A connection that has not logged in by then is closed.", 1, 3600},
+       "Absolute deadline from accept: a device or app connection not logged in by then is "
+       "closed, whatever it sent (heartbeats included); a dispatch connection is closed then "
+       "in any case.",
+       1, 3600},
       {"hub.relay_timeout_s", Type::kInt, KFIELD(hub.relay_timeout_s),
        "Wait for a device's answer to a relayed command, then 1500001 (D25).", 1, 300},
       {"hub.max_line_bytes", Type::kInt, KFIELD(hub.max_line_bytes),
@@ -94,6 +126,12 @@ const std::vector<Key>& KeyTable() {
        10000000},
       {"hub.max_connections_per_ip", Type::kInt, KFIELD(hub.max_connections_per_ip),
        "Open connections per client IP per listener; 0 = unlimited.", 0, 10000000},
+      {"hub.device_registrations_per_ip_per_min", Type::kInt,
+       KFIELD(hub.device_registrations_per_ip_per_min),
+       "Unknown devTids one client IP may register (first successful devLogin of a "
+       "self-registering product) per minute; beyond it devLogin answers 1400000 and stores "
+       "nothing (D29).",
+       1, 10000000},
       {"hub.report_host_check", Type::kString, KFIELD(hub.report_host_check),
        "reportDevInfo with a foreign serviceHost/Port: log, reject (1400024) or off (D21).", 0, 0,
        {"log", "reject", "off"}},
@@ -193,7 +231,26 @@ const std::vector<Key>& KeyTable() {
       {"limits.file_max_bytes", Type::kInt, KFIELD(limits.file_max_bytes),
        "Largest cloud file (6400017).", 1, 1073741824},
       {"limits.login_failures_per_account", Type::kInt, KFIELD(limits.login_failures_per_account),
-       "Failed logins per account per 15 minutes before 429 400016.", 1, 10000},
+       "Failed password checks (login, changePassword) per account (case-insensitive login "
+       "name when unknown) per limits.login_failure_window_s; then 429 400016 unchecked, even "
+       "for the right password.",
+       1, 10000},
+      {"limits.password_failures_per_ip", Type::kInt, KFIELD(limits.password_failures_per_ip),
+       "Failed password checks per client IP per limits.login_failure_window_s; then 429 "
+       "400016 unchecked.",
+       1, 1000000},
+      {"limits.code_failures_per_target", Type::kInt, KFIELD(limits.code_failures_per_target),
+       "Failed checks of a verify code (per phone/e-mail), e-mail link token (per account), "
+       "binding PIN (per account or device) or short-code password (per short code) per "
+       "limits.login_failure_window_s; then 429 400016 (hub: the PIN's refusal) unchecked.",
+       1, 1000000},
+      {"limits.code_failures_per_ip", Type::kInt, KFIELD(limits.code_failures_per_ip),
+       "Failed checks of those secrets per client IP per limits.login_failure_window_s; then "
+       "429 400016 unchecked.",
+       1, 1000000},
+      {"limits.login_failure_window_s", Type::kInt, KFIELD(limits.login_failure_window_s),
+       "Window of the failed-secret counters: it starts with a key's first failure.", 1,
+       86400},
       {"limits.requests_per_ip_per_s", Type::kInt, KFIELD(limits.requests_per_ip_per_s),
        "HTTP requests per client IP per second before 429 400016.", 1, 1000000},
       {"limits.h5_package_bytes", Type::kInt, KFIELD(limits.h5_package_bytes),

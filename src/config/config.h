@@ -28,7 +28,12 @@ inline constexpr int kPortDisabled = -1;
 struct ServerConfig {
   int threads = 0;                   // event loops; 0 = one per core
   int shutdown_timeout_ms = 5000;    // bound on graceful shutdown
-  int blocking_threads = 2;          // workers for blocking work (argon2id hashing)
+  int blocking_threads = 2;          // workers for blocking work (zip, imports)
+  // Password hashing (auth/hash_queue.h): its own workers and a bounded queue with a
+  // per-account share; beyond either bound 429 400016 at once.
+  int hash_threads = 2;
+  int hash_queue_max = 64;
+  int hash_queue_per_account = 2;
 };
 
 struct LogConfig {
@@ -38,6 +43,15 @@ struct LogConfig {
 
 struct ListenConfig {
   std::string address = "0.0.0.0";  // bind address of every listener
+};
+
+// Connections that have not logged in yet, and the accept loop (issue 14 §4,
+// docs/security/conns.md).
+struct NetConfig {
+  int max_prelogin_per_ip = 128;  // per hub listener; 0 = unlimited
+  int fd_reserve = 256;           // descriptors pre-login hub connections may not use
+  int accept_backoff_max_ms = 1000;
+  int log_interval_s = 10;  // one warn line per listener and reason per interval
 };
 
 struct InfoConfig {
@@ -74,6 +88,7 @@ struct HubConfig {
   int max_pending_writes = 1024; // per-session outgoing queue; full → close the session
   int max_connections = 18000;   // per listener; beyond → accept and close at once
   int max_connections_per_ip = 0;  // 0 = unlimited
+  int device_registrations_per_ip_per_min = 300;  // new devTids per client IP (D29)
   std::string report_host_check = "log";  // log | reject | off (D21)
   bool app_kick_same_apptid = true;       // D8
   int access_cache_ms = 2000;  // per-loop cache of who may see/command a device
@@ -143,7 +158,13 @@ struct LimitsConfig {  // D12, user-api.md §8
   int page_size_devices = 50;
   int page_size_files = 20;
   int file_max_bytes = 10485760;
-  int login_failures_per_account = 5;  // per 15 minutes, then 429 400016
+  // Guessing secrets (auth/attempt_limiter.h, docs/security/passwords.md): failed checks
+  // counted per window before the next guess gets 429 400016 unchecked.
+  int login_failures_per_account = 5;  // passwords (login, changePassword) per account
+  int password_failures_per_ip = 30;   // passwords per client IP
+  int code_failures_per_target = 10;   // verify codes, e-mail tokens, PINs, short codes
+  int code_failures_per_ip = 30;       // the same per client IP
+  int login_failure_window_s = 900;    // the window of all four
   int requests_per_ip_per_s = 50;      // HTTP burst limit per client IP, 429 400016
   // H5 packages (decision 0010): the uploaded zip (the HTTP body limit of its route;
   // beyond it 413), its entries and its unpacked size (beyond either 8400002).
@@ -158,6 +179,7 @@ struct Config {
   ServerConfig server;
   LogConfig log;
   ListenConfig listen;
+  NetConfig net;
   InfoConfig info;
   HubConfig hub;
   TlsConfig tls;

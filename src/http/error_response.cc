@@ -42,6 +42,9 @@ Response ErrorResponse(const Status& status, const ErrorContext& context) {
   int http_status = context.status_override != 0
                         ? context.status_override
                         : HttpStatusFor(status, context.auth_failure_status);
+  if (context.status_override == 0 && status.code() == Code::kUserNoPrivilege) {
+    http_status = context.no_privilege_status;
+  }
   std::string desc = status.Message();
   if (context.chinese && !status.MessageZh().empty()) desc = std::string(status.MessageZh());
 

@@ -6,6 +6,8 @@
 //   3400015 (missing/invalid/expired bearer)               → auth_failure_status (403
 //       by default) with the merged Spring-style body {code,desc,timestamp,status,
 //       error,message,path}
+//   6400016 (no privilege)                                 → no_privilege_status (400 by
+//       default; 403 on the enterprise API, decision 0012)
 //   everything else                                        → 400
 // `status_override` (404/405 for unknown paths, D23) wins over the table.
 // The body is {"code":N,"desc":"…","timestamp":ms}; desc is the English message with
@@ -27,6 +29,9 @@ struct ErrorContext {
   int auth_failure_status = 403;
   bool chinese = false;
   int status_override = 0;  // 0 = from the table above
+  // 6400016 "Has no privilege do that": 400 on the user API; the enterprise API answers
+  // 403 (authenticated, but the role is too low — decision 0012).
+  int no_privilege_status = 400;
 };
 
 // The HTTP status the table above gives `status` (ignoring status_override).

@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,6 +32,10 @@ struct Request {
   std::string body;
   std::string remote_ip;
   std::map<std::string, std::string> params;  // {name} segments of the matched route
+  std::string route;  // the matched route's pattern ("/device/{devTid}"), set by the Router
+  // Set by a guard (Router::AddGuard) for the handler — who the caller was found to be
+  // (e.g. "enterprise.pid"). Never filled from the wire.
+  std::map<std::string, std::string> attributes;
 
   // The first header named `name` (lower-case), or "".
   std::string Header(std::string_view name) const;
@@ -62,6 +67,10 @@ using Responder = std::function<void(Response)>;
 // For handlers that must not block the loop (password hashing): they take the request
 // by value and answer through the responder, typically from a worker thread.
 using AsyncHandler = std::function<void(Request, Responder)>;
+// Runs before the handler of every route its prefix covers (Router::AddGuard): a
+// Response refuses the request (the handler does not run); nullopt lets it through,
+// possibly with Request::attributes set for the handler. Runs on the connection's loop.
+using Guard = std::function<std::optional<Response>(Request&)>;
 
 // Per-route settings.
 struct RouteOptions {
@@ -81,6 +90,10 @@ class Router {
   void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
   void AddAsync(std::string method, std::string pattern, AsyncHandler handler,
                 RouteOptions options = {});
+  // `guard` runs before the handler of every route whose pattern starts with
+  // `pattern_prefix` (routes added before or after), in the order guards were added; the
+  // first refusal answers. Unmatched paths (404/405) never reach a guard.
+  void AddGuard(std::string pattern_prefix, Guard guard);
   // Synchronous routes only (an asynchronous match answers 500): for unit tests.
   Response Route(Request& request) const;
   // Any route: `respond` is called exactly once, possibly later and from another thread.
@@ -105,7 +118,10 @@ class Router {
   };
   const Route_* Match(std::string_view method, std::string_view path, bool* path_matched,
                       std::map<std::string, std::string>* params) const;
+  // The first guard's refusal for `request`'s matched route, if any.
+  std::optional<Response> Guarded(Request& request) const;
   std::vector<Route_> routes_;
+  std::vector<std::pair<std::string, Guard>> guards_;
 };
 
 // Settings of the HTTP listener (from config.http).

@@ -59,6 +59,18 @@ void Router::AddAsync(std::string method, std::string pattern, AsyncHandler hand
       {std::move(method), pattern, Split(pattern), nullptr, std::move(handler), options});
 }
 
+void Router::AddGuard(std::string pattern_prefix, Guard guard) {
+  guards_.emplace_back(std::move(pattern_prefix), std::move(guard));
+}
+
+std::optional<Response> Router::Guarded(Request& request) const {
+  for (const auto& [prefix, guard] : guards_) {
+    if (request.route.compare(0, prefix.size(), prefix) != 0) continue;
+    if (std::optional<Response> refused = guard(request)) return refused;
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> Router::Describe() const {
   std::vector<std::string> out;
   for (const Route_& r : routes_) out.push_back(r.method + " " + r.pattern);
@@ -126,6 +138,9 @@ Response Router::Route(Request& request) const {
   bool path_matched = false;
   const Route_* route = Match(request.method, request.path, &path_matched, &request.params);
   if (route == nullptr) return NotRouted(request, path_matched);
+  request.route = route->pattern;
+  request.attributes.clear();
+  if (std::optional<Response> refused = Guarded(request)) return std::move(*refused);
   if (route->handler) return route->handler(request);
   ErrorContext ctx;
   ctx.now_ms = SystemClock::Instance().NowMs();
@@ -137,6 +152,9 @@ void Router::Dispatch(Request request, Responder respond) const {
   bool path_matched = false;
   const Route_* route = Match(request.method, request.path, &path_matched, &request.params);
   if (route == nullptr) return respond(NotRouted(request, path_matched));
+  request.route = route->pattern;
+  request.attributes.clear();
+  if (std::optional<Response> refused = Guarded(request)) return respond(std::move(*refused));
   if (route->handler) return respond(route->handler(request));
   route->async(std::move(request), std::move(respond));
 }

@@ -67,7 +67,7 @@ void AppConnection::LoggedIn(std::string uid, std::string app_tid) {
   app_tid_ = std::move(app_tid);
   const auto& hub = hub_.ctx().config.hub;
   if (auto s = session_.lock()) {
-    s->SetTimeout(std::chrono::seconds(hub.idle_timeout_s + hub.idle_grace_s));
+    s->LoggedIn(std::chrono::seconds(hub.idle_timeout_s + hub.idle_grace_s));
   }
   hub_.Register(uid_, app_tid_, executor_, weak_from_this());
 }

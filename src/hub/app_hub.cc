@@ -91,7 +91,9 @@ net::LineSessionOptions AppSessionOptions(const config::Config& config) {
   o.max_line_bytes = static_cast<size_t>(config.hub.max_line_bytes);
   o.max_pending_writes = static_cast<size_t>(config.hub.max_pending_writes);
   o.one_message_per_write = false;  // apps may get coalesced writes (D5)
+  // The absolute login deadline (issue 14 §4); AppConnection::LoggedIn ends it.
   o.timeout = std::chrono::seconds(config.hub.login_timeout_s);
+  o.timeout_from_start = true;
   return o;
 }
 

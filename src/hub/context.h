@@ -13,6 +13,8 @@
 #include <string>
 #include <utility>
 
+#include "auth/rate_limit.h"
+#include "auth/attempt_limiter.h"
 #include "bus/bus.h"
 #include "common/clock.h"
 #include "config/config.h"
@@ -59,6 +61,14 @@ struct HubContext {
   // A binding made on the hub (PIN binding, actions/pin_bind.cc): the app hub's access
   // cache forgets (AccessPolicy::Invalidate). Unset = nothing to tell.
   std::function<void()> access_changed = nullptr;
+  // Self-registrations of unknown devTids per client IP and minute (D29,
+  // hub.device_registrations_per_ip_per_min). Its mutex is taken only by a login that
+  // registers a new devTid, never on the common path.
+  auth::RateLimiter registrations{10000};
+  // Failed-guess counters shared with the HTTP routes (issue 14): a device presenting
+  // binding PINs gets limits.code_failures_per_target wrong ones per window
+  // (actions/pin_bind.cc). Unset = no limit.
+  auth::AttemptLimiter* attempts = nullptr;
 };
 
 }  // namespace krypton::hub

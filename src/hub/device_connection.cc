@@ -100,7 +100,10 @@ std::shared_ptr<DeviceConnection> StartDeviceConnection(HubContext& ctx,
   options.max_line_bytes = static_cast<size_t>(hub.max_line_bytes);
   options.max_pending_writes = static_cast<size_t>(hub.max_pending_writes);
   options.one_message_per_write = true;  // D5: devices parse each read as one JSON
+  // An absolute deadline from accept: bytes and heartbeats before devLogin do not
+  // extend it (issue 14 §4); GoOnline switches to idle timeout + grace.
   options.timeout = std::chrono::seconds(hub.login_timeout_s);
+  options.timeout_from_start = true;
   auto session = net::LineSession::Create(std::move(socket), std::move(ticket), options, tls);
   auto conn = std::make_shared<DeviceConnection>(ctx, session);
   session->Start(conn);
@@ -169,7 +172,7 @@ void DeviceConnection::GoOnline(const storage::Device& device, const storage::Pr
   // A session replacing another one of the same device: apps saw no gap (§4.5).
   if (!replaced) ctx_.bus.PublishPresence({dev_tid_, *mid_, true, now});
   const auto& hub = ctx_.config.hub;
-  session->SetTimeout(std::chrono::seconds(hub.idle_timeout_s + hub.idle_grace_s));
+  session->LoggedIn(std::chrono::seconds(hub.idle_timeout_s + hub.idle_grace_s));
   spdlog::info("device {} online from {}", dev_tid_, session->remote_ip());
 }
 

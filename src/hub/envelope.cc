@@ -62,6 +62,25 @@ Result<std::optional<std::string_view>> OptionalString(const Envelope& e, std::s
   return std::optional<std::string_view>(v);
 }
 
+Result<std::string_view> RequiredId(const Envelope& e, std::string_view key, IdKind kind) {
+  std::string_view v;
+  if (!e.has_params || e.params[key].get_string().get(v) != simdjson::SUCCESS || v.empty() ||
+      !ValidIdentifier(kind, v)) {
+    return Status(Code::kHubInvalidParam).WithDetail(std::string(key));
+  }
+  return v;
+}
+
+Result<std::optional<std::string_view>> OptionalId(const Envelope& e, std::string_view key,
+                                                   IdKind kind) {
+  auto v = OptionalString(e, key, RuleOf(kind).max_len);
+  if (!v.ok()) return v.status();
+  if (v->has_value() && !ValidIdentifier(kind, **v)) {
+    return Status(Code::kHubInvalidParam).WithDetail(std::string(key));
+  }
+  return v;
+}
+
 std::optional<std::string> RawParam(const Envelope& e, std::string_view key) {
   if (!e.has_params) return std::nullopt;
   simdjson::dom::element el;

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/identifiers.h"
 #include "common/status.h"
 
 namespace krypton::hub {
@@ -41,6 +42,15 @@ Result<std::string_view> RequiredString(const Envelope& e, std::string_view key,
 // long → 1400032.
 Result<std::optional<std::string_view>> OptionalString(const Envelope& e, std::string_view key,
                                                        size_t max_len);
+
+// An identifier parameter checked against its kind's charset and length
+// (common/identifiers.h, D29): missing, not a string, empty, or outside the rule → 1400032 with
+// the key as detail. The same rule on the device hub, the app hub and dispatch.
+Result<std::string_view> RequiredId(const Envelope& e, std::string_view key, IdKind kind);
+
+// The same for an identifier that may be absent or null (nullopt).
+Result<std::optional<std::string_view>> OptionalId(const Envelope& e, std::string_view key,
+                                                   IdKind kind);
 
 // The raw JSON text of params[key], or nullopt when absent.
 std::optional<std::string> RawParam(const Envelope& e, std::string_view key);

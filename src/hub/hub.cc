@@ -12,6 +12,13 @@ net::ListenerOptions HubListenerOptions(const HubContext& ctx, const char* name,
   o.port = port;
   o.max_connections = ctx.config.hub.max_connections;
   o.max_connections_per_ip = ctx.config.hub.max_connections_per_ip;
+  // Every hub connection starts unauthenticated (issue 14 §4, docs/security/conns.md).
+  const auto& net = ctx.config.net;
+  o.prelogin = true;
+  o.max_prelogin_per_ip = net.max_prelogin_per_ip;
+  o.fd_reserve = net.fd_reserve;
+  o.accept_backoff_max = std::chrono::milliseconds(net.accept_backoff_max_ms);
+  o.log_interval = std::chrono::seconds(net.log_interval_s);
   return o;
 }
 

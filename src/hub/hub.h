@@ -13,8 +13,9 @@
 
 namespace krypton::hub {
 
-// The listener options every hub listener uses: the bind address and the connection
-// limits of `ctx.config.hub`.
+// The listener options every hub listener uses: the bind address, the connection
+// limits of `ctx.config.hub` and the pre-login limits of `ctx.config.net` (every hub
+// connection starts unauthenticated).
 net::ListenerOptions HubListenerOptions(const HubContext& ctx, const char* name, int port);
 
 // Opens (not yet started) the listener on `port` (0 = free port). `ctx` must outlive it.

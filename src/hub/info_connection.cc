@@ -27,7 +27,11 @@ void StartInfoConnection(HubContext& ctx, net::Socket socket,
   options.max_line_bytes = static_cast<size_t>(hub.max_line_bytes);
   options.max_pending_writes = static_cast<size_t>(hub.max_pending_writes);
   options.one_message_per_write = true;  // devices talk to this service too (D5)
-  options.timeout = std::chrono::seconds(hub.idle_timeout_s + hub.idle_grace_s);
+  // A dispatch connection never logs in: its whole life is bounded by the login
+  // deadline, counted from accept (issue 14 §4, docs/security/conns.md), and it counts
+  // as pre-login in its listener until it closes.
+  options.timeout = std::chrono::seconds(hub.login_timeout_s);
+  options.timeout_from_start = true;
   auto session = net::LineSession::Create(std::move(socket), std::move(ticket), options);
   session->Start(std::make_shared<InfoConnection>(ctx, session));
 }

@@ -1,7 +1,9 @@
 // InfoConnection: one connection to the dispatch (info) service (hub-protocol.md §3.1,
 // §1.6): getProdInfo for devices, getAppDomain for apps, heartbeat. Several requests
-// per connection are allowed; the connection closes after hub.idle_timeout_s +
-// hub.idle_grace_s without data. Runs on its session's loop; no state beyond the session.
+// per connection are allowed; the connection closes hub.login_timeout_s after accept,
+// whatever it sends (it never logs in, so it stays a pre-login connection for the
+// listener's limits: docs/security/conns.md). Runs on its session's loop; no state
+// beyond the session.
 #ifndef KRYPTON_HUB_INFO_CONNECTION_H_
 #define KRYPTON_HUB_INFO_CONNECTION_H_
 

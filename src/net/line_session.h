@@ -9,8 +9,11 @@
 //   the connection closes once that answer is written.
 // - max_pending_writes: outgoing frames queued; one more → the session is closed (a
 //   consumer that does not read must not grow memory; logged at warn).
-// - timeout: no bytes received for this long → closed without a message. The handler
-//   changes it (login deadline first, idle timeout + grace once logged in).
+// - timeout: no bytes received for this long → closed without a message. With
+//   timeout_from_start the timeout is an absolute deadline instead, counted from the
+//   session's creation (the accept) whatever arrives — the login deadline of the hub
+//   (issue 14 §4): bytes and heartbeats before login do not extend it. LoggedIn()
+//   ends it and starts the inactivity timeout (idle + grace).
 // Writes: with one_message_per_write (device connections, spec D5) each frame is its
 // own write(); otherwise frames queued while a write is in flight go out together.
 //
@@ -37,6 +40,9 @@ struct LineSessionOptions {
   size_t max_pending_writes = 1024;
   bool one_message_per_write = false;
   std::chrono::milliseconds timeout{30000};
+  // `timeout` counts from the session's creation, not from the last byte, until
+  // LoggedIn() (the absolute login deadline).
+  bool timeout_from_start = false;
   size_t read_chunk_bytes = 4096;
 };
 
@@ -73,6 +79,10 @@ class LineSession : public Closable {
   virtual void CloseAfterFlush() = 0;
   // Replaces the inactivity timeout and restarts it. Session loop only.
   virtual void SetTimeout(std::chrono::milliseconds timeout) = 0;
+  // The peer logged in: the absolute login deadline ends, the session stops counting
+  // as pre-login in its listener (per-IP pre-login bound, descriptor reserve) and the
+  // inactivity timeout becomes `idle_timeout`, counted from now. Session loop only.
+  virtual void LoggedIn(std::chrono::milliseconds idle_timeout) = 0;
 
   virtual const std::string& remote_ip() const = 0;
   // The session's loop (a session always lives on an io_context, decision 0001).

@@ -60,6 +60,14 @@ class SessionBase : public LineSession,
     ArmTimer();
   }
 
+  void LoggedIn(std::chrono::milliseconds idle_timeout) override {
+    from_start_ = false;
+    ticket_.LoggedIn();
+    timeout_ms_ = ClampMs(idle_timeout);
+    Touch();
+    ArmTimer();
+  }
+
   const std::string& remote_ip() const override { return ticket_.ip(); }
   boost::asio::io_context::executor_type executor() override { return Self().Executor(); }
 
@@ -82,6 +90,7 @@ class SessionBase : public LineSession,
         timeout_ms_(ClampMs(options.timeout)),
         options_{Clamp(options.max_line_bytes), Clamp(options.max_pending_writes),
                  Clamp(options.read_chunk_bytes), options.one_message_per_write},
+        from_start_(options.timeout_from_start),
         ticket_(std::move(ticket)) {}
 
   // Call from the derived constructor once the stream exists.
@@ -96,8 +105,11 @@ class SessionBase : public LineSession,
     socket.set_option(boost::asio::ip::tcp::no_delay(true), ec);
   }
 
-  // Bytes arrived: the inactivity timer measures from now.
-  void Touch() { last_activity_ = Clock::now(); }
+  // Bytes arrived: the inactivity timer measures from now — unless the timeout is the
+  // absolute login deadline (from_start_), which stays where the accept put it.
+  void Touch() {
+    if (!from_start_) last_activity_ = Clock::now();
+  }
   // True while lines may still be handed to the handler.
   bool Reading() const { return !closed_ && !close_after_flush_; }
   bool closed() const { return closed_; }
@@ -181,7 +193,8 @@ class SessionBase : public LineSession,
   }
 
   // The deadline is not moved per message (a heap update each time): reads only
-  // Touch(), and a deadline that finds recent activity is set again from it.
+  // Touch(), and a deadline that finds recent activity is set again from it. Before
+  // login (from_start_) last_activity_ is the creation time, so the deadline is absolute.
   void ArmTimer() {
     if (closed_) return;
     ScheduleTimeout(last_activity_ + std::chrono::milliseconds(timeout_ms_));
@@ -191,7 +204,7 @@ class SessionBase : public LineSession,
     if (closed_) return;
     if (now < last_activity_ + std::chrono::milliseconds(timeout_ms_)) return ArmTimer();
     auto self = this->shared_from_this();  // alive until the teardown returns
-    spdlog::debug("{}: idle timeout", remote_ip());
+    spdlog::debug("{}: {}", remote_ip(), from_start_ ? "login deadline passed" : "idle timeout");
     Teardown();
   }
 
@@ -210,6 +223,7 @@ class SessionBase : public LineSession,
   bool write_in_flight_ = false;
   bool close_after_flush_ = false;
   bool closed_ = false;
+  bool from_start_;  // the timeout counts from creation (login deadline), not from reads
   SessionTicket ticket_;  // also holds the peer's address
   Clock::time_point last_activity_ = Clock::now();
   std::shared_ptr<LineHandler> handler_;

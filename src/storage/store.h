@@ -311,6 +311,15 @@ struct DemoDevice {
   std::string ios_h5_page;
 };
 
+// A console member (D28): account `uid` may act for enterprise `pid` with `role`
+// ("ADMIN", "DEVELOPER" or "VIEWER"). Never implied by the account's own pid.
+struct ConsoleMember {
+  std::string pid;
+  std::string uid;
+  std::string role;
+  int64_t created_at_ms = 0;
+};
+
 // ---- The interface --------------------------------------------------------------------
 
 class Store {
@@ -337,6 +346,8 @@ class Store {
   virtual StoreResult<User> GetUser(const std::string& uid) = 0;
   virtual StoreResult<User> FindUserByEmail(const std::string& pid, const std::string& email) = 0;
   virtual StoreResult<User> FindUserByPhone(const std::string& pid, const std::string& phone) = 0;
+  // Sets the password hash and bumps token_epoch in the same statement (issue 14: every
+  // token signed before is refused from then on).
   virtual StoreStatus UpdateUserPassword(const std::string& uid, const std::string& hash) = 0;
   virtual StoreStatus UpdateUserProfile(const std::string& uid, const std::string& json) = 0;
   // Replaces phone, e-mail (lower-cased) and the e-mail's verified flag; kConflict when
@@ -542,6 +553,21 @@ class Store {
   virtual StoreStatus ReplaceDemoDevices(const std::string& pid,
                                          const std::vector<DemoDevice>& devices) = 0;
   virtual StoreResult<std::vector<DemoDevice>> ListDemoDevices(const std::string& pid) = 0;
+
+  // Console members (sqlite_store_members.cc; rules in catalog/members.h).
+  // PutConsoleMember inserts (pid, uid) or changes its role, keeping created_at_ms;
+  // kNotFound when the pid has no manufacturer or the uid no account. DeleteConsoleMember:
+  // kNotFound when (pid, uid) is no member. ListConsoleMembers orders by created_at_ms
+  // then uid; ListMemberships (every enterprise of one account) by pid.
+  [[nodiscard]] virtual StoreStatus PutConsoleMember(const ConsoleMember& m) = 0;
+  [[nodiscard]] virtual StoreResult<ConsoleMember> GetConsoleMember(const std::string& pid,
+                                                                    const std::string& uid) = 0;
+  [[nodiscard]] virtual StoreStatus DeleteConsoleMember(const std::string& pid,
+                                                        const std::string& uid) = 0;
+  [[nodiscard]] virtual StoreResult<std::vector<ConsoleMember>> ListConsoleMembers(
+      const std::string& pid) = 0;
+  [[nodiscard]] virtual StoreResult<std::vector<ConsoleMember>> ListMemberships(
+      const std::string& uid) = 0;
 
   // Folders. CreateFolder: kConflict on (uid, name) or on an existing folder_id, which
   // the caller generates (unique across users; "" and "0" are refused with kFailed);

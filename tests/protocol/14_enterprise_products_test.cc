@@ -55,7 +55,8 @@ TEST_F(EnterpriseProductsTest, AuthenticationStylesAnd401) {
                  "Invalid token");
   ExpectApiError(api_.Ent("Bearer junk", "GET", "/api/v1/enterprise/product"), 401, "3400015",
                  "Invalid token");
-  // A server key and a console Bearer (the demo user's pid is 00000000000).
+  // A server key and a console Bearer (`admin demo` makes the demo user the ADMIN member
+  // of the demo enterprise 00000000000, D28).
   EXPECT_EQ(api_.Ent(acme_, "GET", "/api/v1/enterprise/product").body, "[]");
   HttpResult demo = api_.Ent("Bearer " + token_, "GET", "/api/v1/enterprise/product");
   ASSERT_EQ(demo.status, 200) << demo.body;
@@ -241,8 +242,8 @@ TEST_F(EnterpriseProductsTest, TemplatesAndPublishingFreezeThem) {
   ExpectApiError(api_.Ent(acme_, "PUT", p + "/protocolTemplate", kTemplate48), 400, "8400002",
                  "Illegal argument: the product is PUBLISHED: its protocol template is frozen");
   ExpectApiError(api_.Ent(acme_, "PUT", p, R"({"deviceAuth":"LICENSE"})"), 400, "8400002",
-                 "Illegal argument: the product is PUBLISHED: workModeType, productType, "
-                 "deviceAuth and preRegister are frozen");
+                 "Illegal argument: the product is PUBLISHED: workModeType, productType and "
+                 "deviceAuth are frozen");
   EXPECT_EQ(api_.Ent(acme_, "PUT", p, R"({"name":"Socket v2","forceBind":true})").status, 204);
   ExpectApiError(api_.Ent(acme_, "DELETE", p), 400, "8400002",
                  "Illegal argument: a PUBLISHED product cannot be deleted (discontinue it first)");
@@ -368,7 +369,8 @@ TEST_F(EnterpriseProductsTest, H5TemplatesBindAndAppSide) {
 }
 
 TEST_F(EnterpriseProductsTest, TemplateStoredThroughTheApiIsUsedByTheHubAtOnce) {
-  // A product of the demo enterprise (console Bearer), so its devices bind to the demo user.
+  // A product of the demo enterprise (the demo user is its ADMIN member), so its devices
+  // bind to the demo user.
   const std::string bearer = "Bearer " + token_;
   Create(bearer, R"({"name":"Hub","workModeType":"JSON_TRANSPARENT","mid":"HUBPRODUCT01",)"
                  R"("prodKey":"hub-prod-key"})");

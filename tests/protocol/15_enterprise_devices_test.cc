@@ -195,7 +195,8 @@ TEST_F(EnterpriseDevicesTest, QuotasAreAllOrNothingProductFirst) {
   EXPECT_EQ(api_.Ent(acme_, "GET", "/api/v1/enterprise/quota").body,
             R"([{"mid":"*","kind":"DEVICE","total":10,"used":3,"remaining":7},)"
             R"({"mid":"ACMEPRE00001","kind":"DEVICE","total":2,"used":2,"remaining":0}])");
-  // The public enterprise starts unlimited (-1); its console user may import.
+  // The public enterprise starts unlimited (-1); its console member (the demo user, ADMIN
+  // since `admin demo`) may import.
   std::string bearer = Bearer(admin_.Token(uid_));
   r = Import(bearer, "DEMOSOCKET01", R"({"count":5,"prefix":"DEMO_"})");
   EXPECT_EQ(r.status, 201) << r.body;

@@ -66,6 +66,8 @@ class EnterpriseExternalTest : public KryptonTest {
     beta_ = admin_.ServerKey(kBeta);
     alice_uid_ = admin_.CreateUser("alice@acme.test", "secret-123", kAcme);
     bob_uid_ = admin_.CreateUser("bob@beta.test", "secret-123", kBeta);
+    // Alice is also a console member of Acme (D28): her token works on the enterprise API.
+    admin_.AddMember(kAcme, alice_uid_, "DEVELOPER");
     ASSERT_TRUE(Serve());
     demo_ = admin_.Token(demo_uid_);
     alice_ = admin_.Token(alice_uid_);
@@ -143,7 +145,7 @@ TEST_F(EnterpriseExternalTest, FirmwareRulesEnterpriseSide) {
             R"("md5":"0123456789abcdef0123456789abcdef","size":123456,"updateTime":0},)"
             R"({"binType":"B","binVer":"1.0","binUrl":"http://fw.example/b.bin","md5":"",)"
             R"("size":0,"updateTime":0}])");
-  // A console Bearer of the owner works as well.
+  // A console member's Bearer (Alice, DEVELOPER of Acme) works as well.
   EXPECT_EQ(api_.Ent("Bearer " + alice_, "GET", p).status, 200);
 
   // Validation (8400002 naming the problem).
@@ -286,7 +288,7 @@ TEST_F(EnterpriseExternalTest, NewsByPid) {
   EXPECT_EQ(id1.size(), 16u);
   EXPECT_EQ(n1.body, R"({"id":")" + id1 + R"("})");
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  // A console Bearer of the enterprise may publish too; optional members default.
+  // A console member of the enterprise may publish too; optional members default.
   HttpResult n2 =
       api_.Ent("Bearer " + alice_, "POST", "/api/v1/enterprise/news", R"({"title":"Second"})");
   ASSERT_EQ(n2.status, 201) << n2.body;

@@ -91,8 +91,7 @@ TEST_F(AdminCatalogTest, UpdateAppliesTheCatalogueRules) {
       "maxDevShareNum must be an integer from 0 to 1000");
   ExpectCliFailure(
       admin_.Run({"product", "update", "--product", mid_, "--device-auth", "LICENSE"}),
-      "the product is PUBLISHED: workModeType, productType, deviceAuth and preRegister "
-      "are frozen");
+      "the product is PUBLISHED: workModeType, productType and deviceAuth are frozen");
   ExpectCliFailure(admin_.Run({"product", "update", "--product", "NOPE00000000", "--name", "X"}),
                    "no product with mid NOPE00000000");
   EXPECT_EQ(Listed("/deviceAuth"), "PRODKEY");

@@ -73,6 +73,11 @@ std::string AdminCli::Token(const std::string& uid, const std::vector<std::strin
   return out.substr(0, out.find('\n'));
 }
 
+void AdminCli::AddMember(const std::string& pid, const std::string& uid, const std::string& role,
+                         Where where) const {
+  Json({"manufacturer", "member", "add", "--pid", pid, "--uid", uid, "--role", role}, where);
+}
+
 ::testing::AssertionResult StartServer(std::unique_ptr<ServerProcess>* server,
                                        const ServerProcess::Options& options) {
   std::string error;

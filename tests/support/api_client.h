@@ -71,6 +71,10 @@ class AdminCli {
   // (without the newline).
   std::string Token(const std::string& uid, const std::vector<std::string>& extra = {},
                     Where where = Where::current()) const;
+  // `admin manufacturer member add --pid PID --uid UID --role ROLE`: account UID becomes a
+  // console member of PID (D28), expecting exit 0.
+  void AddMember(const std::string& pid, const std::string& uid, const std::string& role,
+                 Where where = Where::current()) const;
 
  private:
   std::string data_dir_;

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <simdjson.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -47,6 +48,34 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path,
   if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid = -1;
   posix_spawn_file_actions_destroy(&actions);
   return pid;
+}
+
+// Spawn with RLIMIT_NOFILE set to `nofile` in the child (fork, then only
+// async-signal-safe calls until exec).
+pid_t SpawnWithFdLimit(const std::vector<std::string>& args, const std::string& out_path,
+                       const std::string& err_path, int nofile) {
+  std::vector<std::string> full = {KryptonBinary()};
+  full.insert(full.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : full) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = fork();
+  if (pid != 0) return pid;  // parent (or -1)
+  int in = open("/dev/null", O_RDONLY);
+  int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (in < 0 || out < 0 || err < 0) _exit(127);
+  dup2(in, 0);
+  dup2(out, 1);
+  dup2(err, 2);
+  // Only the three standard descriptors go on: the server's descriptor numbers must not
+  // depend on what the test process holds open.
+  for (int fd = 3; fd < 65536; ++fd) close(fd);
+  rlimit rl{};
+  rl.rlim_cur = rl.rlim_max = static_cast<rlim_t>(nofile);
+  if (setrlimit(RLIMIT_NOFILE, &rl) != 0) _exit(127);
+  execve(argv[0], argv.data(), environ);
+  _exit(127);
 }
 
 // Waits for `pid` up to `timeout_ms`; returns the decoded exit code or -1 on timeout.
@@ -119,7 +148,9 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const Options& options, std:
     args.push_back(s);
   }
   args.insert(args.end(), options.args.begin(), options.args.end());
-  p->pid_ = Spawn(args, p->out_path_, p->err_path_);
+  p->pid_ = options.rlimit_nofile > 0
+                ? SpawnWithFdLimit(args, p->out_path_, p->err_path_, options.rlimit_nofile)
+                : Spawn(args, p->out_path_, p->err_path_);
   if (p->pid_ < 0) {
     *error = "cannot spawn " + KryptonBinary();
     return nullptr;

@@ -41,6 +41,8 @@ class ServerProcess {
     std::vector<std::string> sets;    // extra --set key=value
     std::vector<std::string> args;    // extra arguments after `serve`
     int start_timeout_ms = 15000;
+    // > 0: the server's RLIMIT_NOFILE (soft and hard), set in the child before exec.
+    int rlimit_nofile = 0;
   };
 
   // Starts the server and waits until it prints its listening line. Returns nullptr

@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "catalog/catalog.h"
 #include "common/secrets.h"
 #include "http/error_response.h"
 
@@ -29,6 +30,8 @@ void AddApiRoutes(Router& router, ApiContext& ctx) {
   AddEnterpriseDeviceRoutes(router, ctx);
   AddEnterpriseExternalRoutes(router, ctx);
   AddH5HostingRoutes(router, ctx);
+  AddEnterpriseMemberRoutes(router, ctx);
+  AddEnterpriseGuard(router, ctx);
 }
 
 namespace api {
@@ -80,21 +83,70 @@ bool LiveShare(const storage::Share& s, int64_t now_ms) {
   return s.expire_at_ms == 0 || s.expire_at_ms > now_ms;
 }
 
-Result<std::string> Enterprise(const ApiContext& ctx, const Request& req) {
+Result<EnterpriseCaller> AuthenticateEnterprise(const ApiContext& ctx, const Request& req) {
   std::string auth = req.Header("authorization");
+  std::string wanted = req.Header(kEnterprisePidHeader);
   constexpr std::string_view kKey = "key=";
   if (auth.size() > kKey.size() && auth.compare(0, kKey.size(), kKey) == 0) {
     // Hash first: the lookup is by hash, so the key itself is never compared in SQL.
     auto m = ctx.store.FindManufacturerByServerKey(Sha256Hex(auth.substr(kKey.size())));
     if (!m.ok()) return Status(Code::kUaaInvalidToken).WithDetail("unknown server key");
-    return m->pid;
+    if (!wanted.empty() && wanted != m->pid) {
+      return Status(Code::kUaaInvalidToken).WithDetail("X-Krypton-Pid is not the key's pid");
+    }
+    return EnterpriseCaller{m->pid, catalog::Role::kAdmin, "", true};
   }
   auto claims = Bearer(ctx, req);
   if (!claims.ok()) return claims.status();
-  if (!ctx.store.GetManufacturer(claims->isolation).ok()) {
-    return Status(Code::kUaaInvalidToken).WithDetail("the account's pid is no manufacturer");
+  // D28: console rights come from membership only, never from the token's pid.
+  auto memberships = catalog::MembershipsOf(ctx.store, claims->uid);
+  if (!memberships.ok()) return memberships.status();
+  if (memberships->empty()) {
+    return Status(Code::kUaaInvalidToken).WithDetail("the account is no console member");
   }
-  return claims->isolation;
+  const storage::ConsoleMember* chosen = nullptr;
+  if (!wanted.empty()) {
+    for (const auto& m : *memberships) {
+      if (m.pid == wanted) chosen = &m;
+    }
+    if (chosen == nullptr) {
+      return Status(Code::kUaaInvalidToken).WithDetail("no member of the X-Krypton-Pid enterprise");
+    }
+  } else if (memberships->size() == 1) {
+    chosen = &memberships->front();
+  } else {
+    return catalog::Illegal(
+        "X-Krypton-Pid is required: the account is a member of several enterprises");
+  }
+  auto role = catalog::ParseRole(chosen->role);
+  if (!role) return Status(Code::kUaaInvalidToken).WithDetail("unknown stored role");
+  return EnterpriseCaller{chosen->pid, *role, claims->uid, false};
+}
+
+Result<EnterpriseCaller> Enterprise(const ApiContext&, const Request& req) {
+  auto pid = req.attributes.find("enterprise.pid");
+  auto role = req.attributes.find("enterprise.role");
+  if (pid == req.attributes.end() || role == req.attributes.end()) {
+    return Status(Code::kUaaInvalidToken).WithDetail("not admitted by the enterprise guard");
+  }
+  auto parsed = catalog::ParseRole(role->second);
+  if (!parsed) {
+    return Status(Code::kUaaInvalidToken).WithDetail("not admitted by the enterprise guard");
+  }
+  EnterpriseCaller c;
+  c.pid = pid->second;
+  c.role = *parsed;
+  if (auto uid = req.attributes.find("enterprise.uid"); uid != req.attributes.end()) {
+    c.uid = uid->second;
+  }
+  c.server_key = c.uid.empty();
+  return c;
+}
+
+Result<std::string> EnterprisePid(const ApiContext& ctx, const Request& req) {
+  auto caller = Enterprise(ctx, req);
+  if (!caller.ok()) return caller.status();
+  return caller->pid;
 }
 
 Response EnterpriseError(const ApiContext& ctx, const Request& req, const Status& error) {
@@ -102,6 +154,7 @@ Response EnterpriseError(const ApiContext& ctx, const Request& req, const Status
   ec.now_ms = ctx.clock.NowMs();
   ec.path = req.path;
   ec.auth_failure_status = 401;  // enterprise-api.md §3.0: 401 means a bad Authorization
+  ec.no_privilege_status = 403;  // authenticated, but the role is too low (decision 0012)
   ec.chinese = req.PrefersChinese();
   return ErrorResponse(error, ec);
 }
@@ -158,6 +211,9 @@ Result<auth::TokenClaims> Bearer(const ApiContext& ctx, const Request& req) {
   auto claims = ctx.jwt.Verify(std::string_view(header).substr(kPrefix.size()), ctx.clock.NowS());
   if (!claims.ok()) return claims.status();
   if (!claims->ati.empty()) return Status(Code::kUaaInvalidToken).WithDetail("refresh token");
+  if (ctx.epochs != nullptr) {
+    if (Status s = ctx.epochs->Check(claims->uid, claims->epoch); !s.ok()) return s;
+  }
   return claims;
 }
 

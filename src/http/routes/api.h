@@ -8,7 +8,8 @@
 // short_codes.cc (/device/shortCode…), uaa_accounts.cc (register, reset and change password),
 // uaa_email.cc (e-mail links, change phone), profile.cc (/user/profile), binding.cc
 // (/deviceBindStatus, /queryOwner, /getPINCode, /getNewDeviceList; Device JSON shared through
-// device_json.h), ent_*.cc (the enterprise API), h5_hosting.cc (/h5page, /h5package). Handlers run
+// device_json.h), ent_*.cc (the enterprise API; who may call which route: ent_access.cc,
+// members: ent_members.cc), h5_hosting.cc (/h5page, /h5package). Handlers run
 // on the connection's loop; argon2id hashing runs on `blocking` and answers through the Responder.
 #ifndef KRYPTON_HTTP_ROUTES_API_H_
 #define KRYPTON_HTTP_ROUTES_API_H_
@@ -20,10 +21,14 @@
 #include <optional>
 #include <string>
 
+#include "auth/attempt_limiter.h"
 #include "auth/captcha.h"
+#include "auth/hash_queue.h"
 #include "auth/jwt.h"
 #include "auth/mailer.h"
 #include "auth/rate_limit.h"
+#include "catalog/members.h"
+#include "auth/token_epochs.h"
 #include "common/clock.h"
 #include "config/config.h"
 #include "http/http.h"
@@ -57,6 +62,12 @@ struct ApiContext {
   // the bound port), set before the listener starts; hosted H5 URLs begin with it.
   // "" = derived from the configured http.port.
   std::string public_http_url = {};
+  // Issue 14 (docs/security/passwords.md; routes/guard.h): failed-guess counters of every
+  // secret, the bounded password hashing queue, and the accounts' token epochs that Bearer
+  // checks. Set by `serve`; null (unit tests) = no limits, hashing on `blocking`, no check.
+  auth::AttemptLimiter* attempts = nullptr;
+  auth::HashQueue* hashing = nullptr;
+  auth::TokenEpochs* epochs = nullptr;
 };
 
 // Registers every API route on `router`; `ctx` must outlive it.
@@ -89,6 +100,12 @@ void AddEnterpriseExternalRoutes(Router& router, ApiContext& ctx);
 // GET/HEAD /h5page/{id}/{path...} and /h5package/{id}/{file}: the hosted H5 pages and
 // packages, no authentication (enterprise-api.md §6, decision 0010; h5_hosting.cc).
 void AddH5HostingRoutes(Router& router, ApiContext& ctx);
+// GET/POST /api/v1/enterprise/member, DELETE /api/v1/enterprise/member/{uid}: console
+// members (D28; ent_members.cc).
+void AddEnterpriseMemberRoutes(Router& router, ApiContext& ctx);
+// The guard of every /api/v1/enterprise/… route: authentication and the per-route minimum
+// role of ONE table (ent_access.cc, decision 0012); a route missing from it is refused.
+void AddEnterpriseGuard(Router& router, ApiContext& ctx);
 
 namespace api {
 
@@ -109,13 +126,34 @@ std::string Str(simdjson::dom::object obj, std::string_view key);
 // A query parameter, percent-decoded; "" when absent.
 std::string Query(const Request& req, std::string_view key);
 
-// The bearer's access-token claims; 3400015 (→ 403 merged body) when missing or bad.
+// The bearer's access-token claims; 3400015 (→ 403 merged body) when missing or bad, or
+// signed before the account's last password change or reset (its token epoch).
 Result<auth::TokenClaims> Bearer(const ApiContext& ctx, const Request& req);
 
-// The calling enterprise's pid (enterprise-api.md §3.0): `Authorization: key={serverKey}`
-// (the manufacturer's server key), or a console user's Bearer token whose pid is a
-// manufacturer. Missing or wrong → 3400015 answered with HTTP 401 (use EnterpriseError).
-Result<std::string> Enterprise(const ApiContext& ctx, const Request& req);
+// Who acts on /api/v1/enterprise/… (enterprise-api.md §3.0, D28, decision 0012).
+struct EnterpriseCaller {
+  std::string pid;                              // the enterprise acted for
+  catalog::Role role = catalog::Role::kViewer;  // ADMIN for the server key
+  std::string uid;                              // the member's account; "" for the server key
+  bool server_key = false;
+};
+
+// Authenticates an enterprise caller, without looking at the route: either
+// `Authorization: key={serverKey}` (that manufacturer, full rights), or the Bearer token
+// of a console member (catalog/members.h) — never an account merely because of its pid.
+// A member of several enterprises names one with `X-Krypton-Pid` (kEnterprisePidHeader).
+// Errors: 3400015 (answered 401 by EnterpriseError) for a missing, malformed or unknown
+// key or token, a token of an account that is no member, or an X-Krypton-Pid the caller
+// may not act for; 8400002 when a member of several enterprises names none.
+Result<EnterpriseCaller> AuthenticateEnterprise(const ApiContext& ctx, const Request& req);
+constexpr std::string_view kEnterprisePidHeader = "x-krypton-pid";
+
+// The caller that the enterprise guard (ent_access.cc, run by the Router before every
+// /api/v1/enterprise/… handler) admitted for this request, with a role at least the
+// route's minimum. 3400015 when the request did not pass that guard (fail closed).
+Result<EnterpriseCaller> Enterprise(const ApiContext& ctx, const Request& req);
+// Enterprise(…)'s pid, for handlers that need nothing else.
+Result<std::string> EnterprisePid(const ApiContext& ctx, const Request& req);
 // An error of the enterprise API: as Error(), but authentication failures are 401.
 Response EnterpriseError(const ApiContext& ctx, const Request& req, const Status& error);
 

@@ -19,6 +19,7 @@
 #include "common/secrets.h"
 #include "http/routes/api.h"
 #include "http/routes/device_json.h"
+#include "http/routes/guard.h"
 
 namespace krypton::http {
 namespace {
@@ -145,10 +146,15 @@ Response NewDeviceList(ApiContext& ctx, const Request& req) {
   std::string code = api::Query(req, "pinCode"), ssid = api::Query(req, "ssid");
   if (code.size() != kPinLength)
     return api::Error(ctx, req, Status(Code::kUserInvalidParam, "pinCode"));
+  // Guesses are limited per account and per IP, reserved before the lookup (guard.h).
+  guard::Ticket ticket = guard::Reserve(ctx, req, guard::Secret::kCode, "pin:" + claims->uid);
+  if (!ticket) return guard::RateLimited(ctx, req, "PIN guesses");
   auto pin = ctx.store.GetPinCode(Sha256Hex(code));
   if (!pin.ok() || !ConstantTimeEqual(pin->uid, claims->uid)) {
+    guard::Failed(ticket, "binding PIN (getNewDeviceList)");
     return api::Error(ctx, req, Status(Code::kUserInvalidParam, "pinCode"));
   }
+  guard::Succeeded(ticket);
   if (!ssid.empty() && ssid != pin->ssid) {
     return api::Error(ctx, req, Status(Code::kUserInvalidParam, "ssid"));
   }

@@ -100,7 +100,7 @@ Result<catalog::ImportRequest> ReadImport(const Request& req) {
 }  // namespace
 
 void Import(ApiContext& ctx, Request req, Responder respond) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return respond(Fail(ctx, req, pid.status()));
   auto request = ReadImport(req);
   if (!request.ok()) return respond(Fail(ctx, req, request.status()));
@@ -113,7 +113,7 @@ void Import(ApiContext& ctx, Request req, Responder respond) {
 }
 
 void IssueLicenses(ApiContext& ctx, Request req, Responder respond) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return respond(Fail(ctx, req, pid.status()));
   simdjson::dom::parser parser;
   simdjson::dom::object body;
@@ -132,7 +132,7 @@ void IssueLicenses(ApiContext& ctx, Request req, Responder respond) {
 }
 
 Response RevokeLicense(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   Status s = catalog::RevokeLicense(ctx.store, *pid, req.params.at("mid"), req.params.at("devTid"));
   if (!s.ok()) return Fail(ctx, req, s);

@@ -87,7 +87,7 @@ Response JsonOf(const rapidjson::StringBuffer& buf) {
 }
 
 Response GetOne(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   auto d = ReadableDevice(ctx, *pid, req.params.at("devTid"));
   if (!d.ok()) return Fail(ctx, req, d.status());
@@ -108,7 +108,7 @@ std::optional<int64_t> IntQuery(const Request& req, std::string_view key, int64_
 }
 
 Response List(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   std::string mid = api::Query(req, "mid");
   if (!mid.empty()) {  // own or authorized
@@ -137,7 +137,7 @@ Response List(ApiContext& ctx, const Request& req) {
 }
 
 Response GetCode(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   std::string allocate = api::Query(req, "allocate");
   if (!allocate.empty() && allocate != "true" && allocate != "false") {
@@ -172,7 +172,7 @@ Response GetCode(ApiContext& ctx, const Request& req) {
 }
 
 Response Delete(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   const std::string& dev_tid = req.params.at("devTid");
   if (Status s = catalog::DeleteDevice(ctx.store, *pid, dev_tid); !s.ok()) {
@@ -183,7 +183,7 @@ Response Delete(ApiContext& ctx, const Request& req) {
 }
 
 Response Quotas(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   auto quotas = ctx.store.ListQuotas(*pid);
   if (!quotas.ok()) return Fail(ctx, req, Internal(quotas.status()));

@@ -66,7 +66,7 @@ Result<catalog::Page> PageOf(const Request& req) {
 // ---- §3.1.3 firmware ---------------------------------------------------------------
 
 Response PutFirmware(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   auto r = catalog::SetFirmwareRuleFromJson(ctx.store, *pid, req.params.at("mid"), req.body,
                                             ctx.clock.NowMs());
@@ -75,7 +75,7 @@ Response PutFirmware(ApiContext& ctx, const Request& req) {
 }
 
 Response GetFirmware(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   auto rules = catalog::FirmwareRules(ctx.store, *pid, req.params.at("mid"));
   if (!rules.ok()) return Fail(ctx, req, rules.status());
@@ -185,7 +185,7 @@ Response OtaCheck(ApiContext& ctx, const Request& req) {
 // ---- §3.1.4 news -------------------------------------------------------------------
 
 Response CreateNews(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   auto n = catalog::CreateNewsFromJson(ctx.store, *pid, req.body, ctx.clock.NowMs());
   if (!n.ok()) return Fail(ctx, req, n.status());
@@ -284,7 +284,7 @@ Response PostFeedback(ApiContext& ctx, const Request& req) {
 }
 
 Response ListFeedback(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   auto paging = PageOf(req);
   if (!paging.ok()) return Fail(ctx, req, paging.status());
@@ -318,7 +318,7 @@ Response ListFeedback(ApiContext& ctx, const Request& req) {
 // ---- §3.1.6 demo devices -------------------------------------------------------------
 
 Response PutDemoDevices(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   Status s = catalog::ReplaceDemoDevicesFromJson(ctx.store, *pid, req.body);
   if (!s.ok()) return Fail(ctx, req, s);

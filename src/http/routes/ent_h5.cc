@@ -37,7 +37,7 @@ Result<storage::H5Template> Bound(ApiContext& ctx, const std::string& mid,
 }
 
 Response Create(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   simdjson::dom::parser parser;
   auto body = Body(req, parser);
@@ -63,7 +63,7 @@ void UploadPackage(ApiContext& ctx, Request req, Responder respond) {
   auto shared = std::make_shared<const Request>(std::move(req));
   api::OnWorker(ctx, std::move(respond), [&ctx, shared]() -> Response {
     const Request& r = *shared;
-    auto pid = api::Enterprise(ctx, r);
+    auto pid = api::EnterprisePid(ctx, r);
     if (!pid.ok()) return Fail(ctx, r, pid.status());
     auto t = catalog::InstallH5Package(ctx.store, Hosting(ctx), *pid, r.params.at("id"), r.body,
                                        api::Query(r, "version"));
@@ -73,7 +73,7 @@ void UploadPackage(ApiContext& ctx, Request req, Responder respond) {
 }
 
 Response GetForProduct(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   auto p = Visible(ctx, *pid, req.params.at("mid"));
   if (!p.ok()) return Fail(ctx, req, p.status());
@@ -83,7 +83,7 @@ Response GetForProduct(ApiContext& ctx, const Request& req) {
 }
 
 Response Bind(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   simdjson::dom::parser parser;
   auto body = Body(req, parser);

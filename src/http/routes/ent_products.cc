@@ -190,7 +190,7 @@ std::string FullProduct(ApiContext& ctx, const storage::Product& p, bool authori
 // category in order of first appearance; products without a category share a group
 // whose "category" is null.
 Response List(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   auto own = ctx.store.ListProducts(*pid);
   if (!own.ok()) return Fail(ctx, req, Internal(own.status()));
@@ -241,7 +241,7 @@ Response List(ApiContext& ctx, const Request& req) {
 
 // E1 GET /api/v1/enterprise/product/{mid}.
 Response Get(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   bool authorized = false;
   auto p = ent::Visible(ctx, *pid, req.params.at("mid"), &authorized);
@@ -251,7 +251,7 @@ Response Get(ApiContext& ctx, const Request& req) {
 
 // POST /api/v1/enterprise/product: a draft (UNPUBLISHED) product with generated keys.
 Response Create(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   simdjson::dom::parser parser;
   auto body = ent::Body(req, parser);
@@ -286,7 +286,7 @@ Response Create(ApiContext& ctx, const Request& req) {
 
 // PUT /api/v1/enterprise/product/{mid}: changes the given members (owner).
 Response Update(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   simdjson::dom::parser parser;
   auto body = ent::Body(req, parser);
@@ -308,7 +308,7 @@ Response Update(ApiContext& ctx, const Request& req) {
 // DELETE /api/v1/enterprise/product/{mid} (owner): never a PUBLISHED product, never
 // one with devices.
 Response Delete(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   if (Status s = catalog::DeleteProduct(ctx.store, *pid, req.params.at("mid")); !s.ok()) {
     return Fail(ctx, req, s);
@@ -320,7 +320,7 @@ Response Delete(ApiContext& ctx, const Request& req) {
 // E17 PUT /api/v1/enterprise/product/{mid}/status: UNPUBLISHED → PUBLISHED →
 // DISCONTINUED → PUBLISHED; the same status again is accepted.
 Response SetStatus(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   simdjson::dom::parser parser;
   auto body = ent::Body(req, parser);
@@ -334,7 +334,7 @@ Response SetStatus(ApiContext& ctx, const Request& req) {
 
 // E8 POST /api/v1/enterprise/product/{mid}/authorize (owner).
 Response Authorize(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   simdjson::dom::parser parser;
   auto body = ent::Body(req, parser);
@@ -347,7 +347,7 @@ Response Authorize(ApiContext& ctx, const Request& req) {
 
 // DELETE /api/v1/enterprise/product/{mid}/authorize/{pid} (owner): withdraws E8.
 Response Unauthorize(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   Status s = catalog::SetAuthorization(ctx.store, *pid, req.params.at("mid"),
                                       req.params.at("pid"), false, ctx.clock.NowMs());
@@ -357,7 +357,7 @@ Response Unauthorize(ApiContext& ctx, const Request& req) {
 
 // GET /api/v1/enterprise/product/{mid}/authorize (owner) → ["pid", …].
 Response Authorizations(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   auto p = ent::Owned(ctx, *pid, req.params.at("mid"));
   if (!p.ok()) return Fail(ctx, req, p.status());
@@ -373,7 +373,7 @@ Response Authorizations(ApiContext& ctx, const Request& req) {
 
 // E7 GET /api/v1/enterprise/info?pid=.
 Response Info(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   std::string target = api::Query(req, "pid");
   if (target.empty()) return Fail(ctx, req, Illegal("pid is required"));

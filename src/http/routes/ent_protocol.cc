@@ -16,7 +16,7 @@ namespace {
 const std::string& Mid(const Request& req) { return req.params.at("mid"); }
 
 Response GetTemplate(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   auto p = Visible(ctx, *pid, Mid(req));
   if (!p.ok()) return Fail(ctx, req, p.status());
@@ -30,7 +30,7 @@ Response GetTemplate(ApiContext& ctx, const Request& req) {
 }
 
 Response PutTemplate(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return Fail(ctx, req, pid.status());
   auto p = Owned(ctx, *pid, Mid(req));
   if (!p.ok()) return Fail(ctx, req, p.status());
@@ -48,7 +48,7 @@ Response PutTemplate(ApiContext& ctx, const Request& req) {
 
 // The product (own or authorized), a 48 product (8400028), and its parsed template (8400001).
 Result<codec::Template> Template48(ApiContext& ctx, const Request& req) {
-  auto pid = api::Enterprise(ctx, req);
+  auto pid = api::EnterprisePid(ctx, req);
   if (!pid.ok()) return pid.status();
   auto p = Visible(ctx, *pid, Mid(req));
   if (!p.ok()) return p.status();

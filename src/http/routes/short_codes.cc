@@ -12,6 +12,7 @@
 #include "common/json_object.h"
 #include "common/secrets.h"
 #include "http/routes/device_json.h"
+#include "http/routes/guard.h"
 #include "catalog/registry.h"
 
 namespace krypton::http {
@@ -67,14 +68,20 @@ Response Bind(ApiContext& ctx, const Request& req) {
   std::string code = api::Str(*body, "shortCode"), password = api::Str(*body, "password");
   std::string name = api::Str(*body, "deviceName");
   if (name.size() > 128) return api::Error(ctx, req, Status(Code::kUserInvalidParam, "deviceName"));
+  // The password has 4 digits: guesses are limited per short code and per IP, reserved
+  // before the check (routes/guard.h); over either → 429 400016.
+  guard::Ticket ticket = guard::Reserve(ctx, req, guard::Secret::kCode, "short:" + code);
+  if (!ticket) return guard::RateLimited(ctx, req, "short-code password guesses");
   std::optional<storage::Device> d;
   if (auto dev_tid = ctx.store.FindShortCode(code); !code.empty() && dev_tid.ok()) {
     if (auto found = ctx.store.GetDevice(*dev_tid); found.ok()) d = std::move(found).value();
   }
   std::string expected = d ? Password(ctx, *d, code) : "";
   if (!d || expected.empty() || !ConstantTimeEqual(password, expected)) {
+    guard::Failed(ticket, "short-code password");
     return api::Error(ctx, req, Status(Code::kUserShortCodeWrong));
   }
+  guard::Succeeded(ticket);
   auto bound = BindToCaller(ctx, *claims, *d, name);
   if (!bound.ok()) return api::Error(ctx, req, bound.status());
   return api::Json(201, DeviceJsonFor(ctx, *bound, claims->uid));

@@ -3,6 +3,7 @@
 #include "common/json_object.h"
 #include "common/secrets.h"
 #include "http/routes/api.h"
+#include "http/routes/guard.h"
 #include "http/routes/uaa_internal.h"
 
 namespace krypton::http {
@@ -68,11 +69,13 @@ void Register(ApiContext& ctx, Request req, Responder respond) {
   if (existing.ok()) return respond(api::Error(ctx, req, Status(Code::kUaaUserAlreadyRegistered)));
   std::string code = api::Str(*body, "code");
   if (code.empty()) code = api::Str(*body, "token");  // the 2016 drafts' checkVerifyCode token
-  if (Status s = uaa::CheckCode(ctx, pid, target->value, "register", code); !s.ok()) {
+  if (Status s = uaa::CheckCode(ctx, req, pid, target->value, "register", code); !s.ok()) {
     return respond(api::Error(ctx, req, s));
   }
-  api::OnWorker(ctx, respond, [&ctx, req = std::move(req), target = *target, pid,
-                               password]() -> Response {
+  std::string account = "n:" + pid + ":" + target->value;
+  Response busy = guard::RateLimited(ctx, req, "hashing queue full");
+  guard::OnHasher(ctx, account, std::move(respond), std::move(busy),
+                  [&ctx, req = std::move(req), target = *target, pid, password]() -> Response {
     auto hash = auth::HashPassword(password);
     if (!hash) return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail("hashing"));
     storage::User user;
@@ -110,26 +113,32 @@ void ResetPassword(ApiContext& ctx, Request req, Responder respond) {
   auto user = target->phone ? ctx.store.FindUserByPhone(pid, target->value)
                             : ctx.store.FindUserByEmail(pid, target->value);
   if (!user.ok()) return respond(api::Error(ctx, req, Status(Code::kUaaUserNotExist)));
-  if (Status s = uaa::CheckCode(ctx, pid, target->value, "resetPassword",
+  if (Status s = uaa::CheckCode(ctx, req, pid, target->value, "resetPassword",
                                 api::Str(*body, "verifyCode"));
       !s.ok()) {
     return respond(api::Error(ctx, req, s));
   }
-  api::OnWorker(ctx, respond, [&ctx, req = std::move(req), uid = user->uid, pid,
-                               target = *target, password]() -> Response {
-    auto hash = auth::HashPassword(password);
-    if (!hash) return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail("hashing"));
-    if (auto s = ctx.store.UpdateUserPassword(uid, *hash); !s.ok()) {
-      return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(s.ToString()));
-    }
-    // A reset ends every session that still holds a refresh token.
-    ctx.store.RevokeUserRefreshTokens(uid);
-    ctx.store.DeleteVerifyCode(pid, target.value, "resetPassword");
-    return api::Json(200, "");
-  });
+  std::string account = "u:" + user->uid;
+  Response busy = guard::RateLimited(ctx, req, "hashing queue full");
+  guard::OnHasher(ctx, account, std::move(respond), std::move(busy),
+                  [&ctx, req = std::move(req), uid = user->uid, pid, target = *target,
+                   password]() -> Response {
+                    auto hash = auth::HashPassword(password);
+                    if (!hash) {
+                      return api::Error(ctx, req,
+                                        Status(Code::kUserInternal).WithDetail("hashing"));
+                    }
+                    // The new hash and a new token epoch: every earlier token is refused.
+                    if (Status s = uaa::SetPassword(ctx, uid, *hash); !s.ok()) {
+                      return api::Error(ctx, req, s);
+                    }
+                    ctx.store.DeleteVerifyCode(pid, target.value, "resetPassword");
+                    return api::Json(200, "");
+                  });
 }
 
 void ChangePassword(ApiContext& ctx, Request req, Responder respond) {
+  if (!api::IpAllowed(ctx, req)) return respond(api::Error(ctx, req, Status(Code::kUaaRateLimited)));
   auto claims = api::Bearer(ctx, req);
   if (!claims.ok()) return respond(api::Error(ctx, req, claims.status()));
   simdjson::dom::parser parser;
@@ -142,19 +151,27 @@ void ChangePassword(ApiContext& ctx, Request req, Responder respond) {
   }
   auto user = ctx.store.GetUser(claims->uid);
   if (!user.ok()) return respond(api::Error(ctx, req, Status(Code::kUaaUserNotExist)));
-  api::OnWorker(ctx, respond, [&ctx, req = std::move(req), user = *user, old_password,
-                               new_password]() -> Response {
-    if (!auth::VerifyPassword(user.password_hash, old_password)) {
-      return api::Error(ctx, req, Status(Code::kUaaInvalidOldPassword));
-    }
-    auto hash = auth::HashPassword(new_password);
-    if (!hash) return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail("hashing"));
-    if (auto s = ctx.store.UpdateUserPassword(user.uid, *hash); !s.ok()) {
-      return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(s.ToString()));
-    }
-    ctx.store.RevokeUserRefreshTokens(user.uid);
-    return api::Json(200, "");
-  });
+  // The old password is a guess like a login's: the same account counter and IP counter.
+  std::string account = "u:" + user->uid;
+  guard::Ticket ticket = guard::Reserve(ctx, req, guard::Secret::kPassword, account);
+  if (!ticket) return respond(guard::RateLimited(ctx, req, "password guesses"));
+  Response busy = guard::RateLimited(ctx, req, "hashing queue full");
+  guard::OnHasher(
+      ctx, account, std::move(respond), std::move(busy),
+      [&ctx, req = std::move(req), user = *user, old_password, new_password,
+       ticket]() -> Response {
+        if (!auth::VerifyPassword(user.password_hash, old_password)) {
+          guard::Failed(ticket, "changePassword old password");
+          return api::Error(ctx, req, Status(Code::kUaaInvalidOldPassword));
+        }
+        guard::Succeeded(ticket);
+        auto hash = auth::HashPassword(new_password);
+        if (!hash) return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail("hashing"));
+        if (Status s = uaa::SetPassword(ctx, user.uid, *hash); !s.ok()) {
+          return api::Error(ctx, req, s);
+        }
+        return api::Json(200, "");
+      });
 }
 
 }  // namespace

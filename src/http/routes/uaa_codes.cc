@@ -8,6 +8,7 @@
 #include "common/json_object.h"
 #include "common/secrets.h"
 #include "http/routes/api.h"
+#include "http/routes/guard.h"
 #include "http/routes/uaa_internal.h"
 
 namespace krypton::http {
@@ -29,21 +30,41 @@ std::string Lower(std::string s) {
   return s;
 }
 
-Status CheckCode(ApiContext& ctx, const std::string& pid, const std::string& target,
-                 const std::string& purpose, const std::string& code) {
+Status CheckCode(ApiContext& ctx, const Request& req, const std::string& pid,
+                 const std::string& target, const std::string& purpose, const std::string& code) {
+  // Reserved before reading the code: concurrent guesses cannot pass kMaxAttempts.
+  guard::Ticket ticket = guard::Reserve(ctx, req, guard::Secret::kCode, pid + ":" + target);
+  if (!ticket) return Status(Code::kUaaRateLimited).WithDetail("verify code guesses");
   auto stored = ctx.store.GetVerifyCode(pid, target, purpose);
-  if (!stored.ok()) return Status(Code::kUaaVerifyCodeMismatch);
+  if (!stored.ok()) {
+    guard::Failed(ticket, "verify code");
+    return Status(Code::kUaaVerifyCodeMismatch);
+  }
   if (stored->expires_at_ms <= ctx.clock.NowMs()) return Status(Code::kUaaVerifyCodeExpired);
   // A token from checkVerifyCode stands for the code (the 2016 drafts sent it).
   bool ok = (!stored->check_token.empty() && ConstantTimeEqual(code, stored->check_token)) ||
             ConstantTimeEqual(Sha256Hex(code), stored->code_hash);
+  if (ok) guard::Succeeded(ticket);
   if (!ok) {
+    guard::Failed(ticket, "verify code");
     if (++stored->attempts >= kMaxAttempts) {
       ctx.store.DeleteVerifyCode(pid, target, purpose);
     } else {
       ctx.store.UpdateVerifyCode(*stored);
     }
     return Status(Code::kUaaInvalidVerifyCode);
+  }
+  return Status();
+}
+
+Status SetPassword(ApiContext& ctx, const std::string& uid, const std::string& hash) {
+  if (auto s = ctx.store.UpdateUserPassword(uid, hash); !s.ok()) {
+    return Status(Code::kUserInternal).WithDetail(s.ToString());
+  }
+  if (ctx.epochs != nullptr) ctx.epochs->Forget(uid);
+  // Already refused by their epoch; revoked too so that the store says what happened.
+  if (auto s = ctx.store.RevokeUserRefreshTokens(uid); !s.ok()) {
+    return Status(Code::kUserInternal).WithDetail(s.ToString());
   }
   return Status();
 }
@@ -119,7 +140,7 @@ Response CheckCodeRoute(ApiContext& ctx, const Request& req, bool sms) {
   if (pid.empty()) pid = "00000000000";
   auto latest = ctx.store.GetLatestVerifyCode(pid, target);
   if (!latest.ok()) return api::Error(ctx, req, Status(Code::kUaaVerifyCodeMismatch));
-  if (Status s = uaa::CheckCode(ctx, pid, target, latest->purpose, code); !s.ok()) {
+  if (Status s = uaa::CheckCode(ctx, req, pid, target, latest->purpose, code); !s.ok()) {
     return api::Error(ctx, req, s);
   }
   latest->check_token = auth::NewUuid();

@@ -12,6 +12,7 @@
 #include "common/json_object.h"
 #include "common/secrets.h"
 #include "http/routes/api.h"
+#include "http/routes/guard.h"
 #include "http/routes/uaa_internal.h"
 
 namespace krypton::http {
@@ -35,18 +36,25 @@ Result<std::string> NewEmailToken(ApiContext& ctx, const std::string& uid,
   return uid + "." + secret;
 }
 
-// The uid of a valid, unused token of `purpose`; the token is consumed.
-Result<std::string> UseEmailToken(ApiContext& ctx, const std::string& token,
+// The uid of a valid, unused token of `purpose`; the token is consumed. Guesses are
+// limited per account (the token's uid) and per IP (routes/guard.h): over → 400016.
+Result<std::string> UseEmailToken(ApiContext& ctx, const Request& req, const std::string& token,
                                   const std::string& purpose) {
   size_t dot = token.find('.');
   if (dot == std::string::npos) return Status(Code::kUaaInvalidEmailToken);
   std::string uid = token.substr(0, dot);
+  guard::Ticket ticket = guard::Reserve(ctx, req, guard::Secret::kCode, "mail:" + uid);
+  if (!ticket) return Status(Code::kUaaRateLimited).WithDetail("e-mail token guesses");
   auto row = ctx.store.GetVerifyCode("", uid, purpose);
   if (!row.ok() || row->expires_at_ms <= ctx.clock.NowMs() ||
       !ConstantTimeEqual(Sha256Hex(token.substr(dot + 1)), row->code_hash)) {
+    guard::Failed(ticket, "e-mail link token");
     return Status(Code::kUaaInvalidEmailToken);
   }
-  ctx.store.DeleteVerifyCode("", uid, purpose);
+  guard::Succeeded(ticket);
+  if (auto s = ctx.store.DeleteVerifyCode("", uid, purpose); !s.ok()) {
+    return Status(Code::kUserInternal).WithDetail(s.ToString());
+  }
   return uid;
 }
 
@@ -95,8 +103,10 @@ void RegisterByLink(ApiContext& ctx, Request req, Responder respond) {
   if (ctx.store.FindUserByEmail(pid, email).ok()) {
     return respond(api::Error(ctx, req, Status(Code::kUaaUserAlreadyRegistered)));
   }
-  api::OnWorker(ctx, std::move(respond), [&ctx, req = std::move(req), pid, email,
-                                          password]() -> Response {
+  Response busy = guard::RateLimited(ctx, req, "hashing queue full");
+  std::string account = "n:" + pid + ":" + email;
+  guard::OnHasher(ctx, account, std::move(respond), std::move(busy),
+                  [&ctx, req = std::move(req), pid, email, password]() -> Response {
     auto hash = auth::HashPassword(password);
     if (!hash) return api::Error(ctx, req, Status(Code::kUserInternal));
     storage::User user;
@@ -130,7 +140,7 @@ Response ResendVerified(ApiContext& ctx, const Request& req) {
 }
 
 Response EmailVerify(ApiContext& ctx, const Request& req) {
-  auto uid = UseEmailToken(ctx, api::Query(req, "token"), "verifyEmail");
+  auto uid = UseEmailToken(ctx, req, api::Query(req, "token"), "verifyEmail");
   if (!uid.ok()) return api::Error(ctx, req, uid.status());
   auto user = ctx.store.GetUser(*uid);
   if (!user.ok()) return api::Error(ctx, req, Status(Code::kUaaInvalidEmailToken));
@@ -166,7 +176,7 @@ Response SendChangeEmail(ApiContext& ctx, const Request& req) {
 Response ChangeEmail(ApiContext& ctx, const Request& req) {
   std::string email = uaa::Lower(api::Query(req, "email"));
   if (!uaa::ValidEmail(email)) return api::Error(ctx, req, Status(Code::kUserInvalidParam, "email"));
-  auto uid = UseEmailToken(ctx, api::Query(req, "token"), "changeEmail");
+  auto uid = UseEmailToken(ctx, req, api::Query(req, "token"), "changeEmail");
   if (!uid.ok()) return api::Error(ctx, req, uid.status());
   auto user = ctx.store.GetUser(*uid);
   if (!user.ok()) return api::Error(ctx, req, Status(Code::kUaaInvalidEmailToken));
@@ -182,16 +192,20 @@ void ResetByEmailToken(ApiContext& ctx, Request req, Responder respond,
   if (password.size() < 6) {
     return respond(api::Error(ctx, req, Status(Code::kUserInvalidParam, "password")));
   }
-  auto uid = UseEmailToken(ctx, api::Str(body, "token"), "resetPasswordEmail");
+  auto uid = UseEmailToken(ctx, req, api::Str(body, "token"), "resetPasswordEmail");
   if (!uid.ok()) return respond(api::Error(ctx, req, uid.status()));
-  api::OnWorker(ctx, std::move(respond), [&ctx, req = std::move(req), uid = *uid,
-                                          password]() -> Response {
-    auto hash = auth::HashPassword(password);
-    if (!hash) return api::Error(ctx, req, Status(Code::kUserInternal));
-    ctx.store.UpdateUserPassword(uid, *hash);
-    ctx.store.RevokeUserRefreshTokens(uid);
-    return api::Json(200, "");
-  });
+  std::string account = "u:" + *uid;
+  Response busy = guard::RateLimited(ctx, req, "hashing queue full");
+  guard::OnHasher(ctx, account, std::move(respond), std::move(busy),
+                  [&ctx, req = std::move(req), uid = *uid, password]() -> Response {
+                    auto hash = auth::HashPassword(password);
+                    if (!hash) return api::Error(ctx, req, Status(Code::kUserInternal));
+                    // New hash and token epoch: every earlier token is refused (issue 14).
+                    if (Status s = uaa::SetPassword(ctx, uid, *hash); !s.ok()) {
+                      return api::Error(ctx, req, s);
+                    }
+                    return api::Json(200, "");
+                  });
 }
 
 Response ChangePhone(ApiContext& ctx, const Request& req) {
@@ -211,7 +225,7 @@ Response ChangePhone(ApiContext& ctx, const Request& req) {
   if (!old.ok() || old->check_token.empty() || !ConstantTimeEqual(token, old->check_token)) {
     return api::Error(ctx, req, Status(Code::kUaaVerifyCodeMismatch));
   }
-  if (Status s = uaa::CheckCode(ctx, user->pid, phone, "register", api::Str(*body, "verifyCode"));
+  if (Status s = uaa::CheckCode(ctx, req, user->pid, phone, "register", api::Str(*body, "verifyCode"));
       !s.ok()) {
     return api::Error(ctx, req, s);
   }

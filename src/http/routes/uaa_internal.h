@@ -16,9 +16,16 @@ bool ValidEmail(const std::string& email);
 std::string Lower(std::string s);
 
 // Checks `code` (or the token checkVerifyCode issued) against the stored code of
-// (pid, target, purpose): 3400021 none, 3400003 expired, 3400002 wrong (counted).
-Status CheckCode(ApiContext& ctx, const std::string& pid, const std::string& target,
-                 const std::string& purpose, const std::string& code);
+// (pid, target, purpose): 3400021 none, 3400003 expired, 3400002 wrong (counted on the
+// code, which goes after kMaxAttempts). Every guess is first reserved on the target and
+// the request's IP (routes/guard.h): over either limit → 400016 (429), nothing checked.
+Status CheckCode(ApiContext& ctx, const Request& req, const std::string& pid,
+                 const std::string& target, const std::string& purpose, const std::string& code);
+
+// Stores a new password hash for `uid` — the same statement bumps the account's token
+// epoch — then revokes its refresh tokens and makes this process's epoch cache forget it,
+// so every token signed before is refused at once (issue 14).
+Status SetPassword(ApiContext& ctx, const std::string& uid, const std::string& hash);
 
 // The e-mail-link variants (uaa_email.cc): when the request's type is "email", they
 // take over the request and answer it; false otherwise.

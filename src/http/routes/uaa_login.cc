@@ -6,11 +6,11 @@
 
 #include "auth/password.h"
 #include "http/routes/api.h"
+#include "http/routes/guard.h"
+#include "http/routes/uaa_internal.h"
 
 namespace krypton::http {
 namespace {
-
-constexpr int64_t kLoginFailureWindowMs = 15 * 60 * 1000;
 
 std::string Upper(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -28,6 +28,7 @@ Result<std::string> IssueTokens(ApiContext& ctx, const storage::User& user,
   access.type = client_type.empty() ? "ANDROID" : client_type;
   access.jti = auth::NewUuid();
   access.exp = now + access_ttl_s;
+  access.epoch = user.token_epoch;  // a password change or reset ends the token (issue 14)
   auth::TokenClaims refresh = access;
   refresh.jti = auth::NewUuid();
   refresh.ati = access.jti;
@@ -75,37 +76,38 @@ void Login(ApiContext& ctx, Request req, Responder respond) {
   if (!ctx.store.GetManufacturer(pid).ok()) {
     return respond(api::Error(ctx, req, Status(Code::kUserNoSuchManufacturer)));
   }
-  // Brute force is slowed per account: too many failures in 15 minutes → 429.
-  std::string fail_key = "loginfail:" + pid + ":" + username;
-  if (ctx.limiter.Count(fail_key, ctx.clock.NowMs()) >= ctx.config.limits.login_failures_per_account) {
-    return respond(api::Error(ctx, req, Status(Code::kUaaRateLimited)));
-  }
   auto user = username.find('@') != std::string::npos ? ctx.store.FindUserByEmail(pid, username)
                                                       : ctx.store.FindUserByPhone(pid, username);
+  // Guessing is limited per canonical account — the uid, or for an unknown account its
+  // lower-cased name, so no spelling of a name gets tries of its own — and per IP. The
+  // guess is reserved before it is checked: concurrent guesses cannot exceed the limit.
+  std::string account = user.ok() ? "u:" + user->uid : "n:" + pid + ":" + uaa::Lower(username);
+  guard::Ticket ticket = guard::Reserve(ctx, req, guard::Secret::kPassword, account);
+  if (!ticket) return respond(guard::RateLimited(ctx, req, "login guesses"));
+  Response busy = guard::RateLimited(ctx, req, "hashing queue full");
   // argon2id off the loop; an unknown user costs the same as a wrong password.
-  api::OnWorker(ctx, respond,
-                [&ctx, req = std::move(req), user = std::move(user), password, fail_key,
-                 client_type]() mutable -> Response {
-                  // An unknown user is verified against a dummy hash: the same cost, so
-                  // timing does not tell which accounts exist.
-                  static const std::string kDummy =
-                      auth::HashPassword("krypton-dummy-password").value_or("");
-                  bool ok = auth::VerifyPassword(user.ok() ? user->password_hash : kDummy,
-                                                 password) &&
-                            user.ok();
-                  if (!ok) {
-                    ctx.limiter.Allow(fail_key, 1 << 30, kLoginFailureWindowMs, ctx.clock.NowMs());
-                    return api::Error(ctx, req, Status(Code::kUaaBadCredentials));
-                  }
-                  // Registered with an e-mail link that was not followed yet (§3.4).
-                  if (!user->email.empty() && user->phone.empty() && !user->email_verified) {
-                    return api::Error(ctx, req, Status(Code::kUaaUserNotVerified));
-                  }
-                  ctx.limiter.Reset(fail_key);
-                  auto tokens = IssueTokens(ctx, *user, client_type, ctx.config.jwt.access_ttl_s);
-                  if (!tokens.ok()) return api::Error(ctx, req, tokens.status());
-                  return api::Json(200, std::move(tokens).value());
-                });
+  guard::OnHasher(
+      ctx, account, std::move(respond), std::move(busy),
+      [&ctx, req = std::move(req), user = std::move(user), password, ticket,
+       client_type]() mutable -> Response {
+        // An unknown user is verified against a dummy hash: the same cost, so timing
+        // does not tell which accounts exist.
+        static const std::string kDummy = auth::HashPassword("krypton-dummy-password").value_or("");
+        bool ok = auth::VerifyPassword(user.ok() ? user->password_hash : kDummy, password) &&
+                  user.ok();
+        if (!ok) {
+          guard::Failed(ticket, "login password");
+          return api::Error(ctx, req, Status(Code::kUaaBadCredentials));
+        }
+        guard::Succeeded(ticket);
+        // Registered with an e-mail link that was not followed yet (§3.4).
+        if (!user->email.empty() && user->phone.empty() && !user->email_verified) {
+          return api::Error(ctx, req, Status(Code::kUaaUserNotVerified));
+        }
+        auto tokens = IssueTokens(ctx, *user, client_type, ctx.config.jwt.access_ttl_s);
+        if (!tokens.ok()) return api::Error(ctx, req, tokens.status());
+        return api::Json(200, std::move(tokens).value());
+      });
 }
 
 Response Refresh(ApiContext& ctx, const Request& req) {
@@ -124,6 +126,10 @@ Response Refresh(ApiContext& ctx, const Request& req) {
   }
   auto user = ctx.store.GetUser(claims->uid);
   if (!user.ok()) return api::Error(ctx, req, Status(Code::kUaaInvalidToken).WithDetail("no user"));
+  // Signed before the last password change or reset (besides being revoked then).
+  if (claims->epoch != user->token_epoch) {
+    return api::Error(ctx, req, Status(Code::kUaaInvalidToken).WithDetail("old token epoch"));
+  }
   // hekrapi may ask for a shorter access lifetime; never a longer one.
   int ttl = ctx.config.jwt.access_ttl_s;
   int64_t asked = 0;

@@ -5,7 +5,7 @@ namespace krypton::hub {
 
 void AppLogin(AppConnection& conn, const Envelope& e) {
   if (conn.logged_in()) return conn.ReplyError(e, Status(Code::kHubAppRepeatLogin));
-  auto app_tid = RequiredString(e, "appTid", 128);
+  auto app_tid = RequiredId(e, "appTid", IdKind::kAppTid);
   if (!app_tid.ok()) return conn.ReplyError(e, app_tid.status());
   auto token = RequiredString(e, "token", 8192);
   if (!token.ok()) return conn.ReplyError(e, token.status());

@@ -107,14 +107,14 @@ Status CheckInstruction(const std::vector<std::pair<std::string, int64_t>>& gran
 }  // namespace
 
 void AppRelay(AppConnection& conn, const Envelope& e) {
-  auto app_tid = OptionalString(e, "appTid", 128);
+  auto app_tid = OptionalId(e, "appTid", IdKind::kAppTid);
   if (!app_tid.ok()) return conn.ReplyError(e, app_tid.status());
   if (app_tid->has_value() && **app_tid != conn.app_tid()) {
     return conn.ReplyError(e, Status(Code::kHubAppTidMismatch));
   }
-  auto dev_tid = RequiredString(e, "devTid", 32);
+  auto dev_tid = RequiredId(e, "devTid", IdKind::kDevTid);
   if (!dev_tid.ok()) return conn.ReplyError(e, dev_tid.status());
-  auto ctrl_key = RequiredString(e, "ctrlKey", 128);
+  auto ctrl_key = RequiredId(e, "ctrlKey", IdKind::kSecret);
   if (!ctrl_key.ok()) return conn.ReplyError(e, ctrl_key.status());
   if (e.action == "appSend" && !e.params["data"].is_object()) {
     return conn.ReplyError(e, Status(Code::kHubInvalidParam).WithDetail("data"));

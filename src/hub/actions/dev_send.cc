@@ -12,7 +12,7 @@ namespace krypton::hub {
 namespace {
 
 void Report(DeviceConnection& conn, const Envelope& e) {
-  auto dev_tid = RequiredString(e, "devTid", 32);
+  auto dev_tid = RequiredId(e, "devTid", IdKind::kDevTid);
   if (!dev_tid.ok()) return conn.ReplyError(e, dev_tid.status());
   if (*dev_tid != conn.dev_tid()) return conn.ReplyError(e, Status(Code::kHubDevTidMismatch));
   simdjson::dom::object data;
@@ -27,9 +27,15 @@ void Report(DeviceConnection& conn, const Envelope& e) {
     }
     report.app_tids_json = simdjson::minify(app_tid);
   }
-  auto sub = OptionalString(e, "subDevTid", 64);
+  // "" reads as absent, as null does; anything else follows the identifier rule.
+  auto sub = OptionalString(e, "subDevTid", RuleOf(IdKind::kSubDevTid).max_len);
   if (!sub.ok()) return conn.ReplyError(e, sub.status());
-  if (sub->has_value()) report.sub_dev_tid = std::string(**sub);
+  if (sub->has_value() && !(*sub)->empty()) {
+    if (!ValidIdentifier(IdKind::kSubDevTid, **sub)) {
+      return conn.ReplyError(e, Status(Code::kHubInvalidParam).WithDetail("subDevTid"));
+    }
+    report.sub_dev_tid = std::string(**sub);
+  }
 
   HubContext& ctx = conn.ctx();
   report.dev_tid = conn.dev_tid();

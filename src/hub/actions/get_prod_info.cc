@@ -44,9 +44,10 @@ std::string DcInfoJson(const HubContext& ctx, bool with_timestamp) {
 }
 
 void GetProdInfo(InfoConnection& conn, const Envelope& e) {
-  auto dev_tid = RequiredString(e, "devTid", 32);
+  // The identifiers' charset and length (common/identifiers.h), as on the device hub.
+  auto dev_tid = RequiredId(e, "devTid", IdKind::kDevTid);
   if (!dev_tid.ok()) return conn.ReplyError(e, dev_tid.status());
-  auto prod_key = RequiredString(e, "prodKey", 64);
+  auto prod_key = RequiredId(e, "prodKey", IdKind::kProdKey);
   if (!prod_key.ok()) return conn.ReplyError(e, prod_key.status());
 
   HubContext& ctx = conn.ctx();

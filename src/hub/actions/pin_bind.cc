@@ -145,10 +145,22 @@ void PushToOwner(HubContext& ctx, const std::string& uid, const std::string& dev
 void Present(HubContext& ctx, const std::weak_ptr<DeviceConnection>& weak,
              const std::string& dev_tid, const std::string& code, const std::string& ssid) {
   Outcome o{Code::kHubPinOrSsidInvalid, std::nullopt};
-  auto pin = ctx.store.GetPinCode(Sha256Hex(code));
+  // A PIN has 6 digits: a device gets limits.code_failures_per_target wrong ones per
+  // window; beyond, every PIN it presents is refused (1400028) without a lookup.
+  std::shared_ptr<auth::AttemptLimiter::Ticket> ticket;
+  if (ctx.attempts != nullptr) {
+    ticket = ctx.attempts->Reserve(
+        {{"code:pindev:" + dev_tid, ctx.config.limits.code_failures_per_target, true}},
+        int64_t{ctx.config.limits.login_failure_window_s} * 1000);
+  }
+  storage::StoreResult<storage::PinCode> pin = storage::StoreStatus::NotFound("PIN not looked up");
+  if (ctx.attempts == nullptr || ticket) pin = ctx.store.GetPinCode(Sha256Hex(code));
   if (pin.ok() && pin->ssid == ssid) {
+    if (ticket) ticket->Succeed();
     o = Decide(ctx, *pin, dev_tid);
     if (o.user) Record(ctx, pin->pin_hash, dev_tid, *o.user);
+  } else if (ticket && ticket->Fail()) {
+    spdlog::warn("device {}: PIN guessing limit reached", dev_tid);
   }
   int number = ctx.config.hub.success_code;
   std::string desc = number == 200 ? "success" : "Success";
@@ -244,7 +256,7 @@ void DevLoginWithPin(DeviceConnection& conn, const Envelope& e) {
 }
 
 void ReportDevInfoWithPin(DeviceConnection& conn, const Envelope& e) {
-  auto dev_tid = OptionalString(e, "devTid", 32);
+  auto dev_tid = OptionalId(e, "devTid", IdKind::kDevTid);
   ReportDevInfo(conn, e);
   // Only for the session's own device (ReportDevInfo answered 1400008 otherwise).
   if (!dev_tid.ok() || (dev_tid->has_value() && **dev_tid != conn.dev_tid())) return;

@@ -26,7 +26,7 @@ int64_t ReportedPort(const Envelope& e) {
 }  // namespace
 
 void ReportDevInfo(DeviceConnection& conn, const Envelope& e) {
-  auto dev_tid = OptionalString(e, "devTid", 32);
+  auto dev_tid = OptionalId(e, "devTid", IdKind::kDevTid);
   if (!dev_tid.ok()) return conn.ReplyError(e, dev_tid.status());
   if (dev_tid->has_value() && **dev_tid != conn.dev_tid()) {
     return conn.ReplyError(e, Status(Code::kHubDevTidMismatch));

@@ -25,7 +25,8 @@ constexpr char kRelease[] = "RELEASE krypton_op";
 constexpr char kRollbackTo[] = "ROLLBACK TO krypton_op";
 
 #define KRYPTON_USER_COLUMNS \
-  "uid, pid, phone, email, email_verified, password_hash, profile_json, created_at_ms"
+  "uid, pid, phone, email, email_verified, password_hash, profile_json, created_at_ms, " \
+  "token_epoch"
 
 User ReadUser(const Statement& s) {
   User u;
@@ -37,6 +38,7 @@ User ReadUser(const Statement& s) {
   u.password_hash = s.Text(5);
   u.profile_json = s.Text(6);
   u.created_at_ms = s.Int64(7);
+  u.token_epoch = s.Int64(8);
   return u;
 }
 
@@ -210,9 +212,9 @@ StoreStatus SqliteStore::CreateUser(const User& user) {
   std::lock_guard lock(mu_);
   return db_
       ->Run("CreateUser", user.uid,
-            "INSERT INTO users (" KRYPTON_USER_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO users (" KRYPTON_USER_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             user.uid, user.pid, user.phone, LowerAscii(user.email), user.email_verified,
-            user.password_hash, user.profile_json, user.created_at_ms)
+            user.password_hash, user.profile_json, user.created_at_ms, user.token_epoch)
       .status();
 }
 
@@ -242,7 +244,8 @@ StoreResult<User> SqliteStore::FindUserByPhone(const std::string& pid, const std
 StoreStatus SqliteStore::UpdateUserPassword(const std::string& uid, const std::string& hash) {
   std::lock_guard lock(mu_);
   return db_->RunOnRow("UpdateUserPassword", uid,
-                       "UPDATE users SET password_hash = ? WHERE uid = ?", hash, uid);
+                       "UPDATE users SET password_hash = ?, token_epoch = token_epoch + 1 WHERE uid = ?",
+                       hash, uid);
 }
 
 StoreStatus SqliteStore::UpdateUserProfile(const std::string& uid, const std::string& json) {

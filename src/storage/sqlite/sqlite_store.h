@@ -167,6 +167,13 @@ class SqliteStore final : public Store {
   StoreStatus ReplaceDemoDevices(const std::string& pid,
                                  const std::vector<DemoDevice>& devices) override;
   StoreResult<std::vector<DemoDevice>> ListDemoDevices(const std::string& pid) override;
+  // Console members (sqlite_store_members.cc).
+  StoreStatus PutConsoleMember(const ConsoleMember& m) override;
+  StoreResult<ConsoleMember> GetConsoleMember(const std::string& pid,
+                                              const std::string& uid) override;
+  StoreStatus DeleteConsoleMember(const std::string& pid, const std::string& uid) override;
+  StoreResult<std::vector<ConsoleMember>> ListConsoleMembers(const std::string& pid) override;
+  StoreResult<std::vector<ConsoleMember>> ListMemberships(const std::string& uid) override;
   StoreStatus CreateFolder(const Folder& f) override;
   StoreResult<std::vector<Folder>> ListFolders(const std::string& uid) override;
   StoreStatus RenameFolder(const std::string& uid, const std::string& folder_id,

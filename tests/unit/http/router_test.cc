@@ -78,3 +78,45 @@ TEST(RouterTest, HeadersAndLanguage) {
 
 }  // namespace
 }  // namespace krypton::http
+
+namespace krypton::http {
+namespace {
+
+TEST(RouterGuardTest, GuardRunsBeforeCoveredRoutesOnly) {
+  Router router;
+  router.Add("GET", "/open", [](const Request&) { return Response::Json(200, "open"); });
+  router.Add("GET", "/closed/{id}", [](const Request& r) {
+    return Response::Json(200, "closed:" + r.attributes.at("who"));
+  });
+  router.AddGuard("/closed/", [](Request& r) -> std::optional<Response> {
+    if (r.Header("authorization") != "yes") return Response::Json(401, "no");
+    r.attributes["who"] = r.route;
+    return std::nullopt;
+  });
+  Request open = Req("GET", "/open");
+  EXPECT_EQ(router.Route(open).body, "open");
+  Request refused = Req("GET", "/closed/1");
+  EXPECT_EQ(router.Route(refused).status, 401);
+  Request admitted = Req("GET", "/closed/1");
+  admitted.headers.emplace_back("authorization", "yes");
+  admitted.attributes["who"] = "forged";  // never trusted from before routing
+  EXPECT_EQ(router.Route(admitted).body, "closed:/closed/{id}");
+  // Unmatched paths answer 404 without reaching the guard.
+  Request missing = Req("GET", "/closed");
+  EXPECT_EQ(router.Route(missing).status, 404);
+}
+
+TEST(RouterGuardTest, AsyncRoutesAreGuardedToo) {
+  Router router;
+  router.AddAsync("PUT", "/closed/x",
+                  [](Request, Responder respond) { respond(Response::Json(200, "ran")); });
+  router.AddGuard("/closed/",
+                  [](Request&) -> std::optional<Response> { return Response::Json(403, "no"); });
+  Response got;
+  router.Dispatch(Req("PUT", "/closed/x"), [&](Response r) { got = std::move(r); });
+  EXPECT_EQ(got.status, 403);
+  EXPECT_EQ(got.body, "no");
+}
+
+}  // namespace
+}  // namespace krypton::http

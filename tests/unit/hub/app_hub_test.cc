@@ -64,6 +64,8 @@ class AppHubTest : public ::testing::Test {
     std::string error;
     config::Sources sources;
     sources.overrides = {{"hub.relay_timeout_s", "1"}, {"listen.address", "127.0.0.1"}};
+    // Every client is 127.0.0.1, up to 1000 of them logging in at once.
+    sources.overrides.push_back({"net.max_prelogin_per_ip", "0"});
     sources.overrides.insert(sources.overrides.end(), sets.begin(), sets.end());
     ASSERT_TRUE(config::Load(sources, &config_, &error)) << error;
 

@@ -49,5 +49,31 @@ TEST(EnvelopeTest, Params) {
   EXPECT_EQ(ParamsJson(e), R"({"devTid":"D1","n":5,"empty":"","long":"123456789"})");
 }
 
+// D29: identifiers follow common/identifiers.h on every hub; the key names the field.
+TEST(EnvelopeTest, Identifiers) {
+  Envelope e;
+  ASSERT_TRUE(
+      ParseEnvelope(
+          R"({"action":"a","params":{"devTid":"ESP_2M_F4CFA2492863","nul":"\u0000","ctl":"A\u0001B",)"
+          R"("sp":"A B","utf":"\u00e9","long":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","empty":"",)"
+          R"("n":5,"null":null,"tok":"0123456789abcdef"}})",
+          &e)
+          .ok());
+  EXPECT_EQ(*RequiredId(e, "devTid", IdKind::kDevTid), "ESP_2M_F4CFA2492863");
+  for (const char* key : {"nul", "ctl", "sp", "utf", "long", "empty", "n", "null", "nope"}) {
+    Status s = RequiredId(e, key, IdKind::kDevTid).status();
+    EXPECT_EQ(s.code(), Code::kHubInvalidParam) << key;
+    EXPECT_EQ(s.detail(), key);
+  }
+  EXPECT_EQ(RequiredId(e, "empty", IdKind::kSecret).status().code(), Code::kHubInvalidParam);
+  EXPECT_EQ(**OptionalId(e, "tok", IdKind::kSecret), "0123456789abcdef");
+  EXPECT_EQ(**OptionalId(e, "empty", IdKind::kSecret), "");  // the first-login token
+  EXPECT_FALSE(OptionalId(e, "null", IdKind::kSecret)->has_value());
+  EXPECT_FALSE(OptionalId(e, "nope", IdKind::kSecret)->has_value());
+  EXPECT_EQ(OptionalId(e, "nul", IdKind::kSecret).status().code(), Code::kHubInvalidParam);
+  EXPECT_EQ(OptionalId(e, "n", IdKind::kAppTid).status().code(), Code::kHubInvalidParam);
+  EXPECT_EQ(OptionalId(e, "empty", IdKind::kAppTid).status().code(), Code::kHubInvalidParam);
+}
+
 }  // namespace
 }  // namespace krypton::hub

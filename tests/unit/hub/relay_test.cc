@@ -271,14 +271,17 @@ TEST_F(RelayTest, ReportsAndPresenceArePublished) {
 }
 
 TEST_F(RelayTest, ReplacingASessionPublishesNoPresence) {
-  auto first = LoginDevice("R9");
-  auto token = Field(*first->Call(R"({"msgId":1,"action":"heartbeat"})"), "/code");
-  ASSERT_EQ(token, "200");
-  auto dev = store_->GetDevice("R9");
-  // The same device again on a new connection (its token was issued to `first`).
+  auto first = std::make_unique<LineClient>(listener_->port());
+  auto login = first->Call(
+      R"({"msgId":"1","action":"devLogin","params":{"devTid":"R9","prodKey":"xxxxxx","token":""}})");
+  ASSERT_TRUE(login && Field(*login, "/code") == "200");
+  std::string token = Field(*login, "/params/token");  // with its quotes
+  // The same device again on a new connection, presenting its token (D8: the newest
+  // session wins). An empty token would be refused while `first` is online (D29).
   LineClient second(listener_->port());
-  // Re-registration with an empty token is allowed for an unbound device.
-  ASSERT_EQ(Field(*second.Call(R"({"msgId":"1","action":"devLogin","params":{"devTid":"R9","prodKey":"xxxxxx","token":""}})"),
+  ASSERT_EQ(Field(*second.Call(
+                      R"({"msgId":"1","action":"devLogin","params":{"devTid":"R9","prodKey":"xxxxxx","token":)" +
+                      token + "}}"),
                   "/code"),
             "200");
   EXPECT_TRUE(first->WaitClosed());

@@ -363,10 +363,12 @@ TEST_F(SqliteStoreTest, FindUserByEmailAndPhone) {
 
 TEST_F(SqliteStoreTest, UpdateUserPasswordAndProfile) {
   ASSERT_TRUE(store_->CreateUser(MakeUser("1")).ok());
+  EXPECT_EQ(store_->GetUser("1")->token_epoch, 0);
   ASSERT_TRUE(store_->UpdateUserPassword("1", "$argon2id$new").ok());
   ASSERT_TRUE(store_->UpdateUserProfile("1", R"({"age":3})").ok());
   User u = *store_->GetUser("1");
   EXPECT_EQ(u.password_hash, "$argon2id$new");
+  EXPECT_EQ(u.token_epoch, 1);  // a new password ends every older token (issue 14)
   EXPECT_EQ(u.profile_json, R"({"age":3})");
   EXPECT_EQ(store_->UpdateUserPassword("2", "h").kind(), Kind::kNotFound);
   EXPECT_EQ(store_->UpdateUserProfile("2", "{}").kind(), Kind::kNotFound);

@@ -1,0 +1,101 @@
+// `krypton admin manufacturer member add|remove|list`: console members of an enterprise
+// (D28, docs/decisions/0012-console-members.md) with the rules the enterprise API applies
+// (catalog/members.h): roles ADMIN, DEVELOPER, VIEWER; the last ADMIN stays. An e-mail
+// names the account under the enterprise's own pid, else under the public pid
+// 00000000000; --uid names any account.
+#include <iostream>
+
+#include "app/admin_internal.h"
+#include "app/commands.h"
+#include "app/json_out.h"
+#include "catalog/members.h"
+#include "common/clock.h"
+
+namespace krypton::app {
+namespace {
+
+// The CLI's message for a refused change: the rule broken, else the code's message.
+int Refused(const Status& s) {
+  if (s.code() == Code::kUserNotExist) {
+    return Fail(s.detail() == "not a member" ? "the account is no member of that enterprise"
+                                             : "no such account");
+  }
+  if (s.code() == Code::kEntPidNotExist) return Fail("no manufacturer with that pid");
+  return Fail(s.detail().empty() ? s.Message() : s.detail());
+}
+
+std::string MemberJson(const catalog::MemberView& m) {
+  return JsonObject()
+      .Add("uid", m.uid)
+      .Add("email", m.email)
+      .Add("phone", m.phone)
+      .Add("role", catalog::RoleName(m.role))
+      .Add("createTime", m.created_at_ms)
+      .Finish();
+}
+
+// The uid of --uid, or of --email within the enterprise (then the public pid).
+Result<std::string> AccountOf(storage::Store& store, const MemberOptions& o) {
+  if (!o.uid.empty()) return o.uid;
+  auto account = catalog::FindMemberAccount(store, o.pid, o.email);
+  if (!account.ok()) return account.status();
+  return account->uid;
+}
+
+}  // namespace
+
+int RunMemberAdd(const CommonOptions& common, const MemberOptions& options) {
+  if (options.email.empty() == options.uid.empty()) return Fail("give --email or --uid");
+  config::Config config;
+  auto store = OpenForAdmin(common, &config);
+  if (!store) return 1;
+  auto uid = AccountOf(*store, options);
+  if (!uid.ok()) return Refused(uid.status());
+  auto m =
+      catalog::PutMember(*store, options.pid, *uid, options.role, SystemClock::Instance().NowMs());
+  if (!m.ok()) return Refused(m.status());
+  if (common.json) {
+    std::cout << MemberJson(*m) << "\n";
+  } else {
+    std::cout << "member " << m->uid << " of " << options.pid << ": " << catalog::RoleName(m->role)
+              << "\n";
+  }
+  return 0;
+}
+
+int RunMemberRemove(const CommonOptions& common, const MemberOptions& options) {
+  if (options.email.empty() == options.uid.empty()) return Fail("give --email or --uid");
+  config::Config config;
+  auto store = OpenForAdmin(common, &config);
+  if (!store) return 1;
+  auto uid = AccountOf(*store, options);
+  if (!uid.ok()) return Refused(uid.status());
+  if (Status s = catalog::RemoveMember(*store, options.pid, *uid); !s.ok()) return Refused(s);
+  if (common.json) {
+    std::cout << JsonObject().Add("uid", *uid).Add("pid", options.pid).Finish() << "\n";
+  } else {
+    std::cout << "removed member " << *uid << " of " << options.pid << "\n";
+  }
+  return 0;
+}
+
+int RunMemberList(const CommonOptions& common, const MemberOptions& options) {
+  config::Config config;
+  auto store = OpenForAdmin(common, &config);
+  if (!store) return 1;
+  auto members = catalog::ListMembers(*store, options.pid);
+  if (!members.ok()) return Refused(members.status());
+  if (common.json) {
+    std::string out = "[";
+    for (const auto& m : *members) out += (out.size() > 1 ? "," : "") + MemberJson(m);
+    std::cout << out << "]\n";
+    return 0;
+  }
+  for (const auto& m : *members) {
+    std::cout << m.uid << "  " << catalog::RoleName(m.role) << "  "
+              << (m.email.empty() ? m.phone : m.email) << "\n";
+  }
+  return 0;
+}
+
+}  // namespace krypton::app
