@@ -290,6 +290,23 @@ TEST_F(JsonEscapingTest, HubEchoesMsgIdParamsAndDeviceAnswers) {
   EXPECT_EQ(Str(*answer, "/msgId"), kNasty) << *answer;
   EXPECT_EQ(Field(*answer, "/code"), "1400011") << *answer;
   EXPECT_EQ(Str(*answer, "/desc"), kNasty) << *answer;
+
+  // An appTid may hold '"' and '\' (visible ASCII, D29): a second app whose appSend leaves
+  // it out gets it filled in from its session in the frame the device receives.
+  const std::string app_tid = "app\"tid\\1";
+  LineClient app2(server_->port("app_tcp"));
+  auto login2 = app2.Call(R"({"msgId":1,"action":"appLogin","params":{"appTid":)" + Q(app_tid) +
+                          R"(,"token":")" + demo_ + "\"}}");
+  ASSERT_TRUE(login2);
+  ASSERT_TRUE(Valid(*login2)) << *login2;
+  ASSERT_EQ(Field(*login2, "/code"), "200") << *login2;
+  ASSERT_TRUE(
+      app2.SendLine(R"({"msgId":7,"action":"appSend","params":{"devTid":"JE3","ctrlKey":")" +
+                    ctrl_key + R"(","data":{"cmdId":2,"power":1}}})"));
+  auto cmd2 = dev.ReadLine();
+  ASSERT_TRUE(cmd2);
+  ASSERT_TRUE(Valid(*cmd2)) << *cmd2;
+  EXPECT_EQ(Str(*cmd2, "/params/appTid"), app_tid) << *cmd2;
 }
 
 // Every entry under `dir` whose permission bits are not 0600 (files) or 0700 (dirs),
