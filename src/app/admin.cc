@@ -11,6 +11,7 @@
 #include "app/json_out.h"
 #include "auth/password.h"
 #include "catalog/catalog.h"
+#include "catalog/members.h"
 #include "common/clock.h"
 #include "common/secrets.h"
 
@@ -18,7 +19,8 @@ namespace krypton::app {
 namespace {
 
 bool AllDigits(std::string_view s, size_t n) {
-  return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return s.size() == n &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace
@@ -68,7 +70,8 @@ Result<std::string> CreateUser(storage::Store& store, const UserCreateOptions& o
   if (!o.email.empty()) {
     size_t at = o.email.find('@');
     if (at == std::string::npos || at == 0 || o.email.find('.', at) == std::string::npos) {
-      return Status(Code::kUserInvalidParam, "email").WithDetail("not an e-mail address: " + o.email);
+      return Status(Code::kUserInvalidParam, "email")
+          .WithDetail("not an e-mail address: " + o.email);
     }
   }
   if (!o.phone.empty() && !std::all_of(o.phone.begin(), o.phone.end(), ::isdigit)) {
@@ -101,7 +104,8 @@ Result<std::string> CreateUser(storage::Store& store, const UserCreateOptions& o
     bool taken = (!o.email.empty() && store.FindUserByEmail(o.pid, o.email).ok()) ||
                  (!o.phone.empty() && store.FindUserByPhone(o.pid, o.phone).ok());
     if (taken) {
-      return Status(Code::kUaaUserAlreadyRegistered).WithDetail("an account with that e-mail or phone exists");
+      return Status(Code::kUaaUserAlreadyRegistered)
+          .WithDetail("an account with that e-mail or phone exists");
     }
   }
   return Status(Code::kUserInternal).WithDetail("could not allocate a uid");
@@ -120,11 +124,13 @@ Result<storage::Product> CreateProduct(storage::Store& store, const ProductCreat
   }
   if (!catalog::IsWorkMode(o.work_mode)) {
     return Status(Code::kEntIllegalArgument)
-        .WithDetail("work mode must be JSON_CTRL, JSON_TRANSPARENT, JSON_TRANSPARENT_NOT_CHECK_RAW, "
-                    "TRANSPARENT48 or TRANSPARENT48_V2");
+        .WithDetail(
+            "work mode must be JSON_CTRL, JSON_TRANSPARENT, JSON_TRANSPARENT_NOT_CHECK_RAW, "
+            "TRANSPARENT48 or TRANSPARENT48_V2");
   }
   if (!catalog::IsDeviceAuth(o.device_auth)) {
-    return Status(Code::kEntIllegalArgument).WithDetail("device auth must be PRODKEY, AUTHKEY or LICENSE");
+    return Status(Code::kEntIllegalArgument)
+        .WithDetail("device auth must be PRODKEY, AUTHKEY or LICENSE");
   }
   if (!catalog::IsCheckMode(o.check_mode)) {
     return Status(Code::kEntIllegalArgument).WithDetail("check mode must be LENIENT or STRICT");
@@ -152,10 +158,15 @@ int RunUserCreate(const CommonOptions& common, const UserCreateOptions& options)
   auto store = OpenForAdmin(common, &config);
   if (!store) return 1;
   auto uid = CreateUser(*store, options);
-  if (!uid.ok()) return Fail(uid.status().detail().empty() ? uid.status().Message() : uid.status().detail());
+  if (!uid.ok())
+    return Fail(uid.status().detail().empty() ? uid.status().Message() : uid.status().detail());
   if (common.json) {
-    std::cout << JsonObject().Add("uid", *uid).Add("email", options.email).Add("phone", options.phone)
-                     .Add("pid", options.pid).Finish()
+    std::cout << JsonObject()
+                     .Add("uid", *uid)
+                     .Add("email", options.email)
+                     .Add("phone", options.phone)
+                     .Add("pid", options.pid)
+                     .Finish()
               << "\n";
   } else {
     std::cout << "created user " << *uid << "\n";
@@ -184,10 +195,13 @@ int RunManufacturerKey(const CommonOptions& common, const ManufacturerCreateOpti
   auto store = OpenForAdmin(common, &config);
   if (!store) return 1;
   // A new server key replaces the old one; only its hash is stored, so it is shown once.
-  std::string key = RandomHex(32);
-  if (auto s = store->SetManufacturerServerKey(options.pid, Sha256Hex(key)); !s.ok()) {
-    return Fail(s.not_found() ? "no manufacturer with pid " + options.pid : s.ToString());
+  auto rotated = catalog::RotateServerKey(*store, options.pid);
+  if (!rotated.ok()) {
+    return Fail(rotated.status().code() == Code::kEntPidNotExist
+                    ? "no manufacturer with pid " + options.pid
+                    : rotated.status().ToString());
   }
+  const std::string& key = *rotated;
   if (common.json) {
     std::cout << JsonObject().Add("pid", options.pid).Add("serverKey", key).Finish() << "\n";
   } else {

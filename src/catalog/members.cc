@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "catalog/catalog.h"
+#include "common/secrets.h"
 
 namespace krypton::catalog {
 namespace {
@@ -148,6 +149,14 @@ Result<std::vector<storage::ConsoleMember>> MembershipsOf(storage::Store& store,
   auto rows = store.ListMemberships(uid);
   if (!rows.ok()) return Internal(rows.status());
   return *rows;
+}
+
+Result<std::string> RotateServerKey(storage::Store& store, const std::string& pid) {
+  std::string key = RandomHex(32);
+  storage::StoreStatus s = store.SetManufacturerServerKey(pid, Sha256Hex(key));
+  if (s.not_found()) return Status(Code::kEntPidNotExist);
+  if (!s.ok()) return Internal(s);
+  return key;
 }
 
 }  // namespace krypton::catalog

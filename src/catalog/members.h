@@ -63,6 +63,12 @@ Status RemoveMember(storage::Store& store, const std::string& pid, const std::st
 // The members of `pid`, oldest first. 8400004 unknown pid.
 Result<std::vector<MemberView>> ListMembers(storage::Store& store, const std::string& pid);
 
+// Issues a new server key for enterprise `pid` (Authorization: key=…) and returns it; only
+// its SHA-256 is stored, so it is shown once, and the old key stops working at once.
+// Called by the enterprise API (ADMIN) and `krypton admin manufacturer key`. 8400004
+// unknown pid.
+Result<std::string> RotateServerKey(storage::Store& store, const std::string& pid);
+
 // The enterprises account `uid` is a console member of, by pid (empty: none).
 Result<std::vector<storage::ConsoleMember>> MembershipsOf(storage::Store& store,
                                                           const std::string& uid);

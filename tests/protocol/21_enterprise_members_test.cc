@@ -177,7 +177,7 @@ TEST_F(EnterpriseMembersTest, AuthorizationMatrixOfEveryEnterpriseRoute) {
     std::string authorization;  // "" = no header
     int rank;                   // 0 = no console rights at all
   };
-  const std::vector<Caller> callers = {
+  std::vector<Caller> callers = {
       {"no auth", "", 0},
       {"malformed header", "Basic Zm9vOmJhcg==", 0},
       {"app user of the same pid", Bearer(app_), 0},
@@ -198,6 +198,18 @@ TEST_F(EnterpriseMembersTest, AuthorizationMatrixOfEveryEnterpriseRoute) {
       Headers h;
       if (!c.authorization.empty()) h.emplace_back("Authorization", c.authorization);
       HttpResult r = api_.Request(op.method, target, "{}", h);
+      if (op.pattern == "/api/v1/enterprise/serverKey" && r.status == 200) {
+        // The caller's enterprise got a new server key: the old one is refused from now on,
+        // and the callers that used it go on with the new one.
+        std::string& key = StringField(r.body, "/pid") == kAcme ? acme_ : beta_;
+        const std::string old_key = key;
+        key = StringField(r.body, "/serverKey");
+        ASSERT_EQ(key.size(), 64u) << what << ": " << r.body;
+        ExpectAuthFailure(api_.Ent(old_key, "GET", "/api/v1/enterprise/quota"), what + ", old key");
+        for (Caller& other : callers) {
+          if (other.authorization == "key=" + old_key) other.authorization = "key=" + key;
+        }
+      }
       if (c.rank == 0) {
         ExpectAuthFailure(r, what);
       } else if (c.rank < Rank(op.role)) {
@@ -431,6 +443,34 @@ TEST_F(EnterpriseMembersTest, MemberOfSeveralEnterprisesNamesOne) {
   ExpectAuthFailure(
       api_.Ent(acme_, "GET", "/api/v1/enterprise/quota", "", {{"X-Krypton-Pid", kBeta}}),
       "server key with another pid");
+}
+
+// (c) Server keys are ADMIN's: an ADMIN member issues a new one, shown once; the old key is
+// refused at once; a DEVELOPER may not; the operator's CLI does the same.
+TEST_F(EnterpriseMembersTest, AdminIssuesANewServerKey) {
+  const std::string path = "/api/v1/enterprise/serverKey";
+  ExpectApiError(api_.Ent(Bearer(developer_), "POST", path), 403, "6400016", kNoPrivilege);
+  EXPECT_EQ(api_.Ent(acme_, "GET", "/api/v1/enterprise/quota").status, 200);
+
+  HttpResult issued = api_.Ent(Bearer(admin_token_), "POST", path);
+  ASSERT_EQ(issued.status, 200) << issued.body;
+  EXPECT_EQ(StringField(issued.body, "/pid"), kAcme);
+  const std::string fresh = StringField(issued.body, "/serverKey");
+  ASSERT_EQ(fresh.size(), 64u) << issued.body;
+  ExpectAuthFailure(api_.Ent(acme_, "GET", "/api/v1/enterprise/quota"), "the old key");
+  EXPECT_EQ(api_.Ent(fresh, "GET", "/api/v1/enterprise/quota").status, 200);
+  // Beta's key is untouched.
+  EXPECT_EQ(api_.Ent(beta_, "GET", "/api/v1/enterprise/quota").status, 200);
+
+  // The key itself may issue its successor; then the operator issues another.
+  HttpResult again = api_.Ent(fresh, "POST", path);
+  ASSERT_EQ(again.status, 200) << again.body;
+  ExpectAuthFailure(api_.Ent(fresh, "GET", "/api/v1/enterprise/quota"), "the second key");
+  const std::string by_cli = admin_.ServerKey(kAcme);
+  ExpectAuthFailure(
+      api_.Ent(StringField(again.body, "/serverKey"), "GET", "/api/v1/enterprise/quota"),
+      "the key before the operator's");
+  EXPECT_EQ(api_.Ent(by_cli, "GET", "/api/v1/enterprise/quota").status, 200);
 }
 
 }  // namespace

@@ -2,8 +2,8 @@
 // except those that reveal a device-side secret (prodKey, bindKey in a long code,
 // short-code password): DEVELOPER. Writes are DEVELOPER's; POST encode/decode only
 // compute, so VIEWER. Member management and sharing a product with another enterprise
-// are ADMIN's. Server keys are issued by the operator only (`krypton admin manufacturer
-// key`), so no route manages them.
+// are ADMIN's, and so is issuing a new server key (`POST serverKey`; the operator can too,
+// with `krypton admin manufacturer key`).
 #include "http/routes/ent_access.h"
 
 #include <spdlog/spdlog.h>
@@ -58,6 +58,8 @@ const std::vector<AccessRule>& AccessTable() {
       {"GET", "/api/v1/enterprise/member", Role::kAdmin},
       {"POST", "/api/v1/enterprise/member", Role::kAdmin},
       {"DELETE", "/api/v1/enterprise/member/{uid}", Role::kAdmin},
+      // Server keys (ent_members.cc): an ADMIN issues a new one (the old one dies).
+      {"POST", "/api/v1/enterprise/serverKey", Role::kAdmin},
   };
   return kTable;
 }

@@ -5,6 +5,8 @@
 //   POST   /api/v1/enterprise/member        {email | uid, role} → 200 the member (added,
 //                                           or its role changed)
 //   DELETE /api/v1/enterprise/member/{uid}  → 204
+//   POST   /api/v1/enterprise/serverKey     → 200 {pid, serverKey}: a new server key, shown
+//                                           once; the old one stops working at once
 // Errors: 8400002 bad body or role, or the last ADMIN; 5400039 no such account or member.
 #include "catalog/members.h"
 #include "http/routes/api.h"
@@ -72,6 +74,22 @@ Response Remove(ApiContext& ctx, const Request& req) {
   return api::NoContent();
 }
 
+Response RotateKey(ApiContext& ctx, const Request& req) {
+  auto pid = api::EnterprisePid(ctx, req);
+  if (!pid.ok()) return Fail(ctx, req, pid.status());
+  auto key = catalog::RotateServerKey(ctx.store, *pid);
+  if (!key.ok()) return Fail(ctx, req, key.status());
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  Key(w, "pid");
+  String(w, *pid);
+  Key(w, "serverKey");
+  String(w, *key);
+  w.EndObject();
+  return api::Json(200, std::string(buf.GetString(), buf.GetSize()));
+}
+
 }  // namespace
 }  // namespace ent
 
@@ -82,6 +100,8 @@ void AddEnterpriseMemberRoutes(Router& router, ApiContext& ctx) {
              [&ctx](const Request& r) { return ent::Put(ctx, r); });
   router.Add("DELETE", "/api/v1/enterprise/member/{uid}",
              [&ctx](const Request& r) { return ent::Remove(ctx, r); });
+  router.Add("POST", "/api/v1/enterprise/serverKey",
+             [&ctx](const Request& r) { return ent::RotateKey(ctx, r); });
 }
 
 }  // namespace krypton::http
