@@ -91,8 +91,11 @@ int RunServe(const CommonOptions& common) {
   auth::RateLimiter limiter;
   boost::asio::thread_pool blocking(static_cast<size_t>(config.server.blocking_threads));
   auth::CaptchaStore captcha;
+  // The bus: shared by every hub connection and the domain services' change events;
+  // outlives the loops.
+  bus::InprocBus bus;
   http::ApiContext api{*store,  config,   SystemClock::Instance(), **jwt, mailer,
-                       limiter, blocking, captcha, nullptr};
+                       limiter, blocking, captcha, bus};
   // Issue 14 (docs/security/passwords.md): failed guesses of every secret, the bounded fair
   // queue in front of argon2id, and the accounts' token epochs (cached like the access
   // decisions; a password change here forgets the entry at once).
@@ -168,7 +171,6 @@ int RunServe(const CommonOptions& common) {
   // The bus and the hub context: shared by every hub connection, outlive the loops.
   std::vector<boost::asio::any_io_executor> loop_executors;
   for (size_t i = 0; i < pool.size(); ++i) loop_executors.push_back(pool.At(i).get_executor());
-  bus::InprocBus bus;
   // Each product's current template for the hub's checks and conversions; a template
   // stored by another process is used within hub.access_cache_ms.
   hub::ProductCodecs codecs(*store, SystemClock::Instance(), config.hub.access_cache_ms,

@@ -70,12 +70,28 @@ struct CommandReply {
 
 using ReplyFn = std::function<void(CommandReply)>;
 
+// A change made by a domain service (src/devices, src/accounts, src/catalog) that caches
+// elsewhere must learn of (issue 15): published after the change's transaction committed,
+// delivered to every subscriber's OnChange. The same events cross nodes when the bus is
+// NATS. `key` names what changed; "" = everything of that kind.
+struct ChangeEvent {
+  enum class Kind {
+    kAccess,      // who may see or command a device changed (bind, unbind, share): key devTid
+    kTemplate,    // a product's protocol template or settings changed: key mid
+    kTokenEpoch,  // an account's tokens were invalidated (password change/reset): key uid
+  };
+  Kind kind = Kind::kAccess;
+  std::string key;
+};
+
 class Subscriber {
  public:
   virtual ~Subscriber() = default;
   virtual void OnReport(const DeviceReport& report) = 0;
   virtual void OnPresence(const PresenceEvent& event) = 0;
   virtual void OnUserPush(const UserPush& /*push*/) {}
+  // Called synchronously on the publisher's thread: invalidate, never block.
+  virtual void OnChange(const ChangeEvent& /*event*/) {}
 };
 
 // Implemented by the device hub for each online device.
@@ -102,9 +118,14 @@ class Bus {
   virtual void PublishReport(const DeviceReport& report) = 0;
   virtual void PublishPresence(const PresenceEvent& event) = 0;
   virtual void PublishUserPush(const UserPush& push) = 0;
+  virtual void PublishChange(const ChangeEvent& event) = 0;
 
   virtual void SendCommand(DeviceCommand command, boost::asio::any_io_executor reply_executor,
                            ReplyFn reply) = 0;
+
+  // A command nobody waits for (devSync after a bind change, hub-protocol.md §3.10):
+  // delivered when the device is online now, dropped otherwise; its answer is ignored.
+  virtual void Notify(DeviceCommand command) = 0;
 
   // `executor` is the device session's loop; `target` is called there. A previous
   // target of the same device gets OnReplaced(); the return value says whether there

@@ -54,6 +54,11 @@ void InprocBus::PublishUserPush(const UserPush& push) {
   for (Subscriber* s : *subs) s->OnUserPush(push);
 }
 
+void InprocBus::PublishChange(const ChangeEvent& event) {
+  auto subs = subscribers_.load();
+  for (Subscriber* s : *subs) s->OnChange(event);
+}
+
 InprocBus::Shard& InprocBus::ShardOf(const std::string& dev_tid) {
   return shards_[std::hash<std::string>{}(dev_tid) % kShards];
 }
@@ -80,6 +85,14 @@ void InprocBus::SendCommand(DeviceCommand command, asio::any_io_executor reply_e
     t->Deliver(std::move(command), [reply_executor, reply](CommandReply r) {
       PostReply(reply_executor, reply, std::move(r));
     });
+  });
+}
+
+void InprocBus::Notify(DeviceCommand command) {
+  Entry entry;
+  if (!Find(command.dev_tid, &entry)) return;
+  asio::post(*entry.loop, [target = entry.target, command = std::move(command)]() mutable {
+    if (auto t = target.lock()) t->Deliver(std::move(command), [](CommandReply) {});
   });
 }
 

@@ -28,6 +28,8 @@ class InprocBus final : public Bus {
   void PublishReport(const DeviceReport& report) override;
   void PublishPresence(const PresenceEvent& event) override;
   void PublishUserPush(const UserPush& push) override;
+  void PublishChange(const ChangeEvent& event) override;
+  void Notify(DeviceCommand command) override;
   void SendCommand(DeviceCommand command, boost::asio::any_io_executor reply_executor,
                    ReplyFn reply) override;
   bool AttachDevice(const std::string& dev_tid, boost::asio::io_context::executor_type executor,

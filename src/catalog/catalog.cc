@@ -43,10 +43,6 @@ Status Illegal(std::string detail) {
   return Status(Code::kEntIllegalArgument).WithDetail(std::move(detail));
 }
 
-Status Internal(const storage::StoreStatus& s) {
-  return Status(Code::kUserInternal).WithDetail(s.ToString());
-}
-
 bool IsWorkMode(std::string_view v) { return OneOf(v, kWorkModes); }
 bool IsDeviceAuth(std::string_view v) { return OneOf(v, kDeviceAuths); }
 bool IsCheckMode(std::string_view v) { return OneOf(v, kCheckModes); }

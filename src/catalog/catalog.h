@@ -25,7 +25,7 @@ namespace krypton::catalog {
 // 8400002 with `detail`.
 Status Illegal(std::string detail);
 // A store failure as an internal error (the detail carries the store's message).
-Status Internal(const storage::StoreStatus& s);
+using storage::Internal;
 
 bool IsWorkMode(std::string_view v);     // JSON_CTRL, …, TRANSPARENT48_V2
 bool IsDeviceAuth(std::string_view v);   // PRODKEY, AUTHKEY, LICENSE

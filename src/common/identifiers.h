@@ -23,6 +23,10 @@
 
 namespace krypton {
 
+// The pid of the public cloud (D28): accounts of this pid are the platform's own users,
+// not an enterprise's; its manufacturer owns the demo product.
+inline constexpr std::string_view kPublicPid = "00000000000";
+
 enum class IdKind { kDevTid, kSubDevTid, kMid, kProdKey, kAppTid, kSecret };
 
 struct IdRule {

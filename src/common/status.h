@@ -21,7 +21,8 @@
 
 namespace krypton {
 
-class Status {
+// [[nodiscard]]: dropping a Status is a compile error (-Werror); handle it or return it.
+class [[nodiscard]] Status {
  public:
   // An OK status.
   Status() noexcept = default;
@@ -74,7 +75,7 @@ std::string FormatMessage(std::string_view pattern, std::string_view arg);
 // default-constructed OK value and ok()) may be used, as storage::StoreStatus is.
 // Holding an OK error is a programming error.
 template <typename T, typename E = Status>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
   Result(E error) : v_(std::move(error)) {   // NOLINT(google-explicit-constructor)

@@ -24,6 +24,11 @@ std::string StoreStatus::ToString() const {
   return s;
 }
 
+Status Internal(const StoreStatus& s) {
+  if (s.ok()) return Status::Ok();
+  return Status(Code::kUserInternal).WithDetail(s.ToString());
+}
+
 Status ToStatus(const StoreStatus& s, Code not_found, Code conflict, Code internal) {
   switch (s.kind()) {
     case StoreStatus::Kind::kOk:

@@ -35,7 +35,7 @@
 namespace krypton::storage {
 
 // Outcome of a store call. Default-constructed = OK.
-class StoreStatus {
+class [[nodiscard]] StoreStatus {
  public:
   enum class Kind { kOk, kNotFound, kConflict, kFailed };
 
@@ -63,6 +63,9 @@ using StoreResult = Result<T, StoreStatus>;
 // Maps a failed StoreStatus onto a wire Status: kNotFound → `not_found`, kConflict →
 // `conflict`, kFailed → `internal`; the store's detail is kept for the log.
 Status ToStatus(const StoreStatus& s, Code not_found, Code conflict, Code internal);
+// Any store failure as 5500000 (kUserInternal) with the store's message as the detail:
+// for failures the caller has no better code for. OK stays OK.
+Status Internal(const StoreStatus& s);
 
 // ---- Records (enterprise-api.md §2, user-api.md §6) ---------------------------------
 

@@ -29,6 +29,7 @@
 #include "auth/rate_limit.h"
 #include "catalog/members.h"
 #include "auth/token_epochs.h"
+#include "bus/bus.h"
 #include "common/clock.h"
 #include "config/config.h"
 #include "http/http.h"
@@ -45,6 +46,9 @@ struct ApiContext {
   auth::RateLimiter& limiter;
   boost::asio::thread_pool& blocking;  // password hashing and verification
   auth::CaptchaStore& captcha;
+  // Where domain services publish their change events (bus::ChangeEvent) and send device
+  // commands (devSync after a forced bind or an unbind, revocation).
+  bus::Bus& bus;
   // Called after a binding or share changes (the hub's access cache forgets, decision 0004).
   std::function<void()> access_changed = nullptr;
   // Disconnects an online device whose licence was revoked (errorResp 1400039).
@@ -156,6 +160,76 @@ Result<EnterpriseCaller> Enterprise(const ApiContext& ctx, const Request& req);
 Result<std::string> EnterprisePid(const ApiContext& ctx, const Request& req);
 // An error of the enterprise API: as Error(), but authentication failures are 401.
 Response EnterpriseError(const ApiContext& ctx, const Request& req, const Status& error);
+
+// ---- Route middleware (issue 15) -------------------------------------------------------
+// A route declares who may call it; the middleware authenticates, hands the handler a
+// Call (the caller, the body parsed once) and turns the handler's Status into the wire
+// body in one place. Handlers never parse a bearer token or build an error body.
+
+// Who may call a route, and which error family answers it.
+enum class Auth {
+  kNone,        // anyone; errors as the user API / UAA (Error)
+  kUser,        // an app user's access token (Bearer, D2): 3400015 → 403 otherwise
+  kEnterprise,  // admitted by the enterprise guard (ent_access.cc: console member with the
+                // route's role, or the server key); errors as EnterpriseError (401/403)
+};
+
+// One request as a handler sees it.
+class Call {
+ public:
+  Call(ApiContext& ctx, const Request& req, Auth auth) : ctx(ctx), req(req), auth_(auth) {}
+  Call(const Call&) = delete;
+  Call& operator=(const Call&) = delete;
+
+  ApiContext& ctx;
+  const Request& req;
+
+  // Auth::kUser: the caller's token claims and account (empty for other routes).
+  const auth::TokenClaims& claims() const { return claims_; }
+  const std::string& uid() const { return claims_.uid; }
+  // Auth::kEnterprise: who acts (pid, role, member uid or server key).
+  const EnterpriseCaller& enterprise() const { return enterprise_; }
+  // The request body as a JSON object, parsed at the first call (and only then);
+  // 6400024 when it is not one (D24). The object lives as long as this Call.
+  Result<simdjson::dom::object> Body();
+  // A query parameter, percent-decoded; "" when absent.
+  std::string Query(std::string_view key) const;
+  // A {name} segment of the route ("" when the route has none by that name).
+  std::string Param(const std::string& name) const;
+  int64_t NowMs() const;
+  // The error body of `error` in this route's family (for per-item errors of a batch
+  // that still answers 200, and for handlers that must answer before returning).
+  Response Error(const Status& error) const;
+
+ private:
+  friend void RunAuthenticated(Call&, const std::function<Result<Response>(Call&)>&,
+                               Response*);
+  Auth auth_;
+  auth::TokenClaims claims_;
+  EnterpriseCaller enterprise_;
+  simdjson::dom::parser parser_;
+  bool body_parsed_ = false;
+  simdjson::dom::object body_;
+  bool body_ok_ = false;
+};
+
+using CallHandler = std::function<Result<Response>(Call&)>;
+// For handlers that must not block the loop (argon2id): `call` lives until `done` ran;
+// call `done` exactly once, from any thread.
+using Done = std::function<void(Result<Response>)>;
+using AsyncCallHandler = std::function<void(std::shared_ptr<Call> call, Done done)>;
+
+// Registers `handler` for `method` `pattern` behind the middleware of `auth`.
+void Add(Router& router, ApiContext& ctx, std::string method, std::string pattern, Auth auth,
+         CallHandler handler, RouteOptions options = {});
+void AddAsync(Router& router, ApiContext& ctx, std::string method, std::string pattern,
+              Auth auth, AsyncCallHandler handler, RouteOptions options = {});
+
+// One shared JSON writer helper: a string value of any view.
+template <typename W>
+void WriteString(W& w, std::string_view s) {
+  w.String(s.data(), static_cast<unsigned>(s.size()));
+}
 
 // One more request from this client IP within limits.requests_per_ip_per_s; false → 429.
 bool IpAllowed(const ApiContext& ctx, const Request& req);

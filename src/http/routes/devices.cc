@@ -269,7 +269,9 @@ Result<storage::Device> BindToCaller(ApiContext& ctx, const auth::TokenClaims& c
     return Status(s.conflict() ? Code::kUserForceBindForbidden : Code::kUserBindInternalError)
         .WithDetail(s.ToString());
   }
-  if (!name.empty()) ctx.store.SetDeviceName(dev_tid, name);
+  if (!name.empty()) {
+    if (auto s = ctx.store.SetDeviceName(dev_tid, name); !s.ok()) return storage::Internal(s);
+  }
   if (ctx.access_changed) ctx.access_changed();
   // As after an unbind, the device learns its new ctrlKey (devSync, hub-protocol.md §3.10).
   if (!rotated.empty() && ctx.sync_device) {
@@ -331,7 +333,9 @@ Response Update(ApiContext& ctx, const Request& req) {
   if (name.empty() || name.size() > 128) {
     return api::Error(ctx, req, Status(Code::kUserInvalidParam, "deviceName"));
   }
-  ctx.store.SetDeviceName(d->dev_tid, name);
+  if (auto s = ctx.store.SetDeviceName(d->dev_tid, name); !s.ok()) {
+    return api::Error(ctx, req, storage::Internal(s));
+  }
   return api::NoContent();
 }
 

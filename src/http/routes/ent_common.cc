@@ -6,7 +6,6 @@ namespace krypton::http::ent {
 
 Status Illegal(std::string detail) { return catalog::Illegal(std::move(detail)); }
 
-Status Internal(const storage::StoreStatus& s) { return catalog::Internal(s); }
 
 Response Fail(const ApiContext& ctx, const Request& req, const Status& error) {
   Response r = api::EnterpriseError(ctx, req, error);

@@ -22,9 +22,6 @@ Response Fail(const ApiContext& ctx, const Request& req, const Status& error) {
   return ent::Fail(ctx, req, error);
 }
 
-Status Internal(const storage::StoreStatus& s) {
-  return Status(Code::kUserInternal).WithDetail(s.ToString());
-}
 
 void Str(Writer& w, std::string_view key, std::string_view value) {
   w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));

@@ -19,7 +19,7 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 // detail appended to its desc).
 Response Fail(const ApiContext& ctx, const Request& req, const Status& error);
 // A store failure as an internal error (the detail stays in the log).
-Status Internal(const storage::StoreStatus& s);
+using storage::Internal;
 // "key": "value".
 void Str(Writer& w, std::string_view key, std::string_view value);
 // http://www.hekr.me?action=bind&devTid={devTid}&bindKey={bindKey} (enterprise-api.md §5).

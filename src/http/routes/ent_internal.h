@@ -24,7 +24,7 @@ Response Fail(const ApiContext& ctx, const Request& req, const Status& error);
 // 8400002 with `detail`.
 Status Illegal(std::string detail);
 // A store failure as an internal error (the detail stays in the log).
-Status Internal(const storage::StoreStatus& s);
+using storage::Internal;
 
 // The request body as a JSON object; 8400002 when it is not one.
 Result<simdjson::dom::object> Body(const Request& req, simdjson::dom::parser& parser);

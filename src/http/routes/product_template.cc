@@ -10,24 +10,18 @@
 namespace krypton::http {
 namespace {
 
-Response Get(ApiContext& ctx, const Request& req) {
-  auto claims = api::Bearer(ctx, req);
-  if (!claims.ok()) return api::Error(ctx, req, claims.status());
-  std::string ppk = req.Header("x-hekr-prodpubkey");
-  if (ppk.empty()) return api::Error(ctx, req, Status(Code::kUserInvalidProdPubKey));
-  auto product = ctx.store.FindProductByPublicKey(ppk);
+Result<Response> Get(api::Call& call) {
+  std::string ppk = call.req.Header("x-hekr-prodpubkey");
+  if (ppk.empty()) return Status(Code::kUserInvalidProdPubKey);
+  auto product = call.ctx.store.FindProductByPublicKey(ppk);
   if (!product.ok()) {
-    return api::Error(ctx, req,
-                      product.status().not_found()
-                          ? Status(Code::kUserInvalidProdPubKey)
-                          : Status(Code::kUserInternal).WithDetail(product.status().ToString()));
+    if (product.status().not_found()) return Status(Code::kUserInvalidProdPubKey);
+    return storage::Internal(product.status());
   }
-  auto tpl = ctx.store.GetCurrentTemplate(product->mid);
+  auto tpl = call.ctx.store.GetCurrentTemplate(product->mid);
   if (!tpl.ok()) {
-    return api::Error(ctx, req,
-                      tpl.status().not_found()
-                          ? Status(Code::kEntTemplateNotExist)
-                          : Status(Code::kUserInternal).WithDetail(tpl.status().ToString()));
+    if (tpl.status().not_found()) return Status(Code::kEntTemplateNotExist);
+    return storage::Internal(tpl.status());
   }
   return api::Json(200, std::move(tpl->body_json));
 }
@@ -35,8 +29,7 @@ Response Get(ApiContext& ctx, const Request& req) {
 }  // namespace
 
 void AddProductTemplateRoutes(Router& router, ApiContext& ctx) {
-  router.Add("GET", "/external/device/protocolTemplate",
-             [&ctx](const Request& r) { return Get(ctx, r); });
+  api::Add(router, ctx, "GET", "/external/device/protocolTemplate", api::Auth::kUser, Get);
 }
 
 }  // namespace krypton::http

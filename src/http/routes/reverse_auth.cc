@@ -289,7 +289,9 @@ Response Approve(ApiContext& ctx, const Request& req) {
   if (Status st = CreateOne(ctx, *d, claims->uid, ShareOf(*r, ctx.clock.NowMs())); !st.ok()) {
     return api::Error(ctx, req, st);
   }
-  ctx.store.SetReverseRequestStatus(r->register_id, "AGREED");
+  if (auto s = ctx.store.SetReverseRequestStatus(r->register_id, "AGREED"); !s.ok()) {
+    return api::Error(ctx, req, storage::Internal(s));
+  }
   if (ctx.access_changed) ctx.access_changed();
   return api::Json(200, "");
 }
@@ -304,7 +306,9 @@ Response Reject(ApiContext& ctx, const Request& req) {
   std::string uid = api::Query(req, "uid");
   if (!uid.empty() && uid != r->grantee)
     return api::Error(ctx, req, Status(Code::kUserInvalidReverseAuthRequest));
-  ctx.store.SetReverseRequestStatus(r->register_id, "REJECTED");
+  if (auto s = ctx.store.SetReverseRequestStatus(r->register_id, "REJECTED"); !s.ok()) {
+    return api::Error(ctx, req, storage::Internal(s));
+  }
   return api::NoContent();
 }
 

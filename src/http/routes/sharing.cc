@@ -198,7 +198,9 @@ Status CreateOne(ApiContext& ctx, const storage::Device& d, const std::string& g
   auto existing = ctx.store.GetShare(d.dev_tid, share.grantee);
   if (existing.ok()) {
     if (api::LiveShare(*existing, now)) return Status(Code::kUserAuthorizationExists);
-    ctx.store.DeleteShare(d.dev_tid, share.grantee);
+    if (auto s = ctx.store.DeleteShare(d.dev_tid, share.grantee); !s.ok() && !s.not_found()) {
+      return storage::Internal(s);
+    }
   }
   auto product = ctx.store.GetProduct(d.mid);
   int limit = product.ok() ? product->max_dev_share_num : 10;
@@ -469,7 +471,11 @@ Response Cancel(ApiContext& ctx, const Request& req, const std::string& uid,
       return api::Error(ctx, req, Status(Code::kUserAuthorizationNotExist));
     }
   }
-  for (const auto& g : grantees) ctx.store.DeleteShare(d.dev_tid, g);
+  for (const auto& g : grantees) {
+    if (auto s = ctx.store.DeleteShare(d.dev_tid, g); !s.ok() && !s.not_found()) {
+      return api::Error(ctx, req, storage::Internal(s));
+    }
+  }
   if (ctx.access_changed) ctx.access_changed();
   return api::NoContent();
 }

@@ -88,7 +88,9 @@ void Register(ApiContext& ctx, Request req, Responder respond) {
       user.uid = RandomDigits(11);
       storage::StoreStatus s = ctx.store.CreateUser(user);
       if (s.ok()) {
-        ctx.store.DeleteVerifyCode(pid, target.value, "register");
+        if (auto d = ctx.store.DeleteVerifyCode(pid, target.value, "register"); !d.ok()) {
+          return api::Error(ctx, req, storage::Internal(d));
+        }
         return api::Json(200, JsonObject().Add("uid", user.uid).Finish());
       }
       if (!s.conflict()) return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(s.ToString()));
@@ -132,7 +134,10 @@ void ResetPassword(ApiContext& ctx, Request req, Responder respond) {
                     if (Status s = uaa::SetPassword(ctx, uid, *hash); !s.ok()) {
                       return api::Error(ctx, req, s);
                     }
-                    ctx.store.DeleteVerifyCode(pid, target.value, "resetPassword");
+                    if (auto d = ctx.store.DeleteVerifyCode(pid, target.value, "resetPassword");
+                        !d.ok()) {
+                      return api::Error(ctx, req, storage::Internal(d));
+                    }
                     return api::Json(200, "");
                   });
 }

@@ -47,11 +47,10 @@ Status CheckCode(ApiContext& ctx, const Request& req, const std::string& pid,
   if (ok) guard::Succeeded(ticket);
   if (!ok) {
     guard::Failed(ticket, "verify code");
-    if (++stored->attempts >= kMaxAttempts) {
-      ctx.store.DeleteVerifyCode(pid, target, purpose);
-    } else {
-      ctx.store.UpdateVerifyCode(*stored);
-    }
+    storage::StoreStatus counted = ++stored->attempts >= kMaxAttempts
+                                       ? ctx.store.DeleteVerifyCode(pid, target, purpose)
+                                       : ctx.store.UpdateVerifyCode(*stored);
+    if (!counted.ok()) return storage::Internal(counted);
     return Status(Code::kUaaInvalidVerifyCode);
   }
   return Status();
@@ -144,7 +143,9 @@ Response CheckCodeRoute(ApiContext& ctx, const Request& req, bool sms) {
     return api::Error(ctx, req, s);
   }
   latest->check_token = auth::NewUuid();
-  ctx.store.UpdateVerifyCode(*latest);
+  if (auto s = ctx.store.UpdateVerifyCode(*latest); !s.ok()) {
+    return api::Error(ctx, req, storage::Internal(s));
+  }
   return api::Json(200, JsonObject()
                             .Add(sms ? "phoneNumber" : "email", target)
                             .Add("verifyCode", code)

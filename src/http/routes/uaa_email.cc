@@ -144,7 +144,9 @@ Response EmailVerify(ApiContext& ctx, const Request& req) {
   if (!uid.ok()) return api::Error(ctx, req, uid.status());
   auto user = ctx.store.GetUser(*uid);
   if (!user.ok()) return api::Error(ctx, req, Status(Code::kUaaInvalidEmailToken));
-  ctx.store.UpdateUserContact(user->uid, user->phone, user->email, true);
+  if (auto s = ctx.store.UpdateUserContact(user->uid, user->phone, user->email, true); !s.ok()) {
+    return api::Error(ctx, req, storage::Internal(s));
+  }
   return api::Json(200, "");
 }
 
@@ -232,8 +234,11 @@ Response ChangePhone(ApiContext& ctx, const Request& req) {
   auto s = ctx.store.UpdateUserContact(user->uid, phone, user->email, user->email_verified);
   if (s.conflict()) return api::Error(ctx, req, Status(Code::kUaaUserAlreadyRegistered));
   if (!s.ok()) return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(s.ToString()));
-  ctx.store.DeleteVerifyCode(user->pid, user->phone, "changePhone");
-  ctx.store.DeleteVerifyCode(user->pid, phone, "register");
+  for (auto [target, purpose] : {std::pair{user->phone, "changePhone"}, {phone, "register"}}) {
+    if (auto d = ctx.store.DeleteVerifyCode(user->pid, target, purpose); !d.ok()) {
+      return api::Error(ctx, req, storage::Internal(d));
+    }
+  }
   return api::Json(200, "");
 }
 

@@ -20,7 +20,7 @@
 namespace krypton::hub {
 namespace {
 
-Status Internal(const storage::StoreStatus& s) {
+Status HubInternal(const storage::StoreStatus& s) {
   return Status(Code::kHubInternal).WithDetail(s.ToString());
 }
 
@@ -36,7 +36,7 @@ Result<std::optional<storage::Device>> Find(HubContext& ctx, const storage::Prod
     }
     return std::optional<storage::Device>(std::move(device).value());
   }
-  if (!device.status().not_found()) return Internal(device.status());
+  if (!device.status().not_found()) return HubInternal(device.status());
   if (product.pre_register) return Status(Code::kHubDeviceNotFound);
   return std::optional<storage::Device>();
 }
@@ -48,7 +48,7 @@ Status Authenticate(HubContext& ctx, const Envelope& e, const storage::Product& 
                     const std::optional<storage::Device>& device, const std::string& dev_tid) {
   if (product.device_auth == "PRODKEY") return Status();
   auto m = ctx.store.GetManufacturer(product.pid);
-  if (!m.ok()) return Internal(m.status());
+  if (!m.ok()) return HubInternal(m.status());
   if (product.device_auth == "AUTHKEY") {
     auto key = OptionalId(e, "authKey", IdKind::kSecret);
     if (!key.ok()) return key.status();
@@ -185,7 +185,7 @@ Result<storage::Device> Admit(HubContext& ctx, const storage::Product& product,
     return storage::StoreStatus();
   });
   if (!refused.ok()) return refused;
-  if (!s.ok()) return Internal(s);
+  if (!s.ok()) return HubInternal(s);
   return device;
 }
 
@@ -238,7 +238,7 @@ void DevLogin(DeviceConnection& conn, const Envelope& e) {
   auto product = ctx.store.FindProductByProdKey(std::string(*prod_key));
   if (!product.ok()) {
     return conn.ReplyError(e, product.status().not_found() ? Status(Code::kHubProductKeyInvalid)
-                                                           : Internal(product.status()));
+                                                           : HubInternal(product.status()));
   }
   auto found = Find(ctx, *product, dev_tid);
   if (!found.ok()) return conn.ReplyError(e, found.status());

@@ -184,7 +184,8 @@ StoreStatus SqliteStore::Atomically(std::string_view op, const std::function<Sto
   StoreStatus begin = db_->Run(op, "", savepoint ? kSavepoint : "BEGIN IMMEDIATE").status();
   if (!begin.ok()) return begin;
   ++tx_depth_;
-  EndOnUnwind guard([&] { EndTransaction(savepoint, false, op); });
+  // On an exception the rollback's own failure has nowhere to go: the exception wins.
+  EndOnUnwind guard([&] { (void)EndTransaction(savepoint, false, op); });
   StoreStatus result = fn();
   guard.Disarm();
   StoreStatus end = EndTransaction(savepoint, result.ok(), op);

@@ -13,7 +13,9 @@
 #include <regex>
 #include <set>
 
+#include "bus/inproc_bus.h"
 #include "common/secrets.h"
+#include "bus/inproc_bus.h"
 #include "http/routes/api.h"
 
 namespace krypton::http {
@@ -32,7 +34,8 @@ class EntAccessTest : public ::testing::Test {
     jwt_ = std::move(jwt).value();
     mailer_ = std::make_unique<auth::Mailer>(dir_ + "/outbox.jsonl");
     ctx_ = std::make_unique<ApiContext>(ApiContext{*store_, config_, SystemClock::Instance(), *jwt_,
-                                                   *mailer_, limiter_, blocking_, captcha_});
+                                                   *mailer_, limiter_, blocking_, captcha_,
+                                                   bus_});
     AddApiRoutes(router_, *ctx_);
   }
   void TearDown() override { blocking_.join(); }
@@ -77,6 +80,7 @@ class EntAccessTest : public ::testing::Test {
   auth::RateLimiter limiter_;
   boost::asio::thread_pool blocking_{1};
   auth::CaptchaStore captcha_;
+  bus::InprocBus bus_;
   std::unique_ptr<ApiContext> ctx_;
   Router router_;
 };

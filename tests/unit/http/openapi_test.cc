@@ -7,6 +7,7 @@
 #include <regex>
 #include <set>
 
+#include "bus/inproc_bus.h"
 #include "http/routes/api.h"
 
 namespace krypton::http {
@@ -24,7 +25,9 @@ TEST(OpenApiTest, DocumentMatchesTheRouter) {
   auth::RateLimiter limiter;
   boost::asio::thread_pool blocking(1);
   auth::CaptchaStore captcha;
-  ApiContext ctx{**store, config, SystemClock::Instance(), **jwt, mailer, limiter, blocking, captcha};
+  bus::InprocBus bus;
+  ApiContext ctx{**store, config, SystemClock::Instance(), **jwt, mailer, limiter, blocking, captcha,
+                 bus};
   Router router;
   AddApiRoutes(router, ctx);
   std::set<std::string> routed;
