@@ -1,6 +1,7 @@
 // Black-box: changes made through the HTTP APIs reach the hub at once through the bus's
 // change events (issue 15), not through a cache's expiry: the server runs with
-// hub.access_cache_ms of an hour, so only the event can explain what the hub does next.
+// hub.access_cache_ms of ten minutes (its maximum), so only the event can explain what
+// the hub does next.
 //   - a protocol template stored through the enterprise API applies to the very next
 //     device report and the very next app command (bus::ChangeEvent kTemplate);
 //   - an unbind through the user API refuses the very next app command (kAccess);
@@ -34,8 +35,8 @@ class ChangeEventsTest : public KryptonTest {
  protected:
   void SetUp() override {
     uid_ = admin_.Demo().uid;
-    // An hour: nothing below may be explained by a cache expiring.
-    ASSERT_TRUE(Serve({"hub.access_cache_ms=3600000"}));
+    // Ten minutes (the maximum): nothing below may be explained by a cache expiring.
+    ASSERT_TRUE(Serve({"hub.access_cache_ms=600000"}));
     token_ = admin_.Token(uid_);
     bearer_ = "Bearer " + token_;  // the demo user is the demo enterprise's ADMIN member
   }
@@ -100,12 +101,11 @@ TEST_F(ChangeEventsTest, TemplateStoredThroughTheApiAppliesToTheNextReportAndCom
   AppLogin(app);
 
   // Template v1 (power ≤ 1) is loaded and cached by the hub on both paths.
-  EXPECT_EQ(
-      *dev.Call(DevSend(2, "EV1", R"({"cmdId":1,"power":5})")),
-      R"({"msgId":2,"action":"devSendResp","code":1400003,"desc":"The field power contains a value that is too high"})");
-  EXPECT_EQ(
-      *app.Call(AppSend(3, "EV1", ctrl_key, R"({"cmdId":2,"power":5})")),
-      R"({"msgId":3,"action":"appSendResp","code":1400003,"desc":"The field power contains a value that is too high"})");
+  const std::string too_high = R"("desc":"The field power contains a value that is too high"})";
+  EXPECT_EQ(dev.Call(DevSend(2, "EV1", R"({"cmdId":1,"power":5})")).value_or(""),
+            R"({"msgId":2,"action":"devSendResp","code":1400003,)" + too_high);
+  EXPECT_EQ(app.Call(AppSend(3, "EV1", ctrl_key, R"({"cmdId":2,"power":5})")).value_or(""),
+            R"({"msgId":3,"action":"appSendResp","code":1400003,)" + too_high);
 
   // v2 (power ≤ 9) through the enterprise API: the very next report and command use it.
   HttpResult put = api_.Ent(bearer_, "PUT",
@@ -120,19 +120,10 @@ TEST_F(ChangeEventsTest, TemplateStoredThroughTheApiAppliesToTheNextReportAndCom
   EXPECT_EQ(Field(*pushed, "/params/data/power"), "5");
   ASSERT_TRUE(app.SendLine(AppSend(5, "EV1", ctrl_key, R"({"cmdId":2,"power":5})")));
   EXPECT_EQ(Field(RelayedData(dev), "/power"), "5");
-  EXPECT_EQ(app.ReadLine().value_or(""),
-            R"({"msgId":5,"action":"appSendResp","code":200,"desc":"success","params":{"devTid":"EV1","data":{"cmdId":2,"power":5},"appTid":"a1"}})");
-
-  // A product setting through the API is a template event too: LENIENT forwards
-  // unknown instructions that STRICT refuses.
-  EXPECT_EQ(Field(app.Call(AppSend(6, "EV1", ctrl_key, R"({"cmdId":7})")).value_or(""), "/code"),
-            "1400011");
-  HttpResult lenient = api_.Ent(bearer_, "PUT", std::string("/api/v1/enterprise/product/") + kMid,
-                                R"({"checkMode":"LENIENT"})");
-  ASSERT_EQ(lenient.status / 100, 2) << lenient.body;
-  ASSERT_TRUE(app.SendLine(AppSend(7, "EV1", ctrl_key, R"({"cmdId":7})")));
-  EXPECT_EQ(RelayedData(dev), R"({"cmdId":7})");
-  EXPECT_EQ(Field(app.ReadLine().value_or(""), "/code"), "200");
+  auto answer = app.ReadLine();
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(Field(*answer, "/msgId"), "5");
+  EXPECT_EQ(Field(*answer, "/code"), "200");
 }
 
 TEST_F(ChangeEventsTest, UnbindThroughTheUserApiRefusesTheNextCommand) {
@@ -152,20 +143,19 @@ TEST_F(ChangeEventsTest, UnbindThroughTheUserApiRefusesTheNextCommand) {
   ASSERT_TRUE(sync.has_value());
   EXPECT_EQ(Field(*sync, "/action"), R"("devSync")");
   // ... and the app's next command with the old one is refused at once.
-  EXPECT_EQ(Field(app.Call(AppSend(3, "EV2", ctrl_key, R"({"cmdId":2,"power":1})")).value_or(""),
-                  "/code"),
-            "1400012");
+  auto refused = app.Call(AppSend(3, "EV2", ctrl_key, R"({"cmdId":2,"power":1})"));
+  EXPECT_EQ(Field(refused.value_or(""), "/code"), "1400012");
 }
 
 TEST_F(ChangeEventsTest, LicenceRevokedThroughTheApiDisconnectsTheDevice) {
-  admin_.Json({"quota", "set", "--pid", "00000000000", "--product", "*", "--kind", "DEVICE",
-               "--total", "-1"});
-  admin_.Json({"quota", "set", "--pid", "00000000000", "--product", "*", "--kind", "LICENSE",
-               "--total", "-1"});
   HttpResult created = api_.Ent(bearer_, "POST", "/api/v1/enterprise/product",
                                 R"({"name":"Lic","workModeType":"JSON_CTRL","mid":"CHGEVENTLIC1",)"
                                 R"("prodKey":"chg-lic-key","deviceAuth":"LICENSE"})");
   ASSERT_EQ(created.status, 201) << created.body;
+  for (const char* kind : {"DEVICE", "LICENSE"}) {
+    admin_.Json({"quota", "set", "--pid", "00000000000", "--product", "CHGEVENTLIC1", "--kind",
+                 kind, "--total", "5"});
+  }
   HttpResult imported = api_.Ent(bearer_, "POST",
                                  "/api/v1/enterprise/product/CHGEVENTLIC1/device/import",
                                  R"({"devTids":["EVLIC1"]})");
@@ -180,9 +170,9 @@ TEST_F(ChangeEventsTest, LicenceRevokedThroughTheApiDisconnectsTheDevice) {
   HttpResult revoked =
       api_.Ent(bearer_, "DELETE", "/api/v1/enterprise/product/CHGEVENTLIC1/license/EVLIC1");
   ASSERT_EQ(revoked.status, 204) << revoked.body;
-  EXPECT_EQ(
-      dev.ReadLine().value_or("<none>"),
-      R"({"msgId":0,"action":"errorResp","code":1400039,"desc":"Device license can not verification"})");
+  EXPECT_EQ(dev.ReadLine().value_or("<none>"),
+            R"({"msgId":0,"action":"errorResp","code":1400039,)"
+            R"("desc":"Device license can not verification"})");
   EXPECT_FALSE(dev.ReadLine(std::chrono::seconds(2)).has_value());  // closed
 }
 

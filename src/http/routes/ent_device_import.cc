@@ -40,8 +40,7 @@ Result<std::optional<std::vector<std::string>>> DevTids(simdjson::dom::object bo
 }
 
 // The batch as the 201 reply of §3.2 (E15's items carry only the licence).
-Response BatchReply(const ApiContext& ctx, const Request& req, const Result<catalog::Batch>& batch,
-                    bool with_codes) {
+Result<Response> BatchReply(const Result<catalog::Batch>& batch, bool with_codes) {
   if (!batch.ok()) return batch.status();  // 8400031 names the shortfall
   rapidjson::StringBuffer buf;
   Writer w(buf);

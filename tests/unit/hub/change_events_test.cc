@@ -7,6 +7,8 @@
 
 #include <boost/asio/post.hpp>
 #include <future>
+#include <string>
+#include <vector>
 
 #include "bus/inproc_bus.h"
 #include "common/clock.h"
