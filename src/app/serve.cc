@@ -171,21 +171,15 @@ int RunServe(const CommonOptions& common) {
   // The bus and the hub context: shared by every hub connection, outlive the loops.
   std::vector<boost::asio::any_io_executor> loop_executors;
   for (size_t i = 0; i < pool.size(); ++i) loop_executors.push_back(pool.At(i).get_executor());
-  // Each product's current template for the hub's checks and conversions; a template
-  // stored by another process is used within hub.access_cache_ms.
+  // Each product's current template for the hub's checks and conversions: a template
+  // stored through the API applies at once (bus::ChangeEvent kTemplate, heard by the
+  // codecs themselves); one stored by another process within hub.access_cache_ms.
   hub::ProductCodecs codecs(*store, SystemClock::Instance(), config.hub.access_cache_ms,
-                            static_cast<size_t>(config.hub.access_cache_entries), pool.size());
-  api.templates_changed = [&codecs] { codecs.Invalidate(); };
+                            static_cast<size_t>(config.hub.access_cache_entries), pool.size(),
+                            &bus);
   hub::HubContext hub_ctx{*store, config, SystemClock::Instance(), bus, codecs,
                           config.hub.public_host.empty() ? HostName() : config.hub.public_host,
                           config.hub.public_device_port, {}};
-  // An unbind over HTTP pushes the rotated credentials to the device (devSync, §3.10).
-  api.sync_device = [&bus, reply_executor = pool.At(0).get_executor()](
-                        const std::string& dev_tid, const std::string& params_json) {
-    if (!bus.IsOnline(dev_tid)) return;
-    bus.SendCommand({dev_tid, "devSync", params_json}, reply_executor, [](bus::CommandReply) {});
-  };
-  api.revoke_device = [&bus](const std::string& dev_tid) { bus.RevokeDevice(dev_tid); };
   // GET /metrics (src/http/routes/metrics.cc) reads the hub's counters and the
   // listeners' (connections refused at accept, accept errors, open and pre-login
   // connections). The listeners are all opened before the loops start.
@@ -223,11 +217,11 @@ int RunServe(const CommonOptions& common) {
     listeners.push_back(std::move(listener).value());
   }
   // The app hub: appLogin verifies the access JWT (D10) with the server's key.
+  // Binding and share changes (HTTP routes, PIN binding on the hub) reach the access
+  // cache at once: it hears bus::ChangeEvent kAccess itself (decision 0004).
   hub::StoreAccessPolicy access(*store, SystemClock::Instance(), config.hub.access_cache_ms,
-                                static_cast<size_t>(config.hub.access_cache_entries), pool.size());
-  // The user API's binding changes reach the hub's access cache at once (decision 0004).
-  api.access_changed = [&access] { access.Invalidate(); };
-  hub_ctx.access_changed = [&access] { access.Invalidate(); };  // PIN binding on the hub
+                                static_cast<size_t>(config.hub.access_cache_entries), pool.size(),
+                                &bus);
   hub_ctx.attempts = &attempts;
   hub::AppHub app_hub(
       hub_ctx, access,

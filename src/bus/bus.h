@@ -26,6 +26,8 @@
 #include <memory>
 #include <string>
 
+#include "common/status.h"
+
 namespace krypton::bus {
 
 // A device's devSend (or timerReport), after validation.
@@ -67,6 +69,12 @@ struct CommandReply {
   std::string desc = "success";
   std::string params_json;  // "" = no params
 };
+
+// The reply of a command that failed before or instead of a device answer (1400018 not
+// online, 1500001 no answer, …): the status's number and English message, no params.
+inline CommandReply ErrorReply(const Status& error) {
+  return CommandReply{error.number(), error.Message(), ""};
+}
 
 using ReplyFn = std::function<void(CommandReply)>;
 

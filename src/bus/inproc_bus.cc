@@ -12,11 +12,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-CommandReply ErrorReply(Code code) {
-  Status s(code);
-  return CommandReply{s.number(), s.Message(), ""};
-}
-
 void PostReply(asio::any_io_executor executor, const ReplyFn& reply, CommandReply r) {
   asio::post(executor, [reply, r = std::move(r)]() mutable { reply(std::move(r)); });
 }
@@ -76,12 +71,12 @@ void InprocBus::SendCommand(DeviceCommand command, asio::any_io_executor reply_e
                             ReplyFn reply) {
   Entry entry;
   if (!Find(command.dev_tid, &entry)) {
-    return PostReply(reply_executor, reply, ErrorReply(Code::kHubDeviceOffline));
+    return PostReply(reply_executor, reply, ErrorReply(Status(Code::kHubDeviceOffline)));
   }
   asio::post(*entry.loop, [target = entry.target, command = std::move(command), reply_executor,
                               reply = std::move(reply)]() mutable {
     auto t = target.lock();
-    if (!t) return PostReply(reply_executor, reply, ErrorReply(Code::kHubDeviceOffline));
+    if (!t) return PostReply(reply_executor, reply, ErrorReply(Status(Code::kHubDeviceOffline)));
     t->Deliver(std::move(command), [reply_executor, reply](CommandReply r) {
       PostReply(reply_executor, reply, std::move(r));
     });

@@ -29,8 +29,12 @@ std::shared_ptr<const std::vector<std::pair<std::string, int64_t>>> PartialInstr
 }  // namespace
 
 StoreAccessPolicy::StoreAccessPolicy(storage::Store& store, const Clock& clock, int ttl_ms,
-                                     size_t max_entries, size_t loops)
-    : store_(store), clock_(clock), cache_(clock, ttl_ms, max_entries, loops) {}
+                                     size_t max_entries, size_t loops, bus::Bus* bus)
+    : store_(store),
+      clock_(clock),
+      cache_(clock, ttl_ms, max_entries, loops),
+      watch_(bus, bus::ChangeEvent::Kind::kAccess,
+             [this](const bus::ChangeEvent&) { cache_.Invalidate(); }) {}
 
 StoreAccessPolicy::~StoreAccessPolicy() = default;
 

@@ -12,6 +12,8 @@
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "bus/bus.h"
+#include "hub/change_watch.h"
 #include "hub/loop_cache.h"
 #include "storage/store.h"
 
@@ -41,20 +43,23 @@ class AccessPolicy {
   // the owner nor an unexpired grantee, or a wrong ctrlKey (compared in constant time).
   virtual Status CheckCommand(const std::string& uid, const std::string& dev_tid,
                               const std::string& ctrl_key, Grant* grant = nullptr) = 0;
-  // A binding, share or ctrlKey changed in this process: forget cached decisions.
+  // A binding, share or ctrlKey changed: forget cached decisions.
   virtual void Invalidate() = 0;
 };
 
 // Reads the store, and keeps what it read per event loop for `ttl_ms` so the
 // per-message paths (every appSend, every report's fan-out) do not hit SQLite or take a
 // lock: each loop has its own cache, touched only by that loop's thread. Invalidate()
-// bumps a generation every loop checks; changes made by another process (the admin
-// CLI) are seen within ttl_ms. At most `max_entries` devices per loop (then the loop's
+// bumps a generation every loop checks. Given a bus, the policy invalidates itself on
+// every bus::ChangeEvent kAccess (bind, unbind, share, ctrlKey change — published by the
+// domain services and routes after their commit), from its constructor until its
+// destructor; changes made by another process (the admin CLI) publish no event and are
+// seen within ttl_ms. At most `max_entries` devices per loop (then the loop's
 // cache is cleared). Calls from threads that are not event loops bypass the cache.
 class StoreAccessPolicy final : public AccessPolicy {
  public:
   StoreAccessPolicy(storage::Store& store, const Clock& clock, int ttl_ms = 2000,
-                    size_t max_entries = 100000, size_t loops = 64);
+                    size_t max_entries = 100000, size_t loops = 64, bus::Bus* bus = nullptr);
   ~StoreAccessPolicy() override;
   std::vector<std::string> Audience(const std::string& dev_tid,
                                     std::string* ctrl_key = nullptr) override;
@@ -85,6 +90,7 @@ class StoreAccessPolicy final : public AccessPolicy {
   storage::Store& store_;
   const Clock& clock_;
   LoopCache<Snapshot> cache_;
+  ChangeWatch watch_;  // last: unsubscribes before cache_ goes
 };
 
 }  // namespace krypton::hub

@@ -7,7 +7,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -51,16 +50,13 @@ struct HubContext {
   storage::Store& store;
   const config::Config& config;
   const Clock& clock;
-  bus::Bus& bus;
+  bus::Bus& bus;  // also where hub actions publish their change events (PIN binding: kAccess)
   ProductCodecs& codecs;  // each product's current template (the codec's hub path)
   // What getProdInfo tells devices (D4): the configured public host and port, the
   // latter defaulting to the device hub's bound port.
   std::string public_host;
   int public_device_port = 0;
   HubCounters counters;
-  // A binding made on the hub (PIN binding, actions/pin_bind.cc): the app hub's access
-  // cache forgets (AccessPolicy::Invalidate). Unset = nothing to tell.
-  std::function<void()> access_changed = nullptr;
   // Self-registrations of unknown devTids per client IP and minute (D29,
   // hub.device_registrations_per_ip_per_min). Its mutex is taken only by a login that
   // registers a new devTid, never on the common path.

@@ -35,10 +35,7 @@ const std::string* InternMid(const std::string& mid) {
   return &*mids.insert(mid).first;
 }
 
-bus::CommandReply ErrorReply(Code code, std::string desc = {}) {
-  Status s(code);
-  return bus::CommandReply{s.number(), desc.empty() ? s.Message() : std::move(desc), ""};
-}
+bus::CommandReply ErrorReply(Code code) { return bus::ErrorReply(Status(code)); }
 
 // params of the reply relayed to the requester: the device's params, with devTid and
 // data filled from the session and the original command when the device left them out (D25).
@@ -303,27 +300,14 @@ void DeviceConnection::OnCommandAnswer(const Envelope& e) {
   auto it = pending_->find(id);
   if (it == pending_->end()) return;  // late, unknown, or appGroupSendResp: dropped
 
-  bus::CommandReply reply;
   int64_t code = 0;
   std::string_view desc;
+  bool has_code = e.root["code"].get_int64().get(code) == simdjson::SUCCESS;
   bool has_desc = e.root["desc"].get_string().get(desc) == simdjson::SUCCESS;
   const int success = ctx_.config.hub.success_code;
-  if (e.root["code"].get_int64().get(code) == simdjson::SUCCESS) {
-    if (code == 200 || code == 1200000) {
-      reply.code = success;
-      reply.desc = success == 200 ? "success" : "Success";
-    } else {
-      reply.code = static_cast<int>(code);
-      reply.desc = has_desc ? std::string(desc) : Status(Code::kHubError).Message();
-    }
-  } else if (!has_desc || desc == "success") {
-    // D25: an answer without a numeric code is a success unless its desc says otherwise.
-    reply.code = success;
-    reply.desc = success == 200 ? "success" : "Success";
-  } else {
-    reply.code = static_cast<int>(Code::kHubError);
-    reply.desc = std::string(desc);
-  }
+  bus::CommandReply reply =
+      DeviceAnswer(has_code ? std::optional<int64_t>(code) : std::nullopt,
+                   has_desc ? std::optional<std::string_view>(desc) : std::nullopt, success);
   reply.params_json = ReplyParams(e, dev_tid_, it->second.params_json);
   if (it->second.action == "setToken" && reply.code == success) CommitToken(it->second.params_json);
   Finish(id, std::move(reply));

@@ -4,8 +4,10 @@
 // Contract
 // - Get(mid) returns the product's parsed current template with its check mode and
 //   decorate switch, cached per event loop (LoopCache: no lock per message); a template
-//   stored by another process (admin CLI, another node) is used within `ttl_ms`,
-//   one stored through this process's API at once (Invalidate()).
+//   stored by another process (admin CLI: it publishes no event) is used within `ttl_ms`,
+//   one stored through this process's API at once: given a bus, the codecs invalidate
+//   themselves on every bus::ChangeEvent kTemplate (from construction to destruction;
+//   OnChange only bumps the cache's generation).
 // - nullptr: the product does not exist. `tpl` empty: the product has no template, or
 //   its stored template no longer parses (logged once per load) — the hub then forwards
 //   data unchecked, as for a product without a template.
@@ -19,6 +21,8 @@
 
 #include "codec/codec.h"
 #include "common/clock.h"
+#include "bus/bus.h"
+#include "hub/change_watch.h"
 #include "hub/loop_cache.h"
 #include "storage/store.h"
 
@@ -35,8 +39,11 @@ struct ProductCodec {
 class ProductCodecs {
  public:
   ProductCodecs(storage::Store& store, const Clock& clock, int ttl_ms, size_t max_entries,
-                size_t loops)
-      : store_(store), cache_(clock, ttl_ms, max_entries, loops) {}
+                size_t loops, bus::Bus* bus = nullptr)
+      : store_(store),
+        cache_(clock, ttl_ms, max_entries, loops),
+        watch_(bus, bus::ChangeEvent::Kind::kTemplate,
+               [this](const bus::ChangeEvent&) { cache_.Invalidate(); }) {}
   std::shared_ptr<const ProductCodec> Get(const std::string& mid);
   void Invalidate() { cache_.Invalidate(); }
 
@@ -45,6 +52,7 @@ class ProductCodecs {
 
   storage::Store& store_;
   LoopCache<ProductCodec> cache_;
+  ChangeWatch watch_;  // last: unsubscribes before cache_ goes
 };
 
 }  // namespace krypton::hub

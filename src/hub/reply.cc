@@ -48,7 +48,8 @@ std::string SuccessFrame(std::string_view msg_id_json, std::string_view action, 
   w.Key("code");
   w.Int(success_code);
   w.Key("desc");
-  w.String(success_code == 200 ? "success" : "Success");
+  std::string_view desc = SuccessDesc(success_code);
+  w.String(desc.data(), static_cast<rapidjson::SizeType>(desc.size()));
   if (!dc_info_json.empty()) {
     w.Key("dcInfo");
     w.RawValue(dc_info_json.data(), dc_info_json.size(), rapidjson::kObjectType);
@@ -56,6 +57,47 @@ std::string SuccessFrame(std::string_view msg_id_json, std::string_view action, 
   if (!params_json.empty()) {
     w.Key("params");
     w.RawValue(params_json.data(), params_json.size(), rapidjson::kObjectType);
+  }
+  return Finish(w, buf);
+}
+
+std::string_view SuccessDesc(int success_code) {
+  return success_code == 200 ? "success" : "Success";
+}
+
+bus::CommandReply DeviceAnswer(std::optional<int64_t> code, std::optional<std::string_view> desc,
+                               int success_code) {
+  bus::CommandReply reply;
+  if (code) {
+    if (*code == 200 || *code == 1200000) {
+      reply.code = success_code;
+      reply.desc = std::string(SuccessDesc(success_code));
+    } else {
+      reply.code = static_cast<int>(*code);
+      reply.desc = desc ? std::string(*desc) : Status(Code::kHubError).Message();
+    }
+  } else if (!desc || *desc == "success") {
+    reply.code = success_code;
+    reply.desc = std::string(SuccessDesc(success_code));
+  } else {
+    reply.code = Status(Code::kHubError).number();
+    reply.desc = std::string(*desc);
+  }
+  return reply;
+}
+
+std::string RelayedFrame(std::string_view msg_id_json, std::string_view action,
+                         const bus::CommandReply& reply) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  Head(w, msg_id_json, action);
+  w.Key("code");
+  w.Int(reply.code);
+  w.Key("desc");
+  w.String(reply.desc.data(), static_cast<rapidjson::SizeType>(reply.desc.size()));
+  if (!reply.params_json.empty()) {
+    w.Key("params");
+    w.RawValue(reply.params_json.data(), reply.params_json.size(), rapidjson::kObjectType);
   }
   return Finish(w, buf);
 }

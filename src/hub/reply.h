@@ -12,9 +12,12 @@
 #ifndef KRYPTON_HUB_REPLY_H_
 #define KRYPTON_HUB_REPLY_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "bus/bus.h"
 #include "common/status.h"
 
 namespace krypton::hub {
@@ -28,6 +31,23 @@ std::string ErrorFrame(std::string_view msg_id_json, std::string_view action, co
 // (getProdInfoResp, getAppDomainResp).
 std::string SuccessFrame(std::string_view msg_id_json, std::string_view action, int success_code,
                          std::string_view params_json = {}, std::string_view dc_info_json = {});
+
+// The desc of a success answer: "success" for code 200, "Success" for 1200000.
+std::string_view SuccessDesc(int success_code);
+
+// A device's answer to a relayed command as the requester gets it (D25): a numeric code
+// 200 or 1200000 is the configured success (code and desc); another code stays, with
+// the device's desc or 1400000's message; no numeric code is a success unless the desc
+// says something other than "success" (then 1400000 with that desc). `code` / `desc`
+// are nullopt when the answer has none (or not a number / not a string). No params.
+bus::CommandReply DeviceAnswer(std::optional<int64_t> code, std::optional<std::string_view> desc,
+                               int success_code);
+
+// The frame that answers a relayed command to the app: {"msgId":<echo>,"action":
+// "<action>Resp","code":…,"desc":…,"params":…} from the bus reply (params left out when
+// the reply has none).
+std::string RelayedFrame(std::string_view msg_id_json, std::string_view action,
+                         const bus::CommandReply& reply);
 
 }  // namespace krypton::hub
 

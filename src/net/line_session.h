@@ -19,7 +19,9 @@
 //
 // Ownership (docs/decisions/0001): the session owns its handler; the handler keeps a
 // weak_ptr back. The session is kept alive by its pending operations only.
-// Send/Close/CloseAfterFlush may be called from any thread.
+// Send/Close/CloseAfterFlush may be called from any thread. Close and CloseAfterFlush
+// post the teardown to the session's loop (never inline, so OnClosed never runs inside
+// the caller's own callback); called on that loop they also stop reading at once.
 #ifndef KRYPTON_NET_LINE_SESSION_H_
 #define KRYPTON_NET_LINE_SESSION_H_
 
@@ -73,9 +75,10 @@ class LineSession : public Closable {
   virtual void Start(std::shared_ptr<LineHandler> handler) = 0;
   // Queues `frame` (without "\n"; the session adds it). Any thread.
   virtual void Send(std::string frame) = 0;
-  // Closes now, dropping queued frames (Closable). Any thread, idempotent.
+  // Closes soon (posted to the session's loop), dropping queued frames (Closable). Any
+  // thread, idempotent.
   void Close() override = 0;
-  // Closes once every queued frame is written. Any thread.
+  // Closes once every queued frame is written (posted to the session's loop). Any thread.
   virtual void CloseAfterFlush() = 0;
   // Replaces the inactivity timeout and restarts it. Session loop only.
   virtual void SetTimeout(std::chrono::milliseconds timeout) = 0;

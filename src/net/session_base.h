@@ -7,12 +7,14 @@
 // CloseStream(), Executor() (the stream's), and Frame()/Coalesce() for how queued
 // messages become bytes. Members are kept few and small: an idle device session is
 // mostly this object (docs/benchmarks.md).
-// Everything here runs on the session's loop except the public entry points, which
-// dispatch to it.
+// Everything here runs on the session's loop except the public entry points: Send
+// dispatches to it; Close and CloseAfterFlush always post (decision 0001). The teardown
+// runs inline only from the session's own I/O and timer callbacks.
 #ifndef KRYPTON_NET_SESSION_BASE_H_
 #define KRYPTON_NET_SESSION_BASE_H_
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <spdlog/spdlog.h>
 
@@ -43,12 +45,18 @@ class SessionBase : public LineSession,
     });
   }
 
+  // Both closes are POSTED to the session's loop, never run inline (decision 0001): a
+  // handler that closes from its own callback (OnLine, a bus command) is not re-entered
+  // by its OnClosed, and nothing is destroyed under it. Called on the session's loop,
+  // they also stop reading at once: the rest of the chunk being read is not handed on.
   void Close() override {
-    boost::asio::dispatch(Self().Executor(), [self = this->shared_from_this()] { self->Teardown(); });
+    StopReadingIfOnLoop();
+    boost::asio::post(Self().Executor(), [self = this->shared_from_this()] { self->Teardown(); });
   }
 
   void CloseAfterFlush() override {
-    boost::asio::dispatch(Self().Executor(), [self = this->shared_from_this()] {
+    StopReadingIfOnLoop();
+    boost::asio::post(Self().Executor(), [self = this->shared_from_this()] {
       if (self->closed_) return;
       self->close_after_flush_ = true;
       if (!self->write_in_flight_) self->Teardown();  // nothing queued without a write
@@ -136,6 +144,12 @@ class SessionBase : public LineSession,
 
  private:
   Derived& Self() { return static_cast<Derived&>(*this); }
+  // On the session's loop (its io_context is run by this thread alone), state may be
+  // touched directly: no further line reaches the handler, and the next write that
+  // empties the queue tears down (the posted close then finds the session closed).
+  void StopReadingIfOnLoop() {
+    if (Self().Executor().running_in_this_thread() && !closed_) close_after_flush_ = true;
+  }
   static uint32_t Clamp(size_t n) { return n > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(n); }
   static uint32_t ClampMs(std::chrono::milliseconds t) {
     return t.count() < 0 ? 0 : Clamp(static_cast<size_t>(t.count()));
@@ -146,7 +160,7 @@ class SessionBase : public LineSession,
     if (writes_ && writes_->queue.size() >= options_.max_pending_writes) {
       spdlog::warn("{}: write queue full ({} frames), closing the connection", remote_ip(),
                    writes_->queue.size());
-      return Teardown();
+      return Close();  // posted: Send() may run inside the handler's own callback
     }
     Self().Frame(frame);
     if (!writes_) writes_ = std::make_unique<Writes>();

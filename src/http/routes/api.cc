@@ -1,6 +1,8 @@
 #include "http/routes/api.h"
 
 #include <boost/asio/post.hpp>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "catalog/catalog.h"
 #include "common/secrets.h"
@@ -156,7 +158,26 @@ Response EnterpriseError(const ApiContext& ctx, const Request& req, const Status
   ec.auth_failure_status = 401;  // enterprise-api.md §3.0: 401 means a bad Authorization
   ec.no_privilege_status = 403;  // authenticated, but the role is too low (decision 0012)
   ec.chinese = req.PrefersChinese();
-  return ErrorResponse(error, ec);
+  Response r = ErrorResponse(error, ec);
+  // An 8400002 or 8400031 with a detail names the problem in desc: "Illegal argument:
+  // <detail>" (templates-and-frames.md §1.4), "Quota missing: need 100, have 40" (§3.3).
+  const bool told = error.code() == Code::kEntIllegalArgument ||  // the rule broken
+                    error.code() == Code::kEntQuotaMissing;       // the shortfall
+  if (!told || error.detail().empty()) return r;
+  std::string desc = req.PrefersChinese() ? std::string(error.MessageZh()) : error.Message();
+  desc += ": " + error.detail();
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("code");
+  w.Int(error.number());
+  w.Key("desc");
+  WriteString(w, desc);
+  w.Key("timestamp");
+  w.Int64(ec.now_ms);
+  w.EndObject();
+  r.body.assign(buf.GetString(), buf.GetSize());
+  return r;
 }
 
 Result<simdjson::dom::object> Body(const Request& req, simdjson::dom::parser& parser) {

@@ -46,22 +46,13 @@ struct ApiContext {
   auth::RateLimiter& limiter;
   boost::asio::thread_pool& blocking;  // password hashing and verification
   auth::CaptchaStore& captcha;
-  // Where domain services publish their change events (bus::ChangeEvent) and send device
-  // commands (devSync after a forced bind or an unbind, revocation).
+  // Where domain services and routes publish their change events after a commit
+  // (bus::ChangeEvent: kAccess for bindings and shares, kTemplate for a product's template
+  // or settings — the hub's caches hear them), and reach devices: Notify (devSync after a
+  // forced bind or an unbind), RevokeDevice (a revoked licence: errorResp 1400039).
   bus::Bus& bus;
-  // Called after a binding or share changes (the hub's access cache forgets, decision 0004).
-  std::function<void()> access_changed = nullptr;
-  // Disconnects an online device whose licence was revoked (errorResp 1400039).
-  std::function<void(const std::string& dev_tid)> revoke_device = nullptr;
-  // Pushes `devSync` with these params to the device when it is online (hub-protocol.md
-  // §3.10: changed credentials after an unbind); failures are ignored.
-  std::function<void(const std::string& dev_tid, const std::string& params_json)> sync_device =
-      nullptr;
   // The hub's counters as Prometheus text (GET /metrics); 503 while unset.
   std::function<std::string()> metrics = nullptr;
-  // Called after a protocol template or a product's settings change through the API
-  // (the hub's per-loop product codecs forget, so the new template applies at once).
-  std::function<void()> templates_changed = nullptr;
   // The HTTP listener's public URL, no trailing '/' (config::Config::PublicHttpUrl with
   // the bound port), set before the listener starts; hosted H5 URLs begin with it.
   // "" = derived from the configured http.port.
@@ -158,7 +149,9 @@ constexpr std::string_view kEnterprisePidHeader = "x-krypton-pid";
 Result<EnterpriseCaller> Enterprise(const ApiContext& ctx, const Request& req);
 // Enterprise(…)'s pid, for handlers that need nothing else.
 Result<std::string> EnterprisePid(const ApiContext& ctx, const Request& req);
-// An error of the enterprise API: as Error(), but authentication failures are 401.
+// An error of the enterprise API: as Error(), but authentication failures are 401, a too
+// low role 403, and an 8400002 or 8400031 with a detail names it in desc
+// ("Illegal argument: <detail>", "Quota missing: need 100, have 40").
 Response EnterpriseError(const ApiContext& ctx, const Request& req, const Status& error);
 
 // ---- Route middleware (issue 15) -------------------------------------------------------

@@ -272,10 +272,10 @@ Result<storage::Device> BindToCaller(ApiContext& ctx, const auth::TokenClaims& c
   if (!name.empty()) {
     if (auto s = ctx.store.SetDeviceName(dev_tid, name); !s.ok()) return storage::Internal(s);
   }
-  if (ctx.access_changed) ctx.access_changed();
+  ctx.bus.PublishChange({bus::ChangeEvent::Kind::kAccess, dev_tid});
   // As after an unbind, the device learns its new ctrlKey (devSync, hub-protocol.md §3.10).
-  if (!rotated.empty() && ctx.sync_device) {
-    ctx.sync_device(dev_tid, DevSyncParams(dev_tid, rotated, device.bind_key, true));
+  if (!rotated.empty()) {
+    ctx.bus.Notify({dev_tid, "devSync", DevSyncParams(dev_tid, rotated, device.bind_key, true)});
   }
   auto bound = ctx.store.GetDevice(dev_tid);
   if (!bound.ok()) return Status(Code::kUserBindInternalError);
@@ -353,11 +353,9 @@ Response Unbind(ApiContext& ctx, const Request& req) {
   if (auto s = ctx.store.UnbindDevice(d->dev_tid, new_ctrl_key); !s.ok()) {
     return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(s.ToString()));
   }
-  if (ctx.access_changed) ctx.access_changed();
+  ctx.bus.PublishChange({bus::ChangeEvent::Kind::kAccess, d->dev_tid});
   // The device learns its new ctrlKey (LAN control authenticates with it).
-  if (ctx.sync_device) {
-    ctx.sync_device(d->dev_tid, DevSyncParams(d->dev_tid, new_ctrl_key, d->bind_key, false));
-  }
+  ctx.bus.Notify({d->dev_tid, "devSync", DevSyncParams(d->dev_tid, new_ctrl_key, d->bind_key, false)});
   return api::NoContent();
 }
 

@@ -78,20 +78,20 @@ std::optional<Response> Admit(ApiContext& ctx, Request& req) {
   if (!caller.ok()) {
     spdlog::debug("enterprise: {} {} refused: {}", req.method, req.route,
                   caller.status().ToString());
-    return Fail(ctx, req, caller.status());
+    return api::EnterpriseError(ctx, req, caller.status());
   }
   std::optional<Role> needed = RequiredRole(req.method, req.route);
   if (!needed) {
     spdlog::error("enterprise: route {} {} has no access-table entry: refused", req.method,
                   req.route);
-    return Fail(ctx, req,
-                Status(Code::kUserNoPrivilege).WithDetail("route not in the access table"));
+    return api::EnterpriseError(
+        ctx, req, Status(Code::kUserNoPrivilege).WithDetail("route not in the access table"));
   }
   if (static_cast<int>(caller->role) < static_cast<int>(*needed)) {
     spdlog::info("enterprise: {} {} refused to member {} of {}: role {} below {}", req.method,
                  req.route, caller->uid, caller->pid, catalog::RoleName(caller->role),
                  catalog::RoleName(*needed));
-    return Fail(ctx, req, Status(Code::kUserNoPrivilege));
+    return api::EnterpriseError(ctx, req, Status(Code::kUserNoPrivilege));
   }
   req.attributes["enterprise.pid"] = caller->pid;
   req.attributes["enterprise.role"] = std::string(catalog::RoleName(caller->role));

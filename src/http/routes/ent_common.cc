@@ -7,32 +7,10 @@ namespace krypton::http::ent {
 Status Illegal(std::string detail) { return catalog::Illegal(std::move(detail)); }
 
 
-Response Fail(const ApiContext& ctx, const Request& req, const Status& error) {
-  Response r = api::EnterpriseError(ctx, req, error);
-  const bool told = error.code() == Code::kEntIllegalArgument ||  // the rule broken
-                    error.code() == Code::kEntQuotaMissing;       // the shortfall
-  if (!told || error.detail().empty()) return r;
-  std::string desc = req.PrefersChinese() ? std::string(error.MessageZh()) : error.Message();
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  Key(w, "code");
-  w.Int(error.number());
-  Key(w, "desc");
-  String(w, desc + ": " + error.detail());
-  Key(w, "timestamp");
-  w.Int64(ctx.clock.NowMs());
-  w.EndObject();
-  r.body.assign(buf.GetString(), buf.GetSize());
-  return r;
-}
-
-Result<simdjson::dom::object> Body(const Request& req, simdjson::dom::parser& parser) {
-  simdjson::dom::object obj;
-  if (parser.parse(req.body).get_object().get(obj) != simdjson::SUCCESS) {
-    return Illegal("the body must be a JSON object");
-  }
-  return obj;
+Result<simdjson::dom::object> Body(api::Call& call) {
+  auto body = call.Body();
+  if (!body.ok()) return Illegal("the body must be a JSON object");
+  return body;
 }
 
 Result<storage::Product> Visible(ApiContext& ctx, const std::string& pid, const std::string& mid,
@@ -55,29 +33,26 @@ Result<storage::Product> Owned(ApiContext& ctx, const std::string& pid, const st
 void Key(Writer& w, std::string_view key) {
   w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
 }
-void String(Writer& w, std::string_view value) {
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
 
 void WriteH5(Writer& w, const storage::H5Template& t) {
   w.StartObject();
   Key(w, "id");
-  String(w, t.id);
+  api::WriteString(w, t.id);
   Key(w, "platform");
-  String(w, t.platform);
+  api::WriteString(w, t.platform);
   Key(w, "h5Page");
-  String(w, t.h5_page);
+  api::WriteString(w, t.h5_page);
   Key(w, "pageZipURL");
-  String(w, t.page_zip_url);
+  api::WriteString(w, t.page_zip_url);
   Key(w, "version");
-  String(w, t.version);
+  api::WriteString(w, t.version);
   Key(w, "md5");
-  String(w, t.md5);
+  api::WriteString(w, t.md5);
   w.EndObject();
 }
 
-void TemplatesChanged(const ApiContext& ctx) {
-  if (ctx.templates_changed) ctx.templates_changed();
+void TemplatesChanged(const ApiContext& ctx, const std::string& mid) {
+  ctx.bus.PublishChange({bus::ChangeEvent::Kind::kTemplate, mid});
 }
 
 }  // namespace krypton::http::ent

@@ -8,9 +8,11 @@
 //   DELETE /api/v1/enterprise/product/{mid}/license/{devTid} → 204: revokes the licence.
 // The rules are the registry service's (catalog/registry.h); this file parses the
 // body and writes the reply. A batch holds the store for up to 1,000 devices, so it
-// runs on a worker (api::OnWorker), not on the HTTP connection's event loop.
+// runs on a worker (the blocking pool), not on the HTTP connection's event loop.
 #include <simdjson.h>
 
+#include <boost/asio/post.hpp>
+#include <functional>
 #include <vector>
 
 #include "catalog/registry.h"
@@ -38,9 +40,8 @@ Result<std::optional<std::vector<std::string>>> DevTids(simdjson::dom::object bo
 }
 
 // The batch as the 201 reply of §3.2 (E15's items carry only the licence).
-Response BatchReply(const ApiContext& ctx, const Request& req, const Result<catalog::Batch>& batch,
-                    bool with_codes) {
-  if (!batch.ok()) return Fail(ctx, req, batch.status());  // 8400031 names the shortfall
+Result<Response> BatchReply(const Result<catalog::Batch>& batch, bool with_codes) {
+  if (!batch.ok()) return batch.status();  // 8400031 names the shortfall
   rapidjson::StringBuffer buf;
   Writer w(buf);
   int success = 0;
@@ -50,18 +51,26 @@ Response BatchReply(const ApiContext& ctx, const Request& req, const Result<cata
   for (const catalog::BatchItem& it : batch->items) {
     Status st(it.code);
     w.StartObject();
-    Str(w, "devTid", it.dev_tid);
+    w.Key("devTid");
+    api::WriteString(w, it.dev_tid);
     w.Key("code");
     w.Int(st.number());
-    Str(w, "desc", st.Message());
+    w.Key("desc");
+    api::WriteString(w, st.Message());
     if (it.code == Code::kEntSuccess) {
       ++success;
       if (with_codes) {
-        Str(w, "bindKey", it.bind_key);
-        Str(w, "shortCode", it.short_code);
-        Str(w, "shortCodePassword", it.password);
+        w.Key("bindKey");
+        api::WriteString(w, it.bind_key);
+        w.Key("shortCode");
+        api::WriteString(w, it.short_code);
+        w.Key("shortCodePassword");
+        api::WriteString(w, it.password);
       }
-      if (!it.license.empty()) Str(w, "license", it.license);
+      if (!it.license.empty()) {
+        w.Key("license");
+        api::WriteString(w, it.license);
+      }
     }
     w.EndObject();
   }
@@ -97,46 +106,49 @@ Result<catalog::ImportRequest> ReadImport(const Request& req) {
   return r;
 }
 
+// Runs `work` on the blocking pool (a batch holds the store for up to 1,000 devices).
+void OnWorker(const std::shared_ptr<api::Call>& call, api::Done done,
+              std::function<Result<Response>()> work) {
+  boost::asio::post(call->ctx.blocking,
+                    [done = std::move(done), work = std::move(work)] { done(work()); });
+}
+
 }  // namespace
 
-void Import(ApiContext& ctx, Request req, Responder respond) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return respond(Fail(ctx, req, pid.status()));
-  auto request = ReadImport(req);
-  if (!request.ok()) return respond(Fail(ctx, req, request.status()));
-  api::OnWorker(
-      ctx, std::move(respond), [&ctx, req = std::move(req), pid = *pid, r = std::move(*request)]() {
-        auto batch = catalog::ImportDevices(ctx.store, pid, req.params.at("mid"), r,
-                                            ctx.config.limits.short_code_pool, ctx.clock.NowMs());
-        return BatchReply(ctx, req, batch, true);
-      });
+void Import(std::shared_ptr<api::Call> call, api::Done done) {
+  auto request = ReadImport(call->req);
+  if (!request.ok()) return done(request.status());
+  OnWorker(call, std::move(done), [call, r = std::move(*request)]() -> Result<Response> {
+    ApiContext& ctx = call->ctx;
+    auto batch = catalog::ImportDevices(ctx.store, call->enterprise().pid, call->Param("mid"), r,
+                                        ctx.config.limits.short_code_pool, call->NowMs());
+    return BatchReply(batch, true);
+  });
 }
 
-void IssueLicenses(ApiContext& ctx, Request req, Responder respond) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return respond(Fail(ctx, req, pid.status()));
+void IssueLicenses(std::shared_ptr<api::Call> call, api::Done done) {
   simdjson::dom::parser parser;
   simdjson::dom::object body;
-  if (parser.parse(req.body).get_object().get(body) != simdjson::SUCCESS) {
-    return respond(Fail(ctx, req, Illegal()));
+  if (parser.parse(call->req.body).get_object().get(body) != simdjson::SUCCESS) {
+    return done(Illegal());
   }
   auto list = DevTids(body);
-  if (!list.ok()) return respond(Fail(ctx, req, list.status()));
-  if (!list->has_value()) return respond(Fail(ctx, req, Illegal()));
-  api::OnWorker(ctx, std::move(respond),
-                [&ctx, req = std::move(req), pid = *pid, tids = std::move(**list)]() {
-                  auto batch = catalog::IssueLicenses(ctx.store, pid, req.params.at("mid"), tids,
-                                                      ctx.clock.NowMs());
-                  return BatchReply(ctx, req, batch, false);
-                });
+  if (!list.ok()) return done(list.status());
+  if (!list->has_value()) return done(Illegal());
+  OnWorker(call, std::move(done), [call, tids = std::move(**list)]() -> Result<Response> {
+    auto batch = catalog::IssueLicenses(call->ctx.store, call->enterprise().pid,
+                                        call->Param("mid"), tids, call->NowMs());
+    return BatchReply(batch, false);
+  });
 }
 
-Response RevokeLicense(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  Status s = catalog::RevokeLicense(ctx.store, *pid, req.params.at("mid"), req.params.at("devTid"));
-  if (!s.ok()) return Fail(ctx, req, s);
-  if (ctx.revoke_device) ctx.revoke_device(req.params.at("devTid"));
+Result<Response> RevokeLicense(api::Call& call) {
+  const std::string dev_tid = call.Param("devTid");
+  Status s =
+      catalog::RevokeLicense(call.ctx.store, call.enterprise().pid, call.Param("mid"), dev_tid);
+  if (!s.ok()) return s;
+  // An online device loses its connection at once (errorResp 1400039).
+  (void)call.ctx.bus.RevokeDevice(dev_tid);  // false = not online: nothing to disconnect
   return api::NoContent();
 }
 

@@ -18,16 +18,6 @@
 
 namespace krypton::http::entdev {
 
-Response Fail(const ApiContext& ctx, const Request& req, const Status& error) {
-  return ent::Fail(ctx, req, error);
-}
-
-
-void Str(Writer& w, std::string_view key, std::string_view value) {
-  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
 std::string LongCode(const storage::Device& d) {
   return "http://www.hekr.me?action=bind&devTid=" + d.dev_tid + "&bindKey=" + d.bind_key;
 }
@@ -57,9 +47,12 @@ Result<Readable> ReadableDevice(ApiContext& ctx, const std::string& pid,
 void WriteDevice(ApiContext& ctx, Writer& w, const storage::Device& d) {
   auto p = ctx.store.GetProduct(d.mid);
   w.StartObject();
-  Str(w, "devTid", d.dev_tid);
-  Str(w, "mid", d.mid);
-  Str(w, "productPublicKey", p.ok() ? p->product_public_key : "");
+  w.Key("devTid");
+  api::WriteString(w, d.dev_tid);
+  w.Key("mid");
+  api::WriteString(w, d.mid);
+  w.Key("productPublicKey");
+  api::WriteString(w, p.ok() ? p->product_public_key : "");
   w.Key("registered");
   w.Bool(d.registered);
   w.Key("bound");
@@ -83,11 +76,11 @@ Response JsonOf(const rapidjson::StringBuffer& buf) {
   return api::Json(200, std::string(buf.GetString(), buf.GetSize()));
 }
 
-Response GetOne(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  auto d = ReadableDevice(ctx, *pid, req.params.at("devTid"));
-  if (!d.ok()) return Fail(ctx, req, d.status());
+Result<Response> GetOne(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  auto d = ReadableDevice(ctx, pid, call.Param("devTid"));
+  if (!d.ok()) return d.status();
   rapidjson::StringBuffer buf;
   Writer w(buf);
   WriteDevice(ctx, w, d->device);
@@ -95,8 +88,8 @@ Response GetOne(ApiContext& ctx, const Request& req) {
 }
 
 // A non-negative integer query parameter; `fallback` when absent, nullopt when invalid.
-std::optional<int64_t> IntQuery(const Request& req, std::string_view key, int64_t fallback) {
-  std::string v = api::Query(req, key);
+std::optional<int64_t> IntQuery(const api::Call& call, std::string_view key, int64_t fallback) {
+  std::string v = call.Query(key);
   if (v.empty()) return fallback;
   int64_t n = 0;
   auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
@@ -104,24 +97,24 @@ std::optional<int64_t> IntQuery(const Request& req, std::string_view key, int64_
   return n;
 }
 
-Response List(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  std::string mid = api::Query(req, "mid");
+Result<Response> List(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  std::string mid = call.Query("mid");
   if (!mid.empty()) {  // own or authorized
-    if (auto p = ent::Visible(ctx, *pid, mid); !p.ok()) return Fail(ctx, req, p.status());
+    if (auto p = ent::Visible(ctx, pid, mid); !p.ok()) return p.status();
   }
-  std::string online_text = api::Query(req, "online");
+  std::string online_text = call.Query("online");
   std::optional<bool> online;
   if (online_text == "true") online = true;
   if (online_text == "false") online = false;
-  auto page = IntQuery(req, "page", 0), size = IntQuery(req, "size", 20);
+  auto page = IntQuery(call, "page", 0), size = IntQuery(call, "size", 20);
   if ((!online_text.empty() && !online) || !page || !size || *size < 1 || *size > 100 ||
       *page > 1000000) {
-    return Fail(ctx, req, Status(Code::kEntIllegalArgument));
+    return Status(Code::kEntIllegalArgument);
   }
-  auto tids = ctx.store.ListEnterpriseDevices(*pid, mid, online, *page * *size, *size);
-  if (!tids.ok()) return Fail(ctx, req, Internal(tids.status()));
+  auto tids = ctx.store.ListEnterpriseDevices(pid, mid, online, *page * *size, *size);
+  if (!tids.ok()) return Internal(tids.status());
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartArray();
@@ -133,64 +126,68 @@ Response List(ApiContext& ctx, const Request& req) {
   return JsonOf(buf);
 }
 
-Response GetCode(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  std::string allocate = api::Query(req, "allocate");
+Result<Response> GetCode(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  std::string allocate = call.Query("allocate");
   if (!allocate.empty() && allocate != "true" && allocate != "false") {
-    return Fail(ctx, req, Status(Code::kEntIllegalArgument));
+    return Status(Code::kEntIllegalArgument);
   }
-  auto readable = ReadableDevice(ctx, *pid, req.params.at("devTid"));
-  if (!readable.ok()) return Fail(ctx, req, readable.status());
+  auto readable = ReadableDevice(ctx, pid, call.Param("devTid"));
+  if (!readable.ok()) return readable.status();
   const storage::Device* d = &readable->device;
   Result<std::string> code = Status(Code::kEntCodeInfoNotFound);
   if (auto existing = ctx.store.GetDeviceShortCode(d->dev_tid); existing.ok()) {
     code = *existing;
   } else if (!existing.status().not_found()) {
-    return Fail(ctx, req, Internal(existing.status()));
+    return Internal(existing.status());
   } else if (allocate == "true" && readable->owner) {  // allocating is the owner's
     code = catalog::ShortCodeOf(ctx.store, ctx.config.limits.short_code_pool, ctx.clock.NowMs(),
                                 d->dev_tid);
   }
-  if (!code.ok()) return Fail(ctx, req, code.status());
+  if (!code.ok()) return code.status();
   std::string password = catalog::ShortCodePassword(ctx.store, *d, *code);
   if (password.empty()) {
-    return Fail(ctx, req, Status(Code::kUserInternal).WithDetail("the manufacturer has no secret"));
+    return Status(Code::kUserInternal).WithDetail("the manufacturer has no secret");
   }
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
-  Str(w, "devTid", d->dev_tid);
-  Str(w, "longCode", LongCode(*d));
-  Str(w, "shortCode", *code);
-  Str(w, "shortCodePassword", password);
+  w.Key("devTid");
+  api::WriteString(w, d->dev_tid);
+  w.Key("longCode");
+  api::WriteString(w, LongCode(*d));
+  w.Key("shortCode");
+  api::WriteString(w, *code);
+  w.Key("shortCodePassword");
+  api::WriteString(w, password);
   w.EndObject();
   return JsonOf(buf);
 }
 
-Response Delete(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  const std::string& dev_tid = req.params.at("devTid");
-  if (Status s = catalog::DeleteDevice(ctx.store, *pid, dev_tid); !s.ok()) {
-    return Fail(ctx, req, s);
-  }
-  if (ctx.access_changed) ctx.access_changed();
+Result<Response> Delete(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  const std::string dev_tid = call.Param("devTid");
+  if (Status s = catalog::DeleteDevice(ctx.store, pid, dev_tid); !s.ok()) return s;
+  ctx.bus.PublishChange({bus::ChangeEvent::Kind::kAccess, dev_tid});
   return api::NoContent();
 }
 
-Response Quotas(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  auto quotas = ctx.store.ListQuotas(*pid);
-  if (!quotas.ok()) return Fail(ctx, req, Internal(quotas.status()));
+Result<Response> Quotas(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  auto quotas = ctx.store.ListQuotas(pid);
+  if (!quotas.ok()) return Internal(quotas.status());
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartArray();
   for (const storage::Quota& q : *quotas) {
     w.StartObject();
-    Str(w, "mid", q.mid);
-    Str(w, "kind", q.kind);
+    w.Key("mid");
+    api::WriteString(w, q.mid);
+    w.Key("kind");
+    api::WriteString(w, q.kind);
     w.Key("total");
     w.Int64(q.total);
     w.Key("used");
@@ -210,22 +207,18 @@ namespace krypton::http {
 
 void AddEnterpriseDeviceRoutes(Router& router, ApiContext& ctx) {
   using namespace entdev;
-  router.Add("GET", "/api/v1/enterprise/device/{devTid}",
-             [&ctx](const Request& r) { return GetOne(ctx, r); });
-  router.Add("GET", "/api/v1/enterprise/device", [&ctx](const Request& r) { return List(ctx, r); });
-  router.Add("DELETE", "/api/v1/enterprise/device/{devTid}",
-             [&ctx](const Request& r) { return Delete(ctx, r); });
-  router.Add("GET", "/api/v1/enterprise/device/{devTid}/code",
-             [&ctx](const Request& r) { return GetCode(ctx, r); });
-  router.Add("GET", "/api/v1/enterprise/quota",
-             [&ctx](const Request& r) { return Quotas(ctx, r); });
-  router.AddAsync("POST", "/api/v1/enterprise/product/{mid}/device/import",
-                  [&ctx](Request r, Responder respond) { Import(ctx, std::move(r), respond); });
-  router.AddAsync(
-      "POST", "/api/v1/enterprise/product/{mid}/license",
-      [&ctx](Request r, Responder respond) { IssueLicenses(ctx, std::move(r), respond); });
-  router.Add("DELETE", "/api/v1/enterprise/product/{mid}/license/{devTid}",
-             [&ctx](const Request& r) { return RevokeLicense(ctx, r); });
+  constexpr api::Auth kEnt = api::Auth::kEnterprise;
+  api::Add(router, ctx, "GET", "/api/v1/enterprise/device/{devTid}", kEnt, GetOne);
+  api::Add(router, ctx, "GET", "/api/v1/enterprise/device", kEnt, List);
+  api::Add(router, ctx, "DELETE", "/api/v1/enterprise/device/{devTid}", kEnt, Delete);
+  api::Add(router, ctx, "GET", "/api/v1/enterprise/device/{devTid}/code", kEnt, GetCode);
+  api::Add(router, ctx, "GET", "/api/v1/enterprise/quota", kEnt, Quotas);
+  api::AddAsync(router, ctx, "POST", "/api/v1/enterprise/product/{mid}/device/import", kEnt,
+                Import);
+  api::AddAsync(router, ctx, "POST", "/api/v1/enterprise/product/{mid}/license", kEnt,
+                IssueLicenses);
+  api::Add(router, ctx, "DELETE", "/api/v1/enterprise/product/{mid}/license/{devTid}", kEnt,
+           RevokeLicense);
 }
 
 }  // namespace krypton::http

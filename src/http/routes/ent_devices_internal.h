@@ -6,6 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -15,19 +16,16 @@ namespace krypton::http::entdev {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-// The enterprise error answer (ent::Fail: 401 for authentication failures, 8400002's
-// detail appended to its desc).
-Response Fail(const ApiContext& ctx, const Request& req, const Status& error);
 // A store failure as an internal error (the detail stays in the log).
 using storage::Internal;
-// "key": "value".
-void Str(Writer& w, std::string_view key, std::string_view value);
 // http://www.hekr.me?action=bind&devTid={devTid}&bindKey={bindKey} (enterprise-api.md §5).
 std::string LongCode(const storage::Device& d);
 
-void Import(ApiContext& ctx, Request req, Responder respond);         // E14
-void IssueLicenses(ApiContext& ctx, Request req, Responder respond);  // E15
-Response RevokeLicense(ApiContext& ctx, const Request& req);          // licence revoke
+// Handlers behind api::Add / api::AddAsync with Auth::kEnterprise (errors: the
+// middleware's api::EnterpriseError).
+void Import(std::shared_ptr<api::Call> call, api::Done done);         // E14
+void IssueLicenses(std::shared_ptr<api::Call> call, api::Done done);  // E15
+Result<Response> RevokeLicense(api::Call& call);                      // licence revoke
 
 }  // namespace krypton::http::entdev
 

@@ -59,39 +59,49 @@ std::optional<std::string> ReqString(simdjson::dom::object obj, std::string_view
 }
 
 // The ?page=&size= of a list (catalog::ParsePage: 8400002 when out of range).
-Result<catalog::Page> PageOf(const Request& req) {
-  return catalog::ParsePage(api::Query(req, "page"), api::Query(req, "size"));
+Result<catalog::Page> PageOf(const api::Call& call) {
+  return catalog::ParsePage(call.Query("page"), call.Query("size"));
+}
+
+// The app-facing routes (Auth::kUser): a bad bearer is the user API's 403, but every
+// other error is answered as the enterprise API's (an 8400002 names its rule in desc).
+api::CallHandler EnterpriseErrors(api::CallHandler handler) {
+  return [handler = std::move(handler)](api::Call& call) -> Result<Response> {
+    Result<Response> r = handler(call);
+    if (r.ok()) return r;
+    return api::EnterpriseError(call.ctx, call.req, r.status());
+  };
 }
 
 // ---- §3.1.3 firmware ---------------------------------------------------------------
 
-Response PutFirmware(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  auto r = catalog::SetFirmwareRuleFromJson(ctx.store, *pid, req.params.at("mid"), req.body,
-                                            ctx.clock.NowMs());
-  if (!r.ok()) return Fail(ctx, req, r.status());
+Result<Response> PutFirmware(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  auto r = catalog::SetFirmwareRuleFromJson(ctx.store, pid, call.Param("mid"), call.req.body,
+                                            call.NowMs());
+  if (!r.ok()) return r.status();
   return api::NoContent();
 }
 
-Response GetFirmware(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  auto rules = catalog::FirmwareRules(ctx.store, *pid, req.params.at("mid"));
-  if (!rules.ok()) return Fail(ctx, req, rules.status());
+Result<Response> GetFirmware(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  auto rules = catalog::FirmwareRules(ctx.store, pid, call.Param("mid"));
+  if (!rules.ok()) return rules.status();
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartArray();
   for (const auto& r : *rules) {
     w.StartObject();
     Key(w, "binType");
-    String(w, r.bin_type);
+    api::WriteString(w, r.bin_type);
     Key(w, "binVer");
-    String(w, r.bin_ver);
+    api::WriteString(w, r.bin_ver);
     Key(w, "binUrl");
-    String(w, r.bin_url);
+    api::WriteString(w, r.bin_url);
     Key(w, "md5");
-    String(w, r.md5);
+    api::WriteString(w, r.md5);
     Key(w, "size");
     w.Int64(r.size);
     Key(w, "updateTime");
@@ -107,43 +117,40 @@ struct CheckItem {
   std::optional<storage::FirmwareRule> update;  // set when a newer version exists
 };
 
-Response OtaCheck(ApiContext& ctx, const Request& req) {
-  auto claims = api::Bearer(ctx, req);
-  if (!claims.ok()) return api::Error(ctx, req, claims.status());
+Result<Response> OtaCheck(api::Call& call) {
+  ApiContext& ctx = call.ctx;
   simdjson::dom::parser parser;
   simdjson::dom::array items;
-  if (parser.parse(req.body).get_array().get(items) != simdjson::SUCCESS) {
-    return Fail(ctx, req, Illegal("the body must be a JSON array"));
+  if (parser.parse(call.req.body).get_array().get(items) != simdjson::SUCCESS) {
+    return Illegal("the body must be a JSON array");
   }
   if (items.size() > kMaxCheckItems) {
-    return Fail(ctx, req, Illegal("at most 100 devices per check"));
+    return Illegal("at most 100 devices per check");
   }
   std::vector<CheckItem> out;
   for (simdjson::dom::element e : items) {
     simdjson::dom::object o;
     if (e.get_object().get(o) != simdjson::SUCCESS) {
-      return Fail(ctx, req, Illegal("every element must be a JSON object"));
+      return Illegal("every element must be a JSON object");
     }
     auto dev_tid = OptString(o, "devTid", 64);
     auto bin_type = ReqString(o, "binType", 32);
     if (!dev_tid || !bin_type) {
-      return Fail(ctx, req,
-                  Illegal("devTid (at most 64 characters) and binType (1 to 32) are required"));
+      return Illegal("devTid (at most 64 characters) and binType (1 to 32) are required");
     }
     auto bin_ver_text = ReqString(o, "binVer", 64);
     auto bin_ver = bin_ver_text ? catalog::ParseVersion(*bin_ver_text) : std::nullopt;
-    if (!bin_ver) return Fail(ctx, req, catalog::IllegalVersion());
+    if (!bin_ver) return catalog::IllegalVersion();
     std::string ppk = api::Str(o, "productPublicKey");
-    if (ppk.empty()) return Fail(ctx, req, Status(Code::kUserInvalidProdPubKey));
+    if (ppk.empty()) return Status(Code::kUserInvalidProdPubKey);
     auto product = ctx.store.FindProductByPublicKey(ppk);
     if (!product.ok()) {
-      return Fail(ctx, req,
-                  product.status().not_found() ? Status(Code::kUserInvalidProdPubKey)
-                                               : Internal(product.status()));
+      return product.status().not_found() ? Status(Code::kUserInvalidProdPubKey)
+                                          : Internal(product.status());
     }
     CheckItem item{*dev_tid, std::nullopt};
     auto rule = ctx.store.GetFirmwareRule(product->mid, *bin_type);
-    if (!rule.ok() && !rule.status().not_found()) return Fail(ctx, req, Internal(rule.status()));
+    if (!rule.ok() && !rule.status().not_found()) return Internal(rule.status());
     if (rule.ok()) {
       auto latest = catalog::ParseVersion(rule->bin_ver);
       if (latest && catalog::CompareVersions(*latest, *bin_ver) > 0) item.update = std::move(*rule);
@@ -156,7 +163,7 @@ Response OtaCheck(ApiContext& ctx, const Request& req) {
   for (const CheckItem& item : out) {
     w.StartObject();
     Key(w, "devTid");
-    String(w, item.dev_tid);
+    api::WriteString(w, item.dev_tid);
     Key(w, "update");
     w.Bool(item.update.has_value());
     Key(w, "devFirmwareOTARawRuleVO");
@@ -165,13 +172,13 @@ Response OtaCheck(ApiContext& ctx, const Request& req) {
     } else {
       w.StartObject();
       Key(w, "binUrl");
-      String(w, item.update->bin_url);
+      api::WriteString(w, item.update->bin_url);
       Key(w, "md5");
-      String(w, item.update->md5);
+      api::WriteString(w, item.update->md5);
       Key(w, "latestBinType");
-      String(w, item.update->bin_type);
+      api::WriteString(w, item.update->bin_type);
       Key(w, "latestBinVer");
-      String(w, item.update->bin_ver);
+      api::WriteString(w, item.update->bin_ver);
       Key(w, "size");
       w.Int64(item.update->size);
       w.EndObject();
@@ -184,35 +191,34 @@ Response OtaCheck(ApiContext& ctx, const Request& req) {
 
 // ---- §3.1.4 news -------------------------------------------------------------------
 
-Response CreateNews(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  auto n = catalog::CreateNewsFromJson(ctx.store, *pid, req.body, ctx.clock.NowMs());
-  if (!n.ok()) return Fail(ctx, req, n.status());
+Result<Response> CreateNews(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  auto n = catalog::CreateNewsFromJson(ctx.store, pid, call.req.body, call.NowMs());
+  if (!n.ok()) return n.status();
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
   Key(w, "id");
-  String(w, n->id);
+  api::WriteString(w, n->id);
   w.EndObject();
   return JsonOf(201, buf);
 }
 
-Response NewsByPid(ApiContext& ctx, const Request& req) {
-  auto claims = api::Bearer(ctx, req);
-  if (!claims.ok()) return api::Error(ctx, req, claims.status());
-  auto paging = PageOf(req);
-  if (!paging.ok()) return Fail(ctx, req, paging.status());
-  const std::string& pid = claims->isolation;
+Result<Response> NewsByPid(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const auth::TokenClaims& claims = call.claims();
+  auto paging = PageOf(call);
+  if (!paging.ok()) return paging.status();
+  const std::string& pid = claims.isolation;
   auto m = ctx.store.GetManufacturer(pid);
   if (!m.ok()) {
-    return Fail(ctx, req,
-                m.status().not_found() ? Status(Code::kEntPidNotExist) : Internal(m.status()));
+    return m.status().not_found() ? Status(Code::kEntPidNotExist) : Internal(m.status());
   }
   auto total = ctx.store.CountNews(pid);
-  if (!total.ok()) return Fail(ctx, req, Internal(total.status()));
+  if (!total.ok()) return Internal(total.status());
   auto news = ctx.store.ListNews(pid, paging->page * paging->size, paging->size);
-  if (!news.ok()) return Fail(ctx, req, Internal(news.status()));
+  if (!news.ok()) return Internal(news.status());
   const int64_t pages = (*total + paging->size - 1) / paging->size;
   rapidjson::StringBuffer buf;
   Writer w(buf);
@@ -234,15 +240,15 @@ Response NewsByPid(ApiContext& ctx, const Request& req) {
   for (const auto& n : *news) {
     w.StartObject();
     Key(w, "id");
-    String(w, n.id);
+    api::WriteString(w, n.id);
     Key(w, "authorName");
-    String(w, n.author_name);
+    api::WriteString(w, n.author_name);
     Key(w, "updateTime");
     w.Int64(n.update_time_ms);
     Key(w, "title");
-    String(w, n.title);
+    api::WriteString(w, n.title);
     Key(w, "infoContent");
-    String(w, n.info_content);
+    api::WriteString(w, n.info_content);
     Key(w, "infoTags");
     w.RawValue(n.info_tags_json.data(), n.info_tags_json.size(), rapidjson::kArrayType);
     w.EndObject();
@@ -254,42 +260,40 @@ Response NewsByPid(ApiContext& ctx, const Request& req) {
 
 // ---- §3.1.5 feedback ---------------------------------------------------------------
 
-Response PostFeedback(ApiContext& ctx, const Request& req) {
-  auto claims = api::Bearer(ctx, req);
-  if (!claims.ok()) return api::Error(ctx, req, claims.status());
-  simdjson::dom::parser parser;
-  auto body = Body(req, parser);
-  if (!body.ok()) return Fail(ctx, req, body.status());
+Result<Response> PostFeedback(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const auth::TokenClaims& claims = call.claims();
+  auto body = Body(call);
+  if (!body.ok()) return body.status();
   auto title = ReqString(*body, "title", 256);
   auto content = ReqString(*body, "content", 65536);
   if (!title || !content) {
-    return Fail(ctx, req,
-                Illegal("title (1 to 256 characters) and content (1 to 65536) are required"));
+    return Illegal("title (1 to 256 characters) and content (1 to 65536) are required");
   }
   auto number = OptString(*body, "UserNumber", 128);
   auto images = OptString(*body, "images", 8192);
   if (!number || !images) {
-    return Fail(ctx, req, Illegal("UserNumber is at most 128 characters, images 8192"));
+    return Illegal("UserNumber is at most 128 characters, images 8192");
   }
   storage::Feedback f;
-  f.uid = claims->uid;
-  f.pid = claims->isolation;
+  f.uid = claims.uid;
+  f.pid = claims.isolation;
   f.user_number = *number;
   f.title = *title;
   f.content = *content;
   f.images = *images;
-  f.created_at_ms = ctx.clock.NowMs();
-  if (auto id = ctx.store.AddFeedback(f); !id.ok()) return Fail(ctx, req, Internal(id.status()));
+  f.created_at_ms = call.NowMs();
+  if (auto id = ctx.store.AddFeedback(f); !id.ok()) return Internal(id.status());
   return CreatedEmpty();
 }
 
-Response ListFeedback(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  auto paging = PageOf(req);
-  if (!paging.ok()) return Fail(ctx, req, paging.status());
-  auto list = catalog::ListFeedback(ctx.store, *pid, *paging);
-  if (!list.ok()) return Fail(ctx, req, list.status());
+Result<Response> ListFeedback(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  auto paging = PageOf(call);
+  if (!paging.ok()) return paging.status();
+  auto list = catalog::ListFeedback(ctx.store, pid, *paging);
+  if (!list.ok()) return list.status();
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartArray();
@@ -298,15 +302,15 @@ Response ListFeedback(ApiContext& ctx, const Request& req) {
     Key(w, "id");
     w.Int64(f.id);
     Key(w, "uid");
-    String(w, f.uid);
+    api::WriteString(w, f.uid);
     Key(w, "UserNumber");
-    String(w, f.user_number);
+    api::WriteString(w, f.user_number);
     Key(w, "title");
-    String(w, f.title);
+    api::WriteString(w, f.title);
     Key(w, "content");
-    String(w, f.content);
+    api::WriteString(w, f.content);
     Key(w, "images");
-    String(w, f.images);
+    api::WriteString(w, f.images);
     Key(w, "createTime");
     w.Int64(f.created_at_ms);
     w.EndObject();
@@ -317,36 +321,36 @@ Response ListFeedback(ApiContext& ctx, const Request& req) {
 
 // ---- §3.1.6 demo devices -------------------------------------------------------------
 
-Response PutDemoDevices(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  Status s = catalog::ReplaceDemoDevicesFromJson(ctx.store, *pid, req.body);
-  if (!s.ok()) return Fail(ctx, req, s);
+Result<Response> PutDemoDevices(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  Status s = catalog::ReplaceDemoDevicesFromJson(ctx.store, pid, call.req.body);
+  if (!s.ok()) return s;
   return api::NoContent();
 }
 
-Response DemoDevices(ApiContext& ctx, const Request& req) {
-  auto claims = api::Bearer(ctx, req);
-  if (!claims.ok()) return api::Error(ctx, req, claims.status());
-  auto list = ctx.store.ListDemoDevices(claims->isolation);
-  if (!list.ok()) return Fail(ctx, req, Internal(list.status()));
+Result<Response> DemoDevices(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const auth::TokenClaims& claims = call.claims();
+  auto list = ctx.store.ListDemoDevices(claims.isolation);
+  if (!list.ok()) return Internal(list.status());
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartArray();
   for (const auto& d : *list) {
     w.StartObject();
     Key(w, "pid");
-    String(w, d.pid);
+    api::WriteString(w, d.pid);
     Key(w, "deviceName");
-    String(w, d.device_name);
+    api::WriteString(w, d.device_name);
     Key(w, "logo");
-    String(w, d.logo);
+    api::WriteString(w, d.logo);
     Key(w, "desc");
-    String(w, d.desc);
+    api::WriteString(w, d.desc);
     Key(w, "androidH5Page");
-    String(w, d.android_h5_page);
+    api::WriteString(w, d.android_h5_page);
     Key(w, "iosH5Page");
-    String(w, d.ios_h5_page);
+    api::WriteString(w, d.ios_h5_page);
     w.EndObject();
   }
   w.EndArray();
@@ -357,24 +361,22 @@ Response DemoDevices(ApiContext& ctx, const Request& req) {
 }  // namespace ent
 
 void AddEnterpriseExternalRoutes(Router& router, ApiContext& ctx) {
-  router.Add("POST", "/external/device/fw/ota/check",
-             [&ctx](const Request& r) { return ent::OtaCheck(ctx, r); });
-  router.Add("GET", "/api/v1/enterprise/product/{mid}/firmware",
-             [&ctx](const Request& r) { return ent::GetFirmware(ctx, r); });
-  router.Add("PUT", "/api/v1/enterprise/product/{mid}/firmware",
-             [&ctx](const Request& r) { return ent::PutFirmware(ctx, r); });
-  router.Add("GET", "/external/vc/getByPid",
-             [&ctx](const Request& r) { return ent::NewsByPid(ctx, r); });
-  router.Add("POST", "/api/v1/enterprise/news",
-             [&ctx](const Request& r) { return ent::CreateNews(ctx, r); });
-  router.Add("POST", "/external/feedback",
-             [&ctx](const Request& r) { return ent::PostFeedback(ctx, r); });
-  router.Add("GET", "/api/v1/enterprise/feedback",
-             [&ctx](const Request& r) { return ent::ListFeedback(ctx, r); });
-  router.Add("GET", "/external/device/default/static",
-             [&ctx](const Request& r) { return ent::DemoDevices(ctx, r); });
-  router.Add("PUT", "/api/v1/enterprise/demoDevices",
-             [&ctx](const Request& r) { return ent::PutDemoDevices(ctx, r); });
+  using ent::EnterpriseErrors;
+  constexpr api::Auth kEnt = api::Auth::kEnterprise;
+  constexpr api::Auth kUser = api::Auth::kUser;
+  api::Add(router, ctx, "POST", "/external/device/fw/ota/check", kUser,
+           EnterpriseErrors(ent::OtaCheck));
+  api::Add(router, ctx, "GET", "/api/v1/enterprise/product/{mid}/firmware", kEnt,
+           ent::GetFirmware);
+  api::Add(router, ctx, "PUT", "/api/v1/enterprise/product/{mid}/firmware", kEnt,
+           ent::PutFirmware);
+  api::Add(router, ctx, "GET", "/external/vc/getByPid", kUser, EnterpriseErrors(ent::NewsByPid));
+  api::Add(router, ctx, "POST", "/api/v1/enterprise/news", kEnt, ent::CreateNews);
+  api::Add(router, ctx, "POST", "/external/feedback", kUser, EnterpriseErrors(ent::PostFeedback));
+  api::Add(router, ctx, "GET", "/api/v1/enterprise/feedback", kEnt, ent::ListFeedback);
+  api::Add(router, ctx, "GET", "/external/device/default/static", kUser,
+           EnterpriseErrors(ent::DemoDevices));
+  api::Add(router, ctx, "PUT", "/api/v1/enterprise/demoDevices", kEnt, ent::PutDemoDevices);
 }
 
 }  // namespace krypton::http

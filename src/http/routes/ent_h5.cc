@@ -9,6 +9,7 @@
 // `platform` is Android or IOS in any case (8400003), emitted canonically. A template
 // belongs to the enterprise that created it; binding or uploading to another
 // enterprise's id is 8400005. The rules live in catalog/h5.h (shared with the admin CLI).
+#include <boost/asio/post.hpp>
 #include <memory>
 
 #include "catalog/h5.h"
@@ -36,17 +37,16 @@ Result<storage::H5Template> Bound(ApiContext& ctx, const std::string& mid,
   return *h5;
 }
 
-Response Create(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  simdjson::dom::parser parser;
-  auto body = Body(req, parser);
-  if (!body.ok()) return Fail(ctx, req, body.status());
+Result<Response> Create(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  auto body = Body(call);
+  if (!body.ok()) return body.status();
   catalog::H5Fields f{api::Str(*body, "platform"), api::Str(*body, "h5Page"),
                       api::Str(*body, "pageZipURL"), api::Str(*body, "version"),
                       api::Str(*body, "md5")};
-  auto t = catalog::CreateH5Template(ctx.store, *pid, f, ctx.clock.NowMs());
-  if (!t.ok()) return Fail(ctx, req, t.status());
+  auto t = catalog::CreateH5Template(ctx.store, pid, f, call.NowMs());
+  if (!t.ok()) return t.status();
   return H5Json(201, *t);
 }
 
@@ -59,72 +59,61 @@ catalog::H5Hosting Hosting(const ApiContext& ctx) {
 }
 
 // The zip is checked, unpacked and swapped in on the worker pool (file I/O).
-void UploadPackage(ApiContext& ctx, Request req, Responder respond) {
-  auto shared = std::make_shared<const Request>(std::move(req));
-  api::OnWorker(ctx, std::move(respond), [&ctx, shared]() -> Response {
-    const Request& r = *shared;
-    auto pid = api::EnterprisePid(ctx, r);
-    if (!pid.ok()) return Fail(ctx, r, pid.status());
-    auto t = catalog::InstallH5Package(ctx.store, Hosting(ctx), *pid, r.params.at("id"), r.body,
-                                       api::Query(r, "version"));
-    if (!t.ok()) return Fail(ctx, r, t.status());
-    return H5Json(200, *t);
+void UploadPackage(std::shared_ptr<api::Call> call, api::Done done) {
+  boost::asio::post(call->ctx.blocking, [call, done = std::move(done)] {
+    auto t = catalog::InstallH5Package(call->ctx.store, Hosting(call->ctx), call->enterprise().pid,
+                                       call->Param("id"), call->req.body, call->Query("version"));
+    if (!t.ok()) return done(t.status());
+    done(H5Json(200, *t));
   });
 }
 
-Response GetForProduct(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  auto p = Visible(ctx, *pid, req.params.at("mid"));
-  if (!p.ok()) return Fail(ctx, req, p.status());
-  auto h5 = Bound(ctx, p->mid, api::Query(req, "platform"));
-  if (!h5.ok()) return Fail(ctx, req, h5.status());
+Result<Response> GetForProduct(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  auto p = Visible(ctx, pid, call.Param("mid"));
+  if (!p.ok()) return p.status();
+  auto h5 = Bound(ctx, p->mid, call.Query("platform"));
+  if (!h5.ok()) return h5.status();
   return H5Json(200, *h5);
 }
 
-Response Bind(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  simdjson::dom::parser parser;
-  auto body = Body(req, parser);
-  if (!body.ok()) return Fail(ctx, req, body.status());
-  Status s = catalog::BindH5Template(ctx.store, *pid, req.params.at("mid"),
+Result<Response> Bind(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  auto body = Body(call);
+  if (!body.ok()) return body.status();
+  Status s = catalog::BindH5Template(ctx.store, pid, call.Param("mid"),
                                      api::Str(*body, "platform"), api::Str(*body, "h5TemplateId"));
-  if (!s.ok()) return Fail(ctx, req, s);
+  if (!s.ok()) return s;
   return api::NoContent();
 }
 
 // E6: the app side, found by X-Hekr-ProdPubKey; user-API errors (403 bad bearer).
-Response External(ApiContext& ctx, const Request& req) {
-  auto claims = api::Bearer(ctx, req);
-  if (!claims.ok()) return api::Error(ctx, req, claims.status());
-  std::string ppk = req.Header("x-hekr-prodpubkey");
-  if (ppk.empty()) return api::Error(ctx, req, Status(Code::kUserInvalidProdPubKey));
+Result<Response> External(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  std::string ppk = call.req.Header("x-hekr-prodpubkey");
+  if (ppk.empty()) return Status(Code::kUserInvalidProdPubKey);
   auto product = ctx.store.FindProductByPublicKey(ppk);
   if (!product.ok()) {
-    return api::Error(ctx, req,
-                      product.status().not_found() ? Status(Code::kUserInvalidProdPubKey)
-                                                   : Internal(product.status()));
+    return product.status().not_found() ? Status(Code::kUserInvalidProdPubKey)
+                                        : Internal(product.status());
   }
-  auto h5 = Bound(ctx, product->mid, api::Query(req, "platform"));
-  if (!h5.ok()) return api::Error(ctx, req, h5.status());
+  auto h5 = Bound(ctx, product->mid, call.Query("platform"));
+  if (!h5.ok()) return h5.status();
   return H5Json(200, *h5);
 }
 
 }  // namespace
 
 void AddEnterpriseH5Routes(Router& router, ApiContext& ctx) {
-  router.Add("POST", "/api/v1/enterprise/h5", [&ctx](const Request& r) { return Create(ctx, r); });
-  router.AddAsync("PUT", "/api/v1/enterprise/h5/{id}/package",
-                  [&ctx](Request r, Responder respond) {
-                    UploadPackage(ctx, std::move(r), std::move(respond));
-                  },
-                  {static_cast<size_t>(ctx.config.limits.h5_package_bytes)});
-  router.Add("GET", "/api/v1/enterprise/product/{mid}/h5",
-             [&ctx](const Request& r) { return GetForProduct(ctx, r); });
-  router.Add("PUT", "/api/v1/enterprise/product/{mid}/h5",
-             [&ctx](const Request& r) { return Bind(ctx, r); });
-  router.Add("GET", "/external/device/h5", [&ctx](const Request& r) { return External(ctx, r); });
+  constexpr api::Auth kEnt = api::Auth::kEnterprise;
+  api::Add(router, ctx, "POST", "/api/v1/enterprise/h5", kEnt, Create);
+  api::AddAsync(router, ctx, "PUT", "/api/v1/enterprise/h5/{id}/package", kEnt, UploadPackage,
+                {static_cast<size_t>(ctx.config.limits.h5_package_bytes)});
+  api::Add(router, ctx, "GET", "/api/v1/enterprise/product/{mid}/h5", kEnt, GetForProduct);
+  api::Add(router, ctx, "PUT", "/api/v1/enterprise/product/{mid}/h5", kEnt, Bind);
+  api::Add(router, ctx, "GET", "/external/device/h5", api::Auth::kUser, External);
 }
 
 }  // namespace krypton::http::ent

@@ -19,23 +19,23 @@ namespace {
 void WriteMember(Writer& w, const catalog::MemberView& m) {
   w.StartObject();
   Key(w, "uid");
-  String(w, m.uid);
+  api::WriteString(w, m.uid);
   Key(w, "email");
-  String(w, m.email);
+  api::WriteString(w, m.email);
   Key(w, "phone");
-  String(w, m.phone);
+  api::WriteString(w, m.phone);
   Key(w, "role");
-  String(w, catalog::RoleName(m.role));
+  api::WriteString(w, catalog::RoleName(m.role));
   Key(w, "createTime");
   w.Int64(m.created_at_ms);
   w.EndObject();
 }
 
-Response List(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  auto members = catalog::ListMembers(ctx.store, *pid);
-  if (!members.ok()) return Fail(ctx, req, members.status());
+Result<Response> List(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  auto members = catalog::ListMembers(ctx.store, pid);
+  if (!members.ok()) return members.status();
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartArray();
@@ -44,48 +44,47 @@ Response List(ApiContext& ctx, const Request& req) {
   return api::Json(200, std::string(buf.GetString(), buf.GetSize()));
 }
 
-Response Put(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  simdjson::dom::parser parser;
-  auto body = Body(req, parser);
-  if (!body.ok()) return Fail(ctx, req, body.status());
+Result<Response> Put(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  auto body = Body(call);
+  if (!body.ok()) return body.status();
   std::string uid = api::Str(*body, "uid");
   if (uid.empty()) {
-    auto account = catalog::FindMemberAccount(ctx.store, *pid, api::Str(*body, "email"));
-    if (!account.ok()) return Fail(ctx, req, account.status());
+    auto account = catalog::FindMemberAccount(ctx.store, pid, api::Str(*body, "email"));
+    if (!account.ok()) return account.status();
     uid = account->uid;
   }
   auto member =
-      catalog::PutMember(ctx.store, *pid, uid, api::Str(*body, "role"), ctx.clock.NowMs());
-  if (!member.ok()) return Fail(ctx, req, member.status());
+      catalog::PutMember(ctx.store, pid, uid, api::Str(*body, "role"), call.NowMs());
+  if (!member.ok()) return member.status();
   rapidjson::StringBuffer buf;
   Writer w(buf);
   WriteMember(w, *member);
   return api::Json(200, std::string(buf.GetString(), buf.GetSize()));
 }
 
-Response Remove(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  if (Status s = catalog::RemoveMember(ctx.store, *pid, req.params.at("uid")); !s.ok()) {
-    return Fail(ctx, req, s);
+Result<Response> Remove(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  if (Status s = catalog::RemoveMember(ctx.store, pid, call.Param("uid")); !s.ok()) {
+    return s;
   }
   return api::NoContent();
 }
 
-Response RotateKey(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  auto key = catalog::RotateServerKey(ctx.store, *pid);
-  if (!key.ok()) return Fail(ctx, req, key.status());
+Result<Response> RotateKey(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  auto key = catalog::RotateServerKey(ctx.store, pid);
+  if (!key.ok()) return key.status();
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
   Key(w, "pid");
-  String(w, *pid);
+  api::WriteString(w, pid);
   Key(w, "serverKey");
-  String(w, *key);
+  api::WriteString(w, *key);
   w.EndObject();
   return api::Json(200, std::string(buf.GetString(), buf.GetSize()));
 }
@@ -94,14 +93,11 @@ Response RotateKey(ApiContext& ctx, const Request& req) {
 }  // namespace ent
 
 void AddEnterpriseMemberRoutes(Router& router, ApiContext& ctx) {
-  router.Add("GET", "/api/v1/enterprise/member",
-             [&ctx](const Request& r) { return ent::List(ctx, r); });
-  router.Add("POST", "/api/v1/enterprise/member",
-             [&ctx](const Request& r) { return ent::Put(ctx, r); });
-  router.Add("DELETE", "/api/v1/enterprise/member/{uid}",
-             [&ctx](const Request& r) { return ent::Remove(ctx, r); });
-  router.Add("POST", "/api/v1/enterprise/serverKey",
-             [&ctx](const Request& r) { return ent::RotateKey(ctx, r); });
+  constexpr api::Auth kEnt = api::Auth::kEnterprise;
+  api::Add(router, ctx, "GET", "/api/v1/enterprise/member", kEnt, ent::List);
+  api::Add(router, ctx, "POST", "/api/v1/enterprise/member", kEnt, ent::Put);
+  api::Add(router, ctx, "DELETE", "/api/v1/enterprise/member/{uid}", kEnt, ent::Remove);
+  api::Add(router, ctx, "POST", "/api/v1/enterprise/serverKey", kEnt, ent::RotateKey);
 }
 
 }  // namespace krypton::http

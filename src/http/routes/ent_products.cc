@@ -2,10 +2,12 @@
 // docs/decisions/0007-enterprise-products.md): list, create, read, update, delete,
 // publish, authorize another enterprise, and the public enterprise card. The calling
 // enterprise comes from `Authorization: key={serverKey}` or a console Bearer token
-// (api::Enterprise); reads see own and authorized products, writes are owner-only
-// (§4.3). The rules and writes of create, update, status and delete are the catalogue
-// service's (catalog/catalog.h, shared with `krypton admin product …`); this file reads
-// bodies and writes answers. Shared helpers: ent_internal.h, ent_common.cc.
+// (the route middleware, Auth::kEnterprise); reads see own and authorized products,
+// writes are owner-only (§4.3). The rules and writes of create, update, status and
+// delete are the catalogue service's (catalog/catalog.h, shared with `krypton admin
+// product …`); this file reads bodies and writes answers; after each committed change
+// the hub hears bus::ChangeEvent kTemplate (ent::TemplatesChanged). Shared helpers:
+// ent_internal.h, ent_common.cc.
 #include <map>
 #include <optional>
 
@@ -16,11 +18,9 @@ namespace krypton::http {
 
 namespace {
 
-using ent::Fail;
 using ent::Illegal;
 using ent::Internal;
 using ent::Key;
-using ent::String;
 using ent::Writer;
 
 // Optional members: absent → unchanged; present with the wrong type → 8400002.
@@ -97,33 +97,33 @@ Status ReadFields(simdjson::dom::object o, catalog::ProductFields& f) {
 void WriteProduct(Writer& w, const storage::Product& p, const storage::ProductDetails& d,
                   bool authorized) {
   Key(w, "mid");
-  String(w, p.mid);
+  api::WriteString(w, p.mid);
   Key(w, "name");
-  String(w, p.name);
+  api::WriteString(w, p.name);
   Key(w, "productType");
-  String(w, d.product_type);
+  api::WriteString(w, d.product_type);
   Key(w, "displayName");
   w.RawValue(d.display_name_json.data(), d.display_name_json.size(), rapidjson::kObjectType);
   Key(w, "model");
-  String(w, d.model);
+  api::WriteString(w, d.model);
   Key(w, "logo");
-  String(w, d.logo);
+  api::WriteString(w, d.logo);
   Key(w, "bindType");
-  String(w, d.bind_type);
+  api::WriteString(w, d.bind_type);
   Key(w, "accessWay");
   w.RawValue(d.access_way_json.data(), d.access_way_json.size(), rapidjson::kArrayType);
   Key(w, "productPublicKey");
-  String(w, p.product_public_key);
+  api::WriteString(w, p.product_public_key);
   Key(w, "workModeType");
-  String(w, p.work_mode_type);
+  api::WriteString(w, p.work_mode_type);
   Key(w, "forceBind");
   w.Bool(p.force_bind);
   Key(w, "authorized");
   w.Bool(authorized);
   Key(w, "ownerPid");
-  String(w, p.pid);
+  api::WriteString(w, p.pid);
   Key(w, "status");
-  String(w, p.status);
+  api::WriteString(w, p.status);
 }
 
 storage::ProductDetails Details(ApiContext& ctx, const std::string& mid) {
@@ -142,23 +142,23 @@ std::string FullProduct(ApiContext& ctx, const storage::Product& p, bool authori
   w.RawValue(d.category_json.data(), d.category_json.size(), rapidjson::kObjectType);
   if (!authorized) {
     Key(w, "prodKey");
-    String(w, p.prod_key);
+    api::WriteString(w, p.prod_key);
     Key(w, "authorizedPids");
     w.StartArray();
     auto pids = ctx.store.ListProductAuthorizations(p.mid);
     if (pids.ok()) {
-      for (const auto& pid : *pids) String(w, pid);
+      for (const auto& pid : *pids) api::WriteString(w, pid);
     }
     w.EndArray();
   }
   Key(w, "deviceAuth");
-  String(w, p.device_auth);
+  api::WriteString(w, p.device_auth);
   Key(w, "preRegister");
   w.Bool(p.pre_register);
   Key(w, "autoIssueLicense");
   w.Bool(p.auto_issue_license);
   Key(w, "checkMode");
-  String(w, p.check_mode);
+  api::WriteString(w, p.check_mode);
   Key(w, "decorateDevSend");
   w.Bool(p.decorate_dev_send);
   Key(w, "maxDevShareNum");
@@ -189,13 +189,13 @@ std::string FullProduct(ApiContext& ctx, const storage::Product& p, bool authori
 // GET /api/v1/enterprise/product (§3.1.1): own then authorized products, grouped by
 // category in order of first appearance; products without a category share a group
 // whose "category" is null.
-Response List(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  auto own = ctx.store.ListProducts(*pid);
-  if (!own.ok()) return Fail(ctx, req, Internal(own.status()));
-  auto shared = ctx.store.ListAuthorizedProducts(*pid);
-  if (!shared.ok()) return Fail(ctx, req, Internal(shared.status()));
+Result<Response> List(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  auto own = ctx.store.ListProducts(pid);
+  if (!own.ok()) return Internal(own.status());
+  auto shared = ctx.store.ListAuthorizedProducts(pid);
+  if (!shared.ok()) return Internal(shared.status());
   struct Group {
     std::string category_json;
     std::vector<std::pair<const storage::Product*, storage::ProductDetails>> products;
@@ -229,7 +229,7 @@ Response List(ApiContext& ctx, const Request& req) {
     w.StartArray();
     for (const auto& [p, d] : g.products) {
       w.StartObject();
-      WriteProduct(w, *p, d, p->pid != *pid);
+      WriteProduct(w, *p, d, p->pid != pid);
       w.EndObject();
     }
     w.EndArray();
@@ -240,25 +240,24 @@ Response List(ApiContext& ctx, const Request& req) {
 }
 
 // E1 GET /api/v1/enterprise/product/{mid}.
-Response Get(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
+Result<Response> Get(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
   bool authorized = false;
-  auto p = ent::Visible(ctx, *pid, req.params.at("mid"), &authorized);
-  if (!p.ok()) return Fail(ctx, req, p.status());
+  auto p = ent::Visible(ctx, pid, call.Param("mid"), &authorized);
+  if (!p.ok()) return p.status();
   return api::Json(200, FullProduct(ctx, *p, authorized));
 }
 
 // POST /api/v1/enterprise/product: a draft (UNPUBLISHED) product with generated keys.
-Response Create(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  simdjson::dom::parser parser;
-  auto body = ent::Body(req, parser);
-  if (!body.ok()) return Fail(ctx, req, body.status());
+Result<Response> Create(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  auto body = ent::Body(call);
+  if (!body.ok()) return body.status();
   catalog::NewProduct n;
-  n.pid = *pid;
-  if (Status s = ReadFields(*body, n.fields); !s.ok()) return Fail(ctx, req, s);
+  n.pid = pid;
+  if (Status s = ReadFields(*body, n.fields); !s.ok()) return s;
   {
     // The members' rules answer before a mistyped mid or prodKey (as they always did).
     storage::Product draft;
@@ -266,131 +265,126 @@ Response Create(ApiContext& ctx, const Request& req) {
     draft.work_mode_type.clear();
     storage::ProductDetails draft_details;
     if (Status s = catalog::ApplyProductFields(n.fields, draft, draft_details); !s.ok()) {
-      return Fail(ctx, req, s);
+      return s;
     }
   }
   std::optional<std::string> mid, prod_key;
-  if (Status s = ReadStr(*body, "mid", mid); !s.ok()) return Fail(ctx, req, s);
-  if (Status s = ReadStr(*body, "prodKey", prod_key); !s.ok()) return Fail(ctx, req, s);
+  if (Status s = ReadStr(*body, "mid", mid); !s.ok()) return s;
+  if (Status s = ReadStr(*body, "prodKey", prod_key); !s.ok()) return s;
   n.mid = mid.value_or("");
   n.prod_key = prod_key.value_or("");
   simdjson::dom::element tpl_el;
   if ((*body)["protocolTemplate"].get(tpl_el) == simdjson::SUCCESS) {
     n.template_json = std::string(simdjson::minify(tpl_el));
   }
-  auto p = catalog::CreateProduct(ctx.store, n, ctx.clock.NowMs());
-  if (!p.ok()) return Fail(ctx, req, p.status());
-  ent::TemplatesChanged(ctx);
+  auto p = catalog::CreateProduct(ctx.store, n, call.NowMs());
+  if (!p.ok()) return p.status();
+  ent::TemplatesChanged(ctx, p->mid);
   return api::Json(201, FullProduct(ctx, *p, false));
 }
 
 // PUT /api/v1/enterprise/product/{mid}: changes the given members (owner).
-Response Update(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  simdjson::dom::parser parser;
-  auto body = ent::Body(req, parser);
-  if (!body.ok()) return Fail(ctx, req, body.status());
-  const std::string& mid = req.params.at("mid");
+Result<Response> Update(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  auto body = ent::Body(call);
+  if (!body.ok()) return body.status();
+  const std::string mid = call.Param("mid");
   // An unknown or foreign product answers before the body's member types.
-  if (auto p = catalog::OwnedProduct(ctx.store, *pid, mid); !p.ok()) {
-    return Fail(ctx, req, p.status());
+  if (auto p = catalog::OwnedProduct(ctx.store, pid, mid); !p.ok()) {
+    return p.status();
   }
   catalog::ProductFields fields;
-  if (Status s = ReadFields(*body, fields); !s.ok()) return Fail(ctx, req, s);
-  if (Status s = catalog::UpdateProduct(ctx.store, *pid, mid, fields, ctx.clock.NowMs()); !s.ok()) {
-    return Fail(ctx, req, s);
+  if (Status s = ReadFields(*body, fields); !s.ok()) return s;
+  if (Status s = catalog::UpdateProduct(ctx.store, pid, mid, fields, call.NowMs()); !s.ok()) {
+    return s;
   }
-  ent::TemplatesChanged(ctx);
+  ent::TemplatesChanged(ctx, mid);
   return api::NoContent();
 }
 
 // DELETE /api/v1/enterprise/product/{mid} (owner): never a PUBLISHED product, never
 // one with devices.
-Response Delete(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  if (Status s = catalog::DeleteProduct(ctx.store, *pid, req.params.at("mid")); !s.ok()) {
-    return Fail(ctx, req, s);
-  }
-  ent::TemplatesChanged(ctx);
+Result<Response> Delete(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  const std::string mid = call.Param("mid");
+  if (Status s = catalog::DeleteProduct(ctx.store, pid, mid); !s.ok()) return s;
+  ent::TemplatesChanged(ctx, mid);
   return api::NoContent();
 }
 
 // E17 PUT /api/v1/enterprise/product/{mid}/status: UNPUBLISHED → PUBLISHED →
 // DISCONTINUED → PUBLISHED; the same status again is accepted.
-Response SetStatus(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  simdjson::dom::parser parser;
-  auto body = ent::Body(req, parser);
-  if (!body.ok()) return Fail(ctx, req, body.status());
-  auto changed = catalog::SetProductStatus(ctx.store, *pid, req.params.at("mid"),
-                                           api::Str(*body, "status"), ctx.clock.NowMs());
-  if (!changed.ok()) return Fail(ctx, req, changed.status());
-  if (*changed) ent::TemplatesChanged(ctx);
+Result<Response> SetStatus(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  auto body = ent::Body(call);
+  if (!body.ok()) return body.status();
+  const std::string mid = call.Param("mid");
+  auto changed = catalog::SetProductStatus(ctx.store, pid, mid, api::Str(*body, "status"),
+                                           call.NowMs());
+  if (!changed.ok()) return changed.status();
+  if (*changed) ent::TemplatesChanged(ctx, mid);
   return api::NoContent();
 }
 
 // E8 POST /api/v1/enterprise/product/{mid}/authorize (owner).
-Response Authorize(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  simdjson::dom::parser parser;
-  auto body = ent::Body(req, parser);
-  if (!body.ok()) return Fail(ctx, req, body.status());
-  Status s = catalog::SetAuthorization(ctx.store, *pid, req.params.at("mid"),
-                                      api::Str(*body, "pid"), true, ctx.clock.NowMs());
-  if (!s.ok()) return Fail(ctx, req, s);
+Result<Response> Authorize(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  auto body = ent::Body(call);
+  if (!body.ok()) return body.status();
+  Status s = catalog::SetAuthorization(ctx.store, pid, call.Param("mid"),
+                                      api::Str(*body, "pid"), true, call.NowMs());
+  if (!s.ok()) return s;
   return api::NoContent();
 }
 
 // DELETE /api/v1/enterprise/product/{mid}/authorize/{pid} (owner): withdraws E8.
-Response Unauthorize(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  Status s = catalog::SetAuthorization(ctx.store, *pid, req.params.at("mid"),
-                                      req.params.at("pid"), false, ctx.clock.NowMs());
-  if (!s.ok()) return Fail(ctx, req, s);
+Result<Response> Unauthorize(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  Status s = catalog::SetAuthorization(ctx.store, pid, call.Param("mid"),
+                                      call.Param("pid"), false, call.NowMs());
+  if (!s.ok()) return s;
   return api::NoContent();
 }
 
 // GET /api/v1/enterprise/product/{mid}/authorize (owner) → ["pid", …].
-Response Authorizations(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  auto p = ent::Owned(ctx, *pid, req.params.at("mid"));
-  if (!p.ok()) return Fail(ctx, req, p.status());
+Result<Response> Authorizations(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  auto p = ent::Owned(ctx, pid, call.Param("mid"));
+  if (!p.ok()) return p.status();
   auto pids = ctx.store.ListProductAuthorizations(p->mid);
-  if (!pids.ok()) return Fail(ctx, req, Internal(pids.status()));
+  if (!pids.ok()) return Internal(pids.status());
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartArray();
-  for (const std::string& v : *pids) String(w, v);
+  for (const std::string& v : *pids) api::WriteString(w, v);
   w.EndArray();
   return api::Json(200, std::string(buf.GetString(), buf.GetSize()));
 }
 
 // E7 GET /api/v1/enterprise/info?pid=.
-Response Info(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  std::string target = api::Query(req, "pid");
-  if (target.empty()) return Fail(ctx, req, Illegal("pid is required"));
+Result<Response> Info(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  std::string target = call.Query("pid");
+  if (target.empty()) return Illegal("pid is required");
   auto m = ctx.store.GetManufacturer(target);
   if (!m.ok()) {
-    return Fail(ctx, req,
-                m.status().not_found() ? Status(Code::kEntPidNotExist) : Internal(m.status()));
+    return m.status().not_found() ? Status(Code::kEntPidNotExist) : Internal(m.status());
   }
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
   Key(w, "pid");
-  String(w, m->pid);
+  api::WriteString(w, m->pid);
   Key(w, "name");
-  String(w, m->name);
+  api::WriteString(w, m->name);
   Key(w, "logo");
-  String(w, "");
+  api::WriteString(w, "");
   Key(w, "certified");
   w.Bool(false);
   w.EndObject();
@@ -401,19 +395,17 @@ Response Info(ApiContext& ctx, const Request& req) {
 
 void AddEnterpriseProductRoutes(Router& router, ApiContext& ctx) {
   const std::string base = "/api/v1/enterprise/product";
-  router.Add("GET", base, [&ctx](const Request& r) { return List(ctx, r); });
-  router.Add("POST", base, [&ctx](const Request& r) { return Create(ctx, r); });
-  router.Add("GET", base + "/{mid}", [&ctx](const Request& r) { return Get(ctx, r); });
-  router.Add("PUT", base + "/{mid}", [&ctx](const Request& r) { return Update(ctx, r); });
-  router.Add("DELETE", base + "/{mid}", [&ctx](const Request& r) { return Delete(ctx, r); });
-  router.Add("PUT", base + "/{mid}/status", [&ctx](const Request& r) { return SetStatus(ctx, r); });
-  router.Add("POST", base + "/{mid}/authorize",
-             [&ctx](const Request& r) { return Authorize(ctx, r); });
-  router.Add("GET", base + "/{mid}/authorize",
-             [&ctx](const Request& r) { return Authorizations(ctx, r); });
-  router.Add("DELETE", base + "/{mid}/authorize/{pid}",
-             [&ctx](const Request& r) { return Unauthorize(ctx, r); });
-  router.Add("GET", "/api/v1/enterprise/info", [&ctx](const Request& r) { return Info(ctx, r); });
+  constexpr api::Auth kEnt = api::Auth::kEnterprise;
+  api::Add(router, ctx, "GET", base, kEnt, List);
+  api::Add(router, ctx, "POST", base, kEnt, Create);
+  api::Add(router, ctx, "GET", base + "/{mid}", kEnt, Get);
+  api::Add(router, ctx, "PUT", base + "/{mid}", kEnt, Update);
+  api::Add(router, ctx, "DELETE", base + "/{mid}", kEnt, Delete);
+  api::Add(router, ctx, "PUT", base + "/{mid}/status", kEnt, SetStatus);
+  api::Add(router, ctx, "POST", base + "/{mid}/authorize", kEnt, Authorize);
+  api::Add(router, ctx, "GET", base + "/{mid}/authorize", kEnt, Authorizations);
+  api::Add(router, ctx, "DELETE", base + "/{mid}/authorize/{pid}", kEnt, Unauthorize);
+  api::Add(router, ctx, "GET", "/api/v1/enterprise/info", kEnt, Info);
   ent::AddEnterpriseProtocolRoutes(router, ctx);
   ent::AddEnterpriseH5Routes(router, ctx);
 }

@@ -5,7 +5,8 @@
 //        "Illegal argument: the product is PUBLISHED: its protocol template is frozen")
 //   POST …/product/{mid}/protocol/encode  K-V → 200 {"raw":"48…"}
 //   POST …/product/{mid}/protocol/decode  {"raw"} → 200 {"cmdId","cmdTag",fields…}
-// A stored template is used by the hub at once (ApiContext::templates_changed).
+// A stored template is used by the hub at once (TemplatesChanged: bus::ChangeEvent
+// kTemplate, heard by the hub's product codecs).
 #include "codec/frame.h"
 #include "codec/template.h"
 #include "http/routes/ent_internal.h"
@@ -13,44 +14,38 @@
 namespace krypton::http::ent {
 namespace {
 
-const std::string& Mid(const Request& req) { return req.params.at("mid"); }
-
-Response GetTemplate(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  auto p = Visible(ctx, *pid, Mid(req));
-  if (!p.ok()) return Fail(ctx, req, p.status());
+Result<Response> GetTemplate(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  auto p = Visible(ctx, pid, call.Param("mid"));
+  if (!p.ok()) return p.status();
   auto tpl = ctx.store.GetCurrentTemplate(p->mid);
   if (!tpl.ok()) {
-    return Fail(
-        ctx, req,
-        tpl.status().not_found() ? Status(Code::kEntTemplateNotExist) : Internal(tpl.status()));
+    return tpl.status().not_found() ? Status(Code::kEntTemplateNotExist) : Internal(tpl.status());
   }
   return api::Json(200, std::move(tpl->body_json));
 }
 
-Response PutTemplate(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return Fail(ctx, req, pid.status());
-  auto p = Owned(ctx, *pid, Mid(req));
-  if (!p.ok()) return Fail(ctx, req, p.status());
+Result<Response> PutTemplate(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& pid = call.enterprise().pid;
+  auto p = Owned(ctx, pid, call.Param("mid"));
+  if (!p.ok()) return p.status();
   if (p->status != "UNPUBLISHED") {
-    return Fail(ctx, req,
-                Illegal("the product is " + p->status + ": its protocol template is frozen"));
+    return Illegal("the product is " + p->status + ": its protocol template is frozen");
   }
-  auto tpl = codec::ParseTemplate(req.body, codec::ParseWorkMode(p->work_mode_type));
-  if (!tpl.ok()) return Fail(ctx, req, tpl.status());
-  auto v = ctx.store.AddTemplate(p->mid, tpl->json(), ctx.clock.NowMs());
-  if (!v.ok()) return Fail(ctx, req, Internal(v.status()));
-  TemplatesChanged(ctx);
+  auto tpl = codec::ParseTemplate(call.req.body, codec::ParseWorkMode(p->work_mode_type));
+  if (!tpl.ok()) return tpl.status();
+  auto v = ctx.store.AddTemplate(p->mid, tpl->json(), call.NowMs());
+  if (!v.ok()) return Internal(v.status());
+  TemplatesChanged(ctx, p->mid);
   return api::NoContent();
 }
 
 // The product (own or authorized), a 48 product (8400028), and its parsed template (8400001).
-Result<codec::Template> Template48(ApiContext& ctx, const Request& req) {
-  auto pid = api::EnterprisePid(ctx, req);
-  if (!pid.ok()) return pid.status();
-  auto p = Visible(ctx, *pid, Mid(req));
+Result<codec::Template> Template48(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  auto p = Visible(ctx, call.enterprise().pid, call.Param("mid"));
   if (!p.ok()) return p.status();
   auto mode = codec::ParseWorkMode(p->work_mode_type);
   if (!mode || !codec::Is48(*mode)) return Status(Code::kEntProductTypeNot48);
@@ -62,12 +57,11 @@ Result<codec::Template> Template48(ApiContext& ctx, const Request& req) {
   return codec::ParseTemplate(stored->body_json, *mode);
 }
 
-Response Encode(ApiContext& ctx, const Request& req) {
-  auto t = Template48(ctx, req);
-  if (!t.ok()) return Fail(ctx, req, t.status());
-  simdjson::dom::parser parser;
-  auto body = Body(req, parser);
-  if (!body.ok()) return Fail(ctx, req, body.status());
+Result<Response> Encode(api::Call& call) {
+  auto t = Template48(call);
+  if (!t.ok()) return t.status();
+  auto body = Body(call);
+  if (!body.ok()) return body.status();
   const codec::Command* command = nullptr;
   int64_t id = 0;
   std::string_view tag;
@@ -76,9 +70,9 @@ Response Encode(ApiContext& ctx, const Request& req) {
   } else if ((*body)["cmdTag"].get_string().get(tag) == simdjson::SUCCESS) {
     command = t->FindByTag(tag);
   } else {
-    return Fail(ctx, req, Illegal("cmdId (a number) or cmdTag (a string) is required"));
+    return Illegal("cmdId (a number) or cmdTag (a string) is required");
   }
-  if (command == nullptr) return Fail(ctx, req, Status(Code::kHubNoSuchInstruction));
+  if (command == nullptr) return Status(Code::kHubNoSuchInstruction);
   uint64_t msg_id = 0;
   if ((*body)["msgId"].get_uint64().get(msg_id) != simdjson::SUCCESS) msg_id = 0;
   codec::KeyValues values;
@@ -99,33 +93,32 @@ Response Encode(ApiContext& ctx, const Request& req) {
     }
   }
   auto raw = codec::EncodeFrame(*t, *command, values, static_cast<uint32_t>(msg_id));
-  if (!raw.ok()) return Fail(ctx, req, raw.status());
+  if (!raw.ok()) return raw.status();
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
   Key(w, "raw");
-  String(w, *raw);
+  api::WriteString(w, *raw);
   w.EndObject();
   return api::Json(200, std::string(buf.GetString(), buf.GetSize()));
 }
 
-Response Decode(ApiContext& ctx, const Request& req) {
-  auto t = Template48(ctx, req);
-  if (!t.ok()) return Fail(ctx, req, t.status());
-  simdjson::dom::parser parser;
-  auto body = Body(req, parser);
-  if (!body.ok()) return Fail(ctx, req, body.status());
+Result<Response> Decode(api::Call& call) {
+  auto t = Template48(call);
+  if (!t.ok()) return t.status();
+  auto body = Body(call);
+  if (!body.ok()) return body.status();
   std::string raw = api::Str(*body, "raw");
-  if (raw.empty()) return Fail(ctx, req, Illegal("raw (a hex string) is required"));
+  if (raw.empty()) return Illegal("raw (a hex string) is required");
   auto frame = codec::DecodeFrame(*t, raw);
-  if (!frame.ok()) return Fail(ctx, req, frame.status());
+  if (!frame.ok()) return frame.status();
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
   Key(w, "cmdId");
   w.Int(frame->command->id);
   Key(w, "cmdTag");
-  String(w, frame->command->tag);
+  api::WriteString(w, frame->command->tag);
   for (const auto& [name, value] : codec::ToKeyValues(*frame)) {
     Key(w, name);
     if (const auto* i = std::get_if<int64_t>(&value)) {
@@ -135,7 +128,7 @@ Response Decode(ApiContext& ctx, const Request& req) {
     } else if (const auto* d = std::get_if<double>(&value)) {
       w.Double(*d);
     } else {
-      String(w, std::get<std::string>(value));
+      api::WriteString(w, std::get<std::string>(value));
     }
   }
   w.EndObject();
@@ -146,14 +139,11 @@ Response Decode(ApiContext& ctx, const Request& req) {
 
 void AddEnterpriseProtocolRoutes(Router& router, ApiContext& ctx) {
   const std::string base = "/api/v1/enterprise/product/{mid}";
-  router.Add("GET", base + "/protocolTemplate",
-             [&ctx](const Request& r) { return GetTemplate(ctx, r); });
-  router.Add("PUT", base + "/protocolTemplate",
-             [&ctx](const Request& r) { return PutTemplate(ctx, r); });
-  router.Add("POST", base + "/protocol/encode",
-             [&ctx](const Request& r) { return Encode(ctx, r); });
-  router.Add("POST", base + "/protocol/decode",
-             [&ctx](const Request& r) { return Decode(ctx, r); });
+  constexpr api::Auth kEnt = api::Auth::kEnterprise;
+  api::Add(router, ctx, "GET", base + "/protocolTemplate", kEnt, GetTemplate);
+  api::Add(router, ctx, "PUT", base + "/protocolTemplate", kEnt, PutTemplate);
+  api::Add(router, ctx, "POST", base + "/protocol/encode", kEnt, Encode);
+  api::Add(router, ctx, "POST", base + "/protocol/decode", kEnt, Decode);
 }
 
 }  // namespace krypton::http::ent

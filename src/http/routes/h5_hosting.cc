@@ -9,6 +9,8 @@
 // Files are read on the worker pool.
 #include <sys/stat.h>
 
+#include <boost/asio/post.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <memory>
@@ -89,34 +91,28 @@ Response Serve(const ApiContext& ctx, const Request& req, const std::string& id,
   return r;
 }
 
-void Page(ApiContext& ctx, Request req, Responder respond) {
-  auto shared = std::make_shared<const Request>(std::move(req));
-  api::OnWorker(ctx, std::move(respond), [&ctx, shared] {
-    const std::string& id = shared->params.at("id");
-    return Serve(ctx, *shared, id,
-                 catalog::H5PageFile(ctx.config.data_dir, id, shared->params.at("path")));
-  });
-}
-
-void Package(ApiContext& ctx, Request req, Responder respond) {
-  auto shared = std::make_shared<const Request>(std::move(req));
-  api::OnWorker(ctx, std::move(respond), [&ctx, shared] {
-    const std::string& id = shared->params.at("id");
-    return Serve(ctx, *shared, id,
-                 catalog::H5PackageFile(ctx.config.data_dir, id, shared->params.at("file")));
-  });
+// GET|HEAD /h5page/{id}/{path...} and /h5package/{id}/{file}: `file_of` names the file.
+api::AsyncCallHandler Hosted(
+    std::optional<std::string> (*file_of)(const std::string&, std::string_view,
+                                          std::string_view),
+    const char* segment) {
+  return [file_of, segment](std::shared_ptr<api::Call> call, api::Done done) {
+    boost::asio::post(call->ctx.blocking, [call, done = std::move(done), file_of, segment] {
+      const std::string id = call->Param("id");
+      done(Serve(call->ctx, call->req, id,
+                 file_of(call->ctx.config.data_dir, id, call->Param(segment))));
+    });
+  };
 }
 
 }  // namespace
 
 void AddH5HostingRoutes(Router& router, ApiContext& ctx) {
   for (const char* method : {"GET", "HEAD"}) {
-    router.AddAsync(method, "/h5page/{id}/{path...}", [&ctx](Request r, Responder respond) {
-      Page(ctx, std::move(r), std::move(respond));
-    });
-    router.AddAsync(method, "/h5package/{id}/{file}", [&ctx](Request r, Responder respond) {
-      Package(ctx, std::move(r), std::move(respond));
-    });
+    api::AddAsync(router, ctx, method, "/h5page/{id}/{path...}", api::Auth::kNone,
+                  Hosted(catalog::H5PageFile, "path"));
+    api::AddAsync(router, ctx, method, "/h5package/{id}/{file}", api::Auth::kNone,
+                  Hosted(catalog::H5PackageFile, "file"));
   }
 }
 

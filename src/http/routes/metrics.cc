@@ -7,17 +7,23 @@
 
 namespace krypton::http {
 
+namespace {
+
+Result<Response> Metrics(api::Call& call) {
+  boost::system::error_code ec;
+  auto ip = boost::asio::ip::make_address(call.req.remote_ip, ec);
+  if (ec || !ip.is_loopback()) return Status(Code::kUserNoPrivilege);
+  if (!call.ctx.metrics) return api::Json(503, "");
+  Response r;
+  r.content_type = "text/plain; version=0.0.4";
+  r.body = call.ctx.metrics();
+  return r;
+}
+
+}  // namespace
+
 void AddMetricsRoutes(Router& router, ApiContext& ctx) {
-  router.Add("GET", "/metrics", [&ctx](const Request& req) {
-    boost::system::error_code ec;
-    auto ip = boost::asio::ip::make_address(req.remote_ip, ec);
-    if (ec || !ip.is_loopback()) return api::Error(ctx, req, Status(Code::kUserNoPrivilege));
-    if (!ctx.metrics) return api::Json(503, "");
-    Response r;
-    r.content_type = "text/plain; version=0.0.4";
-    r.body = ctx.metrics();
-    return r;
-  });
+  api::Add(router, ctx, "GET", "/metrics", api::Auth::kNone, Metrics);
 }
 
 }  // namespace krypton::http

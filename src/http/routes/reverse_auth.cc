@@ -182,7 +182,7 @@ Response Register(ApiContext& ctx, const Request& req) {
       return api::Error(ctx, req, st);
     }
     r.status = "AGREED";
-    if (ctx.access_changed) ctx.access_changed();
+    ctx.bus.PublishChange({bus::ChangeEvent::Kind::kAccess, d->dev_tid});
   } else {
     // The limit is known now: refuse early rather than at approval.
     auto shares = ctx.store.ListSharesByDevice(d->dev_tid);
@@ -292,7 +292,7 @@ Response Approve(ApiContext& ctx, const Request& req) {
   if (auto s = ctx.store.SetReverseRequestStatus(r->register_id, "AGREED"); !s.ok()) {
     return api::Error(ctx, req, storage::Internal(s));
   }
-  if (ctx.access_changed) ctx.access_changed();
+  ctx.bus.PublishChange({bus::ChangeEvent::Kind::kAccess, d->dev_tid});
   return api::Json(200, "");
 }
 

@@ -7,7 +7,7 @@
 //   PUT    /authorization  (the full v1 object)             → 204
 //   DELETE /authorization?devTid=|ctrlKey=[&grantee=a,b]    → 204
 //   DELETE /v1/device-auth/{ctrlKey}?grantee=               → 204
-// Expired shares count as absent everywhere. Every change calls ctx.access_changed, so the
+// Expired shares count as absent everywhere. Every change publishes bus::ChangeEvent kAccess, so the
 // app hub applies it to the next command and report (decision 0004).
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -305,7 +305,7 @@ Response CreateV2(ApiContext& ctx, const Request& req, const std::string& uid,
   w.Key("failure");
   w.Int(failure);
   w.EndObject();
-  if (success > 0 && ctx.access_changed) ctx.access_changed();
+  if (success > 0) ctx.bus.PublishChange({bus::ChangeEvent::Kind::kAccess, ""});
   return api::Json(200, std::string(buf.GetString(), buf.GetSize()));
 }
 
@@ -340,7 +340,7 @@ Response Create(ApiContext& ctx, const Request& req) {
   if (Status st = ReadV1(ctx, *body, *d, now, &s); !st.ok()) return api::Error(ctx, req, st);
   s.grant_time_ms = now;
   if (Status st = CreateOne(ctx, *d, claims->uid, s); !st.ok()) return api::Error(ctx, req, st);
-  if (ctx.access_changed) ctx.access_changed();
+  ctx.bus.PublishChange({bus::ChangeEvent::Kind::kAccess, d->dev_tid});
   auto stored = ctx.store.GetShare(d->dev_tid, s.grantee);
   if (!stored.ok()) {
     return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(stored.status().ToString()));
@@ -437,7 +437,7 @@ Response Edit(ApiContext& ctx, const Request& req) {
   if (auto st = ctx.store.UpdateShare(s); !st.ok()) {
     return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(st.ToString()));
   }
-  if (ctx.access_changed) ctx.access_changed();
+  ctx.bus.PublishChange({bus::ChangeEvent::Kind::kAccess, d->dev_tid});
   return api::NoContent();
 }
 
@@ -476,7 +476,7 @@ Response Cancel(ApiContext& ctx, const Request& req, const std::string& uid,
       return api::Error(ctx, req, storage::Internal(s));
     }
   }
-  if (ctx.access_changed) ctx.access_changed();
+  ctx.bus.PublishChange({bus::ChangeEvent::Kind::kAccess, d.dev_tid});
   return api::NoContent();
 }
 

@@ -55,29 +55,6 @@ uint32_t NumericMsgId(std::string_view text) {
   return static_cast<uint32_t>(v);
 }
 
-// The answer frame to the app: its msgId, the device's code/desc/params.
-std::string AnswerFrame(const std::string& msg_id, const std::string& action,
-                        const bus::CommandReply& r) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.StartObject();
-  w.Key("msgId");
-  w.RawValue(msg_id.data(), msg_id.size(), rapidjson::kNumberType);
-  w.Key("action");
-  std::string resp = action + "Resp";
-  w.String(resp.data(), static_cast<rapidjson::SizeType>(resp.size()));
-  w.Key("code");
-  w.Int(r.code);
-  w.Key("desc");
-  w.String(r.desc.data(), static_cast<rapidjson::SizeType>(r.desc.size()));
-  if (!r.params_json.empty()) {
-    w.Key("params");
-    w.RawValue(r.params_json.data(), r.params_json.size(), rapidjson::kObjectType);
-  }
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
-}
-
 // The instruction a PARTIAL grantee's command names — the template's command when the
 // codec resolved one, else the data's own cmdTag / cmdId — must be granted (else
 // 1400011) and not expired (else 1400012). devUpgrade and devSync are not instructions:
@@ -155,7 +132,7 @@ void AppRelay(AppConnection& conn, const Envelope& e) {
       {device, action, ForwardParams(e, conn.app_tid(), prepared ? &*prepared : nullptr)},
       conn.executor(), [weak = conn.weak(), msg_id = e.msg_id, action](bus::CommandReply r) {
         // The app may have gone meanwhile: its answer is then dropped (§7.5).
-        if (auto c = weak.lock()) c->Send(AnswerFrame(msg_id, action, r));
+        if (auto c = weak.lock()) c->Send(RelayedFrame(msg_id, action, r));
       });
 }
 

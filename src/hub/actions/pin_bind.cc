@@ -19,7 +19,7 @@
 //   PIN expired                         1400029 / 5400007
 //   product's pid ≠ owner's pid (not public pid)  1400030 / 5400008
 //   bound to another user, no forceBind 1400031 / 5400043
-// A successful bind tells the app hub's access cache (HubContext::access_changed). The
+// A successful bind tells the app hub's access cache (bus::ChangeEvent kAccess). The
 // PIN's owner's app sessions get the devBind push of hub-protocol.md §4.6 (through the
 // bus): {"msgId":0,"action":"devBind","params":{devTid, pinCode, ssid, bindResultCode,
 // bindResultMsg, device:{devTid, mid, deviceName, ctrlKey, bindKey (bound only)}}}.
@@ -86,7 +86,7 @@ Outcome Decide(HubContext& ctx, const storage::PinCode& pin, const std::string& 
     spdlog::error("device {}: PIN bind failed: {}", dev_tid, s.ToString());
     return {Code::kHubInternal, std::nullopt};
   }
-  if (ctx.access_changed) ctx.access_changed();
+  ctx.bus.PublishChange({bus::ChangeEvent::Kind::kAccess, dev_tid});
   spdlog::info("device {} bound to {} by PIN", dev_tid, pin.uid);
   return {std::nullopt, Code::kUserSuccess};
 }
