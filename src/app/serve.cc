@@ -228,6 +228,21 @@ int RunServe(const CommonOptions& common) {
   // The user API's binding changes reach the hub's access cache at once (decision 0004).
   api.access_changed = [&access] { access.Invalidate(); };
   hub_ctx.access_changed = [&access] { access.Invalidate(); };  // PIN binding on the hub
+  // Issue 15: the device domain (src/devices) publishes kAccess instead of calling the
+  // hook; until the hub subscribes itself, this forwards the event to the access cache.
+  struct AccessEvents final : bus::Subscriber {
+    AccessEvents(bus::Bus& bus, hub::AccessPolicy& access) : bus(bus), access(access) {
+      bus.Subscribe(this);
+    }
+    ~AccessEvents() override { bus.Unsubscribe(this); }
+    void OnReport(const bus::DeviceReport&) override {}
+    void OnPresence(const bus::PresenceEvent&) override {}
+    void OnChange(const bus::ChangeEvent& e) override {
+      if (e.kind == bus::ChangeEvent::Kind::kAccess) access.Invalidate();
+    }
+    bus::Bus& bus;
+    hub::AccessPolicy& access;
+  } access_events(bus, access);
   hub_ctx.attempts = &attempts;
   hub::AppHub app_hub(
       hub_ctx, access,
