@@ -231,17 +231,15 @@ int RunServe(const CommonOptions& common) {
   // Issue 15: the device domain (src/devices) publishes kAccess instead of calling the
   // hook; until the hub subscribes itself, this forwards the event to the access cache.
   struct AccessEvents final : bus::Subscriber {
-    AccessEvents(bus::Bus& bus, hub::AccessPolicy& access) : bus(bus), access(access) {
-      bus.Subscribe(this);
-    }
-    ~AccessEvents() override { bus.Unsubscribe(this); }
+    AccessEvents(bus::Bus& b, hub::AccessPolicy& a) : bus_(b), access_(a) { bus_.Subscribe(this); }
+    ~AccessEvents() override { bus_.Unsubscribe(this); }
     void OnReport(const bus::DeviceReport&) override {}
     void OnPresence(const bus::PresenceEvent&) override {}
     void OnChange(const bus::ChangeEvent& e) override {
-      if (e.kind == bus::ChangeEvent::Kind::kAccess) access.Invalidate();
+      if (e.kind == bus::ChangeEvent::Kind::kAccess) access_.Invalidate();
     }
-    bus::Bus& bus;
-    hub::AccessPolicy& access;
+    bus::Bus& bus_;
+    hub::AccessPolicy& access_;
   } access_events(bus, access);
   hub_ctx.attempts = &attempts;
   hub::AppHub app_hub(

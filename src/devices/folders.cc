@@ -45,8 +45,7 @@ bool ValidName(std::string_view s) {
 }
 
 // The devices the user may see: owned, or shared and not expired.
-Result<std::set<std::string>> Visible(storage::Store& tx, const std::string& uid,
-                                      int64_t now_ms) {
+Result<std::set<std::string>> Visible(storage::Store& tx, const std::string& uid, int64_t now_ms) {
   std::set<std::string> out;
   auto owned = tx.ListDevicesByOwner(uid);
   if (!owned.ok()) return storage::Internal(owned.status());
@@ -147,8 +146,8 @@ Result<FolderView> CreateFolder(Env& env, const Caller& caller, const std::strin
 }
 
 Result<std::vector<FolderView>> ListFolders(Env& env, const Caller& caller,
-                                            const std::set<std::string>& wanted, int page,
-                                            int size, int64_t now_ms) {
+                                            const std::set<std::string>& wanted, int page, int size,
+                                            int64_t now_ms) {
   size = std::clamp(size, 1, env.config.limits.folders_per_user + 1);
   page = std::max(0, page);
   std::vector<FolderView> out;

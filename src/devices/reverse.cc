@@ -192,7 +192,8 @@ Result<std::string> RegisterReverse(Env& env, const Caller& caller, const std::s
     auto agree = AutoAgree(tx, t->grantor, d->mid);
     if (!agree.ok()) return agree.status();
     if (*agree) {
-      auto id = internal::CreateOneShare(tx, env.config, *d, t->grantor, ShareOf(r, now_ms), now_ms);
+      auto id =
+          internal::CreateOneShare(tx, env.config, *d, t->grantor, ShareOf(r, now_ms), now_ms);
       if (!id.ok()) return id.status();
       r.status = "AGREED";
       shared_dev_tid = d->dev_tid;

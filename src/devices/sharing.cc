@@ -50,8 +50,8 @@ std::string UserName(storage::Store& store, const std::string& uid) {
 
 Result<storage::Device> NamedDevice(storage::Store& store, const DeviceRef& ref) {
   if (ref.dev_tid.empty() && ref.ctrl_key.empty()) return Status(Code::kUserDevTidEmpty);
-  auto d = ref.dev_tid.empty() ? store.FindDeviceByCtrlKey(ref.ctrl_key)
-                               : store.GetDevice(ref.dev_tid);
+  auto d =
+      ref.dev_tid.empty() ? store.FindDeviceByCtrlKey(ref.ctrl_key) : store.GetDevice(ref.dev_tid);
   if (!d.ok()) {
     if (d.status().not_found()) return Status(Code::kUserDeviceNotExist);
     return storage::Internal(d.status());
@@ -115,8 +115,7 @@ Status ApplyTerms(storage::Store& store, const storage::Device& d, const ShareTe
   if (s->desc.size() > 512) return Status(Code::kUserInvalidParam, "desc");
   // iOS sends ≈98 years for "forever"; capped so that the sum cannot overflow.
   s->expire_at_ms =
-      terms.expire_s > 0 ? now_ms + static_cast<int64_t>(std::min(terms.expire_s, 1e11) * 1000)
-                         : 0;
+      terms.expire_s > 0 ? now_ms + static_cast<int64_t>(std::min(terms.expire_s, 1e11) * 1000) : 0;
   return Status::Ok();
 }
 
@@ -177,8 +176,7 @@ using internal::NamedDevice;
 using internal::Transact;
 
 Result<ShareView> CreateShare(Env& env, const Caller& caller, const DeviceRef& device,
-                              const std::string& grantee, const ShareTerms& terms,
-                              int64_t now_ms) {
+                              const std::string& grantee, const ShareTerms& terms, int64_t now_ms) {
   ShareView view;
   Status st = Transact(env.store, [&](storage::Store& tx) -> Status {
     auto d = NamedDevice(tx, device);
@@ -263,8 +261,7 @@ ShareView ViewOf(storage::Store& tx, storage::Share s, const std::string& ctrl_k
 }  // namespace
 
 Result<std::vector<ShareView>> ListShares(Env& env, const Caller& caller, const DeviceRef& device,
-                                          const std::set<std::string>& grantees,
-                                          int64_t now_ms) {
+                                          const std::set<std::string>& grantees, int64_t now_ms) {
   const std::string& uid = caller.uid;
   std::vector<ShareView> out;
   auto wanted = [&](const storage::Share& s) {

@@ -54,8 +54,8 @@ struct ShareTerms {
   std::string instructions_json;
   bool enable_scheduler = true;
   bool enable_ifttt = true;
-  std::string desc;       // ≤ 512 bytes (6400017 "desc")
-  double expire_s = 0;    // seconds from now; ≤ 0 = never
+  std::string desc;     // ≤ 512 bytes (6400017 "desc")
+  double expire_s = 0;  // seconds from now; ≤ 0 = never
 };
 
 // A share as the API shows it: with its device's ctrlKey and the users' display names

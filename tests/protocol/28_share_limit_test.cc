@@ -83,8 +83,8 @@ Outcome CreateShare(int port, const std::string& token, int i, const std::string
 TEST_F(ShareLimitTest, FiftyConcurrentCreationsNeverExceedTheProductsLimit) {
   constexpr int kLimit = 3;
   constexpr int kRequests = 50;
-  admin_.Ok({"product", "update", "--product", kDemoMid, "--max-dev-share-num",
-             std::to_string(kLimit)});
+  admin_.Ok(
+      {"product", "update", "--product", kDemoMid, "--max-dev-share-num", std::to_string(kLimit)});
   std::vector<std::string> grantees = Grantees(kRequests);
   ASSERT_TRUE(Serve());
   std::string owner = api_.Login(owner_email_, owner_password_);

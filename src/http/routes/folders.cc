@@ -12,6 +12,8 @@
 //                                                        success, failure} (6400007 whole)
 //   DELETE /folder/{folderId}/{devTid}?ctrlKey=        → 204, device back to root (6400007,
 //                                                        6400004, 5400014)
+#include "devices/folders.h"
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -19,7 +21,6 @@
 #include <cctype>
 #include <set>
 
-#include "devices/folders.h"
 #include "http/routes/api.h"
 
 namespace krypton::http {
@@ -121,7 +122,8 @@ Result<Response> AddDevices(api::Call& call) {
   }
   std::vector<devices::FolderItem> items;
   if (body.is_object()) {
-    items.push_back({api::Str(body.get_object(), "devTid"), api::Str(body.get_object(), "ctrlKey")});
+    items.push_back(
+        {api::Str(body.get_object(), "devTid"), api::Str(body.get_object(), "ctrlKey")});
   } else {
     for (simdjson::dom::element e : body.get_array()) {
       simdjson::dom::object item;

@@ -24,17 +24,17 @@ Result<Response> CreateTemplate(api::Call& call) {
   devices::ShareTerms terms;
   if (Status st = ReadTerms(*body, &terms); !st.ok()) return st;
   devices::Env env = EnvOf(call.ctx);
-  auto id = devices::CreateReverseTemplate(
-      env, CallerOf(call), {api::Str(*body, "devTid"), api::Str(*body, "ctrlKey")},
-      api::Str(*body, "grantor"), terms, call.NowMs());
+  auto id = devices::CreateReverseTemplate(env, CallerOf(call),
+                                           {api::Str(*body, "devTid"), api::Str(*body, "ctrlKey")},
+                                           api::Str(*body, "grantor"), terms, call.NowMs());
   if (!id.ok()) return id.status();
   return api::Json(200, JsonObject().Add("reverseAuthorizationTemplateId", *id).Finish());
 }
 
 Result<Response> Register(api::Call& call) {
   devices::Env env = EnvOf(call.ctx);
-  auto id = devices::RegisterReverse(env, CallerOf(call), call.Query("reverseTemplateId"),
-                                     call.NowMs());
+  auto id =
+      devices::RegisterReverse(env, CallerOf(call), call.Query("reverseTemplateId"), call.NowMs());
   if (!id.ok()) return id.status();
   return api::Json(200, JsonObject().Add("registerId", *id).Finish());
 }
@@ -89,18 +89,18 @@ Result<Response> ListRequests(api::Call& call) {
 
 Result<Response> Approve(api::Call& call) {
   devices::Env env = EnvOf(call.ctx);
-  Status st = devices::ApproveReverse(env, CallerOf(call),
-                                      {call.Query("devTid"), call.Query("ctrlKey")},
-                                      call.Query("reverseRegisterId"), call.NowMs());
+  Status st =
+      devices::ApproveReverse(env, CallerOf(call), {call.Query("devTid"), call.Query("ctrlKey")},
+                              call.Query("reverseRegisterId"), call.NowMs());
   if (!st.ok()) return st;
   return api::Json(200, "");
 }
 
 Result<Response> Reject(api::Call& call) {
   devices::Env env = EnvOf(call.ctx);
-  Status st = devices::RejectReverse(
-      env, CallerOf(call), {call.Query("devTid"), call.Query("ctrlKey")},
-      call.Param("reverseRegisterId"), call.Query("uid"), call.NowMs());
+  Status st =
+      devices::RejectReverse(env, CallerOf(call), {call.Query("devTid"), call.Query("ctrlKey")},
+                             call.Param("reverseRegisterId"), call.Query("uid"), call.NowMs());
   if (!st.ok()) return st;
   return api::NoContent();
 }
@@ -108,8 +108,7 @@ Result<Response> Reject(api::Call& call) {
 }  // namespace
 
 void AddReverseAuthRoutes(Router& router, ApiContext& ctx) {
-  api::Add(router, ctx, "POST", "/authorization/reverse/authUrl", api::Auth::kUser,
-           CreateTemplate);
+  api::Add(router, ctx, "POST", "/authorization/reverse/authUrl", api::Auth::kUser, CreateTemplate);
   api::Add(router, ctx, "POST", "/authorization/reverse/register", api::Auth::kUser, Register);
   api::Add(router, ctx, "GET", "/authorization/reverse/register", api::Auth::kUser, ListRequests);
   api::Add(router, ctx, "POST", "/authorization/reverse", api::Auth::kUser, Approve);

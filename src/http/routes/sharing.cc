@@ -7,13 +7,16 @@
 //   DELETE /authorization?devTid=|ctrlKey=[&grantee=a,b]    → 204
 //   DELETE /v1/device-auth/{ctrlKey}?grantee=               → 204
 // The rules, the transaction and the change event live in devices/sharing.cc.
+#include "devices/sharing.h"
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <optional>
 #include <set>
 #include <sstream>
+#include <vector>
 
-#include "devices/sharing.h"
 #include "http/routes/api.h"
 #include "http/routes/sharing_internal.h"
 
@@ -155,8 +158,8 @@ Result<Response> CreateV2(api::Call& call, simdjson::dom::object body, simdjson:
     ctrl_keys.emplace_back(k.get(key) == simdjson::SUCCESS ? key : std::string_view());
   }
   devices::Env env = EnvOf(call.ctx);
-  auto results = devices::CreateShares(env, CallerOf(call), ctrl_keys, grantee, expire_at,
-                                       call.NowMs());
+  auto results =
+      devices::CreateShares(env, CallerOf(call), ctrl_keys, grantee, expire_at, call.NowMs());
   if (!results.ok()) return results.status();
   rapidjson::StringBuffer buf;
   Writer w(buf);
@@ -198,9 +201,9 @@ Result<Response> Create(api::Call& call) {
   devices::ShareTerms terms;
   if (Status st = ReadTerms(*body, &terms); !st.ok()) return st;
   devices::Env env = EnvOf(call.ctx);
-  auto made = devices::CreateShare(
-      env, CallerOf(call), {api::Str(*body, "devTid"), api::Str(*body, "ctrlKey")},
-      api::Str(*body, "grantee"), terms, call.NowMs());
+  auto made = devices::CreateShare(env, CallerOf(call),
+                                   {api::Str(*body, "devTid"), api::Str(*body, "ctrlKey")},
+                                   api::Str(*body, "grantee"), terms, call.NowMs());
   if (!made.ok()) return made.status();
   rapidjson::StringBuffer buf;
   Writer w(buf);
@@ -210,9 +213,9 @@ Result<Response> Create(api::Call& call) {
 
 Result<Response> List(api::Call& call) {
   devices::Env env = EnvOf(call.ctx);
-  auto shares = devices::ListShares(env, CallerOf(call),
-                                    {call.Query("devTid"), call.Query("ctrlKey")},
-                                    SplitList(call.Query("grantee")), call.NowMs());
+  auto shares =
+      devices::ListShares(env, CallerOf(call), {call.Query("devTid"), call.Query("ctrlKey")},
+                          SplitList(call.Query("grantee")), call.NowMs());
   if (!shares.ok()) return shares.status();
   rapidjson::StringBuffer buf;
   Writer w(buf);
@@ -237,8 +240,8 @@ Result<Response> Edit(api::Call& call) {
 
 Result<Response> Delete(api::Call& call, devices::DeviceRef device) {
   devices::Env env = EnvOf(call.ctx);
-  Status st = devices::DeleteShares(env, CallerOf(call), device,
-                                    SplitList(call.Query("grantee")), call.NowMs());
+  Status st = devices::DeleteShares(env, CallerOf(call), device, SplitList(call.Query("grantee")),
+                                    call.NowMs());
   if (!st.ok()) return st;
   return api::NoContent();
 }
@@ -253,7 +256,9 @@ void AddSharingRoutes(Router& router, ApiContext& ctx) {
     return Delete(call, {call.Query("devTid"), call.Query("ctrlKey")});
   });
   api::Add(router, ctx, "DELETE", "/v1/device-auth/{ctrlKey}", api::Auth::kUser,
-           [](api::Call& call) { return Delete(call, {"", call.Param("ctrlKey")}); });
+           [](api::Call& call) {
+             return Delete(call, {"", call.Param("ctrlKey")});
+           });
 }
 
 }  // namespace krypton::http

@@ -5,7 +5,10 @@
 
 #include <filesystem>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "bus/inproc_bus.h"
@@ -242,9 +245,9 @@ TEST_F(SharingTest, AFolderBatchChecksEachItemInOneTransaction) {
   auto f = CreateFolder(e, owner_, "kitchen", kNow);
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   FolderView after;
-  auto results = FileDevices(e, owner_, f->folder.folder_id,
-                             {{"DEV1", "wrong"}, {"DEV1", "ctrl-DEV1"}, {"NODEV", "x"}}, kNow,
-                             &after);
+  auto results =
+      FileDevices(e, owner_, f->folder.folder_id,
+                  {{"DEV1", "wrong"}, {"DEV1", "ctrl-DEV1"}, {"NODEV", "x"}}, kNow, &after);
   ASSERT_TRUE(results.ok()) << results.status().ToString();
   EXPECT_EQ((*results)[0].code(), Code::kUserDeviceNotOwned);
   EXPECT_TRUE((*results)[1].ok());
