@@ -6,6 +6,7 @@
 
 #include "catalog/catalog.h"
 #include "common/secrets.h"
+#include "devices/sharing.h"
 #include "http/error_response.h"
 
 namespace krypton::http {
@@ -81,9 +82,7 @@ Response NoContent() {
   return r;
 }
 
-bool LiveShare(const storage::Share& s, int64_t now_ms) {
-  return s.expire_at_ms == 0 || s.expire_at_ms > now_ms;
-}
+bool LiveShare(const storage::Share& s, int64_t now_ms) { return devices::LiveShare(s, now_ms); }
 
 Result<EnterpriseCaller> AuthenticateEnterprise(const ApiContext& ctx, const Request& req) {
   std::string auth = req.Header("authorization");

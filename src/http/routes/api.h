@@ -106,8 +106,8 @@ namespace api {
 
 // 204 with no body.
 Response NoContent();
-// An unexpired share (expire_at_ms 0 = never): expired shares count as absent everywhere
-// (decision 0006).
+// Forwards to devices::LiveShare (the rule lives in src/devices/sharing.h), for the route
+// files that still call it (devices.cc, short_codes.cc); remove with the last caller.
 bool LiveShare(const storage::Share& s, int64_t now_ms);
 // A JSON response; an empty body for 200 with nothing to return (UAA, §1.3).
 Response Json(int status, std::string body);
