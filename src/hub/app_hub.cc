@@ -108,6 +108,10 @@ AppHub::AppHub(HubContext& ctx, AccessPolicy& access, TokenVerifier verify,
 
 AppHub::~AppHub() { ctx_.bus.Unsubscribe(this); }
 
+void AppHub::OnChange(const bus::ChangeEvent& event) {
+  if (event.kind == bus::ChangeEvent::Kind::kAccess) access_.Invalidate();
+}
+
 void AppHub::Register(const std::string& uid, const std::string& app_tid,
                       asio::any_io_executor executor, std::weak_ptr<AppConnection> conn) {
   std::vector<Entry> kicked;

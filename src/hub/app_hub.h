@@ -50,6 +50,8 @@ class AppHub final : public bus::Subscriber {
   void OnReport(const bus::DeviceReport& report) override;
   void OnPresence(const bus::PresenceEvent& event) override;
   void OnUserPush(const bus::UserPush& push) override;
+  // kAccess (a bind, unbind or share changed, devices/devices.h): the access cache forgets.
+  void OnChange(const bus::ChangeEvent& event) override;
 
   HubContext& ctx() { return ctx_; }
   AccessPolicy& access() { return access_; }
