@@ -51,16 +51,16 @@ Result<storage::Device> Bind(Env& env, const Caller& caller, const std::string& 
   storage::StoreStatus s = env.store.InTransaction([&](storage::Store& st) {
     auto device = st.GetDevice(dev_tid);
     if (!device.ok()) {
-      return Refuse(&refused, Status(Code::kUserBindInternalError)
-                                  .WithDetail(device.status().ToString()));
+      return Refuse(&refused,
+                    Status(Code::kUserBindInternalError).WithDetail(device.status().ToString()));
     }
     if (device->registered && device->first_login_ms == 0) {
       return Refuse(&refused, Status(Code::kUserDeviceNeverLoggedIn));
     }
     auto product = st.GetProduct(device->mid);
     if (!product.ok()) {
-      return Refuse(&refused, Status(Code::kUserBindInternalError)
-                                  .WithDetail(product.status().ToString()));
+      return Refuse(&refused,
+                    Status(Code::kUserBindInternalError).WithDetail(product.status().ToString()));
     }
     if (product->status == "DISCONTINUED") {
       return Refuse(&refused, Status(Code::kUserDeviceBadStatus));
@@ -118,8 +118,8 @@ Status Unbind(Env& env, const Caller& caller, const std::string& dev_tid,
   return Status();
 }
 
-Status Rename(Env& env, const Caller& caller, const std::string& dev_tid,
-              const std::string& name, const std::string& ctrl_key, int64_t now_ms) {
+Status Rename(Env& env, const Caller& caller, const std::string& dev_tid, const std::string& name,
+              const std::string& ctrl_key, int64_t now_ms) {
   Status refused;
   storage::StoreStatus s = env.store.InTransaction([&](storage::Store& st) {
     auto d = Owned(st, caller, dev_tid, now_ms);

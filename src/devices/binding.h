@@ -58,8 +58,8 @@ Status Unbind(Env& env, const Caller& caller, const std::string& dev_tid,
 // Renames `dev_tid`, owned by `caller`. `ctrl_key`, when not empty, must be the device's.
 // Errors: as Unbind's ownership errors (6400004, 5400047, 5400014), then 6400017
 // "Invalid Param deviceName" for a name of 0 or more than 128 characters, 5500000 store.
-Status Rename(Env& env, const Caller& caller, const std::string& dev_tid,
-              const std::string& name, const std::string& ctrl_key, int64_t now_ms);
+Status Rename(Env& env, const Caller& caller, const std::string& dev_tid, const std::string& name,
+              const std::string& ctrl_key, int64_t now_ms);
 
 // The hub's answer to a device for a bind outcome of the PIN path (hub-protocol.md §3.12):
 // OK = success (200 / the configured success code). The one table:
@@ -74,8 +74,9 @@ Status Rename(Env& env, const Caller& caller, const std::string& dev_tid,
 //   anything else                 → 1500000
 Status HubCodeOfBind(const Status& user);
 
-// True when `code` is a refusal whose user-family code the PIN's owner must see in
-// GET /getNewDeviceList (every rule above, not a store failure).
+// True for OK and each refusal of the rules above, whose user-family code the PIN's owner
+// sees in GET /getNewDeviceList; false for an unknown device or product and a store
+// failure (5400012, 5500000: the hub answers 1500000 and records nothing).
 bool IsRecordedBindOutcome(const Status& user);
 
 }  // namespace krypton::devices

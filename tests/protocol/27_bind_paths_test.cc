@@ -53,9 +53,9 @@ class BindPathsTest : public KryptonTest {
     Online o = Login(dev_tid);
     HttpResult bound = api_.AsUser(a_, "POST", "/device", QrBody(o));
     EXPECT_EQ(bound.status, 201) << bound.body;
-    HttpResult shared = api_.AsUser(a_, "POST", "/authorization",
-                                    R"({"ctrlKey":[")" + o.ctrl_key + R"("],"grantee":")" +
-                                        c_uid_ + "\"}");
+    HttpResult shared =
+        api_.AsUser(a_, "POST", "/authorization",
+                    R"({"ctrlKey":[")" + o.ctrl_key + R"("],"grantee":")" + c_uid_ + "\"}");
     EXPECT_EQ(Field(shared.body, "/success"), "1") << shared.body;
     EXPECT_EQ(StringField(api_.AsUser(c_, "GET", "/device?devTid=" + dev_tid).body, "/0/devTid"),
               dev_tid);
@@ -80,8 +80,7 @@ class BindPathsTest : public KryptonTest {
   // devSync that the bind causes comes after it).
   std::string PresentPin(Online& o, const std::string& pin, const std::string& ssid) {
     auto resp = o.dev->Call(R"({"msgId":2,"action":"reportDevInfo","params":{"devTid":")" +
-                            o.dev_tid + R"(","SSID":")" + ssid + R"(","pinCode":")" + pin +
-                            "\"}}");
+                            o.dev_tid + R"(","SSID":")" + ssid + R"(","pinCode":")" + pin + "\"}}");
     EXPECT_EQ(Field(resp.value_or("{}"), "/code"), "200") << resp.value_or("<none>");
     std::string frame = o.dev->ReadLine().value_or("{}");
     EXPECT_EQ(StringField(frame, "/action"), "devBind") << frame;
@@ -113,9 +112,8 @@ class BindPathsTest : public KryptonTest {
     EXPECT_EQ(api_.AsUser(c_, "GET", "/device?devTid=" + o.dev_tid).body, "[]");  // share gone
     std::string sync = NextDevSync(*o.dev);
     ASSERT_NE(sync, "") << "no devSync reached the device";
-    EXPECT_EQ(Field(sync, "/params"), R"({"devTid":")" + o.dev_tid + R"(","ctrlKey":")" +
-                                          rotated + R"(","bindKey":")" + o.bind_key +
-                                          R"(","bind":true})");
+    EXPECT_EQ(Field(sync, "/params"), R"({"devTid":")" + o.dev_tid + R"(","ctrlKey":")" + rotated +
+                                          R"(","bindKey":")" + o.bind_key + R"(","bind":true})");
   }
 
   std::string a_uid_, b_uid_, c_uid_, a_, b_, c_;

@@ -161,8 +161,7 @@ Result<Response> NewDeviceList(api::Call& call) {
     auto shares = ctx.store.ListSharesByDevice(device.dev_tid);
     int share_count = shares.ok() && !device.owner_uid.empty() ? int(shares->size()) : 0;
     BindOutcome outcome{r.code, r.msg};
-    WriteDevice(ctx, w, device, p.ok() ? *p : storage::Product{}, uid, share_count,
-                &outcome);
+    WriteDevice(ctx, w, device, p.ok() ? *p : storage::Product{}, uid, share_count, &outcome);
   }
   w.EndArray();
   return api::Json(200, Text(buf));

@@ -9,12 +9,12 @@
 // never stored and the owner (and the enterprise API) can show it again.
 #include <optional>
 
+#include "catalog/registry.h"
 #include "common/json_object.h"
 #include "common/secrets.h"
+#include "devices/binding.h"
 #include "http/routes/device_json.h"
 #include "http/routes/guard.h"
-#include "catalog/registry.h"
-#include "devices/binding.h"
 
 namespace krypton::http {
 namespace {
@@ -25,7 +25,7 @@ std::string Password(ApiContext& ctx, const storage::Device& d, const std::strin
 
 Result<std::string> ShortCodeOf(ApiContext& ctx, const storage::Device& d) {
   return catalog::ShortCodeOf(ctx.store, ctx.config.limits.short_code_pool, ctx.clock.NowMs(),
-                           d.dev_tid);
+                              d.dev_tid);
 }
 
 Result<Response> Get(api::Call& call) {

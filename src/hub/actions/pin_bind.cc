@@ -67,14 +67,15 @@ Outcome Decide(HubContext& ctx, const storage::PinCode& pin, const std::string& 
   if (now >= pin.expires_at_ms) return {Status(Code::kHubBindTimeout), Code::kUserBindTimeout};
   devices::Env env{ctx.store, ctx.bus, ctx.config};
   auto bound = devices::Bind(env, {pin.uid, pin.pid}, dev_tid, "", now);
-  Status user = bound.ok() ? Status(Code::kUserSuccess) : bound.status();
-  Status hub = devices::HubCodeOfBind(bound.ok() ? Status() : bound.status());
-  if (!devices::IsRecordedBindOutcome(bound.ok() ? Status() : bound.status())) {
-    spdlog::error("device {}: PIN bind failed: {}", dev_tid, user.ToString());
+  Status result = bound.ok() ? Status() : bound.status();
+  Status hub = devices::HubCodeOfBind(result);
+  if (!devices::IsRecordedBindOutcome(result)) {  // a store failure: nothing to record
+    spdlog::error("device {}: PIN bind failed: {}", dev_tid, result.ToString());
     return {std::move(hub), std::nullopt};
   }
-  if (bound.ok()) spdlog::info("device {} bound to {} by PIN", dev_tid, pin.uid);
-  return {std::move(hub), user.code()};
+  if (!bound.ok()) return {std::move(hub), result.code()};
+  spdlog::info("device {} bound to {} by PIN", dev_tid, pin.uid);
+  return {std::move(hub), Code::kUserSuccess};
 }
 
 // The devBind push to the PIN owner's app sessions (hub-protocol.md §4.6).
@@ -86,9 +87,8 @@ void PushToOwner(HubContext& ctx, const std::string& uid, const Status& outcome,
     device = DevBindDevice{d->dev_tid, d->mid, d->device_name, mine ? d->ctrl_key : "",
                            mine ? d->bind_key : ""};
   }
-  ctx.bus.PublishUserPush(
-      {uid, DevBindPush(ctx.config.hub.success_code, outcome, params,
-                        device ? &*device : nullptr)});
+  ctx.bus.PublishUserPush({uid, DevBindPush(ctx.config.hub.success_code, outcome, params,
+                                            device ? &*device : nullptr)});
 }
 
 // Presents `code` for `ssid`: binds, records the result, answers the device (if still here).
