@@ -99,6 +99,87 @@ std::string RelayedFrame(std::string_view msg_id_json, std::string_view action,
     w.Key("params");
     w.RawValue(reply.params_json.data(), reply.params_json.size(), rapidjson::kObjectType);
   }
+// ---- devBind (PIN/SSID binding) ---------------------------------------------------------
+
+namespace {
+
+void DevBindHead(Writer& w) {
+  w.StartObject();
+  w.Key("msgId");
+  w.Int(0);
+  w.Key("action");
+  w.String("devBind");
+}
+
+void DevBindStr(Writer& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+void DevBindOutcome(Writer& w, int code, const std::string& desc, const DevBindParams& p) {
+  w.Key("devTid");
+  DevBindStr(w, p.dev_tid);
+  w.Key("pinCode");
+  DevBindStr(w, p.pin_code);
+  w.Key("ssid");
+  DevBindStr(w, p.ssid);
+  w.Key("bindResultCode");
+  w.Int(code);
+  w.Key("bindResultMsg");
+  DevBindStr(w, desc);
+}
+
+int DevBindCode(int success_code, const Status& outcome) {
+  return outcome.ok() ? success_code : outcome.number();
+}
+
+std::string DevBindDesc(int success_code, const Status& outcome) {
+  if (!outcome.ok()) return outcome.Message();
+  return success_code == 200 ? "success" : "Success";
+}
+
+}  // namespace
+
+std::string DevBindFrame(int success_code, const Status& outcome, const DevBindParams& p) {
+  int code = DevBindCode(success_code, outcome);
+  std::string desc = DevBindDesc(success_code, outcome);
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  DevBindHead(w);
+  w.Key("code");
+  w.Int(code);
+  w.Key("desc");
+  DevBindStr(w, desc);
+  w.Key("params");
+  w.StartObject();
+  DevBindOutcome(w, code, desc, p);
+  w.EndObject();
+  return Finish(w, buf);
+}
+
+std::string DevBindPush(int success_code, const Status& outcome, const DevBindParams& p,
+                        const DevBindDevice* device) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  DevBindHead(w);
+  w.Key("params");
+  w.StartObject();
+  DevBindOutcome(w, DevBindCode(success_code, outcome), DevBindDesc(success_code, outcome), p);
+  if (device != nullptr) {
+    w.Key("device");
+    w.StartObject();
+    w.Key("devTid");
+    DevBindStr(w, device->dev_tid);
+    w.Key("mid");
+    DevBindStr(w, device->mid);
+    w.Key("deviceName");
+    DevBindStr(w, device->device_name);
+    w.Key("ctrlKey");
+    DevBindStr(w, device->ctrl_key);
+    w.Key("bindKey");
+    DevBindStr(w, device->bind_key);
+    w.EndObject();
+  }
+  w.EndObject();
   return Finish(w, buf);
 }
 

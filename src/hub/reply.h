@@ -48,6 +48,36 @@ bus::CommandReply DeviceAnswer(std::optional<int64_t> code, std::optional<std::s
 // the reply has none).
 std::string RelayedFrame(std::string_view msg_id_json, std::string_view action,
                          const bus::CommandReply& reply);
+// ---- devBind: the outcome of a PIN/SSID binding (hub-protocol.md §3.12, §4.6) ----------
+// Built by actions/pin_bind.cc. `outcome` is the hub-family Status of the bind (OK =
+// success, written as `success_code` with "success"/"Success" like SuccessFrame).
+
+// What both devBind frames report.
+struct DevBindParams {
+  std::string dev_tid;
+  std::string pin_code;
+  std::string ssid;
+};
+
+// The device's part of the push to the apps: ctrl_key and bind_key are "" unless the
+// PIN's owner owns the device.
+struct DevBindDevice {
+  std::string dev_tid;
+  std::string mid;
+  std::string device_name;
+  std::string ctrl_key;
+  std::string bind_key;
+};
+
+// To the device: {"msgId":0,"action":"devBind","code":C,"desc":D,"params":{"devTid",
+// "pinCode","ssid","bindResultCode":C,"bindResultMsg":D}}.
+std::string DevBindFrame(int success_code, const Status& outcome, const DevBindParams& p);
+
+// To the PIN owner's app sessions: {"msgId":0,"action":"devBind","params":{"devTid",
+// "pinCode","ssid","bindResultCode","bindResultMsg","device":{devTid, mid, deviceName,
+// ctrlKey, bindKey}}}; "device" only when `device` is not null.
+std::string DevBindPush(int success_code, const Status& outcome, const DevBindParams& p,
+                        const DevBindDevice* device);
 
 }  // namespace krypton::hub
 

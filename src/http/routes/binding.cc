@@ -31,24 +31,18 @@ constexpr size_t kMaxSsid = 64;
 constexpr size_t kMaxBatch = 100;               // pairs per deviceBindStatus call
 constexpr int64_t kKeepExpiredMs = 86'400'000;  // expired PINs stay readable a day (5400007)
 
-void Str(Writer& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-
 std::string Text(const rapidjson::StringBuffer& buf) {
   return std::string(buf.GetString(), buf.GetSize());
 }
 
-Response BindStatus(ApiContext& ctx, const Request& req) {
-  auto claims = api::Bearer(ctx, req);
-  if (!claims.ok()) return api::Error(ctx, req, claims.status());
+Result<Response> BindStatus(api::Call& call) {
+  ApiContext& ctx = call.ctx;
   simdjson::dom::parser parser;
   simdjson::dom::array pairs;
-  if (parser.parse(req.body).get_array().get(pairs) != simdjson::SUCCESS) {
-    return api::Error(ctx, req, Status(Code::kUserJsonBody));
+  if (parser.parse(call.req.body).get_array().get(pairs) != simdjson::SUCCESS) {
+    return Status(Code::kUserJsonBody);  // an array, not Call::Body()'s object
   }
-  if (pairs.size() > kMaxBatch)
-    return api::Error(ctx, req, Status(Code::kUserInvalidParam, "size"));
+  if (pairs.size() > kMaxBatch) return Status(Code::kUserInvalidParam, "size");
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartArray();
@@ -64,17 +58,17 @@ Response BindStatus(ApiContext& ctx, const Request& req) {
     storage::Product product = p.ok() ? *p : storage::Product{};
     w.StartObject();
     w.Key("devTid");
-    Str(w, d->dev_tid);
+    api::WriteString(w, d->dev_tid);
     w.Key("bindToUser");
     w.Bool(!d->owner_uid.empty());
     w.Key("forceBind");
     w.Bool(product.force_bind);
     w.Key("deviceName");
-    Str(w, d->device_name.empty() ? product.name : d->device_name);
+    api::WriteString(w, d->device_name.empty() ? product.name : d->device_name);
     // Krypton keeps no product logo, category (cid/cidName) or brand: empty strings.
     for (const char* key : {"logo", "cid", "cidName", "productBand"}) {
       w.Key(key);
-      Str(w, "");
+      api::WriteString(w, "");
     }
     w.EndObject();
   }
@@ -82,17 +76,15 @@ Response BindStatus(ApiContext& ctx, const Request& req) {
   return api::Json(200, Text(buf));
 }
 
-Response QueryOwner(ApiContext& ctx, const Request& req) {
-  auto claims = api::Bearer(ctx, req);
-  if (!claims.ok()) return api::Error(ctx, req, claims.status());
-  simdjson::dom::parser parser;
-  auto body = api::Body(req, parser);
-  if (!body.ok()) return api::Error(ctx, req, body.status());
+Result<Response> QueryOwner(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  auto body = call.Body();
+  if (!body.ok()) return body.status();
   std::string dev_tid = api::Str(*body, "devTid"), bind_key = api::Str(*body, "bindKey");
-  if (dev_tid.empty()) return api::Error(ctx, req, Status(Code::kUserDevTidEmpty));
+  if (dev_tid.empty()) return Status(Code::kUserDevTidEmpty);
   auto d = ctx.store.GetDevice(dev_tid);
   if (!d.ok() || !ConstantTimeEqual(bind_key, d->bind_key)) {
-    return api::Error(ctx, req, Status(Code::kUserBindInternalError));
+    return Status(Code::kUserBindInternalError);
   }
   std::string message;
   if (!d->owner_uid.empty()) {
@@ -103,22 +95,19 @@ Response QueryOwner(ApiContext& ctx, const Request& req) {
   Writer w(buf);
   w.StartObject();
   w.Key("message");
-  Str(w, message);
+  api::WriteString(w, message);
   w.EndObject();
   return api::Json(200, Text(buf));
 }
 
-Response GetPinCode(ApiContext& ctx, const Request& req) {
-  auto claims = api::Bearer(ctx, req);
-  if (!claims.ok()) return api::Error(ctx, req, claims.status());
-  std::string ssid = api::Query(req, "ssid");
-  if (ssid.empty() || ssid.size() > kMaxSsid) {
-    return api::Error(ctx, req, Status(Code::kUserInvalidParam, "ssid"));
-  }
-  int64_t now = ctx.clock.NowMs();
+Result<Response> GetPinCode(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  std::string ssid = call.Query("ssid");
+  if (ssid.empty() || ssid.size() > kMaxSsid) return Status(Code::kUserInvalidParam, "ssid");
+  int64_t now = call.NowMs();
   storage::PinCode pin;
-  pin.uid = claims->uid;
-  pin.pid = claims->isolation;
+  pin.uid = call.uid();
+  pin.pid = call.claims().isolation;
   pin.ssid = ssid;
   pin.created_at_ms = now;
   pin.expires_at_ms = now + int64_t{ctx.config.limits.pin_ttl_s} * 1000;
@@ -128,41 +117,35 @@ Response GetPinCode(ApiContext& ctx, const Request& req) {
     pin.pin_hash = Sha256Hex(code);
     storage::StoreStatus s = ctx.store.PutPinCode(pin, now - kKeepExpiredMs);
     if (s.conflict()) continue;
-    if (!s.ok()) return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(s.ToString()));
+    if (!s.ok()) return storage::Internal(s);
     rapidjson::StringBuffer buf;
     Writer w(buf);
     w.StartObject();
     w.Key("PINCode");
-    Str(w, code);
+    api::WriteString(w, code);
     w.EndObject();
     return api::Json(200, Text(buf));
   }
-  return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail("no free PIN"));
+  return Status(Code::kUserInternal).WithDetail("no free PIN");
 }
 
-Response NewDeviceList(ApiContext& ctx, const Request& req) {
-  auto claims = api::Bearer(ctx, req);
-  if (!claims.ok()) return api::Error(ctx, req, claims.status());
-  std::string code = api::Query(req, "pinCode"), ssid = api::Query(req, "ssid");
-  if (code.size() != kPinLength)
-    return api::Error(ctx, req, Status(Code::kUserInvalidParam, "pinCode"));
+Result<Response> NewDeviceList(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& uid = call.uid();
+  std::string code = call.Query("pinCode"), ssid = call.Query("ssid");
+  if (code.size() != kPinLength) return Status(Code::kUserInvalidParam, "pinCode");
   // Guesses are limited per account and per IP, reserved before the lookup (guard.h).
-  guard::Ticket ticket = guard::Reserve(ctx, req, guard::Secret::kCode, "pin:" + claims->uid);
-  if (!ticket) return guard::RateLimited(ctx, req, "PIN guesses");
+  guard::Ticket ticket = guard::Reserve(ctx, call.req, guard::Secret::kCode, "pin:" + uid);
+  if (!ticket) return guard::RateLimited(ctx, call.req, "PIN guesses");
   auto pin = ctx.store.GetPinCode(Sha256Hex(code));
-  if (!pin.ok() || !ConstantTimeEqual(pin->uid, claims->uid)) {
+  if (!pin.ok() || !ConstantTimeEqual(pin->uid, uid)) {
     guard::Failed(ticket, "binding PIN (getNewDeviceList)");
-    return api::Error(ctx, req, Status(Code::kUserInvalidParam, "pinCode"));
+    return Status(Code::kUserInvalidParam, "pinCode");
   }
   guard::Succeeded(ticket);
-  if (!ssid.empty() && ssid != pin->ssid) {
-    return api::Error(ctx, req, Status(Code::kUserInvalidParam, "ssid"));
-  }
+  if (!ssid.empty() && ssid != pin->ssid) return Status(Code::kUserInvalidParam, "ssid");
   auto results = ctx.store.ListBindResults(pin->pin_hash);
-  if (!results.ok()) {
-    return api::Error(ctx, req,
-                      Status(Code::kUserInternal).WithDetail(results.status().ToString()));
-  }
+  if (!results.ok()) return storage::Internal(results.status());
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartArray();
@@ -170,7 +153,7 @@ Response NewDeviceList(ApiContext& ctx, const Request& req) {
     auto d = ctx.store.GetDevice(r.dev_tid);
     if (!d.ok()) continue;
     storage::Device device = std::move(d).value();
-    if (device.owner_uid != claims->uid) {  // a failed bind: nothing of another owner's
+    if (device.owner_uid != uid) {  // a failed bind: nothing of another owner's
       device.ctrl_key.clear();
       device.owner_uid.clear();
     }
@@ -178,8 +161,7 @@ Response NewDeviceList(ApiContext& ctx, const Request& req) {
     auto shares = ctx.store.ListSharesByDevice(device.dev_tid);
     int share_count = shares.ok() && !device.owner_uid.empty() ? int(shares->size()) : 0;
     BindOutcome outcome{r.code, r.msg};
-    WriteDevice(ctx, w, device, p.ok() ? *p : storage::Product{}, claims->uid, share_count,
-                &outcome);
+    WriteDevice(ctx, w, device, p.ok() ? *p : storage::Product{}, uid, share_count, &outcome);
   }
   w.EndArray();
   return api::Json(200, Text(buf));
@@ -188,11 +170,11 @@ Response NewDeviceList(ApiContext& ctx, const Request& req) {
 }  // namespace
 
 void AddBindingRoutes(Router& router, ApiContext& ctx) {
-  router.Add("POST", "/deviceBindStatus", [&ctx](const Request& r) { return BindStatus(ctx, r); });
-  router.Add("POST", "/queryOwner", [&ctx](const Request& r) { return QueryOwner(ctx, r); });
-  router.Add("GET", "/getPINCode", [&ctx](const Request& r) { return GetPinCode(ctx, r); });
-  router.Add("GET", "/getNewDeviceList",
-             [&ctx](const Request& r) { return NewDeviceList(ctx, r); });
+  using api::Auth;
+  api::Add(router, ctx, "POST", "/deviceBindStatus", Auth::kUser, BindStatus);
+  api::Add(router, ctx, "POST", "/queryOwner", Auth::kUser, QueryOwner);
+  api::Add(router, ctx, "GET", "/getPINCode", Auth::kUser, GetPinCode);
+  api::Add(router, ctx, "GET", "/getNewDeviceList", Auth::kUser, NewDeviceList);
 }
 
 }  // namespace krypton::http

@@ -1,5 +1,6 @@
 // The Device object of the user API (user-api.md §5.1.1). Defined in devices.cc; also
-// written by binding.cc, whose getNewDeviceList items add bindResultCode/bindResultMsg.
+// written by binding.cc, whose getNewDeviceList items add bindResultCode/bindResultMsg,
+// and short_codes.cc. Binding itself is the device domain's (devices/binding.h).
 #ifndef KRYPTON_HTTP_ROUTES_DEVICE_JSON_H_
 #define KRYPTON_HTTP_ROUTES_DEVICE_JSON_H_
 
@@ -8,6 +9,7 @@
 
 #include <string>
 
+#include "devices/devices.h"
 #include "http/routes/api.h"
 
 namespace krypton::http {
@@ -26,11 +28,12 @@ void WriteDevice(const ApiContext& ctx, rapidjson::Writer<rapidjson::StringBuffe
                  const storage::Device& d, const storage::Product& p, const std::string& caller,
                  int shares, const BindOutcome* outcome = nullptr);
 
-// Binds `device` to the caller once its bindKey (or short code) was verified — the QR
-// rules of §5.1.2 (5400024, 5400028, 5400008, 5400013, force bind or 5400043); the
-// app hub's access cache is invalidated. Returns the bound device.
-Result<storage::Device> BindToCaller(ApiContext& ctx, const auth::TokenClaims& caller,
-                                     const storage::Device& device, const std::string& name);
+// The device domain's environment and caller for a user API call (devices/devices.h):
+// the caller's pid is the pid its token is isolated to.
+inline devices::Env DevicesEnv(ApiContext& ctx) { return {ctx.store, ctx.bus, ctx.config}; }
+inline devices::Caller DevicesCaller(const api::Call& call) {
+  return {call.uid(), call.claims().isolation};
+}
 // The Device object as JSON text for `caller`.
 std::string DeviceJsonFor(ApiContext& ctx, const storage::Device& d, const std::string& caller);
 

@@ -9,11 +9,12 @@
 // never stored and the owner (and the enterprise API) can show it again.
 #include <optional>
 
+#include "catalog/registry.h"
 #include "common/json_object.h"
 #include "common/secrets.h"
+#include "devices/binding.h"
 #include "http/routes/device_json.h"
 #include "http/routes/guard.h"
-#include "catalog/registry.h"
 
 namespace krypton::http {
 namespace {
@@ -24,32 +25,29 @@ std::string Password(ApiContext& ctx, const storage::Device& d, const std::strin
 
 Result<std::string> ShortCodeOf(ApiContext& ctx, const storage::Device& d) {
   return catalog::ShortCodeOf(ctx.store, ctx.config.limits.short_code_pool, ctx.clock.NowMs(),
-                           d.dev_tid);
+                              d.dev_tid);
 }
 
-Response Get(ApiContext& ctx, const Request& req) {
-  auto claims = api::Bearer(ctx, req);
-  if (!claims.ok()) return api::Error(ctx, req, claims.status());
-  std::string dev_tid = api::Query(req, "devTid");
-  if (dev_tid.empty()) return api::Error(ctx, req, Status(Code::kUserDevTidEmpty));
+Result<Response> Get(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  std::string dev_tid = call.Query("devTid");
+  if (dev_tid.empty()) return Status(Code::kUserDevTidEmpty);
   auto d = ctx.store.GetDevice(dev_tid);
-  if (!d.ok()) return api::Error(ctx, req, Status(Code::kUserDeviceNotExist));
-  if (d->owner_uid != claims->uid) {
-    auto share = ctx.store.GetShare(dev_tid, claims->uid);
-    bool grantee = share.ok() && api::LiveShare(*share, ctx.clock.NowMs());
-    return api::Error(ctx, req,
-                      Status(grantee ? Code::kUserDeviceBoundByOther : Code::kUserDeviceNotOwned));
+  if (!d.ok()) return Status(Code::kUserDeviceNotExist);
+  if (d->owner_uid != call.uid()) {
+    auto share = ctx.store.GetShare(dev_tid, call.uid());
+    bool grantee = share.ok() && api::LiveShare(*share, call.NowMs());
+    return Status(grantee ? Code::kUserDeviceBoundByOther : Code::kUserDeviceNotOwned);
   }
-  std::string ctrl_key = api::Query(req, "ctrlKey");
+  std::string ctrl_key = call.Query("ctrlKey");
   if (!ctrl_key.empty() && !ConstantTimeEqual(ctrl_key, d->ctrl_key)) {
-    return api::Error(ctx, req, Status(Code::kUserDeviceNotOwned));
+    return Status(Code::kUserDeviceNotOwned);
   }
   auto code = ShortCodeOf(ctx, *d);
-  if (!code.ok()) return api::Error(ctx, req, code.status());
+  if (!code.ok()) return code.status();
   std::string password = Password(ctx, *d, *code);
   if (password.empty()) {
-    return api::Error(ctx, req,
-                      Status(Code::kUserInternal).WithDetail("the manufacturer has no secret"));
+    return Status(Code::kUserInternal).WithDetail("the manufacturer has no secret");
   }
   return api::Json(200, JsonObject()
                             .Add("devTid", d->dev_tid)
@@ -59,19 +57,19 @@ Response Get(ApiContext& ctx, const Request& req) {
                             .Finish());
 }
 
-Response Bind(ApiContext& ctx, const Request& req) {
-  auto claims = api::Bearer(ctx, req);
-  if (!claims.ok()) return api::Error(ctx, req, claims.status());
-  simdjson::dom::parser parser;
-  auto body = api::Body(req, parser);
-  if (!body.ok()) return api::Error(ctx, req, body.status());
+// The short code and its password prove the caller holds the device; the rules are the
+// QR bind's, in the device domain (devices/binding.h).
+Result<Response> Bind(api::Call& call) {
+  ApiContext& ctx = call.ctx;
+  auto body = call.Body();
+  if (!body.ok()) return body.status();
   std::string code = api::Str(*body, "shortCode"), password = api::Str(*body, "password");
   std::string name = api::Str(*body, "deviceName");
-  if (name.size() > 128) return api::Error(ctx, req, Status(Code::kUserInvalidParam, "deviceName"));
+  if (name.size() > 128) return Status(Code::kUserInvalidParam, "deviceName");
   // The password has 4 digits: guesses are limited per short code and per IP, reserved
   // before the check (routes/guard.h); over either → 429 400016.
-  guard::Ticket ticket = guard::Reserve(ctx, req, guard::Secret::kCode, "short:" + code);
-  if (!ticket) return guard::RateLimited(ctx, req, "short-code password guesses");
+  guard::Ticket ticket = guard::Reserve(ctx, call.req, guard::Secret::kCode, "short:" + code);
+  if (!ticket) return guard::RateLimited(ctx, call.req, "short-code password guesses");
   std::optional<storage::Device> d;
   if (auto dev_tid = ctx.store.FindShortCode(code); !code.empty() && dev_tid.ok()) {
     if (auto found = ctx.store.GetDevice(*dev_tid); found.ok()) d = std::move(found).value();
@@ -79,19 +77,20 @@ Response Bind(ApiContext& ctx, const Request& req) {
   std::string expected = d ? Password(ctx, *d, code) : "";
   if (!d || expected.empty() || !ConstantTimeEqual(password, expected)) {
     guard::Failed(ticket, "short-code password");
-    return api::Error(ctx, req, Status(Code::kUserShortCodeWrong));
+    return Status(Code::kUserShortCodeWrong);
   }
   guard::Succeeded(ticket);
-  auto bound = BindToCaller(ctx, *claims, *d, name);
-  if (!bound.ok()) return api::Error(ctx, req, bound.status());
-  return api::Json(201, DeviceJsonFor(ctx, *bound, claims->uid));
+  devices::Env env = DevicesEnv(ctx);
+  auto bound = devices::Bind(env, DevicesCaller(call), d->dev_tid, name, call.NowMs());
+  if (!bound.ok()) return bound.status();
+  return api::Json(201, DeviceJsonFor(ctx, *bound, call.uid()));
 }
 
 }  // namespace
 
 void AddShortCodeRoutes(Router& router, ApiContext& ctx) {
-  router.Add("GET", "/device/shortCode", [&ctx](const Request& r) { return Get(ctx, r); });
-  router.Add("POST", "/device/shortCode/bind", [&ctx](const Request& r) { return Bind(ctx, r); });
+  api::Add(router, ctx, "GET", "/device/shortCode", api::Auth::kUser, Get);
+  api::Add(router, ctx, "POST", "/device/shortCode/bind", api::Auth::kUser, Bind);
 }
 
 }  // namespace krypton::http

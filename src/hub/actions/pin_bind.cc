@@ -19,38 +19,38 @@
 //   PIN expired                         1400029 / 5400007
 //   product's pid ≠ owner's pid (not public pid)  1400030 / 5400008
 //   bound to another user, no forceBind 1400031 / 5400043
-// A successful bind tells the app hub's access cache (bus::ChangeEvent kAccess). The
+//   product DISCONTINUED                1400022 / 5400028 (no row in §3.12: see
+//                                       devices::HubCodeOfBind)
+// The rules are the device domain's one bind operation (devices::Bind, the same as the
+// QR and short-code binds): a force bind rotates the ctrlKey and the device gets a devSync
+// with it (after the devBind frame); every bind publishes kAccess on the bus. The
 // PIN's owner's app sessions get the devBind push of hub-protocol.md §4.6 (through the
 // bus): {"msgId":0,"action":"devBind","params":{devTid, pinCode, ssid, bindResultCode,
 // bindResultMsg, device:{devTid, mid, deviceName, ctrlKey, bindKey (bound only)}}}.
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+// Both frames are built in hub/reply.cc (DevBindFrame, DevBindPush).
 #include <spdlog/spdlog.h>
 
 #include <optional>
 
+#include "common/json_object.h"
 #include "common/secrets.h"
+#include "devices/binding.h"
 #include "hub/device_actions.h"
 #include "hub/device_connection.h"
+#include "hub/reply.h"
 
 namespace krypton::hub {
 namespace {
 
 constexpr size_t kMaxPin = 16;
 constexpr size_t kMaxSsid = 64;
-constexpr std::string_view kPublicPid = "00000000000";
 
-// The hub code for the device (nullopt = success) and the user code to record.
+// The hub code for the device (OK = success) and the user code to record (none: nothing
+// is recorded).
 struct Outcome {
-  std::optional<Code> hub;
+  Status hub;
   std::optional<Code> user;
 };
-
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void Str(Writer& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
 
 void Record(HubContext& ctx, const std::string& pin_hash, const std::string& dev_tid, Code code) {
   storage::BindResult r{pin_hash, dev_tid, Status(code).number(), Status(code).Message(),
@@ -60,91 +60,41 @@ void Record(HubContext& ctx, const std::string& pin_hash, const std::string& dev
   }
 }
 
+// The bind itself is the device domain's, the one of the QR and short-code binds
+// (devices/binding.h): DISCONTINUED, force bind with ctrlKey rotation and devSync, kAccess.
 Outcome Decide(HubContext& ctx, const storage::PinCode& pin, const std::string& dev_tid) {
   int64_t now = ctx.clock.NowMs();
-  if (now >= pin.expires_at_ms) return {Code::kHubBindTimeout, Code::kUserBindTimeout};
-  auto device = ctx.store.GetDevice(dev_tid);
-  if (!device.ok()) return {Code::kHubInternal, std::nullopt};
-  auto product = ctx.store.GetProduct(device->mid);
-  if (!product.ok()) return {Code::kHubInternal, std::nullopt};
-  if (pin.pid != kPublicPid && pin.pid != product->pid) {
-    return {Code::kHubBindOtherManufacturer, Code::kUserBindOtherManufacturer};
+  if (now >= pin.expires_at_ms) return {Status(Code::kHubBindTimeout), Code::kUserBindTimeout};
+  devices::Env env{ctx.store, ctx.bus, ctx.config};
+  auto bound = devices::Bind(env, {pin.uid, pin.pid}, dev_tid, "", now);
+  Status result = bound.ok() ? Status() : bound.status();
+  Status hub = devices::HubCodeOfBind(result);
+  if (!devices::IsRecordedBindOutcome(result)) {  // a store failure: nothing to record
+    spdlog::error("device {}: PIN bind failed: {}", dev_tid, result.ToString());
+    return {std::move(hub), std::nullopt};
   }
-  if (device->owner_uid == pin.uid) return {std::nullopt, Code::kUserBindRepeat};
-  if (!device->owner_uid.empty() && !product->force_bind) {
-    return {Code::kHubForceBindForbidden, Code::kUserForceBindForbidden};
-  }
-  // Force bind as in the QR bind: the old owner's shares go and the ctrlKey rotates.
-  bool taken = !device->owner_uid.empty();
-  storage::StoreStatus s = ctx.store.InTransaction([&](storage::Store& st) {
-    if (taken) {
-      if (auto u = st.UnbindDevice(dev_tid, RandomHex(16)); !u.ok()) return u;
-    }
-    return st.BindDevice(dev_tid, pin.uid, now);
-  });
-  if (!s.ok()) {
-    spdlog::error("device {}: PIN bind failed: {}", dev_tid, s.ToString());
-    return {Code::kHubInternal, std::nullopt};
-  }
-  ctx.bus.PublishChange({bus::ChangeEvent::Kind::kAccess, dev_tid});
+  if (!bound.ok()) return {std::move(hub), result.code()};
   spdlog::info("device {} bound to {} by PIN", dev_tid, pin.uid);
-  return {std::nullopt, Code::kUserSuccess};
-}
-
-// The params both devBind frames carry (to the device and to the owner's apps).
-void WriteOutcome(Writer& w, const std::string& dev_tid, const std::string& code,
-                  const std::string& ssid, int number, const std::string& desc) {
-  w.Key("devTid");
-  Str(w, dev_tid);
-  w.Key("pinCode");
-  Str(w, code);
-  w.Key("ssid");
-  Str(w, ssid);
-  w.Key("bindResultCode");
-  w.Int(number);
-  w.Key("bindResultMsg");
-  Str(w, desc);
+  return {std::move(hub), Code::kUserSuccess};
 }
 
 // The devBind push to the PIN owner's app sessions (hub-protocol.md §4.6).
-void PushToOwner(HubContext& ctx, const std::string& uid, const std::string& dev_tid,
-                 const std::string& code, const std::string& ssid, int number,
-                 const std::string& desc) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  w.Key("msgId");
-  w.Int(0);
-  w.Key("action");
-  Str(w, "devBind");
-  w.Key("params");
-  w.StartObject();
-  WriteOutcome(w, dev_tid, code, ssid, number, desc);
-  if (auto d = ctx.store.GetDevice(dev_tid); d.ok()) {
+void PushToOwner(HubContext& ctx, const std::string& uid, const Status& outcome,
+                 const DevBindParams& params) {
+  std::optional<DevBindDevice> device;
+  if (auto d = ctx.store.GetDevice(params.dev_tid); d.ok()) {
     bool mine = d->owner_uid == uid;
-    w.Key("device");
-    w.StartObject();
-    w.Key("devTid");
-    Str(w, d->dev_tid);
-    w.Key("mid");
-    Str(w, d->mid);
-    w.Key("deviceName");
-    Str(w, d->device_name);
-    w.Key("ctrlKey");
-    Str(w, mine ? d->ctrl_key : "");
-    w.Key("bindKey");
-    Str(w, mine ? d->bind_key : "");
-    w.EndObject();
+    device = DevBindDevice{d->dev_tid, d->mid, d->device_name, mine ? d->ctrl_key : "",
+                           mine ? d->bind_key : ""};
   }
-  w.EndObject();
-  w.EndObject();
-  ctx.bus.PublishUserPush({uid, std::string(buf.GetString(), buf.GetSize())});
+  ctx.bus.PublishUserPush({uid, DevBindPush(ctx.config.hub.success_code, outcome, params,
+                                            device ? &*device : nullptr)});
 }
 
 // Presents `code` for `ssid`: binds, records the result, answers the device (if still here).
 void Present(HubContext& ctx, const std::weak_ptr<DeviceConnection>& weak,
              const std::string& dev_tid, const std::string& code, const std::string& ssid) {
-  Outcome o{Code::kHubPinOrSsidInvalid, std::nullopt};
+  Outcome o{Status(Code::kHubPinOrSsidInvalid), std::nullopt};
   // A PIN has 6 digits: a device gets limits.code_failures_per_target wrong ones per
   // window; beyond, every PIN it presents is refused (1400028) without a lookup.
   std::shared_ptr<auth::AttemptLimiter::Ticket> ticket;
@@ -162,32 +112,11 @@ void Present(HubContext& ctx, const std::weak_ptr<DeviceConnection>& weak,
   } else if (ticket && ticket->Fail()) {
     spdlog::warn("device {}: PIN guessing limit reached", dev_tid);
   }
-  int number = ctx.config.hub.success_code;
-  std::string desc = number == 200 ? "success" : "Success";
-  if (o.hub) {
-    number = Status(*o.hub).number();
-    desc = Status(*o.hub).Message();
-  }
-  if (pin.ok() && pin->ssid == ssid) PushToOwner(ctx, pin->uid, dev_tid, code, ssid, number, desc);
+  DevBindParams params{dev_tid, code, ssid};
+  if (pin.ok() && pin->ssid == ssid) PushToOwner(ctx, pin->uid, o.hub, params);
   auto conn = weak.lock();
   if (!conn) return;
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  w.Key("msgId");
-  w.Int(0);
-  w.Key("action");
-  Str(w, "devBind");
-  w.Key("code");
-  w.Int(number);
-  w.Key("desc");
-  Str(w, desc);
-  w.Key("params");
-  w.StartObject();
-  WriteOutcome(w, dev_tid, code, ssid, number, desc);
-  w.EndObject();
-  w.EndObject();
-  conn->Send(std::string(buf.GetString(), buf.GetSize()));
+  conn->Send(DevBindFrame(ctx.config.hub.success_code, o.hub, params));
 }
 
 // The reported SSID (`ssid` or `SSID`); "" when absent or odd.
@@ -214,14 +143,8 @@ void AskForPin(DeviceConnection& conn, const std::string& ssid) {
   if (!pins.ok() || pins->empty()) return;
   auto device = ctx.store.GetDevice(conn.dev_tid());
   if (!device.ok() || !device->owner_uid.empty()) return;
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  w.Key("devTid");
-  Str(w, conn.dev_tid());
-  w.EndObject();
   std::string dev_tid = conn.dev_tid();
-  bus::DeviceCommand command{dev_tid, "getPinCode", std::string(buf.GetString(), buf.GetSize())};
+  bus::DeviceCommand command{dev_tid, "getPinCode", JsonObject().Add("devTid", dev_tid).Finish()};
   conn.Deliver(std::move(command), [&ctx, weak = conn.weak_from_this(), dev_tid,
                                     ssid](bus::CommandReply reply) {
     if (reply.code == Status(Code::kHubDeviceOffline).number()) {
