@@ -3,6 +3,7 @@
 // (catalog/members.h): roles ADMIN, DEVELOPER, VIEWER; the last ADMIN stays. An e-mail
 // names the account under the enterprise's own pid, else under the public pid
 // 00000000000; --uid names any account.
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "app/admin_internal.h"
@@ -96,6 +97,30 @@ int RunMemberList(const CommonOptions& common, const MemberOptions& options) {
               << (m.email.empty() ? m.phone : m.email) << "\n";
   }
   return 0;
+}
+
+void AddMemberCommands(CLI::App& manufacturer, Cli& cli) {
+  CLI::App* member = AddGroup(manufacturer, "member",
+                              "Console members: accounts that may act for the enterprise (D28)");
+  auto& o = cli.Keep<MemberOptions>();
+  // --pid, and --email or --uid: the account.
+  auto add_account = [&o](CLI::App* cmd) {
+    cmd->add_option("--pid", o.pid, "11-digit manufacturer id")->required();
+    cmd->add_option("--email", o.email,
+                    "The account's e-mail (under --pid, else under 00000000000)");
+    cmd->add_option("--uid", o.uid, "Or the account's uid");
+  };
+  CLI::App* add = AddCommand(*member, "add", "Make an account a member, or change its role", cli);
+  add_account(add);
+  add->add_option("--role", o.role, "ADMIN, DEVELOPER or VIEWER")->required();
+  add->callback([&cli, &o] { cli.code = RunMemberAdd(cli.common, o); });
+  CLI::App* remove =
+      AddCommand(*member, "remove", "End an account's membership (never the last ADMIN's)", cli);
+  add_account(remove);
+  remove->callback([&cli, &o] { cli.code = RunMemberRemove(cli.common, o); });
+  CLI::App* list = AddCommand(*member, "list", "An enterprise's console members", cli);
+  list->add_option("--pid", o.pid, "11-digit manufacturer id")->required();
+  list->callback([&cli, &o] { cli.code = RunMemberList(cli.common, o); });
 }
 
 }  // namespace krypton::app

@@ -4,12 +4,11 @@
 #include <algorithm>
 
 #include "catalog/catalog.h"
+#include "common/identifiers.h"
 #include "common/secrets.h"
 
 namespace krypton::catalog {
 namespace {
-
-constexpr const char* kPublicPid = "00000000000";
 
 Status PidExists(storage::Store& store, const std::string& pid) {
   auto m = store.GetManufacturer(pid);

@@ -253,18 +253,33 @@ TEST_F(AppHubBlackBoxTest, SessionRulesOnBothTransports) {
   ws.read(b, ec);
   EXPECT_TRUE(ec) << "the replaced session must be closed";
 
-  // Heartbeats keep the TCP app alive past the timeout; a silent one is closed.
+  // Heartbeats keep a TCP app alive past the timeout; a silent one is closed. Event
+  // driven: `busy` beats until the server closes `silent` (logged in first, so it has
+  // been idle for the whole timeout by then), however slow the build is.
   LineClient silent(server_->port("app_tcp"));
+  const auto silent_since = std::chrono::steady_clock::now();
   EXPECT_EQ(
       Field(*silent.Call(R"({"msgId":1,"action":"appLogin","params":{"appTid":"quiet","token":")" +
                          admin_.Token(uid_) + "\"}}"),
             "/code"),
       "200");
-  for (int i = 0; i < 6; ++i) {
-    std::this_thread::sleep_for(400ms);
-    ASSERT_EQ(Field(*tcp.Call(R"({"msgId":3,"action":"heartbeat"})"), "/code"), "200") << i;
+  LineClient busy(server_->port("app_tcp"));
+  EXPECT_EQ(
+      Field(*busy.Call(R"({"msgId":1,"action":"appLogin","params":{"appTid":"busy","token":")" +
+                       admin_.Token(uid_) + "\"}}"),
+            "/code"),
+      "200");
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  int beats = 0;
+  while (!silent.WaitClosed(200ms)) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the silent app was never closed";
+    ASSERT_EQ(Field(*busy.Call(R"({"msgId":3,"action":"heartbeat"})"), "/code"), "200") << beats;
+    ++beats;
   }
-  EXPECT_TRUE(silent.WaitClosed(3s));
+  EXPECT_GE(std::chrono::steady_clock::now() - silent_since, 1s)
+      << "the silent app was closed before its idle timeout";
+  EXPECT_EQ(Field(*busy.Call(R"({"msgId":3,"action":"heartbeat"})"), "/code"), "200")
+      << "the beating app outlives the silent one";
 }
 
 TEST_F(AppHubBlackBoxTest, WssAndTlsAppPorts) {
