@@ -140,7 +140,7 @@ Result<storage::Product> CreateProduct(storage::Store& store, const ProductCreat
   // is PUBLISHED at once.
   catalog::NewProduct n;
   n.pid = o.pid;
-  n.status = "PUBLISHED";
+  n.status = catalog::ProductStatusName(catalog::ProductStatus::kPublished);
   n.mid = o.mid;
   n.prod_key = o.prod_key;
   n.fields.name = o.name;

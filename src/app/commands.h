@@ -56,15 +56,15 @@ CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::strin
 CLI::App* AddGroup(CLI::App& parent, const std::string& name, const std::string& help);
 
 // The registrars, in the order main.cc calls them (the order `--help` lists them).
-void AddSetupCommands(CLI::App& app, Cli& cli);           // init, serve, config (setup.cc)
-void AddUserCommands(CLI::App& admin, Cli& cli);          // admin user (admin.cc)
-void AddManufacturerCommands(CLI::App& admin, Cli& cli);  // admin manufacturer (admin.cc)
+void AddSetupCommands(CLI::App& app, Cli& cli);            // init, serve, config (setup.cc)
+void AddUserCommands(CLI::App& admin, Cli& cli);           // admin user (admin.cc)
+void AddManufacturerCommands(CLI::App& admin, Cli& cli);   // admin manufacturer (admin.cc)
 void AddMemberCommands(CLI::App& manufacturer, Cli& cli);  // … member (member_cmd.cc)
-void AddProductCommands(CLI::App& admin, Cli& cli);       // admin product (product_cmd.cc)
-void AddTemplateCommands(CLI::App& admin, Cli& cli);      // admin template (template_cmd.cc)
-void AddDeviceCommands(CLI::App& admin, Cli& cli);        // admin device (device_cmd.cc)
-void AddQuotaCommands(CLI::App& admin, Cli& cli);         // admin quota (quota_cmd.cc)
-void AddH5Commands(CLI::App& admin, Cli& cli);            // admin h5 (h5_cmd.cc)
+void AddProductCommands(CLI::App& admin, Cli& cli);        // admin product (product_cmd.cc)
+void AddTemplateCommands(CLI::App& admin, Cli& cli);       // admin template (template_cmd.cc)
+void AddDeviceCommands(CLI::App& admin, Cli& cli);         // admin device (device_cmd.cc)
+void AddQuotaCommands(CLI::App& admin, Cli& cli);          // admin quota (quota_cmd.cc)
+void AddH5Commands(CLI::App& admin, Cli& cli);             // admin h5 (h5_cmd.cc)
 // admin firmware, news, feedback, demo-devices (external_cmd.cc)
 void AddExternalCommands(CLI::App& admin, Cli& cli);
 void AddTokenCommands(CLI::App& admin, Cli& cli);  // admin token (token_cmd.cc)
@@ -122,7 +122,7 @@ struct ProductCreateOptions {
   std::string prod_key;  // "" = generated
   std::string work_mode;
   std::string template_file;
-  std::string device_auth = "PRODKEY";
+  std::string device_auth{catalog::DeviceAuthName(catalog::DeviceAuth::kProdKey)};
   bool pre_register = false;
   std::string check_mode = "LENIENT";  // D7: LENIENT | STRICT
   bool decorate_dev_send = true;       // D16

@@ -101,8 +101,9 @@ int RunDemo(const CommonOptions& common) {
   // The demo account is the demo enterprise's console ADMIN (D28), so the console works
   // out of the box; a role the operator changed since is kept.
   if (auto member = store->GetConsoleMember(std::string(kPublicPid), uid); !member.ok()) {
-    auto added =
-        catalog::PutMember(*store, std::string(kPublicPid), uid, "ADMIN", SystemClock::Instance().NowMs());
+    auto added = catalog::PutMember(*store, std::string(kPublicPid), uid,
+                                    std::string(catalog::RoleName(catalog::Role::kAdmin)),
+                                    SystemClock::Instance().NowMs());
     if (!added.ok()) {
       std::fprintf(stderr, "krypton: demo member: %s\n", added.status().ToString().c_str());
       return 1;

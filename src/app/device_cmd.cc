@@ -195,15 +195,15 @@ void AddDeviceCommands(CLI::App& admin, Cli& cli) {
     if (needs_dev_tid) tid->required();
     return cmd;
   };
-  CLI::App* import = add("import",
-                         "Pre-register devices of a product as the enterprise API's import "
-                         "(quota, short codes, licences)",
-                         true, false);
+  CLI::App* import_cmd = add("import",
+                             "Pre-register devices of a product as the enterprise API's import "
+                             "(quota, short codes, licences)",
+                             true, false);
   auto* o_count =
-      import->add_option("--count", o.count, "Import N fresh devTids instead of --dev-tid");
-  import->add_option("--prefix", o.prefix, "With --count: the devTids' prefix");
-  o_count->excludes(import->get_option("--dev-tid"));
-  import->callback([&cli, &o] { cli.code = RunDeviceImport(cli.common, o); });
+      import_cmd->add_option("--count", o.count, "Import N fresh devTids instead of --dev-tid");
+  import_cmd->add_option("--prefix", o.prefix, "With --count: the devTids' prefix");
+  o_count->excludes(import_cmd->get_option("--dev-tid"));
+  import_cmd->callback([&cli, &o] { cli.code = RunDeviceImport(cli.common, o); });
   add("license", "Issue licences to devices of a LICENSE product (draws quota)", true)
       ->callback([&cli, &o] { cli.code = RunDeviceLicense(cli.common, o); });
   add("delete",

@@ -195,12 +195,11 @@ int RunDemoDevicesList(const CommonOptions& common, const DemoDevicesOptions& o)
 void AddExternalCommands(CLI::App& admin, Cli& cli) {
   CLI::App* firmware = AddGroup(admin, "firmware", "Firmware rules of a product (OTA check)");
   auto& fw = cli.Keep<FirmwareOptions>();
-  CLI::App* fw_set = AddCommand(
-      *firmware, "set",
-      "Set a product's firmware rule for a binType (replaces that binType's rule)", cli);
+  CLI::App* fw_set =
+      AddCommand(*firmware, "set",
+                 "Set a product's firmware rule for a binType (replaces that binType's rule)", cli);
   fw_set->add_option("--product", fw.mid, "The product's mid")->required();
-  fw_set->add_option("--bin-type", fw.fields.bin_type, "binType (1 to 32 characters)")
-      ->required();
+  fw_set->add_option("--bin-type", fw.fields.bin_type, "binType (1 to 32 characters)")->required();
   fw_set->add_option("--bin-ver", fw.fields.bin_ver, "Latest version, e.g. 4.1.6.1")->required();
   fw_set->add_option("--bin-url", fw.fields.bin_url, "Firmware download URL")->required();
   fw_set->add_option("--md5", fw.fields.md5, "MD5 of the firmware (default: none)");

@@ -132,8 +132,7 @@ int RunH5Show(const CommonOptions& common, const H5Options& o) {
 }
 
 void AddH5Commands(CLI::App& admin, Cli& cli) {
-  CLI::App* h5 =
-      AddGroup(admin, "h5", "H5 control-panel templates and their hosted packages");
+  CLI::App* h5 = AddGroup(admin, "h5", "H5 control-panel templates and their hosted packages");
   auto& o = cli.Keep<H5Options>();
   CLI::App* create = AddCommand(*h5, "create", "Create an H5 template of an enterprise", cli);
   create->add_option("--pid", o.pid, "The owning manufacturer's pid")->required();
@@ -144,20 +143,18 @@ void AddH5Commands(CLI::App& admin, Cli& cli) {
   create->add_option("--md5", o.md5, "MD5 of the zip");
   create->callback([&cli, &o] { cli.code = RunH5Create(cli.common, o); });
   CLI::App* upload = AddCommand(
-      *h5, "upload",
-      "Check, unpack and host a zip as the template's page (sets its URLs and md5)", cli);
+      *h5, "upload", "Check, unpack and host a zip as the template's page (sets its URLs and md5)",
+      cli);
   upload->add_option("--id", o.id, "The H5 template's id")->required();
   upload->add_option("--zip", o.zip_file, "The zip file (index.html at its root)")->required();
   upload->add_option("--version", o.version, "Version (default: the current one + 1)");
   upload->callback([&cli, &o] { cli.code = RunH5Upload(cli.common, o); });
-  CLI::App* bind =
-      AddCommand(*h5, "bind", "Bind an H5 template to a product for a platform", cli);
+  CLI::App* bind = AddCommand(*h5, "bind", "Bind an H5 template to a product for a platform", cli);
   bind->add_option("--mid", o.mid, "The product's mid")->required();
   bind->add_option("--platform", o.platform, "Android or IOS")->required();
   bind->add_option("--id", o.id, "The H5 template's id")->required();
   bind->callback([&cli, &o] { cli.code = RunH5Bind(cli.common, o); });
-  CLI::App* show =
-      AddCommand(*h5, "show", "Print a product's H5 templates (both platforms)", cli);
+  CLI::App* show = AddCommand(*h5, "show", "Print a product's H5 templates (both platforms)", cli);
   show->add_option("--mid", o.mid, "The product's mid")->required();
   show->callback([&cli, &o] { cli.code = RunH5Show(cli.common, o); });
 }

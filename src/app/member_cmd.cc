@@ -43,17 +43,37 @@ Result<std::string> AccountOf(storage::Store& store, const MemberOptions& o) {
   return account->uid;
 }
 
+// The preamble of add and remove: exactly one of --email and --uid, the store, the
+// account's uid (*uid). On failure the reason is printed, *code is the exit code and the
+// result is null.
+std::unique_ptr<storage::Store> OpenWithAccount(const CommonOptions& common, const MemberOptions& o,
+                                                std::string* uid, int* code) {
+  *code = 1;
+  if (o.email.empty() == o.uid.empty()) {
+    *code = Fail("give --email or --uid");
+    return nullptr;
+  }
+  config::Config config;
+  auto store = OpenForAdmin(common, &config);
+  if (!store) return nullptr;
+  auto account = AccountOf(*store, o);
+  if (!account.ok()) {
+    *code = Refused(account.status());
+    return nullptr;
+  }
+  *uid = *account;
+  return store;
+}
+
 }  // namespace
 
 int RunMemberAdd(const CommonOptions& common, const MemberOptions& options) {
-  if (options.email.empty() == options.uid.empty()) return Fail("give --email or --uid");
-  config::Config config;
-  auto store = OpenForAdmin(common, &config);
-  if (!store) return 1;
-  auto uid = AccountOf(*store, options);
-  if (!uid.ok()) return Refused(uid.status());
+  std::string uid;
+  int code = 0;
+  auto store = OpenWithAccount(common, options, &uid, &code);
+  if (!store) return code;
   auto m =
-      catalog::PutMember(*store, options.pid, *uid, options.role, SystemClock::Instance().NowMs());
+      catalog::PutMember(*store, options.pid, uid, options.role, SystemClock::Instance().NowMs());
   if (!m.ok()) return Refused(m.status());
   if (common.json) {
     std::cout << MemberJson(*m) << "\n";
@@ -65,17 +85,15 @@ int RunMemberAdd(const CommonOptions& common, const MemberOptions& options) {
 }
 
 int RunMemberRemove(const CommonOptions& common, const MemberOptions& options) {
-  if (options.email.empty() == options.uid.empty()) return Fail("give --email or --uid");
-  config::Config config;
-  auto store = OpenForAdmin(common, &config);
-  if (!store) return 1;
-  auto uid = AccountOf(*store, options);
-  if (!uid.ok()) return Refused(uid.status());
-  if (Status s = catalog::RemoveMember(*store, options.pid, *uid); !s.ok()) return Refused(s);
+  std::string uid;
+  int code = 0;
+  auto store = OpenWithAccount(common, options, &uid, &code);
+  if (!store) return code;
+  if (Status s = catalog::RemoveMember(*store, options.pid, uid); !s.ok()) return Refused(s);
   if (common.json) {
-    std::cout << JsonObject().Add("uid", *uid).Add("pid", options.pid).Finish() << "\n";
+    std::cout << JsonObject().Add("uid", uid).Add("pid", options.pid).Finish() << "\n";
   } else {
-    std::cout << "removed member " << *uid << " of " << options.pid << "\n";
+    std::cout << "removed member " << uid << " of " << options.pid << "\n";
   }
   return 0;
 }

@@ -101,9 +101,9 @@ struct UpdateFlags {
 void AddProductUpdate(CLI::App& product, Cli& cli) {
   auto& update = cli.Keep<ProductUpdateOptions>();
   auto& upd = cli.Keep<UpdateFlags>();
-  CLI::App* cmd = AddCommand(
-      product, "update",
-      "Change a product's settings (the members the enterprise API's PUT accepts)", cli);
+  CLI::App* cmd =
+      AddCommand(product, "update",
+                 "Change a product's settings (the members the enterprise API's PUT accepts)", cli);
   cmd->add_option("--product", update.mid, "The product's mid")->required();
   auto* o_name = cmd->add_option("--name", upd.name, "Product name (1 to 128 characters)");
   auto* o_mode = cmd->add_option("--work-mode", upd.work_mode, "Work mode (frozen once published)");
@@ -118,8 +118,7 @@ void AddProductUpdate(CLI::App& product, Cli& cli) {
   auto* o_force = cmd->add_option("--force-bind", upd.force_bind, "true or false");
   auto* o_pre = cmd->add_option("--pre-register", upd.pre_register,
                                 "true or false: unknown devTids may not self-register (D29)");
-  auto* o_decorate =
-      cmd->add_option("--decorate-dev-send", upd.decorate, "true or false (D16)");
+  auto* o_decorate = cmd->add_option("--decorate-dev-send", upd.decorate, "true or false (D16)");
   auto* o_share = cmd->add_option("--max-dev-share-num", upd.max_share, "0 to 1000");
   auto* o_auto = cmd->add_option(
       "--auto-issue-license", upd.auto_issue,

@@ -137,6 +137,13 @@ bool EnsureDataDir(const config::Config& config, bool* created, int* tightened) 
 }
 
 std::unique_ptr<storage::Store> OpenConfiguredStore(const config::Config& config) {
+  // The loader accepts only "sqlite" (config.cc); a backend added to the key table without
+  // its store here must not fall back to SQLite silently.
+  if (config.store.backend != "sqlite") {
+    std::fprintf(stderr, "krypton: store.backend %s is not available (only sqlite)\n",
+                 config.store.backend.c_str());
+    return nullptr;
+  }
   storage::StoreOptions options;
   options.path = config.SqlitePath();
   options.busy_timeout_ms = config.store.busy_timeout_ms;
@@ -226,8 +233,9 @@ void AddSetupCommands(CLI::App& app, Cli& cli) {
   AddCommand(*cfg, "show", "Print the resolved configuration as TOML", cli)->callback([&cli] {
     cli.code = RunConfigShow(cli.common);
   });
-  AddCommand(*cfg, "keys", "List every configuration key with its default", cli)
-      ->callback([&cli] { cli.code = RunConfigKeys(cli.common); });
+  AddCommand(*cfg, "keys", "List every configuration key with its default", cli)->callback([&cli] {
+    cli.code = RunConfigKeys(cli.common);
+  });
 }
 
 }  // namespace krypton::app

@@ -2,9 +2,9 @@
 // the enterprise API (E2/E3) exists. `set` validates with the codec's rules
 // (templates-and-frames.md §1.4) and stores a new version, which becomes the product's
 // current template; `show` prints a stored version.
-#include <CLI/CLI.hpp>
 #include <simdjson.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -96,8 +96,7 @@ void AddTemplateCommands(CLI::App& admin, Cli& cli) {
   set->add_option("--product", o.mid, "The product's mid")->required();
   set->add_option("file", o.file, "Template JSON file")->required();
   set->callback([&cli, &o] { cli.code = RunTemplateSet(cli.common, o); });
-  CLI::App* show =
-      AddCommand(*tpl, "show", "Print a stored template (default: the current)", cli);
+  CLI::App* show = AddCommand(*tpl, "show", "Print a stored template (default: the current)", cli);
   show->add_option("--product", o.mid, "The product's mid")->required();
   show->add_option("--version", o.version, "Template version (1, 2, …)");
   show->callback([&cli, &o] { cli.code = RunTemplateShow(cli.common, o); });

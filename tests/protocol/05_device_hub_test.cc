@@ -485,14 +485,8 @@ TEST_F(DeviceHubTest, IdleAndLoginTimeouts) {
   EXPECT_TRUE(silent.WaitClosed(5s));
   EXPECT_TRUE(dev.WaitClosed(5s));
   EXPECT_LT(std::chrono::steady_clock::now() - start, 4s);
-  // The close is seen before the hub has marked the device offline: poll for it.
-  std::string online = "true";
-  for (auto until = std::chrono::steady_clock::now() + 10s;
-       online == "true" && std::chrono::steady_clock::now() < until;) {
-    online = Field(admin_.Json({"device", "show", "--dev-tid", "IDLE1"}), "/online");
-    if (online == "true") std::this_thread::sleep_for(50ms);
-  }
-  EXPECT_EQ(online, "false");
+  // The close is seen before the hub has marked the device offline: wait for it.
+  EXPECT_TRUE(WaitOnline("IDLE1", false));
   // Heartbeats keep a connection alive past the timeout.
   LineClient alive(server_->port("device"));
   LoginNew(alive, "IDLE2");

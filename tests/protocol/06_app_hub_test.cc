@@ -37,12 +37,8 @@ class AppHubBlackBoxTest : public KryptonTest {
     password_ = demo.password;
   }
 
-  void Start(std::vector<std::string> sets = {}) {
-    // Bindings change through the admin CLI (another process) in these tests: no
-    // access cache, so the server sees them at once.
-    sets.insert(sets.begin(), "hub.access_cache_ms=0");
-    ASSERT_TRUE(Serve(std::move(sets)));
-  }
+  // Bindings change through the admin CLI (another process) in these tests.
+  void Start(std::vector<std::string> sets = {}) { ASSERT_TRUE(ServeUncached(std::move(sets))); }
 
   // A scripted device of the demo product, bound to the demo user; returns its ctrlKey.
   std::string OnlineBoundDevice(LineClient& dev, const std::string& dev_tid) {
@@ -118,12 +114,7 @@ TEST_F(AppHubBlackBoxTest, IoBrokerStyleWebSocketSessionWithTheDeviceSimulator) 
         std::to_string(server_->port("dispatch")) + " --token-file " + token_file +
         " --run-for 15 > " + dir_ + "/sim.log 2>&1 &";
   ASSERT_EQ(std::system(sim.c_str()), 0);
-  bool online = false;
-  for (int i = 0; i < 100 && !online; ++i) {
-    online = Field(admin_.Run({"device", "show", "--dev-tid", "SIMWS"}).out, "/online") == "true";
-    if (!online) std::this_thread::sleep_for(100ms);
-  }
-  ASSERT_TRUE(online);
+  ASSERT_TRUE(WaitOnline("SIMWS"));
 
   asio::io_context ioc;
   websocket::stream<asio::ip::tcp::socket> ws(ioc);
