@@ -1,5 +1,6 @@
 // `krypton admin …`: operator commands that work on the store directly (the server
 // may be running: SQLite in WAL mode lets both use the database).
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -139,7 +140,7 @@ Result<storage::Product> CreateProduct(storage::Store& store, const ProductCreat
   // is PUBLISHED at once.
   catalog::NewProduct n;
   n.pid = o.pid;
-  n.status = "PUBLISHED";
+  n.status = catalog::ProductStatusName(catalog::ProductStatus::kPublished);
   n.mid = o.mid;
   n.prod_key = o.prod_key;
   n.fields.name = o.name;
@@ -247,6 +248,33 @@ int RunProductList(const CommonOptions& common) {
               << p.name << "\n";
   }
   return 0;
+}
+
+void AddUserCommands(CLI::App& admin, Cli& cli) {
+  CLI::App* user = AddGroup(admin, "user", "Accounts");
+  auto& o = cli.Keep<UserCreateOptions>();
+  CLI::App* create = AddCommand(*user, "create", "Create an account", cli);
+  create->add_option("--email", o.email, "E-mail address");
+  create->add_option("--phone", o.phone, "Phone number");
+  create->add_option("--password", o.password, "Password (at least 6 characters)")->required();
+  create->add_option("--pid", o.pid, "Manufacturer pid the account belongs to")
+      ->capture_default_str();
+  create->callback([&cli, &o] { cli.code = RunUserCreate(cli.common, o); });
+}
+
+void AddManufacturerCommands(CLI::App& admin, Cli& cli) {
+  CLI::App* mf = AddGroup(admin, "manufacturer", "Manufacturers (enterprises)");
+  auto& o = cli.Keep<ManufacturerCreateOptions>();
+  CLI::App* create = AddCommand(*mf, "create", "Create or rename a manufacturer", cli);
+  create->add_option("--pid", o.pid, "11-digit manufacturer id")->required();
+  create->add_option("--name", o.name, "Name")->required();
+  create->callback([&cli, &o] { cli.code = RunManufacturerCreate(cli.common, o); });
+  CLI::App* key = AddCommand(
+      *mf, "key",
+      "Issue a new server key for the enterprise API (Authorization: key=…); shown once", cli);
+  key->add_option("--pid", o.pid, "11-digit manufacturer id")->required();
+  key->callback([&cli, &o] { cli.code = RunManufacturerKey(cli.common, o); });
+  AddMemberCommands(*mf, cli);
 }
 
 }  // namespace krypton::app

@@ -1,6 +1,7 @@
-// The subcommands of the `krypton` binary. main.cc parses the command line with CLI11
-// and calls one of these; each returns the process exit code. This folder is the only
-// place where exceptions are caught (configuration loading at start-up).
+// The subcommands of the `krypton` binary. main.cc builds the root CLI11 app and calls
+// the registrars below; each file registers the subcommands it runs (Add*Commands), whose
+// callbacks call one of the Run* functions; each returns the process exit code. This folder
+// is the only place where exceptions are caught (configuration loading at start-up).
 #ifndef KRYPTON_APP_COMMANDS_H_
 #define KRYPTON_APP_COMMANDS_H_
 
@@ -11,8 +12,13 @@
 
 #include "catalog/catalog.h"
 #include "catalog/external.h"
+#include "common/identifiers.h"
 #include "config/config.h"
 #include "storage/store.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace krypton::app {
 
@@ -23,6 +29,46 @@ struct CommonOptions {
   std::vector<std::string> sets;  // --set key=value
   bool json = false;              // --json: machine-readable output on stdout
 };
+
+// What the registrars share while the command line is parsed (main owns it; it outlives
+// app.parse): the common options every subcommand binds, the exit code of the one that ran,
+// and the storage of the subcommands' own options.
+struct Cli {
+  CommonOptions common;
+  int code = 0;
+
+  // A default-constructed T that lives as long as this Cli (for options to bind to).
+  template <typename T>
+  T& Keep() {
+    auto p = std::make_shared<T>();
+    kept_.push_back(p);
+    return *p;
+  }
+
+ private:
+  std::vector<std::shared_ptr<void>> kept_;
+};
+
+// Adds subcommand `name` to `parent` with the common options (--data-dir, --config, --set,
+// --json) bound to cli.common (setup.cc).
+CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& help, Cli& cli);
+// Adds a group `name` to `parent` that requires one subcommand (setup.cc).
+CLI::App* AddGroup(CLI::App& parent, const std::string& name, const std::string& help);
+
+// The registrars, in the order main.cc calls them (the order `--help` lists them).
+void AddSetupCommands(CLI::App& app, Cli& cli);            // init, serve, config (setup.cc)
+void AddUserCommands(CLI::App& admin, Cli& cli);           // admin user (admin.cc)
+void AddManufacturerCommands(CLI::App& admin, Cli& cli);   // admin manufacturer (admin.cc)
+void AddMemberCommands(CLI::App& manufacturer, Cli& cli);  // … member (member_cmd.cc)
+void AddProductCommands(CLI::App& admin, Cli& cli);        // admin product (product_cmd.cc)
+void AddTemplateCommands(CLI::App& admin, Cli& cli);       // admin template (template_cmd.cc)
+void AddDeviceCommands(CLI::App& admin, Cli& cli);         // admin device (device_cmd.cc)
+void AddQuotaCommands(CLI::App& admin, Cli& cli);          // admin quota (quota_cmd.cc)
+void AddH5Commands(CLI::App& admin, Cli& cli);             // admin h5 (h5_cmd.cc)
+// admin firmware, news, feedback, demo-devices (external_cmd.cc)
+void AddExternalCommands(CLI::App& admin, Cli& cli);
+void AddTokenCommands(CLI::App& admin, Cli& cli);  // admin token (token_cmd.cc)
+void AddDemoCommand(CLI::App& admin, Cli& cli);    // admin demo (demo.cc)
 
 // Loads the configuration; prints the error and returns false on failure.
 bool LoadConfig(const CommonOptions& common, config::Config* out);
@@ -45,7 +91,7 @@ struct UserCreateOptions {
   std::string email;
   std::string phone;
   std::string password;
-  std::string pid = "00000000000";
+  std::string pid{kPublicPid};
 };
 int RunUserCreate(const CommonOptions& common, const UserCreateOptions& options);
 
@@ -76,7 +122,7 @@ struct ProductCreateOptions {
   std::string prod_key;  // "" = generated
   std::string work_mode;
   std::string template_file;
-  std::string device_auth = "PRODKEY";
+  std::string device_auth{catalog::DeviceAuthName(catalog::DeviceAuth::kProdKey)};
   bool pre_register = false;
   std::string check_mode = "LENIENT";  // D7: LENIENT | STRICT
   bool decorate_dev_send = true;       // D16
@@ -142,7 +188,7 @@ int RunQuotaList(const CommonOptions& common, const std::string& pid);
 struct TokenIssueOptions {
   std::string uid;
   std::string email;
-  std::string pid = "00000000000";
+  std::string pid{kPublicPid};
   std::string type = "WEB";
   int ttl_s = 0;  // 0 = jwt.access_ttl_s
 };

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include "app/json_out.h"
 #include "catalog/members.h"
 #include "common/clock.h"
+#include "common/identifiers.h"
 #include "common/secrets.h"
 
 namespace krypton::app {
@@ -55,7 +57,7 @@ int RunDemo(const CommonOptions& common) {
   auto product = store->GetProduct(kDemoMid);
   if (!product.ok()) {
     ProductCreateOptions o;
-    o.pid = "00000000000";
+    o.pid = std::string(kPublicPid);
     o.name = "Demo socket";
     o.mid = kDemoMid;
     o.prod_key = kDemoProdKey;
@@ -71,7 +73,7 @@ int RunDemo(const CommonOptions& common) {
   // The password is generated on first run and kept (owner-only) next to the database.
   std::string password_file = (std::filesystem::path(config.data_dir) / "demo-password").string();
   std::string password = ReadFirstLine(password_file);
-  auto user = store->FindUserByEmail("00000000000", kDemoEmail);
+  auto user = store->FindUserByEmail(std::string(kPublicPid), kDemoEmail);
   std::string uid;
   if (user.ok()) {
     uid = user->uid;
@@ -98,9 +100,10 @@ int RunDemo(const CommonOptions& common) {
 
   // The demo account is the demo enterprise's console ADMIN (D28), so the console works
   // out of the box; a role the operator changed since is kept.
-  if (auto member = store->GetConsoleMember("00000000000", uid); !member.ok()) {
-    auto added =
-        catalog::PutMember(*store, "00000000000", uid, "ADMIN", SystemClock::Instance().NowMs());
+  if (auto member = store->GetConsoleMember(std::string(kPublicPid), uid); !member.ok()) {
+    auto added = catalog::PutMember(*store, std::string(kPublicPid), uid,
+                                    std::string(catalog::RoleName(catalog::Role::kAdmin)),
+                                    SystemClock::Instance().NowMs());
     if (!added.ok()) {
       std::fprintf(stderr, "krypton: demo member: %s\n", added.status().ToString().c_str());
       return 1;
@@ -109,7 +112,7 @@ int RunDemo(const CommonOptions& common) {
 
   if (common.json) {
     std::cout << JsonObject()
-                     .Add("pid", "00000000000")
+                     .Add("pid", kPublicPid)
                      .Add("mid", product->mid)
                      .Add("prodKey", product->prod_key)
                      .Add("productPublicKey", product->product_public_key)
@@ -132,6 +135,12 @@ int RunDemo(const CommonOptions& common) {
               << "                console member (ADMIN) of the demo enterprise\n";
   }
   return 0;
+}
+
+void AddDemoCommand(CLI::App& admin, Cli& cli) {
+  AddCommand(admin, "demo", "Create the demo manufacturer, product and user (harmless to repeat)",
+             cli)
+      ->callback([&cli] { cli.code = RunDemo(cli.common); });
 }
 
 }  // namespace krypton::app

@@ -3,6 +3,7 @@
 // the product's enterprise), print derived credentials (authKey / licence,
 // enterprise-api.md §4.1), revoke or restore a licence (operator toggles: restoring
 // draws no quota), bind and show devices.
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
 
@@ -180,6 +181,58 @@ int RunDeviceShow(const CommonOptions& common, const std::string& dev_tid) {
                          .Finish();
   std::cout << json << "\n";
   return 0;
+}
+
+void AddDeviceCommands(CLI::App& admin, Cli& cli) {
+  CLI::App* device = AddGroup(admin, "device", "Devices: import, credentials, licences");
+  auto& o = cli.Keep<DeviceOptions>();
+  auto add = [&](const char* name, const char* help, bool needs_product,
+                 bool needs_dev_tid = true) {
+    CLI::App* cmd = AddCommand(*device, name, help, cli);
+    auto* mid = cmd->add_option("--product", o.mid, "The product's mid");
+    if (needs_product) mid->required();
+    auto* tid = cmd->add_option("--dev-tid", o.dev_tids, "devTid (repeatable)");
+    if (needs_dev_tid) tid->required();
+    return cmd;
+  };
+  CLI::App* import_cmd = add("import",
+                             "Pre-register devices of a product as the enterprise API's import "
+                             "(quota, short codes, licences)",
+                             true, false);
+  auto* o_count =
+      import_cmd->add_option("--count", o.count, "Import N fresh devTids instead of --dev-tid");
+  import_cmd->add_option("--prefix", o.prefix, "With --count: the devTids' prefix");
+  o_count->excludes(import_cmd->get_option("--dev-tid"));
+  import_cmd->callback([&cli, &o] { cli.code = RunDeviceImport(cli.common, o); });
+  add("license", "Issue licences to devices of a LICENSE product (draws quota)", true)
+      ->callback([&cli, &o] { cli.code = RunDeviceLicense(cli.common, o); });
+  add("delete",
+      "Delete devices that are neither online nor bound (a never-logged-in import gives its "
+      "DEVICE unit back)",
+      false)
+      ->callback([&cli, &o] { cli.code = RunDeviceDelete(cli.common, o); });
+  add("credentials", "Print the authKey and licence of devices", true)->callback([&cli, &o] {
+    cli.code = RunDeviceCredentials(cli.common, o);
+  });
+  add("revoke", "Revoke the licence of devices", false)->callback([&cli, &o] {
+    cli.code = RunDeviceRevoke(cli.common, o, true);
+  });
+  add("restore", "Restore a revoked licence", false)->callback([&cli, &o] {
+    cli.code = RunDeviceRevoke(cli.common, o, false);
+  });
+  struct BindOptions {
+    std::vector<std::string> dev_tids;
+    std::string uid;
+  };
+  auto& b = cli.Keep<BindOptions>();
+  CLI::App* bind = AddCommand(*device, "bind", "Bind devices to a user (until the user API)", cli);
+  bind->add_option("--dev-tid", b.dev_tids, "devTid (repeatable)")->required();
+  bind->add_option("--uid", b.uid, "The owner's uid")->required();
+  bind->callback([&cli, &b] { cli.code = RunDeviceBind(cli.common, b.dev_tids, b.uid); });
+  auto& show_dev_tid = cli.Keep<std::string>();
+  CLI::App* show = AddCommand(*device, "show", "Print a device's state as JSON", cli);
+  show->add_option("--dev-tid", show_dev_tid, "devTid")->required();
+  show->callback([&cli, &show_dev_tid] { cli.code = RunDeviceShow(cli.common, show_dev_tid); });
 }
 
 }  // namespace krypton::app

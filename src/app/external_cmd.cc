@@ -4,6 +4,7 @@
 // operator may act for any enterprise and any product. With --json each command prints
 // what the matching enterprise API call answers (the rules, the news id, the feedback
 // list) or, for the demo devices, what the apps' GET /external/device/default/static does.
+#include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -189,6 +190,59 @@ int RunDemoDevicesList(const CommonOptions& common, const DemoDevicesOptions& o)
     }
   }
   return 0;
+}
+
+void AddExternalCommands(CLI::App& admin, Cli& cli) {
+  CLI::App* firmware = AddGroup(admin, "firmware", "Firmware rules of a product (OTA check)");
+  auto& fw = cli.Keep<FirmwareOptions>();
+  CLI::App* fw_set =
+      AddCommand(*firmware, "set",
+                 "Set a product's firmware rule for a binType (replaces that binType's rule)", cli);
+  fw_set->add_option("--product", fw.mid, "The product's mid")->required();
+  fw_set->add_option("--bin-type", fw.fields.bin_type, "binType (1 to 32 characters)")->required();
+  fw_set->add_option("--bin-ver", fw.fields.bin_ver, "Latest version, e.g. 4.1.6.1")->required();
+  fw_set->add_option("--bin-url", fw.fields.bin_url, "Firmware download URL")->required();
+  fw_set->add_option("--md5", fw.fields.md5, "MD5 of the firmware (default: none)");
+  fw_set->add_option("--size", fw.fields.size, "Size in bytes (default: 0)");
+  fw_set->callback([&cli, &fw] { cli.code = RunFirmwareSet(cli.common, fw); });
+  CLI::App* fw_list = AddCommand(*firmware, "list", "A product's firmware rules by binType", cli);
+  fw_list->add_option("--product", fw.mid, "The product's mid")->required();
+  fw_list->callback([&cli, &fw] { cli.code = RunFirmwareList(cli.common, fw); });
+
+  CLI::App* news = AddGroup(admin, "news", "Enterprise news (GET /external/vc/getByPid)");
+  auto& n = cli.Keep<NewsOptions>();
+  CLI::App* news_add = AddCommand(*news, "add", "Publish a news item of an enterprise", cli);
+  news_add->add_option("--pid", n.pid, "The enterprise's pid")->required();
+  news_add->add_option("--title", n.fields.title, "Title (1 to 256 characters)")->required();
+  news_add->add_option("--content", n.fields.info_content, "Content (HTML)");
+  news_add->add_option("--tags", n.fields.info_tags, "Tags (up to 32)");
+  news_add->add_option("--author", n.fields.author_name, "Author's name");
+  news_add->callback([&cli, &n] { cli.code = RunNewsAdd(cli.common, n); });
+
+  CLI::App* feedback = AddGroup(admin, "feedback", "Users' after-sales feedback");
+  auto& fb = cli.Keep<FeedbackListOptions>();
+  CLI::App* fb_list =
+      AddCommand(*feedback, "list", "Feedback filed under an enterprise, newest first", cli);
+  fb_list->add_option("--pid", fb.pid, "The enterprise's pid")->required();
+  fb_list->add_option("--page", fb.page, "Page from 0 (default 0)");
+  fb_list->add_option("--size", fb.size, "Page size 1 to 100 (default 20)");
+  fb_list->callback([&cli, &fb] { cli.code = RunFeedbackList(cli.common, fb); });
+
+  CLI::App* demo_devices = AddGroup(
+      admin, "demo-devices", "Demo devices of an enterprise (GET /external/device/default/static)");
+  auto& dd = cli.Keep<DemoDevicesOptions>();
+  CLI::App* dd_set = AddCommand(
+      *demo_devices, "set",
+      "Replace an enterprise's demo devices with a JSON array (as PUT demoDevices)", cli);
+  dd_set->add_option("--pid", dd.pid, "The enterprise's pid")->required();
+  dd_set
+      ->add_option("--file", dd.file,
+                   "JSON array of {deviceName, logo?, desc?, androidH5Page?, iosH5Page?}")
+      ->required();
+  dd_set->callback([&cli, &dd] { cli.code = RunDemoDevicesSet(cli.common, dd); });
+  CLI::App* dd_list = AddCommand(*demo_devices, "list", "An enterprise's demo devices", cli);
+  dd_list->add_option("--pid", dd.pid, "The enterprise's pid")->required();
+  dd_list->callback([&cli, &dd] { cli.code = RunDemoDevicesList(cli.common, dd); });
 }
 
 }  // namespace krypton::app

@@ -3,6 +3,7 @@
 // 0010). The operator may act for any enterprise; a template is still only bound to
 // products of the enterprise that created it. Uploaded packages are hosted by the server
 // of the same data directory under http.public_url (or its host name and http.port).
+#include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -128,6 +129,34 @@ int RunH5Show(const CommonOptions& common, const H5Options& o) {
   }
   if (common.json) std::cout << out.Finish() << "\n";
   return 0;
+}
+
+void AddH5Commands(CLI::App& admin, Cli& cli) {
+  CLI::App* h5 = AddGroup(admin, "h5", "H5 control-panel templates and their hosted packages");
+  auto& o = cli.Keep<H5Options>();
+  CLI::App* create = AddCommand(*h5, "create", "Create an H5 template of an enterprise", cli);
+  create->add_option("--pid", o.pid, "The owning manufacturer's pid")->required();
+  create->add_option("--platform", o.platform, "Android or IOS")->required();
+  create->add_option("--h5-page", o.h5_page, "Page URL (default: set by upload)");
+  create->add_option("--page-zip-url", o.page_zip_url, "Offline zip URL");
+  create->add_option("--version", o.version, "Version");
+  create->add_option("--md5", o.md5, "MD5 of the zip");
+  create->callback([&cli, &o] { cli.code = RunH5Create(cli.common, o); });
+  CLI::App* upload = AddCommand(
+      *h5, "upload", "Check, unpack and host a zip as the template's page (sets its URLs and md5)",
+      cli);
+  upload->add_option("--id", o.id, "The H5 template's id")->required();
+  upload->add_option("--zip", o.zip_file, "The zip file (index.html at its root)")->required();
+  upload->add_option("--version", o.version, "Version (default: the current one + 1)");
+  upload->callback([&cli, &o] { cli.code = RunH5Upload(cli.common, o); });
+  CLI::App* bind = AddCommand(*h5, "bind", "Bind an H5 template to a product for a platform", cli);
+  bind->add_option("--mid", o.mid, "The product's mid")->required();
+  bind->add_option("--platform", o.platform, "Android or IOS")->required();
+  bind->add_option("--id", o.id, "The H5 template's id")->required();
+  bind->callback([&cli, &o] { cli.code = RunH5Bind(cli.common, o); });
+  CLI::App* show = AddCommand(*h5, "show", "Print a product's H5 templates (both platforms)", cli);
+  show->add_option("--mid", o.mid, "The product's mid")->required();
+  show->callback([&cli, &o] { cli.code = RunH5Show(cli.common, o); });
 }
 
 }  // namespace krypton::app

@@ -2,6 +2,7 @@
 // or "*" (every product of the pid); total -1 = unlimited (enterprise-api.md §4.2,
 // docs/decisions/0008-enterprise-registry.md). Setting a total keeps what was used;
 // list shows what the enterprise API's E16 shows.
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "app/admin_internal.h"
@@ -67,6 +68,26 @@ int RunQuotaList(const CommonOptions& common, const std::string& pid) {
   }
   if (common.json) std::cout << out << "]\n";
   return 0;
+}
+
+void AddQuotaCommands(CLI::App& admin, Cli& cli) {
+  CLI::App* quota = AddGroup(admin, "quota", "Enterprise quotas (device imports, licences)");
+  auto& o = cli.Keep<QuotaSetOptions>();
+  CLI::App* set = AddCommand(*quota, "set", "Set a quota's total (-1 = unlimited)", cli);
+  set->add_option("--pid", o.pid, "11-digit manufacturer id")->required();
+  set->add_option("--product", o.mid, "The product's mid (default: * = every)")
+      ->capture_default_str();
+  set->add_option("--kind", o.kind, "DEVICE or LICENSE")
+      ->required()
+      ->check(CLI::IsMember({"DEVICE", "LICENSE"}));
+  set->add_option("--total", o.total, "Units in total; -1 = unlimited")
+      ->required()
+      ->check(CLI::Range(int64_t{-1}, int64_t{1} << 40));
+  set->callback([&cli, &o] { cli.code = RunQuotaSet(cli.common, o); });
+  auto& list_pid = cli.Keep<std::string>();
+  CLI::App* list = AddCommand(*quota, "list", "An enterprise's quotas (as GET quota, E16)", cli);
+  list->add_option("--pid", list_pid, "11-digit manufacturer id")->required();
+  list->callback([&cli, &list_pid] { cli.code = RunQuotaList(cli.common, list_pid); });
 }
 
 }  // namespace krypton::app

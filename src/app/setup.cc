@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include "app/commands.h"
 #include "app/json_out.h"
 #include "common/clock.h"
+#include "common/identifiers.h"
 #include "common/secrets.h"
 
 namespace krypton::app {
@@ -123,8 +125,8 @@ bool EnsureDataDir(const config::Config& config, bool* created, int* tightened) 
   auto store = OpenConfiguredStore(config);
   if (!store) return false;
   // The public account system (pid 00000000000) always exists.
-  if (!store->GetManufacturer("00000000000").ok()) {
-    storage::Manufacturer m = NewManufacturer("00000000000", "Public");
+  if (!store->GetManufacturer(std::string(kPublicPid)).ok()) {
+    storage::Manufacturer m = NewManufacturer(std::string(kPublicPid), "Public");
     if (auto s = store->UpsertManufacturer(m); !s.ok()) {
       std::fprintf(stderr, "krypton: cannot create the public manufacturer: %s\n",
                    s.ToString().c_str());
@@ -135,6 +137,13 @@ bool EnsureDataDir(const config::Config& config, bool* created, int* tightened) 
 }
 
 std::unique_ptr<storage::Store> OpenConfiguredStore(const config::Config& config) {
+  // The loader accepts only "sqlite" (config.cc); a backend added to the key table without
+  // its store here must not fall back to SQLite silently.
+  if (config.store.backend != "sqlite") {
+    std::fprintf(stderr, "krypton: store.backend %s is not available (only sqlite)\n",
+                 config.store.backend.c_str());
+    return nullptr;
+  }
   storage::StoreOptions options;
   options.path = config.SqlitePath();
   options.busy_timeout_ms = config.store.busy_timeout_ms;
@@ -192,6 +201,41 @@ int RunConfigKeys(const CommonOptions& common) {
     std::cout << k.key << "\t" << k.type << "\t" << k.default_value << "\t" << k.doc << "\n";
   }
   return 0;
+}
+
+CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& help, Cli& cli) {
+  CLI::App* cmd = parent.add_subcommand(name, help);
+  cmd->add_option("--data-dir", cli.common.data_dir,
+                  "Data directory (default: data_dir of the config)");
+  cmd->add_option("--config", cli.common.config_file,
+                  "TOML configuration file (default: <data-dir>/krypton.toml if present)");
+  cmd->add_option("--set", cli.common.sets, "Override one setting: --set section.key=value")
+      ->allow_extra_args(false);
+  cmd->add_flag("--json", cli.common.json, "Machine-readable JSON output");
+  return cmd;
+}
+
+CLI::App* AddGroup(CLI::App& parent, const std::string& name, const std::string& help) {
+  CLI::App* group = parent.add_subcommand(name, help);
+  group->require_subcommand(1);
+  return group;
+}
+
+// `serve` is registered here, with the other set-up commands, so that serve.cc stays the
+// server's wiring.
+void AddSetupCommands(CLI::App& app, Cli& cli) {
+  AddCommand(app, "init", "Create the data directory, its secrets and database", cli)
+      ->callback([&cli] { cli.code = RunInit(cli.common); });
+  AddCommand(app, "serve", "Run the server in the foreground", cli)->callback([&cli] {
+    cli.code = RunServe(cli.common);
+  });
+  CLI::App* cfg = AddGroup(app, "config", "Show the configuration");
+  AddCommand(*cfg, "show", "Print the resolved configuration as TOML", cli)->callback([&cli] {
+    cli.code = RunConfigShow(cli.common);
+  });
+  AddCommand(*cfg, "keys", "List every configuration key with its default", cli)->callback([&cli] {
+    cli.code = RunConfigKeys(cli.common);
+  });
 }
 
 }  // namespace krypton::app

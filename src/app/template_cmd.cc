@@ -4,6 +4,7 @@
 // current template; `show` prints a stored version.
 #include <simdjson.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -85,6 +86,20 @@ int RunTemplateShow(const CommonOptions& common, const TemplateOptions& options)
     std::cout << body << "\n";
   }
   return 0;
+}
+
+void AddTemplateCommands(CLI::App& admin, Cli& cli) {
+  CLI::App* tpl = AddGroup(admin, "template", "Protocol templates of a product (versioned)");
+  auto& o = cli.Keep<TemplateOptions>();
+  CLI::App* set =
+      AddCommand(*tpl, "set", "Validate a template and store it as the new version", cli);
+  set->add_option("--product", o.mid, "The product's mid")->required();
+  set->add_option("file", o.file, "Template JSON file")->required();
+  set->callback([&cli, &o] { cli.code = RunTemplateSet(cli.common, o); });
+  CLI::App* show = AddCommand(*tpl, "show", "Print a stored template (default: the current)", cli);
+  show->add_option("--product", o.mid, "The product's mid")->required();
+  show->add_option("--version", o.version, "Template version (1, 2, …)");
+  show->callback([&cli, &o] { cli.code = RunTemplateShow(cli.common, o); });
 }
 
 }  // namespace krypton::app

@@ -1,6 +1,7 @@
 // `krypton admin token issue`: an access token for an account, signed with the server's
 // key — for scripts, benchmarks and tests that need an app session without the UAA
 // login flow.
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
 
@@ -36,6 +37,18 @@ int RunTokenIssue(const CommonOptions& common, const TokenIssueOptions& options)
     std::cout << token << "\n";
   }
   return 0;
+}
+
+void AddTokenCommands(CLI::App& admin, Cli& cli) {
+  CLI::App* token = AddGroup(admin, "token", "Access tokens");
+  auto& o = cli.Keep<TokenIssueOptions>();
+  CLI::App* issue = AddCommand(*token, "issue", "Print an access token for an account", cli);
+  issue->add_option("--uid", o.uid, "The account's uid");
+  issue->add_option("--email", o.email, "Or its e-mail");
+  issue->add_option("--pid", o.pid, "The account's pid (with --email)")->capture_default_str();
+  issue->add_option("--type", o.type, "Client type claim")->capture_default_str();
+  issue->add_option("--ttl", o.ttl_s, "Lifetime in seconds (default jwt.access_ttl_s)");
+  issue->callback([&cli, &o] { cli.code = RunTokenIssue(cli.common, o); });
 }
 
 }  // namespace krypton::app

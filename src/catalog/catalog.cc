@@ -16,7 +16,6 @@ constexpr const char* kWorkModes[] = {"JSON_CTRL", "JSON_TRANSPARENT",
                                       "JSON_TRANSPARENT_NOT_CHECK_RAW", "TRANSPARENT48",
                                       "TRANSPARENT48_V2"};
 constexpr const char* kProductTypes[] = {"INDEPENDENT", "GATEWAY", "SUB"};
-constexpr const char* kDeviceAuths[] = {"PRODKEY", "AUTHKEY", "LICENSE"};
 constexpr const char* kCheckModes[] = {"LENIENT", "STRICT"};
 
 template <size_t N>
@@ -24,8 +23,8 @@ bool OneOf(std::string_view v, const char* const (&list)[N]) {
   return std::any_of(std::begin(list), std::end(list), [&](const char* s) { return v == s; });
 }
 
-template <size_t N>
-std::string Joined(const char* const (&list)[N]) {
+template <typename T, size_t N>
+std::string Joined(const T (&list)[N]) {
   std::string out;
   for (size_t i = 0; i < N; ++i)
     out += (i == 0 ? "" : i + 1 == N ? " or " : ", ") + std::string(list[i]);
@@ -37,14 +36,45 @@ void Set(const std::optional<T>& from, T& to) {
   if (from) to = *from;
 }
 
+constexpr std::string_view kStatusNames[] = {"UNPUBLISHED", "PUBLISHED", "DISCONTINUED"};
+constexpr std::string_view kDeviceAuthNames[] = {"PRODKEY", "AUTHKEY", "LICENSE"};
+
+template <typename E, size_t N>
+std::optional<E> ParseName(std::string_view text, const std::string_view (&names)[N]) {
+  for (size_t i = 0; i < N; ++i) {
+    if (text == names[i]) return static_cast<E>(i);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::string_view ProductStatusName(ProductStatus status) {
+  return kStatusNames[static_cast<size_t>(status)];
+}
+std::optional<ProductStatus> ParseProductStatus(std::string_view text) {
+  return ParseName<ProductStatus>(text, kStatusNames);
+}
+std::optional<ProductStatus> ProductStatusOf(const storage::Product& p) {
+  return ParseProductStatus(p.status);
+}
+
+std::string_view DeviceAuthName(DeviceAuth auth) {
+  return kDeviceAuthNames[static_cast<size_t>(auth)];
+}
+std::optional<DeviceAuth> ParseDeviceAuth(std::string_view text) {
+  return ParseName<DeviceAuth>(text, kDeviceAuthNames);
+}
+std::optional<DeviceAuth> DeviceAuthOf(const storage::Product& p) {
+  return ParseDeviceAuth(p.device_auth);
+}
 
 Status Illegal(std::string detail) {
   return Status(Code::kEntIllegalArgument).WithDetail(std::move(detail));
 }
 
 bool IsWorkMode(std::string_view v) { return OneOf(v, kWorkModes); }
-bool IsDeviceAuth(std::string_view v) { return OneOf(v, kDeviceAuths); }
+bool IsDeviceAuth(std::string_view v) { return ParseDeviceAuth(v).has_value(); }
 bool IsCheckMode(std::string_view v) { return OneOf(v, kCheckModes); }
 bool IsProductType(std::string_view v) { return OneOf(v, kProductTypes); }
 
@@ -71,7 +101,8 @@ Status ApplyProductFields(const ProductFields& f, storage::Product& p, storage::
   if (!IsWorkMode(p.work_mode_type)) return Illegal("workModeType must be " + Joined(kWorkModes));
   if (!IsProductType(d.product_type))
     return Illegal("productType must be " + Joined(kProductTypes));
-  if (!IsDeviceAuth(p.device_auth)) return Illegal("deviceAuth must be " + Joined(kDeviceAuths));
+  if (!IsDeviceAuth(p.device_auth))
+    return Illegal("deviceAuth must be " + Joined(kDeviceAuthNames));
   if (!IsCheckMode(p.check_mode)) return Illegal("checkMode must be LENIENT or STRICT");
   if (p.max_dev_share_num < 0 || p.max_dev_share_num > 1000) {
     return Illegal("maxDevShareNum must be an integer from 0 to 1000");
@@ -80,7 +111,7 @@ Status ApplyProductFields(const ProductFields& f, storage::Product& p, storage::
   // preRegister is not frozen: it is the self-registration switch of D29, which a
   // manufacturer must be able to close on a live product (registered devices are not
   // affected either way).
-  if (before.status != "UNPUBLISHED" &&
+  if (ProductStatusOf(before) != ProductStatus::kUnpublished &&
       (p.work_mode_type != before.work_mode_type || d.product_type != type_before ||
        p.device_auth != before.device_auth)) {
     return Illegal("the product is " + before.status +
@@ -137,7 +168,7 @@ Result<storage::Product> CreateProduct(storage::Store& store, const NewProduct& 
   storage::Product p;
   storage::ProductDetails d;
   p.pid = n.pid;
-  p.status = "UNPUBLISHED";  // nothing is frozen yet
+  p.status = ProductStatusName(ProductStatus::kUnpublished);  // nothing is frozen yet
   p.work_mode_type.clear();
   if (Status s = ApplyProductFields(n.fields, p, d); !s.ok()) return s;
   // The identifier rules of the hubs (common/identifiers.h): a product whose mid or
@@ -196,14 +227,16 @@ Result<bool> SetProductStatus(storage::Store& store, const std::optional<std::st
                               const std::string& mid, const std::string& to, int64_t now_ms) {
   auto p = OwnedProduct(store, owner, mid);
   if (!p.ok()) return p.status();
-  if (to != "PUBLISHED" && to != "DISCONTINUED") {
+  const std::optional<ProductStatus> status = ParseProductStatus(to);
+  if (status != ProductStatus::kPublished && status != ProductStatus::kDiscontinued) {
     return Illegal("status must be PUBLISHED or DISCONTINUED");
   }
-  if (to == "DISCONTINUED" && p->status == "UNPUBLISHED") {
+  if (status == ProductStatus::kDiscontinued &&
+      ProductStatusOf(*p) == ProductStatus::kUnpublished) {
     return Illegal("an UNPUBLISHED product cannot be DISCONTINUED");
   }
-  if (to == p->status) return false;
-  p->status = to;
+  if (status == ProductStatusOf(*p)) return false;
+  p->status = ProductStatusName(*status);
   p->updated_at_ms = now_ms;
   if (auto s = store.UpdateProduct(*p); !s.ok()) return Internal(s);
   return true;
@@ -213,7 +246,7 @@ Status DeleteProduct(storage::Store& store, const std::optional<std::string>& ow
                      const std::string& mid) {
   auto p = OwnedProduct(store, owner, mid);
   if (!p.ok()) return p.status();
-  if (p->status == "PUBLISHED") {
+  if (ProductStatusOf(*p) == ProductStatus::kPublished) {
     return Illegal("a PUBLISHED product cannot be deleted (discontinue it first)");
   }
   storage::StoreStatus s = store.DeleteProduct(p->mid);

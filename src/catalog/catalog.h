@@ -27,8 +27,22 @@ Status Illegal(std::string detail);
 // A store failure as an internal error (the detail carries the store's message).
 using storage::Internal;
 
+// A product's status (enterprise-api.md §3.2 E17). The store keeps the name.
+enum class ProductStatus { kUnpublished, kPublished, kDiscontinued };
+std::string_view ProductStatusName(ProductStatus status);                // "UNPUBLISHED", …
+std::optional<ProductStatus> ParseProductStatus(std::string_view text);  // exact names only
+// The status of a stored product (std::nullopt for a text that is no status).
+std::optional<ProductStatus> ProductStatusOf(const storage::Product& p);
+
+// How a product's devices authenticate (enterprise-api.md §4.1). The store keeps the name.
+enum class DeviceAuth { kProdKey, kAuthKey, kLicense };
+std::string_view DeviceAuthName(DeviceAuth auth);                  // "PRODKEY", …
+std::optional<DeviceAuth> ParseDeviceAuth(std::string_view text);  // exact names only
+// The device authentication of a stored product (std::nullopt for a text that is none).
+std::optional<DeviceAuth> DeviceAuthOf(const storage::Product& p);
+
 bool IsWorkMode(std::string_view v);     // JSON_CTRL, …, TRANSPARENT48_V2
-bool IsDeviceAuth(std::string_view v);   // PRODKEY, AUTHKEY, LICENSE
+bool IsDeviceAuth(std::string_view v);   // ParseDeviceAuth(v) succeeds
 bool IsCheckMode(std::string_view v);    // LENIENT, STRICT
 bool IsProductType(std::string_view v);  // INDEPENDENT, GATEWAY, SUB
 
@@ -58,7 +72,7 @@ storage::ProductDetails DetailsOf(storage::Store& store, const std::string& mid)
 
 struct NewProduct {
   std::string pid;  // the owner (its manufacturer must exist)
-  std::string status = "UNPUBLISHED";
+  std::string status{ProductStatusName(ProductStatus::kUnpublished)};
   std::string mid;                           // "" = generated; else 12 letters or digits
   std::string prod_key;                      // "" = generated; at most 64 characters
   ProductFields fields;                      // work_mode_type is required

@@ -4,12 +4,11 @@
 #include <algorithm>
 
 #include "catalog/catalog.h"
+#include "common/identifiers.h"
 #include "common/secrets.h"
 
 namespace krypton::catalog {
 namespace {
-
-constexpr const char* kPublicPid = "00000000000";
 
 Status PidExists(storage::Store& store, const std::string& pid) {
   auto m = store.GetManufacturer(pid);
@@ -24,7 +23,7 @@ Status KeepsAnAdmin(storage::Store& store, const std::string& pid, const std::st
   bool was_admin = false;
   int admins = 0;
   for (const auto& m : *members) {
-    if (m.role != "ADMIN") continue;
+    if (ParseRole(m.role) != Role::kAdmin) continue;
     ++admins;
     if (m.uid == uid) was_admin = true;
   }

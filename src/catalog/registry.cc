@@ -122,7 +122,7 @@ Result<Batch> ImportDevices(storage::Store& store, const std::optional<std::stri
   if (Status s = CheckImportRequest(request); !s.ok()) return s;
   auto m = store.GetManufacturer(product->pid);
   if (!m.ok()) return Internal(m.status());
-  const bool license = product->device_auth == "LICENSE";
+  const bool license = DeviceAuthOf(*product) == DeviceAuth::kLicense;
   Batch batch;
   Status failure;
   storage::StoreStatus s = store.InTransaction([&](storage::Store& tx) {
@@ -171,7 +171,9 @@ Result<Batch> IssueLicenses(storage::Store& store, const std::optional<std::stri
                             int64_t now_ms) {
   auto product = OwnedProduct(store, owner, mid);
   if (!product.ok()) return product.status();
-  if (product->device_auth != "LICENSE") return Illegal("the product's deviceAuth is not LICENSE");
+  if (DeviceAuthOf(*product) != DeviceAuth::kLicense) {
+    return Illegal("the product's deviceAuth is not LICENSE");
+  }
   if (dev_tids.empty() || dev_tids.size() > kMaxBatch) {
     return Illegal("devTids must hold 1 to 1000 devTids");
   }
@@ -220,7 +222,9 @@ Status RevokeLicense(storage::Store& store, const std::optional<std::string>& ow
                      const std::string& mid, const std::string& dev_tid) {
   auto product = OwnedProduct(store, owner, mid);
   if (!product.ok()) return product.status();
-  if (product->device_auth != "LICENSE") return Illegal("the product's deviceAuth is not LICENSE");
+  if (DeviceAuthOf(*product) != DeviceAuth::kLicense) {
+    return Illegal("the product's deviceAuth is not LICENSE");
+  }
   auto d = store.GetDevice(dev_tid);
   if (!d.ok()) {
     return d.status().not_found() ? Status(Code::kUserDeviceNotExist) : Internal(d.status());

@@ -58,11 +58,11 @@ struct InfoConfig {
   int port = kPortUnset;  // dispatch (getProdInfo)
 };
 
+// Devices speak TCP JSON lines (plain or TLS). The spec's optional device WebSocket ports
+// (84/184) come back as keys with their listeners (docs/configuration.md, "Not yet").
 struct DeviceHubConfig {
   int port = kPortUnset;
   int tls_port = kPortUnset;
-  int ws_port = kPortUnset;
-  int wss_port = kPortUnset;
 };
 
 struct AppHubConfig {
@@ -133,7 +133,7 @@ struct MailConfig {
 };
 
 struct StoreConfig {
-  std::string backend = "sqlite";
+  std::string backend = "sqlite";  // the only one; cluster mode (issue 18) adds others
   std::string sqlite_path;  // "" = <data_dir>/krypton.db
   int busy_timeout_ms = 5000;
 };
@@ -142,9 +142,8 @@ struct LimitsConfig {  // D12, user-api.md §8
   int folders_per_user = 128;
   int devices_per_folder = 512;
   int shares_per_device = 10;
-  int tasks_per_device_user = 10;
-  int rules_per_user = 20;
-  int rule_min_interval_s = 300;
+  // Scheduler tasks, linkage rules and cloud files come with their keys
+  // (docs/configuration.md, "Not yet").
   int verify_code_interval_s = 60;
   int verify_codes_per_day = 5;
   int emails_per_day = 5;
@@ -156,8 +155,6 @@ struct LimitsConfig {  // D12, user-api.md §8
   int reverse_template_ttl_s = 300;
   int reverse_request_ttl_s = 604800;
   int page_size_devices = 50;
-  int page_size_files = 20;
-  int file_max_bytes = 10485760;
   // Guessing secrets (auth/attempt_limiter.h, docs/security/passwords.md): failed checks
   // counted per window before the next guess gets 429 400016 unchecked.
   int login_failures_per_account = 5;  // passwords (login, changePassword) per account

@@ -99,6 +99,9 @@ std::string RelayedFrame(std::string_view msg_id_json, std::string_view action,
     w.Key("params");
     w.RawValue(reply.params_json.data(), reply.params_json.size(), rapidjson::kObjectType);
   }
+  return Finish(w, buf);
+}
+
 // ---- devBind (PIN/SSID binding) ---------------------------------------------------------
 
 namespace {

@@ -37,12 +37,8 @@ class AppHubBlackBoxTest : public KryptonTest {
     password_ = demo.password;
   }
 
-  void Start(std::vector<std::string> sets = {}) {
-    // Bindings change through the admin CLI (another process) in these tests: no
-    // access cache, so the server sees them at once.
-    sets.insert(sets.begin(), "hub.access_cache_ms=0");
-    ASSERT_TRUE(Serve(std::move(sets)));
-  }
+  // Bindings change through the admin CLI (another process) in these tests.
+  void Start(std::vector<std::string> sets = {}) { ASSERT_TRUE(ServeUncached(std::move(sets))); }
 
   // A scripted device of the demo product, bound to the demo user; returns its ctrlKey.
   std::string OnlineBoundDevice(LineClient& dev, const std::string& dev_tid) {
@@ -118,12 +114,7 @@ TEST_F(AppHubBlackBoxTest, IoBrokerStyleWebSocketSessionWithTheDeviceSimulator) 
         std::to_string(server_->port("dispatch")) + " --token-file " + token_file +
         " --run-for 15 > " + dir_ + "/sim.log 2>&1 &";
   ASSERT_EQ(std::system(sim.c_str()), 0);
-  bool online = false;
-  for (int i = 0; i < 100 && !online; ++i) {
-    online = Field(admin_.Run({"device", "show", "--dev-tid", "SIMWS"}).out, "/online") == "true";
-    if (!online) std::this_thread::sleep_for(100ms);
-  }
-  ASSERT_TRUE(online);
+  ASSERT_TRUE(WaitOnline("SIMWS"));
 
   asio::io_context ioc;
   websocket::stream<asio::ip::tcp::socket> ws(ioc);
@@ -253,18 +244,33 @@ TEST_F(AppHubBlackBoxTest, SessionRulesOnBothTransports) {
   ws.read(b, ec);
   EXPECT_TRUE(ec) << "the replaced session must be closed";
 
-  // Heartbeats keep the TCP app alive past the timeout; a silent one is closed.
+  // Heartbeats keep a TCP app alive past the timeout; a silent one is closed. Event
+  // driven: `busy` beats until the server closes `silent` (logged in first, so it has
+  // been idle for the whole timeout by then), however slow the build is.
   LineClient silent(server_->port("app_tcp"));
+  const auto silent_since = std::chrono::steady_clock::now();
   EXPECT_EQ(
       Field(*silent.Call(R"({"msgId":1,"action":"appLogin","params":{"appTid":"quiet","token":")" +
                          admin_.Token(uid_) + "\"}}"),
             "/code"),
       "200");
-  for (int i = 0; i < 6; ++i) {
-    std::this_thread::sleep_for(400ms);
-    ASSERT_EQ(Field(*tcp.Call(R"({"msgId":3,"action":"heartbeat"})"), "/code"), "200") << i;
+  LineClient busy(server_->port("app_tcp"));
+  EXPECT_EQ(
+      Field(*busy.Call(R"({"msgId":1,"action":"appLogin","params":{"appTid":"busy","token":")" +
+                       admin_.Token(uid_) + "\"}}"),
+            "/code"),
+      "200");
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  int beats = 0;
+  while (!silent.WaitClosed(200ms)) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the silent app was never closed";
+    ASSERT_EQ(Field(*busy.Call(R"({"msgId":3,"action":"heartbeat"})"), "/code"), "200") << beats;
+    ++beats;
   }
-  EXPECT_TRUE(silent.WaitClosed(3s));
+  EXPECT_GE(std::chrono::steady_clock::now() - silent_since, 1s)
+      << "the silent app was closed before its idle timeout";
+  EXPECT_EQ(Field(*busy.Call(R"({"msgId":3,"action":"heartbeat"})"), "/code"), "200")
+      << "the beating app outlives the silent one";
 }
 
 TEST_F(AppHubBlackBoxTest, WssAndTlsAppPorts) {

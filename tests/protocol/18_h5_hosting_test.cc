@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
-#include <zip.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -20,6 +19,7 @@
 #include "api_client.h"
 #include "json_field.h"
 #include "server_process.h"
+#include "zip_maker.h"
 
 namespace krypton::testing {
 namespace {
@@ -27,24 +27,6 @@ namespace {
 constexpr const char* kAcme = "11111111111";
 constexpr const char* kBeta = "22222222222";
 constexpr int kPackageLimit = 65536;  // limits.h5_package_bytes in these tests
-
-// A zip made with libzip (entries in order; stored names as given).
-std::string MakeZip(const std::vector<std::pair<std::string, std::string>>& entries) {
-  std::string path = MakeTempDir("krypton-h5zip") + "/p.zip";
-  int err = 0;
-  zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
-  EXPECT_NE(z, nullptr) << err;
-  for (const auto& [name, data] : entries) {
-    zip_source_t* s = zip_source_buffer(z, data.data(), data.size(), 0);
-    EXPECT_GE(zip_file_add(z, name.c_str(), s, ZIP_FL_ENC_UTF_8), 0) << name;
-  }
-  EXPECT_EQ(zip_close(z), 0);
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::filesystem::remove_all(std::filesystem::path(path).parent_path());
-  return ss.str();
-}
 
 std::string Md5Hex(const std::string& data) {
   unsigned char d[EVP_MAX_MD_SIZE];
@@ -75,9 +57,6 @@ std::string Noise(size_t n) {
 const std::string kIndex = "<!doctype html><title>panel</title><script src=js/app.js></script>";
 const std::string kApp = "console.log('krypton');";
 const std::string kPng = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) + Noise(3000);
-
-// The Content-Type of a package upload.
-const Headers kZip = {{"Content-Type", "application/zip"}};
 
 class H5HostingTest : public KryptonTest {
  protected:

@@ -8,7 +8,6 @@
 // (c) member management through `krypton admin manufacturer member …` and the API: roles,
 //     role changes, the last ADMIN, X-Krypton-Pid, and a removed member's token.
 #include <gtest/gtest.h>
-#include <zip.h>
 
 #include <filesystem>
 #include <fstream>
@@ -18,6 +17,7 @@
 #include "api_client.h"
 #include "json_field.h"
 #include "server_process.h"
+#include "zip_maker.h"
 
 namespace krypton::testing {
 namespace {
@@ -28,25 +28,6 @@ constexpr const char* kGamma = "33333333333";
 constexpr const char* kMid = "ACMEPROD0001";
 constexpr const char* kVictimDev = "VICTIM00001";
 constexpr const char* kNoPrivilege = "Has no privilege do that";
-
-const Headers kZip = {{"Content-Type", "application/zip"}};
-
-std::string MakeZip(const std::vector<std::pair<std::string, std::string>>& entries) {
-  std::string path = MakeTempDir("krypton-members-zip") + "/p.zip";
-  int err = 0;
-  zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
-  EXPECT_NE(z, nullptr) << err;
-  for (const auto& [name, data] : entries) {
-    zip_source_t* s = zip_source_buffer(z, data.data(), data.size(), 0);
-    EXPECT_GE(zip_file_add(z, name.c_str(), s, ZIP_FL_ENC_UTF_8), 0) << name;
-  }
-  EXPECT_EQ(zip_close(z), 0);
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::filesystem::remove_all(std::filesystem::path(path).parent_path());
-  return ss.str();
-}
 
 // One operation of docs/api/openapi.yaml under /api/v1/enterprise/ with its minimum role.
 struct Operation {

@@ -57,10 +57,7 @@ class DeviceIdentityTest : public KryptonTest {
     return Unquote(Field(admin_.Json(args), "/mid"));
   }
 
-  void Start(std::vector<std::string> sets = {}) {
-    sets.insert(sets.begin(), "hub.access_cache_ms=0");
-    ASSERT_TRUE(Serve(std::move(sets)));
-  }
+  void Start(std::vector<std::string> sets = {}) { ASSERT_TRUE(ServeUncached(std::move(sets))); }
 
   // Devices of the manufacturer's products, counted through the enterprise API (E12)
   // with its server key.
@@ -86,15 +83,7 @@ class DeviceIdentityTest : public KryptonTest {
   }
 
   // Waits until the server has seen the device's connection end.
-  bool WaitOffline(const std::string& dev_tid) {
-    for (int i = 0; i < 100; ++i) {
-      if (Field(admin_.Json({"device", "show", "--dev-tid", dev_tid}), "/online") == "false") {
-        return true;
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    return false;
-  }
+  bool WaitOffline(const std::string& dev_tid) { return WaitOnline(dev_tid, false); }
 
   std::string uid_, key_, tpl_, real_mid_;
 };

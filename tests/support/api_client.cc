@@ -2,6 +2,9 @@
 
 #include <simdjson.h>
 
+#include <chrono>
+#include <thread>
+
 #include "json_field.h"
 
 namespace krypton::testing {
@@ -184,6 +187,24 @@ std::vector<std::string> StringFields(const std::string& json, const std::string
   ::testing::AssertionResult started = StartServer(&server_, dir_, std::move(sets));
   if (started) api_ = ApiClient(server_->port("http"));
   return started;
+}
+
+::testing::AssertionResult KryptonTest::ServeUncached(std::vector<std::string> sets) {
+  sets.insert(sets.begin(), "hub.access_cache_ms=0");
+  return Serve(std::move(sets));
+}
+
+bool KryptonTest::WaitOnline(const std::string& dev_tid, bool online,
+                             std::chrono::milliseconds timeout) {
+  const std::string want = online ? "true" : "false";
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    if (Field(admin_.Run({"device", "show", "--dev-tid", dev_tid}).out, "/online") == want) {
+      return true;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
 }
 
 }  // namespace krypton::testing

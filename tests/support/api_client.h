@@ -23,6 +23,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <source_location>
 #include <string>
@@ -149,6 +150,13 @@ class KryptonTest : public ::testing::Test {
   // Starts `krypton serve` on dir_ with these extra `--set key=value` into server_ (the
   // one before, if any, is stopped once the new one runs). For ASSERT_TRUE.
   ::testing::AssertionResult Serve(std::vector<std::string> sets = {});
+  // Serve with hub.access_cache_ms=0 first: for tests that change bindings through the
+  // admin CLI (another process), so that the server sees them at once.
+  ::testing::AssertionResult ServeUncached(std::vector<std::string> sets = {});
+  // Polls `admin device show` until the device's "online" is `online`; false when it is
+  // not within `timeout` (an event, not a sleep sized for the build's speed).
+  bool WaitOnline(const std::string& dev_tid, bool online = true,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
   const std::string dir_ = MakeTempDir();
   AdminCli admin_{dir_};

@@ -132,10 +132,9 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const Options& options, std:
   std::vector<std::string> args = {"serve", "--data-dir", p->data_dir_};
   // Every port free (0): a fixed default such as 8443 would collide between parallel
   // tests once a certificate turns the TLS listeners on.
-  for (const char* key : {"http.port", "http.tls_port", "info.port", "hub.device.port",
-                          "hub.device.tls_port", "hub.device.ws_port", "hub.device.wss_port",
-                          "hub.app.tcp_port", "hub.app.tls_port", "hub.app.ws_port",
-                          "hub.app.wss_port"}) {
+  for (const char* key :
+       {"http.port", "http.tls_port", "info.port", "hub.device.port", "hub.device.tls_port",
+        "hub.app.tcp_port", "hub.app.tls_port", "hub.app.ws_port", "hub.app.wss_port"}) {
     args.push_back("--set");
     args.push_back(std::string(key) + "=0");
   }

@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "auth/device_auth.h"
+#include "catalog/catalog.h"
 #include "catalog/registry.h"
 #include "common/secrets.h"
 #include "hub/device_actions.h"
@@ -46,10 +47,10 @@ Result<std::optional<storage::Device>> Find(HubContext& ctx, const storage::Prod
 // decided in the transaction.
 Status Authenticate(HubContext& ctx, const Envelope& e, const storage::Product& product,
                     const std::optional<storage::Device>& device, const std::string& dev_tid) {
-  if (product.device_auth == "PRODKEY") return Status();
+  if (catalog::DeviceAuthOf(product) == catalog::DeviceAuth::kProdKey) return Status();
   auto m = ctx.store.GetManufacturer(product.pid);
   if (!m.ok()) return HubInternal(m.status());
-  if (product.device_auth == "AUTHKEY") {
+  if (catalog::DeviceAuthOf(product) == catalog::DeviceAuth::kAuthKey) {
     auto key = OptionalId(e, "authKey", IdKind::kSecret);
     if (!key.ok()) return key.status();
     if (!key->has_value() ||
@@ -129,7 +130,7 @@ Result<storage::Device> Admit(HubContext& ctx, const storage::Product& product,
   int64_t now = ctx.clock.NowMs();
   if (known && !(token && token->issue_new)) {
     // Nothing to write but, for LICENSE, a licence auto-issued on this first login.
-    if (product.device_auth == "LICENSE") {
+    if (catalog::DeviceAuthOf(product) == catalog::DeviceAuth::kLicense) {
       auto live = catalog::LicenseLive(ctx.store, product, *known, now);
       if (!live.ok()) return Status(Code::kHubInternal).WithDetail(live.status().ToString());
       if (!*live) return Status(Code::kHubLicenseInvalid).WithDetail("licence not issued");
@@ -166,7 +167,7 @@ Result<storage::Device> Admit(HubContext& ctx, const storage::Product& product,
         return c;
       }
     }
-    if (product.device_auth == "LICENSE") {
+    if (catalog::DeviceAuthOf(product) == catalog::DeviceAuth::kLicense) {
       auto live = catalog::LicenseLiveIn(tx, product, device, now);
       if (!live.ok() || !*live) {
         refused = live.ok() ? Status(Code::kHubLicenseInvalid).WithDetail("licence not issued")
@@ -247,7 +248,7 @@ void DevLogin(DeviceConnection& conn, const Envelope& e) {
   }
   std::optional<TokenDecision> token;
   std::string license;
-  if (product->device_auth == "LICENSE") {
+  if (catalog::DeviceAuthOf(*product) == catalog::DeviceAuth::kLicense) {
     license = std::string(OptionalId(e, "license", IdKind::kSecret)->value_or(""));
   } else {
     auto t = CheckToken(ctx, e, *found, dev_tid);

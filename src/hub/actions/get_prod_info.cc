@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "catalog/catalog.h"
 #include "hub/info_connection.h"
 
 namespace krypton::hub {
@@ -70,7 +71,7 @@ void GetProdInfo(InfoConnection& conn, const Envelope& e) {
   w.Key("workMode");
   w.Int(WorkModeNumber(product->work_mode_type));
   w.Key("tokenType");
-  w.Int(product->device_auth == "LICENSE" ? 1 : 2);
+  w.Int(catalog::DeviceAuthOf(*product) == catalog::DeviceAuth::kLicense ? 1 : 2);
   w.Key("serviceHost");
   w.String(ctx.public_host.data(), static_cast<rapidjson::SizeType>(ctx.public_host.size()));
   w.Key("servicePort");
