@@ -113,8 +113,7 @@ Status GuessCode(storage::Store& s, const std::string& pid, const std::string& t
 }
 
 Result<std::string> ValidEmailToken(storage::Store& s, const std::string& token,
-                                    const std::string& purpose, int64_t now_ms,
-                                    bool* wrong_guess) {
+                                    const std::string& purpose, int64_t now_ms, bool* wrong_guess) {
   size_t dot = token.find('.');
   if (dot == std::string::npos) {
     *wrong_guess = true;

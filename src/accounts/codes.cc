@@ -46,8 +46,7 @@ Status CheckCode(Env& env, const CodeKey& key, const std::string& code, int64_t 
   return outcome;
 }
 
-Result<std::string> LatestCodePurpose(Env& env, const std::string& pid,
-                                      const std::string& target) {
+Result<std::string> LatestCodePurpose(Env& env, const std::string& pid, const std::string& target) {
   auto latest = env.store.GetLatestVerifyCode(pid, target);
   if (latest.ok()) return latest->purpose;
   if (latest.status().not_found()) return Status(Code::kUaaVerifyCodeMismatch);

@@ -39,8 +39,7 @@ Status CheckCode(Env& env, const CodeKey& key, const std::string& code, int64_t 
                  bool* wrong_guess);
 
 // checkVerifyCode: the purpose of the latest code sent to (pid, target); 3400021 none.
-Result<std::string> LatestCodePurpose(Env& env, const std::string& pid,
-                                      const std::string& target);
+Result<std::string> LatestCodePurpose(Env& env, const std::string& pid, const std::string& target);
 
 // What checkVerifyCode answers: a token that stands for the code until it expires.
 struct CheckedCode {

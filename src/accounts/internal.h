@@ -35,8 +35,7 @@ Status GuessCode(storage::Store& s, const std::string& pid, const std::string& t
 // The uid of a valid, unexpired e-mail link token of `purpose` (not consumed): 3400012
 // otherwise, with *wrong_guess set.
 Result<std::string> ValidEmailToken(storage::Store& s, const std::string& token,
-                                    const std::string& purpose, int64_t now_ms,
-                                    bool* wrong_guess);
+                                    const std::string& purpose, int64_t now_ms, bool* wrong_guess);
 
 // Creates `user` under a fresh random uid (retried on a uid collision): 3400008 when its
 // phone or e-mail is taken in the pid. Sets user->uid.

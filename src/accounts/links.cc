@@ -68,8 +68,8 @@ Status VerifyEmail(Env& env, const std::string& token, int64_t now_ms, bool* wro
   });
 }
 
-Status ChangeEmail(Env& env, const std::string& token, const std::string& email,
-                   int64_t now_ms, bool* wrong_guess) {
+Status ChangeEmail(Env& env, const std::string& token, const std::string& email, int64_t now_ms,
+                   bool* wrong_guess) {
   return internal::Transact(env.store, [&](storage::Store& tx) -> Status {
     auto uid = internal::ValidEmailToken(tx, token, "changeEmail", now_ms, wrong_guess);
     if (!uid.ok()) return uid.status();

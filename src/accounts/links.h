@@ -35,8 +35,8 @@ Status VerifyEmail(Env& env, const std::string& token, int64_t now_ms, bool* wro
 // Follows a changeEmail link: one transaction spends the token and sets the account's
 // e-mail (verified) to `email` (lower-case). 3400012 as VerifyEmail; 3400008 when another
 // account of the pid has that e-mail (then the token stays unspent).
-Status ChangeEmail(Env& env, const std::string& token, const std::string& email,
-                   int64_t now_ms, bool* wrong_guess);
+Status ChangeEmail(Env& env, const std::string& token, const std::string& email, int64_t now_ms,
+                   bool* wrong_guess);
 
 // changePhoneNumber, first step (read only): `token` must be the checkVerifyCode token of
 // the changePhone code of `user`'s current phone; 3400021 otherwise.

@@ -23,8 +23,7 @@ Status MayRegister(Env& env, const std::string& pid, const Contact& contact) {
 }
 
 Result<std::string> Register(Env& env, const std::string& pid, const Contact& contact,
-                             const std::string& password, const std::string& code,
-                             int64_t now_ms) {
+                             const std::string& password, const std::string& code, int64_t now_ms) {
   auto hash = Hash(password);
   if (!hash.ok()) return hash.status();
   storage::User user;
@@ -38,8 +37,7 @@ Result<std::string> Register(Env& env, const std::string& pid, const Contact& co
     auto taken = internal::FindByContact(tx, pid, contact);
     if (taken.ok()) return Status(Code::kUaaUserAlreadyRegistered);
     if (!taken.status().not_found()) return storage::Internal(taken.status());
-    KRYPTON_RETURN_IF_ERROR(
-        internal::ValidCode(tx, pid, contact.value, "register", code, now_ms));
+    KRYPTON_RETURN_IF_ERROR(internal::ValidCode(tx, pid, contact.value, "register", code, now_ms));
     KRYPTON_RETURN_IF_ERROR(internal::CreateAccount(tx, &user));
     return storage::Internal(tx.DeleteVerifyCode(pid, contact.value, "register"));
   });
@@ -47,9 +45,8 @@ Result<std::string> Register(Env& env, const std::string& pid, const Contact& co
   return user.uid;
 }
 
-Result<storage::User> RegisterUnverified(Env& env, const std::string& pid,
-                                         const std::string& email, const std::string& password,
-                                         int64_t now_ms) {
+Result<storage::User> RegisterUnverified(Env& env, const std::string& pid, const std::string& email,
+                                         const std::string& password, int64_t now_ms) {
   auto hash = Hash(password);
   if (!hash.ok()) return hash.status();
   storage::User user;
@@ -65,8 +62,8 @@ Result<storage::User> RegisterUnverified(Env& env, const std::string& pid,
 }
 
 Status ResetPassword(Env& env, const std::string& uid, const std::string& pid,
-                     const Contact& contact, const std::string& code,
-                     const std::string& password, int64_t now_ms) {
+                     const Contact& contact, const std::string& code, const std::string& password,
+                     int64_t now_ms) {
   auto hash = Hash(password);
   if (!hash.ok()) return hash.status();
   Status s = internal::Transact(env.store, [&](storage::Store& tx) -> Status {

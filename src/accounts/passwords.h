@@ -23,22 +23,20 @@ Status MayRegister(Env& env, const std::string& pid, const Contact& contact);
 // 3400003, 3400002 — not counted again), the account created (e-mail accounts verified),
 // the code deleted. Returns the new uid.
 Result<std::string> Register(Env& env, const std::string& pid, const Contact& contact,
-                             const std::string& password, const std::string& code,
-                             int64_t now_ms);
+                             const std::string& password, const std::string& code, int64_t now_ms);
 
 // Registers an unverified e-mail account (user-api.md §3.4 type=email; login answers
 // 3400009 until the link is followed): 3400008 when the e-mail is taken. Returns it.
-Result<storage::User> RegisterUnverified(Env& env, const std::string& pid,
-                                         const std::string& email, const std::string& password,
-                                         int64_t now_ms);
+Result<storage::User> RegisterUnverified(Env& env, const std::string& pid, const std::string& email,
+                                         const std::string& password, int64_t now_ms);
 
 // Resets the password of `uid` (the account of `contact` in `pid`), proven by a
 // resetPassword `code` the caller has checked: in one transaction the code is re-checked
 // (not counted), the hash and the token epoch set, refresh tokens revoked, the code
 // deleted. Publishes kTokenEpoch.
 Status ResetPassword(Env& env, const std::string& uid, const std::string& pid,
-                     const Contact& contact, const std::string& code,
-                     const std::string& password, int64_t now_ms);
+                     const Contact& contact, const std::string& code, const std::string& password,
+                     int64_t now_ms);
 
 // Resets the password by an e-mail link token (purpose resetPasswordEmail): one
 // transaction re-checks the token (3400012), sets hash and epoch, revokes refresh tokens

@@ -43,8 +43,8 @@ Status Validate(const Document& patch) {
   for (const char* key : kReadOnly) {
     if (patch.HasMember(key)) return Status(Code::kUserProfileModifyFailed);
   }
-  if (patch.HasMember("age") && (!patch["age"].IsInt() || patch["age"].GetInt() < 0 ||
-                                 patch["age"].GetInt() > 200)) {
+  if (patch.HasMember("age") &&
+      (!patch["age"].IsInt() || patch["age"].GetInt() < 0 || patch["age"].GetInt() > 200)) {
     return Status(Code::kUserInvalidParam, "age");
   }
   if (patch.HasMember("gender")) {

@@ -7,17 +7,16 @@ namespace krypton::accounts {
 Result<std::optional<storage::User>> FindLogin(Env& env, const std::string& pid,
                                                const std::string& username) {
   if (Status s = PidExists(env, pid); !s.ok()) return s;
-  auto user = username.find('@') != std::string::npos
-                  ? env.store.FindUserByEmail(pid, username)
-                  : env.store.FindUserByPhone(pid, username);
+  auto user = username.find('@') != std::string::npos ? env.store.FindUserByEmail(pid, username)
+                                                      : env.store.FindUserByPhone(pid, username);
   if (user.ok()) return std::optional<storage::User>(std::move(user).value());
   if (user.status().not_found()) return std::optional<storage::User>();
   return storage::Internal(user.status());
 }
 
 Result<Tokens> Login(Env& env, const auth::JwtCodec& jwt, const std::optional<storage::User>& user,
-                     const std::string& password, const std::string& client_type,
-                     int64_t now_s, bool* wrong_guess) {
+                     const std::string& password, const std::string& client_type, int64_t now_s,
+                     bool* wrong_guess) {
   // An unknown user is verified against a dummy hash: the same cost, so timing does not
   // tell which accounts exist.
   static const std::string kDummy = auth::HashPassword("krypton-dummy-password").value_or("");
@@ -46,7 +45,8 @@ Result<Tokens> IssueTokens(Env& env, const auth::JwtCodec& jwt, const storage::U
   refresh.jti = auth::NewUuid();
   refresh.ati = access.jti;
   refresh.exp = now_s + env.config.jwt.refresh_ttl_s;
-  if (storage::StoreStatus w = env.store.PutRefreshToken({refresh.jti, user.uid, refresh.exp, false});
+  if (storage::StoreStatus w =
+          env.store.PutRefreshToken({refresh.jti, user.uid, refresh.exp, false});
       !w.ok()) {
     return storage::Internal(w);
   }

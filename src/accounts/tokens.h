@@ -33,8 +33,8 @@ Result<std::optional<storage::User>> FindLogin(Env& env, const std::string& pid,
 // 3400009 for an e-mail account whose link was not followed. Then issues tokens as
 // IssueTokens with the configured access lifetime.
 Result<Tokens> Login(Env& env, const auth::JwtCodec& jwt, const std::optional<storage::User>& user,
-                     const std::string& password, const std::string& client_type,
-                     int64_t now_s, bool* wrong_guess);
+                     const std::string& password, const std::string& client_type, int64_t now_s,
+                     bool* wrong_guess);
 
 // Signs a token pair for `user` (client type "" = ANDROID) and stores the refresh
 // token's bookkeeping (one write).

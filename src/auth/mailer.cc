@@ -20,8 +20,11 @@ JsonObject& AddOrNull(JsonObject& o, std::string_view key, const std::string& va
 Status Mailer::Send(const OutgoingMessage& m) {
   // One JSON line, written by the JSON writer (every field escaped, issue 15).
   JsonObject o;
-  o.Add("time", m.time_ms).Add("channel", m.channel).Add("to", m.to).Add("pid", m.pid).Add(
-      "purpose", m.purpose);
+  o.Add("time", m.time_ms)
+      .Add("channel", m.channel)
+      .Add("to", m.to)
+      .Add("pid", m.pid)
+      .Add("purpose", m.purpose);
   AddOrNull(o, "code", m.code);
   AddOrNull(o, "link", m.link);
   std::string line = o.Add("text", m.text).Finish() + "\n";

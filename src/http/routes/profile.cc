@@ -1,9 +1,10 @@
 // GET and PUT /user/profile and /user/preferences[/{mid}] (user-api.md §5.7): adapters
 // over accounts/profile.h (the profile is a JSON document per user; PUT is a partial
 // update, extraProperties merged key by key; preferences are kept in it).
+#include "accounts/profile.h"
+
 #include <optional>
 
-#include "accounts/profile.h"
 #include "http/routes/api.h"
 #include "http/routes/uaa_internal.h"
 
@@ -38,8 +39,7 @@ Result<Response> GetPreferences(api::Call& call) {
 
 Result<Response> PutPreferences(api::Call& call) {
   accounts::Env env = uaa::Env(call.ctx);
-  KRYPTON_RETURN_IF_ERROR(
-      accounts::UpdatePreferences(env, call.uid(), call.req.body, Mid(call)));
+  KRYPTON_RETURN_IF_ERROR(accounts::UpdatePreferences(env, call.uid(), call.req.body, Mid(call)));
   return api::NoContent();
 }
 

@@ -60,14 +60,14 @@ void Register(std::shared_ptr<api::Call> call, api::Done done) {
   accounts::CodeKey key{creds->pid, creds->contact.value, "register"};
   if (Status s = uaa::CheckCode(*call, key, code); !s.ok()) return done(s);
   std::string account = "n:" + creds->pid + ":" + creds->contact.value;
-  guard::OnHasher(call, account, std::move(done),
-                  [call, creds = *creds, code]() -> Result<Response> {
-                    accounts::Env env = uaa::Env(call->ctx);
-                    auto uid = accounts::Register(env, creds.pid, creds.contact, creds.password,
-                                                  code, call->NowMs());
-                    if (!uid.ok()) return uid.status();
-                    return api::Json(200, JsonObject().Add("uid", *uid).Finish());
-                  });
+  guard::OnHasher(
+      call, account, std::move(done), [call, creds = *creds, code]() -> Result<Response> {
+        accounts::Env env = uaa::Env(call->ctx);
+        auto uid =
+            accounts::Register(env, creds.pid, creds.contact, creds.password, code, call->NowMs());
+        if (!uid.ok()) return uid.status();
+        return api::Json(200, JsonObject().Add("uid", *uid).Finish());
+      });
 }
 
 void ResetPassword(std::shared_ptr<api::Call> call, api::Done done) {
@@ -90,8 +90,7 @@ void ResetPassword(std::shared_ptr<api::Call> call, api::Done done) {
                     accounts::Env env = uaa::Env(call->ctx);
                     // The new hash and a new token epoch: every earlier token is refused.
                     KRYPTON_RETURN_IF_ERROR(accounts::ResetPassword(
-                        env, uid, creds.pid, creds.contact, code, creds.password,
-                        call->NowMs()));
+                        env, uid, creds.pid, creds.contact, code, creds.password, call->NowMs()));
                     return api::Json(200, "");
                   });
 }

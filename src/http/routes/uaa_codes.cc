@@ -36,11 +36,9 @@ namespace {
 Result<Response> SendCode(api::Call& call, bool sms) {
   ApiContext& ctx = call.ctx;
   KRYPTON_RETURN_IF_ERROR(uaa::AccountProbe(ctx, call.req));
-  std::string target =
-      sms ? call.Query("phoneNumber") : accounts::Lower(call.Query("email"));
+  std::string target = sms ? call.Query("phoneNumber") : accounts::Lower(call.Query("email"));
   accounts::CodeKey key{uaa::PidOr(call.Query("pid")), target, call.Query("type")};
-  if (key.purpose != "register" && key.purpose != "resetPassword" &&
-      key.purpose != "changePhone") {
+  if (key.purpose != "register" && key.purpose != "resetPassword" && key.purpose != "changePhone") {
     return Status(Code::kUaaInvalidRequestType);
   }
   if (sms && !accounts::ValidPhone(target)) return Status(Code::kUaaInvalidPhone);
@@ -74,8 +72,7 @@ Result<Response> SendCode(api::Call& call, bool sms) {
 
 Result<Response> CheckCodeRoute(api::Call& call, bool sms) {
   if (!api::IpAllowed(call.ctx, call.req)) return Status(Code::kUaaRateLimited);
-  std::string target =
-      sms ? call.Query("phoneNumber") : accounts::Lower(call.Query("email"));
+  std::string target = sms ? call.Query("phoneNumber") : accounts::Lower(call.Query("email"));
   std::string code = call.Query("code");
   std::string pid = uaa::PidOr(call.Query("pid"));
   accounts::Env env = uaa::Env(call.ctx);

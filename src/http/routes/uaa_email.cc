@@ -38,8 +38,7 @@ Status TokenGuess(api::Call& call, const std::string& token,
 Status SendLink(ApiContext& ctx, const storage::User& user, const std::string& to,
                 const std::string& purpose, const std::string& path) {
   int64_t now = ctx.clock.NowMs();
-  if (!ctx.limiter.Allow("mail:" + to, ctx.config.limits.emails_per_day, 24LL * 3600 * 1000,
-                         now)) {
+  if (!ctx.limiter.Allow("mail:" + to, ctx.config.limits.emails_per_day, 24LL * 3600 * 1000, now)) {
     return Status(Code::kUaaDailyLimit);
   }
   accounts::Env env = uaa::Env(ctx);
@@ -78,8 +77,8 @@ Result<Response> SendResetEmail(api::Call& call) {
   KRYPTON_RETURN_IF_ERROR(uaa::AccountProbe(call.ctx, call.req));
   std::string email = accounts::Lower(call.Query("email"));
   accounts::Env env = uaa::Env(call.ctx);
-  auto user = accounts::FindAccount(env, uaa::PidOr(call.Query("pid")),
-                                    accounts::Contact{false, email});
+  auto user =
+      accounts::FindAccount(env, uaa::PidOr(call.Query("pid")), accounts::Contact{false, email});
   if (!user.ok()) return user.status();
   KRYPTON_RETURN_IF_ERROR(
       SendLink(call.ctx, *user, email, "resetPasswordEmail", "/resetPassword?type=email"));
@@ -147,16 +146,15 @@ void RegisterByLink(std::shared_ptr<api::Call> call, api::Done done) {
   if (Status s = accounts::MayRegister(env, pid, accounts::Contact{false, email}); !s.ok()) {
     return done(s);
   }
-  guard::OnHasher(call, "n:" + pid + ":" + email, std::move(done),
-                  [call, pid, email, password]() -> Result<Response> {
-                    accounts::Env env = Env(call->ctx);
-                    auto user =
-                        accounts::RegisterUnverified(env, pid, email, password, call->NowMs());
-                    if (!user.ok()) return user.status();
-                    KRYPTON_RETURN_IF_ERROR(
-                        SendLink(call->ctx, *user, email, "verifyEmail", "/emailVerify"));
-                    return api::Json(200, JsonObject().Add("uid", user->uid).Finish());
-                  });
+  guard::OnHasher(
+      call, "n:" + pid + ":" + email, std::move(done),
+      [call, pid, email, password]() -> Result<Response> {
+        accounts::Env env = Env(call->ctx);
+        auto user = accounts::RegisterUnverified(env, pid, email, password, call->NowMs());
+        if (!user.ok()) return user.status();
+        KRYPTON_RETURN_IF_ERROR(SendLink(call->ctx, *user, email, "verifyEmail", "/emailVerify"));
+        return api::Json(200, JsonObject().Add("uid", user->uid).Finish());
+      });
 }
 
 void ResetByEmailToken(std::shared_ptr<api::Call> call, api::Done done) {

@@ -62,26 +62,26 @@ void Login(std::shared_ptr<api::Call> call, api::Done done) {
   // Guessing is limited per canonical account — the uid, or for an unknown account its
   // lower-cased name, so no spelling of a name gets tries of its own — and per IP. The
   // guess is reserved before it is checked: concurrent guesses cannot exceed the limit.
-  std::string account = user->has_value() ? "u:" + (*user)->uid
-                                          : "n:" + pid + ":" + accounts::Lower(username);
+  std::string account =
+      user->has_value() ? "u:" + (*user)->uid : "n:" + pid + ":" + accounts::Lower(username);
   guard::Ticket ticket = guard::Reserve(ctx, call->req, guard::Secret::kPassword, account);
   if (!ticket) return done(Status(Code::kUaaRateLimited).WithDetail("login guesses"));
   // argon2id off the loop; an unknown user costs the same as a wrong password.
-  guard::OnHasher(call, account, std::move(done),
-                  [call, user = std::move(user).value(), password, client_type,
-                   ticket]() -> Result<Response> {
-                    accounts::Env env = uaa::Env(call->ctx);
-                    bool wrong = false;
-                    auto tokens = accounts::Login(env, call->ctx.jwt, user, password,
-                                                  client_type, call->ctx.clock.NowS(), &wrong);
-                    if (wrong) {
-                      guard::Failed(ticket, "login password");
-                    } else {
-                      guard::Succeeded(ticket);
-                    }
-                    if (!tokens.ok()) return tokens.status();
-                    return TokensBody(*tokens);
-                  });
+  guard::OnHasher(
+      call, account, std::move(done),
+      [call, user = std::move(user).value(), password, client_type, ticket]() -> Result<Response> {
+        accounts::Env env = uaa::Env(call->ctx);
+        bool wrong = false;
+        auto tokens = accounts::Login(env, call->ctx.jwt, user, password, client_type,
+                                      call->ctx.clock.NowS(), &wrong);
+        if (wrong) {
+          guard::Failed(ticket, "login password");
+        } else {
+          guard::Succeeded(ticket);
+        }
+        if (!tokens.ok()) return tokens.status();
+        return TokensBody(*tokens);
+      });
 }
 
 Result<Response> Refresh(api::Call& call) {

@@ -171,8 +171,8 @@ TEST_F(AccountsTest, RegisterCreatesTheAccountAndSpendsTheCode) {
 
 TEST_F(AccountsTest, RegisterWithAWrongCodeWritesNothing) {
   std::string code = Code(kPhone, "register");
-  auto uid = Register(env_, kPid, {true, kPhone}, "secret1", code == "000000" ? "1" : "000000",
-                      kNow);
+  auto uid =
+      Register(env_, kPid, {true, kPhone}, "secret1", code == "000000" ? "1" : "000000", kNow);
   EXPECT_EQ(uid.status().code(), Code::kUaaInvalidVerifyCode);
   EXPECT_FALSE(store_->FindUserByPhone(kPid, kPhone).ok());
   auto stored = store_->GetVerifyCode(kPid, kPhone, "register");
@@ -274,16 +274,14 @@ TEST_F(AccountsTest, ChangePasswordChecksTheOldOneAndPublishesTheEpoch) {
   EXPECT_TRUE(auth::VerifyPassword(UserOf(uid).password_hash, "newpass1"));
   EXPECT_EQ(UserOf(uid).token_epoch, 1);
   EXPECT_EQ(recorder_.EpochKeys(), std::vector<std::string>{uid});
-  EXPECT_EQ(ChangePassword(env_, "nobody", "x", "newpass1", &wrong).code(),
-            Code::kUaaUserNotExist);
+  EXPECT_EQ(ChangePassword(env_, "nobody", "x", "newpass1", &wrong).code(), Code::kUaaUserNotExist);
 }
 
 TEST_F(AccountsTest, LoginAndRefreshFollowTheTokenEpoch) {
   std::string uid = Registered();
   auto found = FindLogin(env_, kPid, kPhone);
   ASSERT_TRUE(found.ok() && found->has_value());
-  EXPECT_EQ(FindLogin(env_, "99999999999", kPhone).status().code(),
-            Code::kUserNoSuchManufacturer);
+  EXPECT_EQ(FindLogin(env_, "99999999999", kPhone).status().code(), Code::kUserNoSuchManufacturer);
   auto unknown = FindLogin(env_, kPid, "+15559999");
   ASSERT_TRUE(unknown.ok());
   EXPECT_FALSE(unknown->has_value());
@@ -365,13 +363,12 @@ TEST_F(AccountsTest, ChangePhoneNeedsBothCodesAndSpendsThem) {
   bool wrong = false;
   auto checked = ConfirmCode(env_, {kPid, kPhone, "changePhone"}, old_code, kNow, &wrong);
   ASSERT_TRUE(checked.ok());
-  EXPECT_EQ(CheckPhoneChangeToken(env_, UserOf(uid), "other").code(),
-            Code::kUaaVerifyCodeMismatch);
+  EXPECT_EQ(CheckPhoneChangeToken(env_, UserOf(uid), "other").code(), Code::kUaaVerifyCodeMismatch);
   EXPECT_TRUE(CheckPhoneChangeToken(env_, UserOf(uid), checked->token).ok());
   std::string new_code = Code(kNewPhone, "register");
   // A wrong new code: counted, nothing else changes.
-  EXPECT_EQ(ChangePhone(env_, uid, kNewPhone, checked->token,
-                        new_code == "000000" ? "1" : "000000", kNow, &wrong)
+  EXPECT_EQ(ChangePhone(env_, uid, kNewPhone, checked->token, new_code == "000000" ? "1" : "000000",
+                        kNow, &wrong)
                 .code(),
             Code::kUaaInvalidVerifyCode);
   EXPECT_TRUE(wrong);
@@ -390,8 +387,7 @@ TEST_F(AccountsTest, ChangePhoneNeedsBothCodesAndSpendsThem) {
 
 TEST_F(AccountsTest, ProfileUpdatesMergeAndRefusalsWriteNothing) {
   std::string uid = Registered();
-  ASSERT_TRUE(UpdateProfile(env_, uid, R"({"firstName":"Ada","extraProperties":{"a":1}})", 5)
-                  .ok());
+  ASSERT_TRUE(UpdateProfile(env_, uid, R"({"firstName":"Ada","extraProperties":{"a":1}})", 5).ok());
   ASSERT_TRUE(UpdateProfile(env_, uid, R"({"extraProperties":{"b":2}})", 6).ok());
   std::string before = UserOf(uid).profile_json;
   EXPECT_EQ(UpdateProfile(env_, uid, R"({"uid":"x","firstName":"Eve"})", 7).code(),
@@ -417,7 +413,8 @@ TEST_F(AccountsTest, PreferencesMergeByScope) {
   ASSERT_TRUE(UpdatePreferences(env_, uid, R"({"y":2})", std::string("m1")).ok());
   EXPECT_EQ(*GetPreferences(env_, uid, std::string("m1")), R"({"x":1,"y":2})");
   EXPECT_EQ(*GetPreferences(env_, uid, std::string("m2")), "{}");
-  EXPECT_EQ(*GetPreferences(env_, uid, std::nullopt), R"({"global":{"dark":true},"m1":{"x":1,"y":2}})");
+  EXPECT_EQ(*GetPreferences(env_, uid, std::nullopt),
+            R"({"global":{"dark":true},"m1":{"x":1,"y":2}})");
   EXPECT_EQ(UpdatePreferences(env_, uid, "1", std::nullopt).code(), Code::kUserJsonBody);
   // Preferences never show in the profile.
   EXPECT_EQ(GetProfile(env_, uid)->find("_preferences"), std::string::npos);
