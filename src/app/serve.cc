@@ -24,6 +24,7 @@
 #include "auth/attempt_limiter.h"
 #include "auth/hash_queue.h"
 #include "auth/rate_limit.h"
+#include "accounts/epoch_listener.h"
 #include "auth/token_epochs.h"
 #include "http/http.h"
 #include "http/routes/api.h"
@@ -117,6 +118,8 @@ int RunServe(const CommonOptions& common) {
   api.attempts = &attempts;
   api.hashing = &hashing;
   api.epochs = &epochs;
+  // Issue 15 (accounts): the epoch cache learns password changes from the bus.
+  accounts::EpochListener epoch_listener(bus, epochs);
   http::Router router;
   http::AddApiRoutes(router, api);  // every HTTP route: src/http/routes/
 

@@ -4,21 +4,30 @@
 
 #include <fstream>
 
+#include "common/json_object.h"
 #include "common/logging.h"
 
 namespace krypton::auth {
 namespace {
 
-std::string Quoted(const std::string& s) { return "\"" + JsonEscape(s) + "\""; }
-std::string OrNull(const std::string& s) { return s.empty() ? "null" : Quoted(s); }
+// `value`, or null when it is empty.
+JsonObject& AddOrNull(JsonObject& o, std::string_view key, const std::string& value) {
+  return value.empty() ? o.AddNull(key) : o.Add(key, value);
+}
 
 }  // namespace
 
 Status Mailer::Send(const OutgoingMessage& m) {
-  std::string line = "{\"time\":" + std::to_string(m.time_ms) + ",\"channel\":" +
-                     Quoted(m.channel) + ",\"to\":" + Quoted(m.to) + ",\"pid\":" + Quoted(m.pid) +
-                     ",\"purpose\":" + Quoted(m.purpose) + ",\"code\":" + OrNull(m.code) +
-                     ",\"link\":" + OrNull(m.link) + ",\"text\":" + Quoted(m.text) + "}\n";
+  // One JSON line, written by the JSON writer (every field escaped, issue 15).
+  JsonObject o;
+  o.Add("time", m.time_ms)
+      .Add("channel", m.channel)
+      .Add("to", m.to)
+      .Add("pid", m.pid)
+      .Add("purpose", m.purpose);
+  AddOrNull(o, "code", m.code);
+  AddOrNull(o, "link", m.link);
+  std::string line = o.Add("text", m.text).Finish() + "\n";
   {
     std::lock_guard lock(mu_);
     std::ofstream out(path_, std::ios::app);

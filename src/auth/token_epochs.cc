@@ -50,4 +50,10 @@ void TokenEpochs::Forget(const std::string& uid) {
   cache_.erase(uid);
 }
 
+void TokenEpochs::ForgetAll() {
+  std::lock_guard lock(mu_);
+  ++generation_;
+  cache_.clear();
+}
+
 }  // namespace krypton::auth

@@ -8,7 +8,9 @@
 //
 // The cache keeps each account's epoch for `ttl_ms` (hub.access_cache_ms: a change made by
 // another process, such as the admin CLI, is seen within it). A change made by this
-// process calls Forget(uid) right after the store's write, so it takes effect at once.
+// process through the account domain publishes a kTokenEpoch ChangeEvent after its
+// commit; accounts::EpochListener (accounts/epoch_listener.h) then calls Forget(uid), so
+// the change takes effect at once.
 // Bound: at most `max_entries` accounts; when full the cache is emptied (decision 0004's
 // rule for the access cache). Thread-safe (one mutex).
 #ifndef KRYPTON_AUTH_TOKEN_EPOCHS_H_
@@ -38,6 +40,8 @@ class TokenEpochs {
   Status Check(const std::string& uid, int64_t epoch);
   // The account's epoch changed (or may have): read it again on the next Check.
   void Forget(const std::string& uid);
+  // Every account's epoch may have changed: read each again on its next Check.
+  void ForgetAll();
 
  private:
   struct Entry {

@@ -71,4 +71,23 @@ void OnHasher(ApiContext& ctx, const std::string& account, Responder respond, Re
   if (!queued) (*shared)(std::move(busy));
 }
 
+void OnHasher(const std::shared_ptr<api::Call>& call, const std::string& account, api::Done done,
+              std::function<Result<Response>()> work) {
+  Response busy = call->Error(Status(Code::kUaaRateLimited).WithDetail("hashing queue full"));
+  OnHasher(
+      call->ctx, account, [done = std::move(done)](Response r) { done(std::move(r)); },
+      std::move(busy), [call, work = std::move(work)]() -> Response {
+        Result<Response> r = work();
+        return r.ok() ? std::move(r).value() : call->Error(r.status());
+      });
+}
+
+void Resolve(const Ticket& ticket, const Status& outcome, bool wrong_guess, const char* what) {
+  if (wrong_guess) return Failed(ticket, what);
+  if (outcome.code() == Code::kUaaVerifyCodeExpired || outcome.code() == Code::kUserInternal) {
+    return;  // the ticket's destructor gives the reservation back
+  }
+  Succeeded(ticket);
+}
+
 }  // namespace krypton::http::guard

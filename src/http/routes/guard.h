@@ -45,6 +45,15 @@ Response RateLimited(const ApiContext& ctx, const Request& req, const char* why)
 // answered at once. `work`'s Response goes to `respond` from a hashing worker.
 void OnHasher(ApiContext& ctx, const std::string& account, Responder respond, Response busy,
               std::function<Response()> work);
+// The same for an api::AddAsync handler: `work`'s result goes to `done` (busy: 429
+// 400016 "hashing queue full" in the call's error family).
+void OnHasher(const std::shared_ptr<api::Call>& call, const std::string& account, api::Done done,
+              std::function<Result<Response>()> work);
+
+// Resolves `ticket` by what a domain operation (src/accounts) said about the guess:
+// wrong → Failed; otherwise Succeeded, unless the secret was never compared (an expired
+// verify code, a store failure), when the reservation is only given back.
+void Resolve(const Ticket& ticket, const Status& outcome, bool wrong_guess, const char* what);
 
 }  // namespace krypton::http::guard
 

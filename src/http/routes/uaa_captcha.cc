@@ -20,47 +20,45 @@ std::string Base64(const std::string& bytes) {
   return out;
 }
 
-Response NewCaptcha(ApiContext& ctx, const Request& req) {
-  if (!api::IpAllowed(ctx, req)) return api::Error(ctx, req, Status(Code::kUaaRateLimited));
+Result<Response> NewCaptcha(api::Call& call) {
+  if (!api::IpAllowed(call.ctx, call.req)) return Status(Code::kUaaRateLimited);
   std::string rid = auth::NewUuid();
-  std::string png = ctx.captcha.Create(rid, ctx.clock.NowMs());
+  std::string png = call.ctx.captcha.Create(rid, call.NowMs());
   return api::Json(200, JsonObject().Add("rid", rid).Add("png", Base64(png)).Finish());
 }
 
-Response ImageCaptcha(ApiContext& ctx, const Request& req) {
-  if (!api::IpAllowed(ctx, req)) return api::Error(ctx, req, Status(Code::kUaaRateLimited));
-  std::string rid = api::Query(req, "rid");
+Result<Response> ImageCaptcha(api::Call& call) {
+  if (!api::IpAllowed(call.ctx, call.req)) return Status(Code::kUaaRateLimited);
+  std::string rid = call.Query("rid");
   if (rid.size() <= 16 || rid.size() > 128 || rid.find(' ') != std::string::npos) {
-    return api::Error(ctx, req, Status(Code::kUserInvalidParam, "rid"));
+    return Status(Code::kUserInvalidParam, "rid");
   }
   Response r;
   r.content_type = "image/png";
-  r.body = ctx.captcha.Create(rid, ctx.clock.NowMs());
+  r.body = call.ctx.captcha.Create(rid, call.NowMs());
   return r;
 }
 
-Response CheckCaptcha(ApiContext& ctx, const Request& req) {
-  std::string rid = api::Query(req, "rid"), code = api::Query(req, "code");
-  if (req.method == "POST") {
-    simdjson::dom::parser parser;
-    auto body = api::Body(req, parser);
-    if (!body.ok()) return api::Error(ctx, req, body.status());
+Result<Response> CheckCaptcha(api::Call& call) {
+  std::string rid = call.Query("rid"), code = call.Query("code");
+  if (call.req.method == "POST") {
+    auto body = call.Body();
+    if (!body.ok()) return body.status();
     rid = api::Str(*body, "rid");
     code = api::Str(*body, "code");
   }
-  if (Status s = ctx.captcha.Check(rid, code, ctx.clock.NowMs()); !s.ok()) {
-    return api::Error(ctx, req, s);
-  }
+  KRYPTON_RETURN_IF_ERROR(call.ctx.captcha.Check(rid, code, call.NowMs()));
   return api::Json(200, JsonObject().Add("captchaToken", rid + ":" + code).Finish());
 }
 
 }  // namespace
 
 void AddUaaCaptchaRoutes(Router& router, ApiContext& ctx) {
-  router.Add("GET", "/api/v1/captcha", [&ctx](const Request& r) { return NewCaptcha(ctx, r); });
-  router.Add("GET", "/images/getImgCaptcha", [&ctx](const Request& r) { return ImageCaptcha(ctx, r); });
-  router.Add("GET", "/images/checkCaptcha", [&ctx](const Request& r) { return CheckCaptcha(ctx, r); });
-  router.Add("POST", "/images/checkCaptcha", [&ctx](const Request& r) { return CheckCaptcha(ctx, r); });
+  using api::Auth;
+  api::Add(router, ctx, "GET", "/api/v1/captcha", Auth::kNone, NewCaptcha);
+  api::Add(router, ctx, "GET", "/images/getImgCaptcha", Auth::kNone, ImageCaptcha);
+  api::Add(router, ctx, "GET", "/images/checkCaptcha", Auth::kNone, CheckCaptcha);
+  api::Add(router, ctx, "POST", "/images/checkCaptcha", Auth::kNone, CheckCaptcha);
 }
 
 }  // namespace krypton::http

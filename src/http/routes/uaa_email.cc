@@ -4,13 +4,13 @@
 //   GET  /sendResetPasswordEmail?email=&pid=  POST /resetPassword?type=email {token,password}
 //   GET  /sendChangeEmailStep1Email?email=&pid= (bearer)  GET /changeEmail?token=&email=
 //   POST /changePhoneNumber {token, verifyCode, phoneNumber} (bearer)
-// E-mail tokens are "<uid>.<random>", stored as SHA-256 of the random part (verify_codes
-// rows with pid "" and target uid), single use, valid 24 h; anything else → 3400012.
+// Adapters over accounts/links.h and accounts/passwords.h; here: the wire, the guessing
+// limits of link tokens (per account and IP), the daily e-mail cap and the message.
 #include <spdlog/spdlog.h>
 
-#include "auth/password.h"
+#include "accounts/links.h"
+#include "accounts/passwords.h"
 #include "common/json_object.h"
-#include "common/secrets.h"
 #include "http/routes/api.h"
 #include "http/routes/guard.h"
 #include "http/routes/uaa_internal.h"
@@ -18,57 +18,34 @@
 namespace krypton::http {
 namespace {
 
-constexpr int64_t kEmailTokenTtlMs = 24LL * 3600 * 1000;
-
-Result<std::string> NewEmailToken(ApiContext& ctx, const std::string& uid,
-                                  const std::string& purpose) {
-  std::string secret = RandomHex(24);
-  storage::VerifyCode row;
-  row.pid = "";
-  row.target = uid;
-  row.purpose = purpose;
-  row.code_hash = Sha256Hex(secret);
-  row.created_at_ms = ctx.clock.NowMs();
-  row.expires_at_ms = row.created_at_ms + kEmailTokenTtlMs;
-  if (auto s = ctx.store.PutVerifyCode(row); !s.ok()) {
-    return Status(Code::kUserInternal).WithDetail(s.ToString());
-  }
-  return uid + "." + secret;
-}
-
-// The uid of a valid, unused token of `purpose`; the token is consumed. Guesses are
-// limited per account (the token's uid) and per IP (routes/guard.h): over → 400016.
-Result<std::string> UseEmailToken(ApiContext& ctx, const Request& req, const std::string& token,
-                                  const std::string& purpose) {
-  size_t dot = token.find('.');
-  if (dot == std::string::npos) return Status(Code::kUaaInvalidEmailToken);
-  std::string uid = token.substr(0, dot);
-  guard::Ticket ticket = guard::Reserve(ctx, req, guard::Secret::kCode, "mail:" + uid);
+// Runs `check` (a domain operation on a link token) as one guess at the token, limited
+// per account (the token's uid) and per IP (routes/guard.h): over → 400016. A token that
+// names no account is 3400012 at once.
+Status TokenGuess(api::Call& call, const std::string& token,
+                  const std::function<Status(accounts::Env&, bool*)>& check) {
+  std::string uid = accounts::EmailTokenAccount(token);
+  if (uid.empty()) return Status(Code::kUaaInvalidEmailToken);
+  guard::Ticket ticket = guard::Reserve(call.ctx, call.req, guard::Secret::kCode, "mail:" + uid);
   if (!ticket) return Status(Code::kUaaRateLimited).WithDetail("e-mail token guesses");
-  auto row = ctx.store.GetVerifyCode("", uid, purpose);
-  if (!row.ok() || row->expires_at_ms <= ctx.clock.NowMs() ||
-      !ConstantTimeEqual(Sha256Hex(token.substr(dot + 1)), row->code_hash)) {
-    guard::Failed(ticket, "e-mail link token");
-    return Status(Code::kUaaInvalidEmailToken);
-  }
-  guard::Succeeded(ticket);
-  if (auto s = ctx.store.DeleteVerifyCode("", uid, purpose); !s.ok()) {
-    return Status(Code::kUserInternal).WithDetail(s.ToString());
-  }
-  return uid;
+  accounts::Env env = uaa::Env(call.ctx);
+  bool wrong = false;
+  Status s = check(env, &wrong);
+  guard::Resolve(ticket, s, wrong, "e-mail link token");
+  return s;
 }
 
+// Sends a link of `purpose` for `user` to `to` (D20 daily cap per address: 400017).
 Status SendLink(ApiContext& ctx, const storage::User& user, const std::string& to,
                 const std::string& purpose, const std::string& path) {
-  // Daily cap on these e-mails per address (D20: 400017).
-  if (!ctx.limiter.Allow("mail:" + to, ctx.config.limits.emails_per_day, 24LL * 3600 * 1000,
-                         ctx.clock.NowMs())) {
+  int64_t now = ctx.clock.NowMs();
+  if (!ctx.limiter.Allow("mail:" + to, ctx.config.limits.emails_per_day, 24LL * 3600 * 1000, now)) {
     return Status(Code::kUaaDailyLimit);
   }
-  auto token = NewEmailToken(ctx, user.uid, purpose);
+  accounts::Env env = uaa::Env(ctx);
+  auto token = accounts::NewEmailToken(env, user.uid, purpose, now);
   if (!token.ok()) return token.status();
   auth::OutgoingMessage m;
-  m.time_ms = ctx.clock.NowMs();
+  m.time_ms = now;
   m.channel = "email";
   m.to = to;
   m.pid = user.pid;
@@ -78,167 +55,76 @@ Status SendLink(ApiContext& ctx, const storage::User& user, const std::string& t
   return ctx.mailer.Send(m);
 }
 
-std::string Pid(const Request& req) {
-  std::string pid = api::Query(req, "pid");
-  return pid.empty() ? "00000000000" : pid;
-}
-
-void RegisterByLink(ApiContext& ctx, Request req, Responder respond) {
-  simdjson::dom::parser parser;
-  auto body = api::Body(req, parser);
-  if (!body.ok()) return respond(api::Error(ctx, req, body.status()));
-  std::string pid = api::Str(*body, "pid");
-  if (pid.empty()) pid = "00000000000";
-  std::string email = uaa::Lower(api::Str(*body, "email"));
-  std::string password = api::Str(*body, "password");
-  if (!uaa::ValidEmail(email)) {
-    return respond(api::Error(ctx, req, Status(Code::kUserInvalidParam, "email")));
-  }
-  if (password.size() < 6) {
-    return respond(api::Error(ctx, req, Status(Code::kUserInvalidParam, "password")));
-  }
-  if (!ctx.store.GetManufacturer(pid).ok()) {
-    return respond(api::Error(ctx, req, Status(Code::kUserNoSuchManufacturer)));
-  }
-  if (ctx.store.FindUserByEmail(pid, email).ok()) {
-    return respond(api::Error(ctx, req, Status(Code::kUaaUserAlreadyRegistered)));
-  }
-  Response busy = guard::RateLimited(ctx, req, "hashing queue full");
-  std::string account = "n:" + pid + ":" + email;
-  guard::OnHasher(ctx, account, std::move(respond), std::move(busy),
-                  [&ctx, req = std::move(req), pid, email, password]() -> Response {
-    auto hash = auth::HashPassword(password);
-    if (!hash) return api::Error(ctx, req, Status(Code::kUserInternal));
-    storage::User user;
-    user.pid = pid;
-    user.email = email;
-    user.email_verified = false;  // until the link is followed (login → 3400009)
-    user.password_hash = *hash;
-    user.created_at_ms = ctx.clock.NowMs();
-    user.uid = RandomDigits(11);
-    if (auto s = ctx.store.CreateUser(user); !s.ok()) {
-      return api::Error(ctx, req, s.conflict() ? Status(Code::kUaaUserAlreadyRegistered)
-                                               : Status(Code::kUserInternal));
-    }
-    if (Status s = SendLink(ctx, user, email, "verifyEmail", "/emailVerify"); !s.ok()) {
-      return api::Error(ctx, req, s);
-    }
-    return api::Json(200, JsonObject().Add("uid", user.uid).Finish());
-  });
-}
-
-Response ResendVerified(ApiContext& ctx, const Request& req) {
-  if (Status s = uaa::AccountProbe(ctx, req); !s.ok()) return api::Error(ctx, req, s);
-  std::string email = uaa::Lower(api::Query(req, "email"));
-  auto user = ctx.store.FindUserByEmail(Pid(req), email);
-  if (!user.ok()) return api::Error(ctx, req, Status(Code::kUaaUserNotExist));
-  if (user->email_verified) return api::Error(ctx, req, Status(Code::kUaaAccountAlreadyVerified));
-  if (Status s = SendLink(ctx, *user, email, "verifyEmail", "/emailVerify"); !s.ok()) {
-    return api::Error(ctx, req, s);
-  }
+Result<Response> ResendVerified(api::Call& call) {
+  KRYPTON_RETURN_IF_ERROR(uaa::AccountProbe(call.ctx, call.req));
+  std::string email = accounts::Lower(call.Query("email"));
+  accounts::Env env = uaa::Env(call.ctx);
+  auto user = accounts::MayResendVerification(env, uaa::PidOr(call.Query("pid")), email);
+  if (!user.ok()) return user.status();
+  KRYPTON_RETURN_IF_ERROR(SendLink(call.ctx, *user, email, "verifyEmail", "/emailVerify"));
   return api::Json(200, "");
 }
 
-Response EmailVerify(ApiContext& ctx, const Request& req) {
-  auto uid = UseEmailToken(ctx, req, api::Query(req, "token"), "verifyEmail");
-  if (!uid.ok()) return api::Error(ctx, req, uid.status());
-  auto user = ctx.store.GetUser(*uid);
-  if (!user.ok()) return api::Error(ctx, req, Status(Code::kUaaInvalidEmailToken));
-  if (auto s = ctx.store.UpdateUserContact(user->uid, user->phone, user->email, true); !s.ok()) {
-    return api::Error(ctx, req, storage::Internal(s));
-  }
+Result<Response> EmailVerify(api::Call& call) {
+  std::string token = call.Query("token");
+  KRYPTON_RETURN_IF_ERROR(TokenGuess(call, token, [&](accounts::Env& env, bool* wrong) {
+    return accounts::VerifyEmail(env, token, call.NowMs(), wrong);
+  }));
   return api::Json(200, "");
 }
 
-Response SendResetEmail(ApiContext& ctx, const Request& req) {
-  if (Status s = uaa::AccountProbe(ctx, req); !s.ok()) return api::Error(ctx, req, s);
-  std::string email = uaa::Lower(api::Query(req, "email"));
-  auto user = ctx.store.FindUserByEmail(Pid(req), email);
-  if (!user.ok()) return api::Error(ctx, req, Status(Code::kUaaUserNotExist));
-  if (Status s = SendLink(ctx, *user, email, "resetPasswordEmail", "/resetPassword?type=email");
-      !s.ok()) {
-    return api::Error(ctx, req, s);
-  }
+Result<Response> SendResetEmail(api::Call& call) {
+  KRYPTON_RETURN_IF_ERROR(uaa::AccountProbe(call.ctx, call.req));
+  std::string email = accounts::Lower(call.Query("email"));
+  accounts::Env env = uaa::Env(call.ctx);
+  auto user =
+      accounts::FindAccount(env, uaa::PidOr(call.Query("pid")), accounts::Contact{false, email});
+  if (!user.ok()) return user.status();
+  KRYPTON_RETURN_IF_ERROR(
+      SendLink(call.ctx, *user, email, "resetPasswordEmail", "/resetPassword?type=email"));
   return api::Json(200, "");
 }
 
-Response SendChangeEmail(ApiContext& ctx, const Request& req) {
-  auto claims = api::Bearer(ctx, req);
-  if (!claims.ok()) return api::Error(ctx, req, claims.status());
-  auto user = ctx.store.GetUser(claims->uid);
-  if (!user.ok()) return api::Error(ctx, req, Status(Code::kUaaUserNotExist));
-  std::string to = user->email.empty() ? uaa::Lower(api::Query(req, "email")) : user->email;
-  if (!uaa::ValidEmail(to)) return api::Error(ctx, req, Status(Code::kUserInvalidParam, "email"));
-  if (Status s = SendLink(ctx, *user, to, "changeEmail", "/changeEmail"); !s.ok()) {
-    return api::Error(ctx, req, s);
-  }
+Result<Response> SendChangeEmail(api::Call& call) {
+  accounts::Env env = uaa::Env(call.ctx);
+  auto user = accounts::GetAccount(env, call.uid());
+  if (!user.ok()) return user.status();
+  std::string to = user->email.empty() ? accounts::Lower(call.Query("email")) : user->email;
+  if (!accounts::ValidEmail(to)) return Status(Code::kUserInvalidParam, "email");
+  KRYPTON_RETURN_IF_ERROR(SendLink(call.ctx, *user, to, "changeEmail", "/changeEmail"));
   return api::Json(200, "");
 }
 
-Response ChangeEmail(ApiContext& ctx, const Request& req) {
-  std::string email = uaa::Lower(api::Query(req, "email"));
-  if (!uaa::ValidEmail(email)) return api::Error(ctx, req, Status(Code::kUserInvalidParam, "email"));
-  auto uid = UseEmailToken(ctx, req, api::Query(req, "token"), "changeEmail");
-  if (!uid.ok()) return api::Error(ctx, req, uid.status());
-  auto user = ctx.store.GetUser(*uid);
-  if (!user.ok()) return api::Error(ctx, req, Status(Code::kUaaInvalidEmailToken));
-  auto s = ctx.store.UpdateUserContact(user->uid, user->phone, email, true);
-  if (s.conflict()) return api::Error(ctx, req, Status(Code::kUaaUserAlreadyRegistered));
-  if (!s.ok()) return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(s.ToString()));
+Result<Response> ChangeEmail(api::Call& call) {
+  std::string email = accounts::Lower(call.Query("email"));
+  if (!accounts::ValidEmail(email)) return Status(Code::kUserInvalidParam, "email");
+  std::string token = call.Query("token");
+  KRYPTON_RETURN_IF_ERROR(TokenGuess(call, token, [&](accounts::Env& env, bool* wrong) {
+    return accounts::ChangeEmail(env, token, email, call.NowMs(), wrong);
+  }));
   return api::Json(200, "");
 }
 
-void ResetByEmailToken(ApiContext& ctx, Request req, Responder respond,
-                       simdjson::dom::object body) {
-  std::string password = api::Str(body, "password");
-  if (password.size() < 6) {
-    return respond(api::Error(ctx, req, Status(Code::kUserInvalidParam, "password")));
-  }
-  auto uid = UseEmailToken(ctx, req, api::Str(body, "token"), "resetPasswordEmail");
-  if (!uid.ok()) return respond(api::Error(ctx, req, uid.status()));
-  std::string account = "u:" + *uid;
-  Response busy = guard::RateLimited(ctx, req, "hashing queue full");
-  guard::OnHasher(ctx, account, std::move(respond), std::move(busy),
-                  [&ctx, req = std::move(req), uid = *uid, password]() -> Response {
-                    auto hash = auth::HashPassword(password);
-                    if (!hash) return api::Error(ctx, req, Status(Code::kUserInternal));
-                    // New hash and token epoch: every earlier token is refused (issue 14).
-                    if (Status s = uaa::SetPassword(ctx, uid, *hash); !s.ok()) {
-                      return api::Error(ctx, req, s);
-                    }
-                    return api::Json(200, "");
-                  });
-}
-
-Response ChangePhone(ApiContext& ctx, const Request& req) {
-  auto claims = api::Bearer(ctx, req);
-  if (!claims.ok()) return api::Error(ctx, req, claims.status());
-  simdjson::dom::parser parser;
-  auto body = api::Body(req, parser);
-  if (!body.ok()) return api::Error(ctx, req, body.status());
-  auto user = ctx.store.GetUser(claims->uid);
-  if (!user.ok()) return api::Error(ctx, req, Status(Code::kUaaUserNotExist));
+Result<Response> ChangePhone(api::Call& call) {
+  auto body = call.Body();
+  if (!body.ok()) return body.status();
+  accounts::Env env = uaa::Env(call.ctx);
+  auto user = accounts::GetAccount(env, call.uid());
+  if (!user.ok()) return user.status();
   std::string phone = api::Str(*body, "phoneNumber");
-  if (!uaa::ValidPhone(phone)) return api::Error(ctx, req, Status(Code::kUaaInvalidPhone));
+  if (!accounts::ValidPhone(phone)) return Status(Code::kUaaInvalidPhone);
   // `token`: checkVerifyCode on the old phone (type changePhone); `verifyCode`: the code
-  // sent to the new phone (type register).
-  auto old = ctx.store.GetVerifyCode(user->pid, user->phone, "changePhone");
+  // sent to the new phone (type register), a guess limited per target and IP.
   std::string token = api::Str(*body, "token");
-  if (!old.ok() || old->check_token.empty() || !ConstantTimeEqual(token, old->check_token)) {
-    return api::Error(ctx, req, Status(Code::kUaaVerifyCodeMismatch));
-  }
-  if (Status s = uaa::CheckCode(ctx, req, user->pid, phone, "register", api::Str(*body, "verifyCode"));
-      !s.ok()) {
-    return api::Error(ctx, req, s);
-  }
-  auto s = ctx.store.UpdateUserContact(user->uid, phone, user->email, user->email_verified);
-  if (s.conflict()) return api::Error(ctx, req, Status(Code::kUaaUserAlreadyRegistered));
-  if (!s.ok()) return api::Error(ctx, req, Status(Code::kUserInternal).WithDetail(s.ToString()));
-  for (auto [target, purpose] : {std::pair{user->phone, "changePhone"}, {phone, "register"}}) {
-    if (auto d = ctx.store.DeleteVerifyCode(user->pid, target, purpose); !d.ok()) {
-      return api::Error(ctx, req, storage::Internal(d));
-    }
-  }
+  KRYPTON_RETURN_IF_ERROR(accounts::CheckPhoneChangeToken(env, *user, token));
+  guard::Ticket ticket =
+      guard::Reserve(call.ctx, call.req, guard::Secret::kCode, user->pid + ":" + phone);
+  if (!ticket) return Status(Code::kUaaRateLimited).WithDetail("verify code guesses");
+  bool wrong = false;
+  Status s = accounts::ChangePhone(env, user->uid, phone, token, api::Str(*body, "verifyCode"),
+                                   call.NowMs(), &wrong);
+  guard::Resolve(ticket, s, wrong, "verify code");
+  KRYPTON_RETURN_IF_ERROR(s);
   return api::Json(200, "");
 }
 
@@ -246,22 +132,52 @@ Response ChangePhone(ApiContext& ctx, const Request& req) {
 
 namespace uaa {
 
-bool HandleEmailRegistration(ApiContext& ctx, Request& req, Responder& respond) {
-  if (api::Query(req, "type") != "email") return false;
-  RegisterByLink(ctx, std::move(req), std::move(respond));
-  return true;
+void RegisterByLink(std::shared_ptr<api::Call> call, api::Done done) {
+  auto body = call->Body();
+  if (!body.ok()) return done(body.status());
+  std::string pid = PidOr(api::Str(*body, "pid"));
+  std::string email = accounts::Lower(api::Str(*body, "email"));
+  std::string password = api::Str(*body, "password");
+  if (!accounts::ValidEmail(email)) return done(Status(Code::kUserInvalidParam, "email"));
+  if (password.size() < accounts::kMinPassword) {
+    return done(Status(Code::kUserInvalidParam, "password"));
+  }
+  accounts::Env env = Env(call->ctx);
+  if (Status s = accounts::MayRegister(env, pid, accounts::Contact{false, email}); !s.ok()) {
+    return done(s);
+  }
+  guard::OnHasher(
+      call, "n:" + pid + ":" + email, std::move(done),
+      [call, pid, email, password]() -> Result<Response> {
+        accounts::Env env = Env(call->ctx);
+        auto user = accounts::RegisterUnverified(env, pid, email, password, call->NowMs());
+        if (!user.ok()) return user.status();
+        KRYPTON_RETURN_IF_ERROR(SendLink(call->ctx, *user, email, "verifyEmail", "/emailVerify"));
+        return api::Json(200, JsonObject().Add("uid", user->uid).Finish());
+      });
 }
 
-bool HandleEmailReset(ApiContext& ctx, Request& req, Responder& respond) {
-  if (api::Query(req, "type") != "email") return false;
-  simdjson::dom::parser parser;
-  auto body = api::Body(req, parser);
-  if (!body.ok()) {
-    respond(api::Error(ctx, req, body.status()));
-    return true;
+void ResetByEmailToken(std::shared_ptr<api::Call> call, api::Done done) {
+  auto body = call->Body();
+  if (!body.ok()) return done(body.status());
+  std::string password = api::Str(*body, "password");
+  if (password.size() < accounts::kMinPassword) {
+    return done(Status(Code::kUserInvalidParam, "password"));
   }
-  ResetByEmailToken(ctx, std::move(req), std::move(respond), *body);
-  return true;
+  std::string token = api::Str(*body, "token");
+  // The guess is checked (and counted) here; the token is spent with the new hash.
+  Status checked = TokenGuess(*call, token, [&](accounts::Env& env, bool* wrong) {
+    return accounts::CheckEmailToken(env, token, "resetPasswordEmail", call->NowMs(), wrong);
+  });
+  if (!checked.ok()) return done(checked);
+  guard::OnHasher(call, "u:" + accounts::EmailTokenAccount(token), std::move(done),
+                  [call, token, password]() -> Result<Response> {
+                    accounts::Env env = Env(call->ctx);
+                    // New hash and token epoch: every earlier token is refused (issue 14).
+                    KRYPTON_RETURN_IF_ERROR(
+                        accounts::ResetPasswordByEmail(env, token, password, call->NowMs()));
+                    return api::Json(200, "");
+                  });
 }
 
 Status AccountProbe(const ApiContext& ctx, const Request& req) {
@@ -280,12 +196,13 @@ Status AccountProbe(const ApiContext& ctx, const Request& req) {
 }  // namespace uaa
 
 void AddUaaEmailRoutes(Router& router, ApiContext& ctx) {
-  router.Add("GET", "/resendVerifiedEmail", [&ctx](const Request& r) { return ResendVerified(ctx, r); });
-  router.Add("GET", "/emailVerify", [&ctx](const Request& r) { return EmailVerify(ctx, r); });
-  router.Add("GET", "/sendResetPasswordEmail", [&ctx](const Request& r) { return SendResetEmail(ctx, r); });
-  router.Add("GET", "/sendChangeEmailStep1Email", [&ctx](const Request& r) { return SendChangeEmail(ctx, r); });
-  router.Add("GET", "/changeEmail", [&ctx](const Request& r) { return ChangeEmail(ctx, r); });
-  router.Add("POST", "/changePhoneNumber", [&ctx](const Request& r) { return ChangePhone(ctx, r); });
+  using api::Auth;
+  api::Add(router, ctx, "GET", "/resendVerifiedEmail", Auth::kNone, ResendVerified);
+  api::Add(router, ctx, "GET", "/emailVerify", Auth::kNone, EmailVerify);
+  api::Add(router, ctx, "GET", "/sendResetPasswordEmail", Auth::kNone, SendResetEmail);
+  api::Add(router, ctx, "GET", "/sendChangeEmailStep1Email", Auth::kUser, SendChangeEmail);
+  api::Add(router, ctx, "GET", "/changeEmail", Auth::kNone, ChangeEmail);
+  api::Add(router, ctx, "POST", "/changePhoneNumber", Auth::kUser, ChangePhone);
 }
 
 }  // namespace krypton::http

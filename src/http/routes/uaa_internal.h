@@ -1,36 +1,32 @@
-// Shared by the UAA route files (internal to src/http/routes).
+// Shared by the UAA route files (internal to src/http/routes). The rules live in the
+// account domain (src/accounts); these helpers add what is HTTP's: the request's
+// guessing limits (guard.h), the per-IP probe budget and the wire parsing.
 #ifndef KRYPTON_HTTP_ROUTES_UAA_INTERNAL_H_
 #define KRYPTON_HTTP_ROUTES_UAA_INTERNAL_H_
 
+#include <memory>
 #include <string>
 
+#include "accounts/accounts.h"
+#include "accounts/codes.h"
 #include "http/routes/api.h"
 
 namespace krypton::http::uaa {
 
-constexpr int64_t kCodeTtlMs = 10 * 60 * 1000;  // verify codes live 10 minutes (§3.2)
-constexpr int kMaxAttempts = 5;                 // wrong attempts before a code is dropped
+// The account domain's Env over the routes' context.
+inline accounts::Env Env(ApiContext& ctx) { return accounts::Env{ctx.store, ctx.bus, ctx.config}; }
 
-bool ValidPhone(const std::string& phone);
-bool ValidEmail(const std::string& email);
-std::string Lower(std::string s);
+// `value`, or the public pid when it is empty.
+std::string PidOr(std::string value);
 
-// Checks `code` (or the token checkVerifyCode issued) against the stored code of
-// (pid, target, purpose): 3400021 none, 3400003 expired, 3400002 wrong (counted on the
-// code, which goes after kMaxAttempts). Every guess is first reserved on the target and
-// the request's IP (routes/guard.h): over either limit → 400016 (429), nothing checked.
-Status CheckCode(ApiContext& ctx, const Request& req, const std::string& pid,
-                 const std::string& target, const std::string& purpose, const std::string& code);
+// One guess at a verify code (accounts::CheckCode), first reserved on the target and the
+// request's IP (routes/guard.h): over either limit → 400016 (429), nothing checked.
+Status CheckCode(api::Call& call, const accounts::CodeKey& key, const std::string& code);
 
-// Stores a new password hash for `uid` — the same statement bumps the account's token
-// epoch — then revokes its refresh tokens and makes this process's epoch cache forget it,
-// so every token signed before is refused at once (issue 14).
-Status SetPassword(ApiContext& ctx, const std::string& uid, const std::string& hash);
-
-// The e-mail-link variants (uaa_email.cc): when the request's type is "email", they
-// take over the request and answer it; false otherwise.
-bool HandleEmailRegistration(ApiContext& ctx, Request& req, Responder& respond);
-bool HandleEmailReset(ApiContext& ctx, Request& req, Responder& respond);
+// The e-mail-link variants (uaa_email.cc) of POST /register and POST /resetPassword,
+// used when the request's type is "email".
+void RegisterByLink(std::shared_ptr<api::Call> call, api::Done done);
+void ResetByEmailToken(std::shared_ptr<api::Call> call, api::Done done);
 
 // One more request, from this client IP, to an endpoint whose answer tells whether an
 // account exists (getVerifyCode, register, resetPassword, sendResetPasswordEmail,
