@@ -191,7 +191,10 @@ void Seed(World& w) {
     p.product_public_key = std::string("ppk-") + mid;
     p.work_mode_type = "JSON_CTRL";
     p.force_bind = std::string(mid) == kForceMid;
-    if (std::string(mid) == kDraftMid) p.status = "UNPUBLISHED";
+    if (std::string(mid) == kDraftMid) {
+      p.status = "UNPUBLISHED";
+      p.work_mode_type = "JSON_TRANSPARENT";  // kTemplate's
+    }
     p.created_at_ms = p.updated_at_ms = kT0;
     ASSERT_TRUE(s.CreateProduct(p).ok());
   }
