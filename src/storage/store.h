@@ -99,13 +99,13 @@ struct Product {
   std::string mid;  // 12 characters
   std::string pid;
   std::string name;
-  std::string prod_key;            // device-side secret; unique
-  std::string product_public_key;  // app-side key (ppk); unique
-  std::string work_mode_type;      // JSON_CTRL, JSON_TRANSPARENT, …
+  std::string prod_key;                 // device-side secret; unique
+  std::string product_public_key;       // app-side key (ppk); unique
+  std::string work_mode_type;           // JSON_CTRL, JSON_TRANSPARENT, …
   std::string device_auth = "PRODKEY";  // PRODKEY | AUTHKEY | LICENSE
   bool pre_register = false;
   bool force_bind = false;
-  std::string status = "PUBLISHED";  // UNPUBLISHED | PUBLISHED | DISCONTINUED
+  std::string status = "PUBLISHED";    // UNPUBLISHED | PUBLISHED | DISCONTINUED
   std::string check_mode = "LENIENT";  // LENIENT | STRICT (D7)
   bool decorate_dev_send = true;       // D16
   int max_dev_share_num = 10;
@@ -131,7 +131,7 @@ struct Device {
   std::string owner_uid;        // empty = unbound
   int64_t bound_at_ms = 0;
   std::string device_name;
-  bool registered = false;  // imported/pre-registered by the enterprise
+  bool registered = false;       // imported/pre-registered by the enterprise
   bool license_revoked = false;  // a LICENSE device whose licence was revoked
   bool online = false;
   int64_t last_seen_ms = 0;
@@ -323,24 +323,18 @@ struct ConsoleMember {
   int64_t created_at_ms = 0;
 };
 
-// ---- The interface --------------------------------------------------------------------
+// ---- The interfaces ---------------------------------------------------------------------
+//
+// The store is split by aggregate: each interface below owns the tables of one part of
+// the domain, and a caller that only needs one part can take that interface. All four
+// live in the same database (one SQLite file), so InTransaction (on Store) spans them.
+// Every contract of the file comment holds for each of them.
 
-class Store {
+// Accounts (user-api.md §3): users, their passwords and token epochs, profiles and
+// contacts, verify codes and refresh tokens. Changed by the UAA routes (accounts/).
+class AccountStore {
  public:
-  virtual ~Store() = default;
-
-  // Schema version of the open database (storage/migrations); -1 if it cannot be read.
-  virtual int SchemaVersion() = 0;
-
-  // Runs `body` inside one transaction: committed when it returns OK, rolled back
-  // otherwise. `body` receives this store and must make its calls through it; other
-  // threads' calls wait until the transaction ends. Transactions do not nest: a call
-  // from inside `body` returns kFailed. A failing call inside `body` undoes only its
-  // own changes; `body` decides whether to go on or to return the failure.
-  virtual StoreStatus InTransaction(const std::function<StoreStatus(Store&)>& body) = 0;
-
-  // Flushes the write-ahead log into the database (at shutdown).
-  virtual StoreStatus Checkpoint() = 0;
+  virtual ~AccountStore() = default;
 
   // Users. CreateUser: kConflict when the uid, or the phone/e-mail within the pid, exists.
   // E-mails are stored lower-case and looked up case-insensitively; an empty e-mail or
@@ -357,6 +351,34 @@ class Store {
   // the phone or e-mail belongs to another account of the pid.
   virtual StoreStatus UpdateUserContact(const std::string& uid, const std::string& phone,
                                         const std::string& email, bool email_verified) = 0;
+
+  // Stores a verify code, replacing the previous one of (pid, target, purpose).
+  virtual StoreStatus PutVerifyCode(const VerifyCode& code) = 0;
+  virtual StoreResult<VerifyCode> GetVerifyCode(const std::string& pid, const std::string& target,
+                                                const std::string& purpose) = 0;
+  // The latest code of (pid, target) whatever its purpose; kNotFound when none.
+  virtual StoreResult<VerifyCode> GetLatestVerifyCode(const std::string& pid,
+                                                      const std::string& target) = 0;
+  virtual StoreStatus UpdateVerifyCode(const VerifyCode& code) = 0;  // attempts, check_token
+  virtual StoreStatus DeleteVerifyCode(const std::string& pid, const std::string& target,
+                                       const std::string& purpose) = 0;
+  // Codes sent to `target` (any pid) since `since_ms` — the daily cap (D20).
+  virtual StoreResult<int> CountVerifyCodesSince(const std::string& target, int64_t since_ms) = 0;
+
+  virtual StoreStatus PutRefreshToken(const RefreshToken& token) = 0;
+  virtual StoreResult<RefreshToken> GetRefreshToken(const std::string& jti) = 0;
+  virtual StoreStatus RevokeRefreshToken(const std::string& jti) = 0;
+  // Revokes every refresh token of the user (password change or reset).
+  virtual StoreStatus RevokeUserRefreshTokens(const std::string& uid) = 0;
+};
+
+// The enterprise catalogue (enterprise-api.md §2–§6): manufacturers and their server
+// keys, products, protocol templates, product details, H5 templates and bindings,
+// product authorizations, firmware rules, news, feedback, demo devices and console
+// members. Changed by the enterprise routes (catalog/).
+class CatalogStore {
+ public:
+  virtual ~CatalogStore() = default;
 
   // Manufacturers. Upsert keeps created_at_ms of an existing row.
   virtual StoreStatus UpsertManufacturer(const Manufacturer& m) = 0;
@@ -417,6 +439,56 @@ class Store {
   // Products shared with `pid` by other enterprises, ordered by mid.
   virtual StoreResult<std::vector<Product>> ListAuthorizedProducts(const std::string& pid) = 0;
 
+  // App-facing enterprise data (enterprise-api.md §3.1.3–§3.1.6; sqlite_store_external.cc).
+  // PutFirmwareRule replaces the rule of (r.mid, r.bin_type); kNotFound for an unknown
+  // product. ListFirmwareRules orders by bin_type (empty for an unknown product);
+  // GetFirmwareRule → kNotFound when the product has no rule for that binType.
+  virtual StoreStatus PutFirmwareRule(const FirmwareRule& r) = 0;
+  virtual StoreResult<std::vector<FirmwareRule>> ListFirmwareRules(const std::string& mid) = 0;
+  virtual StoreResult<FirmwareRule> GetFirmwareRule(const std::string& mid,
+                                                    const std::string& bin_type) = 0;
+  // News: CreateNews → kConflict on an existing id, kNotFound for an unknown pid.
+  // ListNews orders newest first (update_time_ms, then id), `limit` from `offset`.
+  virtual StoreStatus CreateNews(const NewsItem& n) = 0;
+  virtual StoreResult<std::vector<NewsItem>> ListNews(const std::string& pid, int64_t offset,
+                                                      int64_t limit) = 0;
+  virtual StoreResult<int64_t> CountNews(const std::string& pid) = 0;
+  // Feedback: AddFeedback returns the new id (f.id is ignored). ListFeedback: the
+  // feedback filed under `pid`, newest first, `limit` from `offset`.
+  virtual StoreResult<int64_t> AddFeedback(const Feedback& f) = 0;
+  virtual StoreResult<std::vector<Feedback>> ListFeedback(const std::string& pid, int64_t offset,
+                                                          int64_t limit) = 0;
+  // Demo devices: ReplaceDemoDevices replaces the whole list of `pid` atomically (each
+  // device's own pid is ignored); kNotFound for an unknown pid with a non-empty list.
+  // ListDemoDevices keeps the order they were put in.
+  virtual StoreStatus ReplaceDemoDevices(const std::string& pid,
+                                         const std::vector<DemoDevice>& devices) = 0;
+  virtual StoreResult<std::vector<DemoDevice>> ListDemoDevices(const std::string& pid) = 0;
+
+  // Console members (sqlite_store_members.cc; rules in catalog/members.h).
+  // PutConsoleMember inserts (pid, uid) or changes its role, keeping created_at_ms;
+  // kNotFound when the pid has no manufacturer or the uid no account. DeleteConsoleMember:
+  // kNotFound when (pid, uid) is no member. ListConsoleMembers orders by created_at_ms
+  // then uid; ListMemberships (every enterprise of one account) by pid.
+  [[nodiscard]] virtual StoreStatus PutConsoleMember(const ConsoleMember& m) = 0;
+  [[nodiscard]] virtual StoreResult<ConsoleMember> GetConsoleMember(const std::string& pid,
+                                                                    const std::string& uid) = 0;
+  [[nodiscard]] virtual StoreStatus DeleteConsoleMember(const std::string& pid,
+                                                        const std::string& uid) = 0;
+  [[nodiscard]] virtual StoreResult<std::vector<ConsoleMember>> ListConsoleMembers(
+      const std::string& pid) = 0;
+  [[nodiscard]] virtual StoreResult<std::vector<ConsoleMember>> ListMemberships(
+      const std::string& uid) = 0;
+};
+
+// Devices (hub-protocol.md, user-api.md §5.1): device rows and their tokens, online state
+// and reports, binding to an owner, binding PINs and their results, short codes, import
+// quotas, licences and the enterprise's device list. Changed by the hub, the binding
+// routes (devices/) and the enterprise device routes.
+class DeviceStore {
+ public:
+  virtual ~DeviceStore() = default;
+
   // Devices. CreateDevice: kConflict when the devTid exists, kNotFound without product
   // (or with an owner_uid that is not a user). Updates by devTid return kNotFound for an
   // unknown device.
@@ -448,36 +520,7 @@ class Store {
   // inside InTransaction.
   virtual StoreStatus BindDevice(const std::string& dev_tid, const std::string& uid,
                                  int64_t at_ms) = 0;
-  virtual StoreStatus UnbindDevice(const std::string& dev_tid,
-                                   const std::string& new_ctrl_key) = 0;
-
-  // Shares. CreateShare returns the new id (s.id is ignored); kConflict on (devTid,
-  // grantee); kNotFound for an unknown device, grantor or grantee. Lists are ordered
-  // by id. An expired share is still returned: expiry is the caller's rule.
-  virtual StoreResult<int64_t> CreateShare(const Share& s) = 0;
-  // By id: replaces mode, instruction_expire_json, enable_scheduler, enable_ifttt,
-  // desc, update_time_ms and expire_at_ms; kNotFound for an unknown id.
-  virtual StoreStatus UpdateShare(const Share& s) = 0;
-  virtual StoreResult<Share> GetShare(const std::string& dev_tid, const std::string& grantee) = 0;
-  virtual StoreResult<std::vector<Share>> ListSharesByDevice(const std::string& dev_tid) = 0;
-  virtual StoreResult<std::vector<Share>> ListSharesByGrantee(const std::string& uid) = 0;
-  // Also takes the device out of the grantee's folders; kNotFound when no such share.
-  virtual StoreStatus DeleteShare(const std::string& dev_tid, const std::string& grantee) = 0;
-
-  // Reverse authorization. Creates return kConflict on an existing id and kNotFound for
-  // an unknown device; lists are ordered by creation time. UnbindDevice removes a
-  // device's templates and requests.
-  virtual StoreStatus CreateReverseTemplate(const ReverseTemplate& t) = 0;
-  virtual StoreResult<ReverseTemplate> GetReverseTemplate(const std::string& id) = 0;
-  virtual StoreResult<std::vector<ReverseTemplate>> ListReverseTemplates(
-      const std::string& dev_tid) = 0;
-  virtual StoreStatus CreateReverseRequest(const ReverseRequest& r) = 0;
-  virtual StoreResult<ReverseRequest> GetReverseRequest(const std::string& register_id) = 0;
-  virtual StoreResult<std::vector<ReverseRequest>> ListReverseRequests(
-      const std::string& dev_tid) = 0;
-  // kNotFound for an unknown id.
-  virtual StoreStatus SetReverseRequestStatus(const std::string& register_id,
-                                              const std::string& status) = 0;
+  virtual StoreStatus UnbindDevice(const std::string& dev_tid, const std::string& new_ctrl_key) = 0;
 
   // PIN binding (user-api.md §5.1.4). PutPinCode replaces the PIN of (uid, ssid), with
   // its results, and first drops every PIN that expired before `purge_before_ms`;
@@ -527,50 +570,47 @@ class Store {
   virtual StoreResult<bool> IsLicenseIssued(const std::string& dev_tid) = 0;
   // devTids of the products `pid` owns or is authorized for (only `mid` when not empty;
   // only online or offline ones when `online` is set), by devTid, `limit` from `offset`.
-  virtual StoreResult<std::vector<std::string>> ListEnterpriseDevices(
-      const std::string& pid, const std::string& mid, std::optional<bool> online, int64_t offset,
-      int64_t limit) = 0;
+  virtual StoreResult<std::vector<std::string>> ListEnterpriseDevices(const std::string& pid,
+                                                                      const std::string& mid,
+                                                                      std::optional<bool> online,
+                                                                      int64_t offset,
+                                                                      int64_t limit) = 0;
+};
 
-  // App-facing enterprise data (enterprise-api.md §3.1.3–§3.1.6; sqlite_store_external.cc).
-  // PutFirmwareRule replaces the rule of (r.mid, r.bin_type); kNotFound for an unknown
-  // product. ListFirmwareRules orders by bin_type (empty for an unknown product);
-  // GetFirmwareRule → kNotFound when the product has no rule for that binType.
-  virtual StoreStatus PutFirmwareRule(const FirmwareRule& r) = 0;
-  virtual StoreResult<std::vector<FirmwareRule>> ListFirmwareRules(const std::string& mid) = 0;
-  virtual StoreResult<FirmwareRule> GetFirmwareRule(const std::string& mid,
-                                                    const std::string& bin_type) = 0;
-  // News: CreateNews → kConflict on an existing id, kNotFound for an unknown pid.
-  // ListNews orders newest first (update_time_ms, then id), `limit` from `offset`.
-  virtual StoreStatus CreateNews(const NewsItem& n) = 0;
-  virtual StoreResult<std::vector<NewsItem>> ListNews(const std::string& pid, int64_t offset,
-                                                      int64_t limit) = 0;
-  virtual StoreResult<int64_t> CountNews(const std::string& pid) = 0;
-  // Feedback: AddFeedback returns the new id (f.id is ignored). ListFeedback: the
-  // feedback filed under `pid`, newest first, `limit` from `offset`.
-  virtual StoreResult<int64_t> AddFeedback(const Feedback& f) = 0;
-  virtual StoreResult<std::vector<Feedback>> ListFeedback(const std::string& pid, int64_t offset,
-                                                          int64_t limit) = 0;
-  // Demo devices: ReplaceDemoDevices replaces the whole list of `pid` atomically (each
-  // device's own pid is ignored); kNotFound for an unknown pid with a non-empty list.
-  // ListDemoDevices keeps the order they were put in.
-  virtual StoreStatus ReplaceDemoDevices(const std::string& pid,
-                                         const std::vector<DemoDevice>& devices) = 0;
-  virtual StoreResult<std::vector<DemoDevice>> ListDemoDevices(const std::string& pid) = 0;
+// What users see of devices they do not own, and how they arrange them (user-api.md
+// §5.2–§5.4): shares, reverse-authorization templates and requests, folders. Rows here
+// hang on devices and users: unbinding or deleting a device removes them (DeviceStore).
+class ShareStore {
+ public:
+  virtual ~ShareStore() = default;
 
-  // Console members (sqlite_store_members.cc; rules in catalog/members.h).
-  // PutConsoleMember inserts (pid, uid) or changes its role, keeping created_at_ms;
-  // kNotFound when the pid has no manufacturer or the uid no account. DeleteConsoleMember:
-  // kNotFound when (pid, uid) is no member. ListConsoleMembers orders by created_at_ms
-  // then uid; ListMemberships (every enterprise of one account) by pid.
-  [[nodiscard]] virtual StoreStatus PutConsoleMember(const ConsoleMember& m) = 0;
-  [[nodiscard]] virtual StoreResult<ConsoleMember> GetConsoleMember(const std::string& pid,
-                                                                    const std::string& uid) = 0;
-  [[nodiscard]] virtual StoreStatus DeleteConsoleMember(const std::string& pid,
-                                                        const std::string& uid) = 0;
-  [[nodiscard]] virtual StoreResult<std::vector<ConsoleMember>> ListConsoleMembers(
-      const std::string& pid) = 0;
-  [[nodiscard]] virtual StoreResult<std::vector<ConsoleMember>> ListMemberships(
-      const std::string& uid) = 0;
+  // Shares. CreateShare returns the new id (s.id is ignored); kConflict on (devTid,
+  // grantee); kNotFound for an unknown device, grantor or grantee. Lists are ordered
+  // by id. An expired share is still returned: expiry is the caller's rule.
+  virtual StoreResult<int64_t> CreateShare(const Share& s) = 0;
+  // By id: replaces mode, instruction_expire_json, enable_scheduler, enable_ifttt,
+  // desc, update_time_ms and expire_at_ms; kNotFound for an unknown id.
+  virtual StoreStatus UpdateShare(const Share& s) = 0;
+  virtual StoreResult<Share> GetShare(const std::string& dev_tid, const std::string& grantee) = 0;
+  virtual StoreResult<std::vector<Share>> ListSharesByDevice(const std::string& dev_tid) = 0;
+  virtual StoreResult<std::vector<Share>> ListSharesByGrantee(const std::string& uid) = 0;
+  // Also takes the device out of the grantee's folders; kNotFound when no such share.
+  virtual StoreStatus DeleteShare(const std::string& dev_tid, const std::string& grantee) = 0;
+
+  // Reverse authorization. Creates return kConflict on an existing id and kNotFound for
+  // an unknown device; lists are ordered by creation time. UnbindDevice removes a
+  // device's templates and requests.
+  virtual StoreStatus CreateReverseTemplate(const ReverseTemplate& t) = 0;
+  virtual StoreResult<ReverseTemplate> GetReverseTemplate(const std::string& id) = 0;
+  virtual StoreResult<std::vector<ReverseTemplate>> ListReverseTemplates(
+      const std::string& dev_tid) = 0;
+  virtual StoreStatus CreateReverseRequest(const ReverseRequest& r) = 0;
+  virtual StoreResult<ReverseRequest> GetReverseRequest(const std::string& register_id) = 0;
+  virtual StoreResult<std::vector<ReverseRequest>> ListReverseRequests(
+      const std::string& dev_tid) = 0;
+  // kNotFound for an unknown id.
+  virtual StoreStatus SetReverseRequestStatus(const std::string& register_id,
+                                              const std::string& status) = 0;
 
   // Folders. CreateFolder: kConflict on (uid, name) or on an existing folder_id, which
   // the caller generates (unique across users; "" and "0" are refused with kFailed);
@@ -590,26 +630,26 @@ class Store {
   // share of, in no other folder); kNotFound for a folder the user does not have.
   virtual StoreResult<std::vector<std::string>> ListFolderDevices(const std::string& uid,
                                                                   const std::string& folder_id) = 0;
+};
 
-  // ---- Accounts (UAA, user-api.md §3) ----
-  // Stores a verify code, replacing the previous one of (pid, target, purpose).
-  virtual StoreStatus PutVerifyCode(const VerifyCode& code) = 0;
-  virtual StoreResult<VerifyCode> GetVerifyCode(const std::string& pid, const std::string& target,
-                                                const std::string& purpose) = 0;
-  // The latest code of (pid, target) whatever its purpose; kNotFound when none.
-  virtual StoreResult<VerifyCode> GetLatestVerifyCode(const std::string& pid,
-                                                      const std::string& target) = 0;
-  virtual StoreStatus UpdateVerifyCode(const VerifyCode& code) = 0;  // attempts, check_token
-  virtual StoreStatus DeleteVerifyCode(const std::string& pid, const std::string& target,
-                                       const std::string& purpose) = 0;
-  // Codes sent to `target` (any pid) since `since_ms` — the daily cap (D20).
-  virtual StoreResult<int> CountVerifyCodesSince(const std::string& target, int64_t since_ms) = 0;
+// The whole store: every aggregate, plus what spans them (transactions, schema, WAL).
+// Callers keep taking a Store&; implementations (SqliteStore, FaultStore) implement it all.
+class Store : public AccountStore, public CatalogStore, public DeviceStore, public ShareStore {
+ public:
+  ~Store() override = default;
 
-  virtual StoreStatus PutRefreshToken(const RefreshToken& token) = 0;
-  virtual StoreResult<RefreshToken> GetRefreshToken(const std::string& jti) = 0;
-  virtual StoreStatus RevokeRefreshToken(const std::string& jti) = 0;
-  // Revokes every refresh token of the user (password change or reset).
-  virtual StoreStatus RevokeUserRefreshTokens(const std::string& uid) = 0;
+  // Schema version of the open database (storage/migrations); -1 if it cannot be read.
+  virtual int SchemaVersion() = 0;
+
+  // Runs `body` inside one transaction: committed when it returns OK, rolled back
+  // otherwise. `body` receives this store and must make its calls through it; other
+  // threads' calls wait until the transaction ends. Transactions do not nest: a call
+  // from inside `body` returns kFailed. A failing call inside `body` undoes only its
+  // own changes; `body` decides whether to go on or to return the failure.
+  virtual StoreStatus InTransaction(const std::function<StoreStatus(Store&)>& body) = 0;
+
+  // Flushes the write-ahead log into the database (at shutdown).
+  virtual StoreStatus Checkpoint() = 0;
 };
 
 struct StoreOptions {

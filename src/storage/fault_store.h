@@ -1,0 +1,231 @@
+// FaultStore: a Store that fails on demand, for tests (in the spirit of LevelDB's
+// SpecialEnv). It decorates a real Store: every call is forwarded to `base` unchanged
+// until a rule is armed, and then the calls the rule names answer
+// StoreStatus::Failed("injected: <Method>") without reaching `base` — the database is
+// not touched by a failed call.
+//
+// Contract
+// - Rules (one at a time; arming replaces the previous one and restarts its count):
+//   FailCalls("UpdateUserPassword", skip) fails every call of that method after the
+//   first `skip`; FailWrites(skip) does the same for every method that changes data
+//   (IsWrite). FailCalls("InTransaction") lets the body run and then fails its commit,
+//   so the whole transaction rolls back. Disarm() lets every call through again.
+// - Inside InTransaction the body receives this FaultStore, so rules apply to the calls
+//   made in it; a failed call makes the body's outcome the caller's choice, exactly as
+//   with a real failure, and a body that returns the failure rolls back everything it
+//   wrote (the base store's transaction).
+// - Every write that reaches this store (failed or not) is counted and logged by name
+//   (writes(), write_log()), so a test can first count the writes an operation makes
+//   and then fail each of them in turn.
+// - Thread-safe: the rule and counters have their own mutex, never held while `base`
+//   runs. `base` must outlive the FaultStore.
+#ifndef KRYPTON_STORAGE_FAULT_STORE_H_
+#define KRYPTON_STORAGE_FAULT_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/store.h"
+
+namespace krypton::storage {
+
+class FaultStore final : public Store {
+ public:
+  explicit FaultStore(Store& base) : base_(base) {}
+
+  // Fails the calls of `method` (a Store method name, or "InTransaction": its commit)
+  // after the first `skip` of them. A name that is no method (IsMethod) never matches.
+  void FailCalls(std::string method, int64_t skip = 0);
+  // Fails every write (IsWrite) after the first `skip` writes.
+  void FailWrites(int64_t skip = 0);
+  // Lets every call through.
+  void Disarm();
+
+  // Failures injected since construction.
+  int64_t injected() const;
+  // Writes that reached this store since construction or ClearLog(), failed or not,
+  // and their method names in call order.
+  int64_t writes() const;
+  std::vector<std::string> write_log() const;
+  void ClearLog();
+
+  // Whether `method` names a data method of Store (not SchemaVersion, InTransaction or
+  // Checkpoint) / one that changes data (Create…, Update…, Delete…, Bind…, Draw…, …).
+  static bool IsMethod(std::string_view method);
+  static bool IsWrite(std::string_view method);
+  // Every write method's name, sorted.
+  static const std::vector<std::string_view>& WriteMethods();
+
+  int SchemaVersion() override;
+  StoreStatus InTransaction(const std::function<StoreStatus(Store&)>& body) override;
+  StoreStatus Checkpoint() override;
+
+  // AccountStore
+  StoreStatus CreateUser(const User& user) override;
+  StoreResult<User> GetUser(const std::string& uid) override;
+  StoreResult<User> FindUserByEmail(const std::string& pid, const std::string& email) override;
+  StoreResult<User> FindUserByPhone(const std::string& pid, const std::string& phone) override;
+  StoreStatus UpdateUserPassword(const std::string& uid, const std::string& hash) override;
+  StoreStatus UpdateUserProfile(const std::string& uid, const std::string& json) override;
+  StoreStatus UpdateUserContact(const std::string& uid, const std::string& phone,
+                                const std::string& email, bool email_verified) override;
+  StoreStatus PutVerifyCode(const VerifyCode& code) override;
+  StoreResult<VerifyCode> GetVerifyCode(const std::string& pid, const std::string& target,
+                                        const std::string& purpose) override;
+  StoreResult<VerifyCode> GetLatestVerifyCode(const std::string& pid,
+                                              const std::string& target) override;
+  StoreStatus UpdateVerifyCode(const VerifyCode& code) override;
+  StoreStatus DeleteVerifyCode(const std::string& pid, const std::string& target,
+                               const std::string& purpose) override;
+  StoreResult<int> CountVerifyCodesSince(const std::string& target, int64_t since_ms) override;
+  StoreStatus PutRefreshToken(const RefreshToken& token) override;
+  StoreResult<RefreshToken> GetRefreshToken(const std::string& jti) override;
+  StoreStatus RevokeRefreshToken(const std::string& jti) override;
+  StoreStatus RevokeUserRefreshTokens(const std::string& uid) override;
+
+  // CatalogStore
+  StoreStatus UpsertManufacturer(const Manufacturer& m) override;
+  StoreResult<Manufacturer> GetManufacturer(const std::string& pid) override;
+  StoreStatus SetManufacturerServerKey(const std::string& pid,
+                                       const std::string& key_hash) override;
+  StoreResult<Manufacturer> FindManufacturerByServerKey(const std::string& key_hash) override;
+  StoreStatus CreateProduct(const Product& p) override;
+  StoreStatus UpdateProduct(const Product& p) override;
+  StoreResult<Product> GetProduct(const std::string& mid) override;
+  StoreResult<Product> FindProductByProdKey(const std::string& prod_key) override;
+  StoreResult<Product> FindProductByPublicKey(const std::string& ppk) override;
+  StoreResult<std::vector<Product>> ListProducts(std::optional<std::string> pid) override;
+  StoreResult<int> AddTemplate(const std::string& mid, const std::string& body_json,
+                               int64_t now_ms) override;
+  StoreResult<ProtocolTemplate> GetCurrentTemplate(const std::string& mid) override;
+  StoreResult<ProtocolTemplate> GetTemplate(const std::string& mid, int version) override;
+  StoreResult<std::vector<ProtocolTemplate>> ListTemplates(const std::string& mid) override;
+  StoreStatus PutProductDetails(const ProductDetails& d) override;
+  StoreResult<ProductDetails> GetProductDetails(const std::string& mid) override;
+  StoreStatus DeleteProduct(const std::string& mid) override;
+  StoreStatus CreateH5Template(const H5Template& t) override;
+  StoreResult<H5Template> GetH5Template(const std::string& id) override;
+  StoreStatus UpdateH5Template(const H5Template& t) override;
+  StoreStatus BindProductH5(const std::string& mid, const std::string& platform,
+                            const std::string& h5_id) override;
+  StoreResult<H5Template> GetProductH5(const std::string& mid,
+                                       const std::string& platform) override;
+  StoreStatus AuthorizeProduct(const std::string& mid, const std::string& pid,
+                               int64_t at_ms) override;
+  StoreResult<std::vector<std::string>> ListProductAuthorizations(const std::string& mid) override;
+  StoreStatus UnauthorizeProduct(const std::string& mid, const std::string& pid) override;
+  StoreResult<std::vector<Product>> ListAuthorizedProducts(const std::string& pid) override;
+  StoreStatus PutFirmwareRule(const FirmwareRule& r) override;
+  StoreResult<std::vector<FirmwareRule>> ListFirmwareRules(const std::string& mid) override;
+  StoreResult<FirmwareRule> GetFirmwareRule(const std::string& mid,
+                                            const std::string& bin_type) override;
+  StoreStatus CreateNews(const NewsItem& n) override;
+  StoreResult<std::vector<NewsItem>> ListNews(const std::string& pid, int64_t offset,
+                                              int64_t limit) override;
+  StoreResult<int64_t> CountNews(const std::string& pid) override;
+  StoreResult<int64_t> AddFeedback(const Feedback& f) override;
+  StoreResult<std::vector<Feedback>> ListFeedback(const std::string& pid, int64_t offset,
+                                                  int64_t limit) override;
+  StoreStatus ReplaceDemoDevices(const std::string& pid,
+                                 const std::vector<DemoDevice>& devices) override;
+  StoreResult<std::vector<DemoDevice>> ListDemoDevices(const std::string& pid) override;
+  StoreStatus PutConsoleMember(const ConsoleMember& m) override;
+  StoreResult<ConsoleMember> GetConsoleMember(const std::string& pid,
+                                              const std::string& uid) override;
+  StoreStatus DeleteConsoleMember(const std::string& pid, const std::string& uid) override;
+  StoreResult<std::vector<ConsoleMember>> ListConsoleMembers(const std::string& pid) override;
+  StoreResult<std::vector<ConsoleMember>> ListMemberships(const std::string& uid) override;
+
+  // DeviceStore
+  StoreStatus CreateDevice(const Device& d) override;
+  StoreResult<Device> GetDevice(const std::string& dev_tid) override;
+  StoreResult<Device> FindDeviceByCtrlKey(const std::string& ctrl_key) override;
+  StoreStatus UpdateDeviceTokens(const std::string& dev_tid, const std::string& token_hash,
+                                 const std::string& last_token_hash) override;
+  StoreStatus SetDeviceOnline(const std::string& dev_tid, bool online, int64_t at_ms) override;
+  StoreStatus SetAllDevicesOffline() override;
+  StoreStatus SaveDeviceInfo(const std::string& dev_tid, const std::string& info_json) override;
+  StoreStatus SetDeviceName(const std::string& dev_tid, const std::string& name) override;
+  StoreStatus SetDeviceLicenseRevoked(const std::string& dev_tid, bool revoked) override;
+  StoreStatus SaveDeviceState(const std::string& dev_tid, const std::string& state_json,
+                              int64_t at_ms) override;
+  StoreResult<std::vector<Device>> ListDevicesByOwner(const std::string& uid) override;
+  StoreStatus BindDevice(const std::string& dev_tid, const std::string& uid,
+                         int64_t at_ms) override;
+  StoreStatus UnbindDevice(const std::string& dev_tid, const std::string& new_ctrl_key) override;
+  StoreStatus PutPinCode(const PinCode& pin, int64_t purge_before_ms) override;
+  StoreResult<PinCode> GetPinCode(const std::string& pin_hash) override;
+  StoreResult<std::vector<PinCode>> ListLivePinCodes(const std::string& ssid,
+                                                     int64_t now_ms) override;
+  StoreStatus PutBindResult(const BindResult& r) override;
+  StoreResult<std::vector<BindResult>> ListBindResults(const std::string& pin_hash) override;
+  StoreStatus AllocateShortCode(const std::string& short_code, const std::string& dev_tid,
+                                int64_t at_ms) override;
+  StoreResult<std::string> FindShortCode(const std::string& short_code) override;
+  StoreResult<std::string> GetDeviceShortCode(const std::string& dev_tid) override;
+  StoreResult<int64_t> CountShortCodes() override;
+  StoreStatus SetQuota(const Quota& q) override;
+  StoreResult<std::vector<Quota>> ListQuotas(const std::string& pid) override;
+  StoreResult<int64_t> QuotaRemaining(const std::string& pid, const std::string& mid,
+                                      const std::string& kind) override;
+  StoreStatus DrawQuota(const std::string& pid, const std::string& mid, const std::string& kind,
+                        int64_t n) override;
+  StoreStatus ReturnQuota(const std::string& pid, const std::string& mid,
+                          const std::string& kind) override;
+  StoreStatus DeleteDevice(const std::string& dev_tid) override;
+  StoreStatus MarkLicenseIssued(const std::string& dev_tid, int64_t at_ms) override;
+  StoreResult<bool> IsLicenseIssued(const std::string& dev_tid) override;
+  StoreResult<std::vector<std::string>> ListEnterpriseDevices(const std::string& pid,
+                                                              const std::string& mid,
+                                                              std::optional<bool> online,
+                                                              int64_t offset,
+                                                              int64_t limit) override;
+
+  // ShareStore
+  StoreResult<int64_t> CreateShare(const Share& s) override;
+  StoreStatus UpdateShare(const Share& s) override;
+  StoreResult<Share> GetShare(const std::string& dev_tid, const std::string& grantee) override;
+  StoreResult<std::vector<Share>> ListSharesByDevice(const std::string& dev_tid) override;
+  StoreResult<std::vector<Share>> ListSharesByGrantee(const std::string& uid) override;
+  StoreStatus DeleteShare(const std::string& dev_tid, const std::string& grantee) override;
+  StoreStatus CreateReverseTemplate(const ReverseTemplate& t) override;
+  StoreResult<ReverseTemplate> GetReverseTemplate(const std::string& id) override;
+  StoreResult<std::vector<ReverseTemplate>> ListReverseTemplates(
+      const std::string& dev_tid) override;
+  StoreStatus CreateReverseRequest(const ReverseRequest& r) override;
+  StoreResult<ReverseRequest> GetReverseRequest(const std::string& register_id) override;
+  StoreResult<std::vector<ReverseRequest>> ListReverseRequests(const std::string& dev_tid) override;
+  StoreStatus SetReverseRequestStatus(const std::string& register_id,
+                                      const std::string& status) override;
+  StoreStatus CreateFolder(const Folder& f) override;
+  StoreResult<std::vector<Folder>> ListFolders(const std::string& uid) override;
+  StoreStatus RenameFolder(const std::string& uid, const std::string& folder_id,
+                           const std::string& name) override;
+  StoreStatus DeleteFolder(const std::string& uid, const std::string& folder_id) override;
+  StoreStatus SetDeviceFolder(const std::string& uid, const std::string& dev_tid,
+                              const std::string& folder_id) override;
+  StoreResult<std::vector<std::string>> ListFolderDevices(const std::string& uid,
+                                                          const std::string& folder_id) override;
+
+ private:
+  enum class Mode { kOff, kMethod, kWrites };
+  // The failure to return for a call of `method`, or nullopt to forward it.
+  std::optional<StoreStatus> Inject(std::string_view method);
+
+  Store& base_;
+  mutable std::mutex mu_;
+  Mode mode_ = Mode::kOff;
+  std::string method_;  // kMethod
+  int64_t skip_ = 0;    // matching calls still let through
+  int64_t injected_ = 0;
+  std::vector<std::string> write_log_;
+};
+
+}  // namespace krypton::storage
+
+#endif  // KRYPTON_STORAGE_FAULT_STORE_H_
