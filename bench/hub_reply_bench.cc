@@ -7,7 +7,8 @@
 namespace {
 
 void BM_SuccessFrameWithParams(benchmark::State& state) {
-  const std::string params = R"({"devTid":"ESP_2M_5CCF7F2EA957","ctrlKey":"0123456789abcdef0123456789abcdef"})";
+  const std::string params =
+      R"({"devTid":"ESP_2M_5CCF7F2EA957","ctrlKey":"0123456789abcdef0123456789abcdef"})";
   for (auto _ : state) {
     benchmark::DoNotOptimize(krypton::hub::SuccessFrame("18453", "devLogin", 200, params));
   }

@@ -73,11 +73,16 @@ class Runner {
   int Run() {
     ProcSample before = SampleProc(o_.server_pid);
     int rc = 0;
-    if (o_.scenario == "register") rc = Register();
-    else if (o_.scenario == "roundtrip") rc = Roundtrip();
-    else if (o_.scenario == "idle") rc = Idle(before);
-    else if (o_.scenario == "login-storm") rc = LoginStorm();
-    else if (o_.scenario == "fanout") rc = Fanout();
+    if (o_.scenario == "register")
+      rc = Register();
+    else if (o_.scenario == "roundtrip")
+      rc = Roundtrip();
+    else if (o_.scenario == "idle")
+      rc = Idle(before);
+    else if (o_.scenario == "login-storm")
+      rc = LoginStorm();
+    else if (o_.scenario == "fanout")
+      rc = Fanout();
     else {
       std::cerr << "unknown scenario " << o_.scenario << "\n";
       return 2;
@@ -87,7 +92,9 @@ class Runner {
 
  private:
   bool kMqtt() const { return o_.target == "mosquitto"; }
-  tcp::endpoint Ep(int port) { return {asio::ip::make_address(o_.host), static_cast<uint16_t>(port)}; }
+  tcp::endpoint Ep(int port) {
+    return {asio::ip::make_address(o_.host), static_cast<uint16_t>(port)};
+  }
   std::string DevTid(int i) { return o_.dev_prefix + std::to_string(o_.offset + i); }
   std::string Pad() { return o_.payload > 0 ? std::string(o_.payload, 'x') : std::string(); }
 
@@ -112,8 +119,9 @@ class Runner {
 
   // A Krypton app connection: JSON lines over TCP, or WebSocket (--app-transport ws).
   std::shared_ptr<Conn> OpenApp(int* connected, int* failed) {
-    return o_.app_transport == "ws" ? Open(o_.app_ws_port, Conn::Framing::kWebSocket, connected, failed)
-                                    : Open(o_.app_port, Conn::Framing::kLines, connected, failed);
+    return o_.app_transport == "ws"
+               ? Open(o_.app_ws_port, Conn::Framing::kWebSocket, connected, failed)
+               : Open(o_.app_port, Conn::Framing::kLines, connected, failed);
   }
 
   std::shared_ptr<Conn> Open(int port, Conn::Framing f, int* connected, int* failed) {
@@ -159,12 +167,14 @@ class Runner {
       d->conn->Send(R"({"msgId":"1","action":"devLogin","params":{"devTid":")" + d->dev_tid +
                     R"(","prodKey":")" + o_.prod_key + R"(","token":")" + d->token + "\"}}\n");
     }
-    RunUntil([&] {
-      for (auto& d : devs) {
-        if (!d->online && !d->failed) return false;
-      }
-      return true;
-    }, 60);
+    RunUntil(
+        [&] {
+          for (auto& d : devs) {
+            if (!d->online && !d->failed) return false;
+          }
+          return true;
+        },
+        60);
     return devs;
   }
 
@@ -195,11 +205,11 @@ class Runner {
     std::string pad = Pad();
 
     auto command = [&](int i, int id) -> std::string {
-      std::string frame = R"({"msgId":)" + std::to_string(id) + R"(,"action":"appSend","params":{"devTid":")" +
-                          DevTid(i) + R"(","ctrlKey":")" + (kMqtt() ? "k" : devs[i]->ctrl_key) +
-                          R"(","appTid":")" + o_.app_prefix + std::to_string(i) +
-                          R"(","data":{"cmdId":2,"power":1)" +
-                          (pad.empty() ? "" : R"(,"pad":")" + pad + "\"") + "}}}";
+      std::string frame =
+          R"({"msgId":)" + std::to_string(id) + R"(,"action":"appSend","params":{"devTid":")" +
+          DevTid(i) + R"(","ctrlKey":")" + (kMqtt() ? "k" : devs[i]->ctrl_key) + R"(","appTid":")" +
+          o_.app_prefix + std::to_string(i) + R"(","data":{"cmdId":2,"power":1)" +
+          (pad.empty() ? "" : R"(,"pad":")" + pad + "\"") + "}}}";
       return frame;
     };
     auto send = [&](int i) {
@@ -347,7 +357,8 @@ class Runner {
       }
       RunUntil([&] { return connected + failed == n; }, 60);
       for (int i = 0; i < n; ++i) {
-        conns[i]->Send(mqtt::Connect("idle" + std::to_string(o_.offset + i), static_cast<uint16_t>(o_.heartbeat_s * 2)));
+        conns[i]->Send(mqtt::Connect("idle" + std::to_string(o_.offset + i),
+                                     static_cast<uint16_t>(o_.heartbeat_s * 2)));
       }
       RunUntil([&] { return online == n; }, 60);
     } else {
@@ -362,10 +373,12 @@ class Runner {
     // Heartbeats at the configured interval, spread evenly, for the duration.
     asio::steady_timer timer(ioc_);
     int next = 0;
-    auto interval = std::chrono::nanoseconds(static_cast<int64_t>(1e9 * o_.heartbeat_s / std::max(1, n)));
+    auto interval =
+        std::chrono::nanoseconds(static_cast<int64_t>(1e9 * o_.heartbeat_s / std::max(1, n)));
     std::function<void()> beat = [&] {
       auto& c = conns[next++ % n];
-      c->Send(kMqtt() ? mqtt::PingReq() : std::string(R"({"msgId":1,"action":"heartbeat"})") + "\n");
+      c->Send(kMqtt() ? mqtt::PingReq()
+                      : std::string(R"({"msgId":1,"action":"heartbeat"})") + "\n");
       timer.expires_at(timer.expiry() + interval);
       timer.async_wait([&](const boost::system::error_code& ec) {
         if (!ec) beat();
@@ -383,15 +396,17 @@ class Runner {
     timer.cancel();
     double rss_per_session = online > 0 ? (loaded.rss_kb - before.rss_kb) * 1024.0 / online : 0;
     double cpu_pct = elapsed > 0 ? 100.0 * (cpu1.cpu_s - cpu0.cpu_s) / elapsed : 0;
-    std::printf("idle %s: %d/%d sessions, server RSS %lld → %lld kB, %.0f B per session, "
-                "heartbeat CPU %.2f%% (%d s interval)\n",
-                o_.target.c_str(), online, n, static_cast<long long>(before.rss_kb),
-                static_cast<long long>(loaded.rss_kb), rss_per_session, cpu_pct, o_.heartbeat_s);
+    std::printf(
+        "idle %s: %d/%d sessions, server RSS %lld → %lld kB, %.0f B per session, "
+        "heartbeat CPU %.2f%% (%d s interval)\n",
+        o_.target.c_str(), online, n, static_cast<long long>(before.rss_kb),
+        static_cast<long long>(loaded.rss_kb), rss_per_session, cpu_pct, o_.heartbeat_s);
     if (o_.json) {
-      std::printf("{\"scenario\":\"idle\",\"target\":\"%s\",\"sessions\":%d,\"rss_before_kb\":%lld,"
-                  "\"rss_after_kb\":%lld,\"bytes_per_session\":%.0f,\"heartbeat_cpu_pct\":%.3f}\n",
-                  o_.target.c_str(), online, static_cast<long long>(before.rss_kb),
-                  static_cast<long long>(loaded.rss_kb), rss_per_session, cpu_pct);
+      std::printf(
+          "{\"scenario\":\"idle\",\"target\":\"%s\",\"sessions\":%d,\"rss_before_kb\":%lld,"
+          "\"rss_after_kb\":%lld,\"bytes_per_session\":%.0f,\"heartbeat_cpu_pct\":%.3f}\n",
+          o_.target.c_str(), online, static_cast<long long>(before.rss_kb),
+          static_cast<long long>(loaded.rss_kb), rss_per_session, cpu_pct);
     }
     return online == n ? 0 : 1;
   }
@@ -430,9 +445,10 @@ class Runner {
           return;
         }
         ++stats.sent;
-        c->Send(kMqtt() ? mqtt::Connect(dev_tid, 60)
-                        : R"({"msgId":"1","action":"devLogin","params":{"devTid":")" + dev_tid +
-                              R"(","prodKey":")" + o_.prod_key + R"(","token":")" + token + "\"}}\n");
+        c->Send(kMqtt()
+                    ? mqtt::Connect(dev_tid, 60)
+                    : R"({"msgId":"1","action":"devLogin","params":{"devTid":")" + dev_tid +
+                          R"(","prodKey":")" + o_.prod_key + R"(","token":")" + token + "\"}}\n");
       });
     };
     ProcSample cpu0 = SampleProc(o_.server_pid);
@@ -517,8 +533,9 @@ class Runner {
       std::string data = R"({"cmdId":1,"t":)" + std::to_string(NowUs()) +
                          (pad.empty() ? "" : R"(,"pad":")" + pad + "\"") + "}";
       if (kMqtt()) {
-        publisher->Send(mqtt::Publish("k/fan", R"({"msgId":1,"action":"devSend","params":{"devTid":")" +
-                                                   DevTid(0) + R"(","appTid":[],"data":)" + data + "}}"));
+        publisher->Send(
+            mqtt::Publish("k/fan", R"({"msgId":1,"action":"devSend","params":{"devTid":")" +
+                                       DevTid(0) + R"(","appTid":[],"data":)" + data + "}}"));
       } else {
         dev->conn->Send(R"({"msgId":1,"action":"devSend","params":{"devTid":")" + dev->dev_tid +
                         R"(","appTid":[],"data":)" + data + "}}\n");
@@ -550,27 +567,30 @@ class Runner {
               ProcSample cpu1, uint64_t timeouts) {
     double per_s = elapsed > 0 ? s.ok / elapsed : 0;
     // Krypton apps over WebSocket are reported as their own target.
-    std::string target = o_.target == "krypton" && o_.app_transport == "ws" ? "krypton-ws" : o_.target;
-    double cpu = (cpu1.ok && cpu0.ok && elapsed > 0) ? 100.0 * (cpu1.cpu_s - cpu0.cpu_s) / elapsed : -1;
-    std::printf("%s %s: %.0f/s ok=%llu errors=%llu timeouts=%llu p50=%lluus p99=%lluus "
-                "p99.9=%lluus max=%lluus server_cpu=%.0f%% server_rss=%lldkB\n",
-                scenario, o_.target.c_str(), per_s, static_cast<unsigned long long>(s.ok),
-                static_cast<unsigned long long>(s.errors), static_cast<unsigned long long>(timeouts),
-                static_cast<unsigned long long>(s.hist.Percentile(0.5)),
-                static_cast<unsigned long long>(s.hist.Percentile(0.99)),
-                static_cast<unsigned long long>(s.hist.Percentile(0.999)),
-                static_cast<unsigned long long>(s.hist.max()), cpu,
-                static_cast<long long>(cpu1.rss_kb));
+    std::string target =
+        o_.target == "krypton" && o_.app_transport == "ws" ? "krypton-ws" : o_.target;
+    double cpu =
+        (cpu1.ok && cpu0.ok && elapsed > 0) ? 100.0 * (cpu1.cpu_s - cpu0.cpu_s) / elapsed : -1;
+    std::printf(
+        "%s %s: %.0f/s ok=%llu errors=%llu timeouts=%llu p50=%lluus p99=%lluus "
+        "p99.9=%lluus max=%lluus server_cpu=%.0f%% server_rss=%lldkB\n",
+        scenario, o_.target.c_str(), per_s, static_cast<unsigned long long>(s.ok),
+        static_cast<unsigned long long>(s.errors), static_cast<unsigned long long>(timeouts),
+        static_cast<unsigned long long>(s.hist.Percentile(0.5)),
+        static_cast<unsigned long long>(s.hist.Percentile(0.99)),
+        static_cast<unsigned long long>(s.hist.Percentile(0.999)),
+        static_cast<unsigned long long>(s.hist.max()), cpu, static_cast<long long>(cpu1.rss_kb));
     if (o_.json) {
-      std::printf("{\"scenario\":\"%s\",\"target\":\"%s\",\"per_s\":%.1f,\"ok\":%llu,\"errors\":%llu,"
-                  "\"timeouts\":%llu,\"p50_us\":%llu,\"p99_us\":%llu,\"p999_us\":%llu,"
-                  "\"server_cpu_pct\":%.1f,\"server_rss_kb\":%lld,\"offered\":%.1f}\n",
-                  scenario, target.c_str(), per_s, static_cast<unsigned long long>(s.ok),
-                  static_cast<unsigned long long>(s.errors), static_cast<unsigned long long>(timeouts),
-                  static_cast<unsigned long long>(s.hist.Percentile(0.5)),
-                  static_cast<unsigned long long>(s.hist.Percentile(0.99)),
-                  static_cast<unsigned long long>(s.hist.Percentile(0.999)), cpu,
-                  static_cast<long long>(cpu1.rss_kb), o_.rate);
+      std::printf(
+          "{\"scenario\":\"%s\",\"target\":\"%s\",\"per_s\":%.1f,\"ok\":%llu,\"errors\":%llu,"
+          "\"timeouts\":%llu,\"p50_us\":%llu,\"p99_us\":%llu,\"p999_us\":%llu,"
+          "\"server_cpu_pct\":%.1f,\"server_rss_kb\":%lld,\"offered\":%.1f}\n",
+          scenario, target.c_str(), per_s, static_cast<unsigned long long>(s.ok),
+          static_cast<unsigned long long>(s.errors), static_cast<unsigned long long>(timeouts),
+          static_cast<unsigned long long>(s.hist.Percentile(0.5)),
+          static_cast<unsigned long long>(s.hist.Percentile(0.99)),
+          static_cast<unsigned long long>(s.hist.Percentile(0.999)), cpu,
+          static_cast<long long>(cpu1.rss_kb), o_.rate);
     }
     std::fflush(stdout);
   }
@@ -587,8 +607,10 @@ class Runner {
 
 int main(int argc, char** argv) {
   loadgen::Options o;
-  CLI::App app{"Krypton load generator (Krypton protocol or MQTT 3.1.1 to Mosquitto)", "krypton-loadgen"};
-  app.add_option("--target", o.target, "krypton or mosquitto")->check(CLI::IsMember({"krypton", "mosquitto"}));
+  CLI::App app{"Krypton load generator (Krypton protocol or MQTT 3.1.1 to Mosquitto)",
+               "krypton-loadgen"};
+  app.add_option("--target", o.target, "krypton or mosquitto")
+      ->check(CLI::IsMember({"krypton", "mosquitto"}));
   app.add_option("--scenario", o.scenario, "register, roundtrip, idle, login-storm, fanout");
   app.add_option("--host", o.host);
   app.add_option("--device-port", o.device_port, "Krypton device hub port");

@@ -3,11 +3,11 @@
 //   1. stop accepting (every listener), 2. ask every session to close,
 //   3. let the loops drain, bounded by server.shutdown_timeout_ms, then stop them,
 //   4. checkpoint the store, 5. exit 0.
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <csignal>
 #include <future>
@@ -15,20 +15,20 @@
 #include <optional>
 #include <thread>
 
+#include "accounts/epoch_listener.h"
 #include "app/commands.h"
 #include "app/json_out.h"
-#include "common/clock.h"
-#include "common/logging.h"
-#include "bus/inproc_bus.h"
-#include "auth/mailer.h"
 #include "auth/attempt_limiter.h"
 #include "auth/hash_queue.h"
+#include "auth/jwt.h"
+#include "auth/mailer.h"
 #include "auth/rate_limit.h"
-#include "accounts/epoch_listener.h"
 #include "auth/token_epochs.h"
+#include "bus/inproc_bus.h"
+#include "common/clock.h"
+#include "common/logging.h"
 #include "http/http.h"
 #include "http/routes/api.h"
-#include "auth/jwt.h"
 #include "hub/access.h"
 #include "hub/app_hub.h"
 #include "hub/hub.h"
@@ -40,9 +40,9 @@ namespace krypton::app {
 namespace {
 
 struct Endpoint {
-  std::string name;     // stable key in the endpoint line
-  std::string scheme;   // tcp, ws, http
-  int port;             // bound port, or the configured one when not served
+  std::string name;    // stable key in the endpoint line
+  std::string scheme;  // tcp, ws, http
+  int port;            // bound port, or the configured one when not served
   bool served;
   std::string purpose;
 };
@@ -95,8 +95,8 @@ int RunServe(const CommonOptions& common) {
   // The bus: shared by every hub connection and the domain services' change events;
   // outlives the loops.
   bus::InprocBus bus;
-  http::ApiContext api{*store,  config,   SystemClock::Instance(), **jwt, mailer,
-                       limiter, blocking, captcha, bus};
+  http::ApiContext api{*store,  config, SystemClock::Instance(), **jwt, mailer, limiter, blocking,
+                       captcha, bus};
   // Issue 14 (docs/security/passwords.md): failed guesses of every secret, the bounded fair
   // queue in front of argon2id, and the accounts' token epochs (cached like the access
   // decisions; a password change here forgets the entry at once).
@@ -180,9 +180,14 @@ int RunServe(const CommonOptions& common) {
   hub::ProductCodecs codecs(*store, SystemClock::Instance(), config.hub.access_cache_ms,
                             static_cast<size_t>(config.hub.access_cache_entries), pool.size(),
                             &bus);
-  hub::HubContext hub_ctx{*store, config, SystemClock::Instance(), bus, codecs,
+  hub::HubContext hub_ctx{*store,
+                          config,
+                          SystemClock::Instance(),
+                          bus,
+                          codecs,
                           config.hub.public_host.empty() ? HostName() : config.hub.public_host,
-                          config.hub.public_device_port, {}};
+                          config.hub.public_device_port,
+                          {}};
   // GET /metrics (src/http/routes/metrics.cc) reads the hub's counters and the
   // listeners' (connections refused at accept, accept errors, open and pre-login
   // connections). The listeners are all opened before the loops start.
@@ -275,9 +280,10 @@ int RunServe(const CommonOptions& common) {
   // The descriptor reserve of the hub listeners (docs/security/conns.md).
   uint64_t fd_limit = 0;
   if (int ceiling = net::ProcessFdCeiling(config.net.fd_reserve, &fd_limit); ceiling > 0) {
-    spdlog::info("descriptors: limit {}, reserve {}: hub connections not logged in use "
-                 "descriptors below {}",
-                 fd_limit, static_cast<int>(fd_limit) - ceiling, ceiling);
+    spdlog::info(
+        "descriptors: limit {}, reserve {}: hub connections not logged in use "
+        "descriptors below {}",
+        fd_limit, static_cast<int>(fd_limit) - ceiling, ceiling);
   }
   for (auto& l : listeners) l->Start();
   pool.Start();
@@ -295,7 +301,11 @@ int RunServe(const CommonOptions& common) {
   for (const auto& e : endpoints) {
     if (e.served) ports.Add(e.name, e.port);
   }
-  std::cout << JsonObject().Add("event", "listening").AddRaw("ports", ports.Finish()).Add("host", host).Finish()
+  std::cout << JsonObject()
+                   .Add("event", "listening")
+                   .AddRaw("ports", ports.Finish())
+                   .Add("host", host)
+                   .Finish()
             << std::endl;
 
   int signo = stop_signal.get_future().get();

@@ -187,12 +187,12 @@ int RunConfigKeys(const CommonOptions& common) {
     std::string out = "[";
     for (const auto& k : config::Keys()) {
       out += (out.size() > 1 ? "," : "") + JsonObject()
-                                                 .Add("key", k.key)
-                                                 .Add("env", k.env)
-                                                 .Add("type", k.type)
-                                                 .Add("default", k.default_value)
-                                                 .Add("doc", k.doc)
-                                                 .Finish();
+                                               .Add("key", k.key)
+                                               .Add("env", k.env)
+                                               .Add("type", k.type)
+                                               .Add("default", k.default_value)
+                                               .Add("doc", k.doc)
+                                               .Finish();
     }
     std::cout << out << "]\n";
     return 0;

@@ -31,7 +31,11 @@ int RunTokenIssue(const CommonOptions& common, const TokenIssueOptions& options)
   claims.exp = SystemClock::Instance().NowS() + ttl;
   std::string token = (*codec)->Sign(claims);
   if (common.json) {
-    std::cout << JsonObject().Add("uid", user->uid).Add("access_token", token).Add("expires_in", ttl).Finish()
+    std::cout << JsonObject()
+                     .Add("uid", user->uid)
+                     .Add("access_token", token)
+                     .Add("expires_in", ttl)
+                     .Finish()
               << "\n";
   } else {
     std::cout << token << "\n";

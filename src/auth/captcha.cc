@@ -12,9 +12,9 @@ namespace {
 
 // 5×7 digits, one byte per row (low 5 bits).
 constexpr unsigned char kFont[10][7] = {
-    {14, 17, 19, 21, 25, 17, 14}, {4, 12, 4, 4, 4, 4, 14},   {14, 17, 1, 2, 4, 8, 31},
-    {31, 2, 4, 2, 1, 17, 14},     {2, 6, 10, 18, 31, 2, 2},  {31, 16, 30, 1, 1, 17, 14},
-    {6, 8, 16, 30, 17, 17, 14},   {31, 1, 2, 4, 8, 8, 8},    {14, 17, 17, 14, 17, 17, 14},
+    {14, 17, 19, 21, 25, 17, 14}, {4, 12, 4, 4, 4, 4, 14},  {14, 17, 1, 2, 4, 8, 31},
+    {31, 2, 4, 2, 1, 17, 14},     {2, 6, 10, 18, 31, 2, 2}, {31, 16, 30, 1, 1, 17, 14},
+    {6, 8, 16, 30, 17, 17, 14},   {31, 1, 2, 4, 8, 8, 8},   {14, 17, 17, 14, 17, 17, 14},
     {14, 17, 17, 15, 1, 2, 12},
 };
 
@@ -25,8 +25,8 @@ void Chunk(std::string& png, const char* type, const std::string& data) {
   be32(static_cast<uint32_t>(data.size()));
   std::string body = std::string(type, 4) + data;
   png += body;
-  be32(static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(body.data()),
-                                   static_cast<uInt>(body.size()))));
+  be32(static_cast<uint32_t>(
+      crc32(0, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()))));
 }
 
 }  // namespace
@@ -46,7 +46,8 @@ std::string RenderCaptchaPng(const std::string& text) {
         for (int dy = 0; dy < kScale; ++dy) {
           for (int dx = 0; dx < kScale; ++dx) {
             int x = x0 + col * kScale + dx, y = y0 + row * kScale + dy;
-            if (x < kW && y < kH) pixels[y * kW + x] = static_cast<unsigned char>(randombytes_uniform(80));
+            if (x < kW && y < kH)
+              pixels[y * kW + x] = static_cast<unsigned char>(randombytes_uniform(80));
           }
         }
       }
@@ -92,7 +93,8 @@ std::string CaptchaStore::Create(const std::string& rid, int64_t now_ms) {
 Status CaptchaStore::Check(const std::string& rid, const std::string& code, int64_t now_ms) {
   std::lock_guard lock(mu_);
   auto it = entries_.find(rid);
-  if (it == entries_.end() || it->second.expires_ms <= now_ms) return Status(Code::kUaaVerifyCodeExpired);
+  if (it == entries_.end() || it->second.expires_ms <= now_ms)
+    return Status(Code::kUaaVerifyCodeExpired);
   if (!ConstantTimeEqual(code, it->second.code)) return Status(Code::kUaaInvalidVerifyCode);
   return Status();
 }

@@ -20,7 +20,9 @@ struct JwtDeleter {
 };
 using JwtPtr = std::unique_ptr<jwt_t, JwtDeleter>;
 
-Status Invalid(std::string why) { return Status(Code::kUaaInvalidToken).WithDetail(std::move(why)); }
+Status Invalid(std::string why) {
+  return Status(Code::kUaaInvalidToken).WithDetail(std::move(why));
+}
 
 // The public key PEM of a PEM private key, or "" when it is not one.
 std::string PublicPem(const std::string& private_pem) {

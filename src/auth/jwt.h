@@ -22,13 +22,14 @@
 #include <string_view>
 #include <vector>
 
+#include "common/identifiers.h"
 #include "common/status.h"
 
 namespace krypton::auth {
 
 struct TokenClaims {
   std::string uid;
-  std::string isolation = "00000000000";
+  std::string isolation{kPublicPid};
   std::string type = "ANDROID";
   std::vector<std::string> authorities = {"ROLE_USER"};
   std::string jti;

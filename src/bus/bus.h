@@ -138,7 +138,8 @@ class Bus {
   // `executor` is the device session's loop; `target` is called there. A previous
   // target of the same device gets OnReplaced(); the return value says whether there
   // was one (then the device never looked offline: no presence event is due, §4.5).
-  virtual bool AttachDevice(const std::string& dev_tid, boost::asio::io_context::executor_type executor,
+  virtual bool AttachDevice(const std::string& dev_tid,
+                            boost::asio::io_context::executor_type executor,
                             std::weak_ptr<CommandTarget> target) = 0;
   // Removes the entry if it is still `target`'s. Returns false when another session has
   // replaced it (the caller then must not report the device offline).

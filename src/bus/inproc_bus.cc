@@ -74,7 +74,7 @@ void InprocBus::SendCommand(DeviceCommand command, asio::any_io_executor reply_e
     return PostReply(reply_executor, reply, ErrorReply(Status(Code::kHubDeviceOffline)));
   }
   asio::post(*entry.loop, [target = entry.target, command = std::move(command), reply_executor,
-                              reply = std::move(reply)]() mutable {
+                           reply = std::move(reply)]() mutable {
     auto t = target.lock();
     if (!t) return PostReply(reply_executor, reply, ErrorReply(Status(Code::kHubDeviceOffline)));
     t->Deliver(std::move(command), [reply_executor, reply](CommandReply r) {

@@ -101,10 +101,10 @@ class [[nodiscard]] Result {
 }  // namespace krypton
 
 // Returns early from the enclosing function when `expr` is an error Status.
-#define KRYPTON_RETURN_IF_ERROR(expr)          \
-  do {                                         \
-    ::krypton::Status _kr_status = (expr);     \
-    if (!_kr_status.ok()) return _kr_status;   \
+#define KRYPTON_RETURN_IF_ERROR(expr)        \
+  do {                                       \
+    ::krypton::Status _kr_status = (expr);   \
+    if (!_kr_status.ok()) return _kr_status; \
   } while (0)
 
 #endif  // KRYPTON_COMMON_STATUS_H_

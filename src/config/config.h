@@ -26,9 +26,9 @@ inline constexpr int kPortUnset = -2;
 inline constexpr int kPortDisabled = -1;
 
 struct ServerConfig {
-  int threads = 0;                   // event loops; 0 = one per core
-  int shutdown_timeout_ms = 5000;    // bound on graceful shutdown
-  int blocking_threads = 2;          // workers for blocking work (zip, imports)
+  int threads = 0;                 // event loops; 0 = one per core
+  int shutdown_timeout_ms = 5000;  // bound on graceful shutdown
+  int blocking_threads = 2;        // workers for blocking work (zip, imports)
   // Password hashing (auth/hash_queue.h): its own workers and a bounded queue with a
   // per-account share; beyond either bound 429 400016 at once.
   int hash_threads = 2;
@@ -75,23 +75,23 @@ struct AppHubConfig {
 struct HubConfig {
   DeviceHubConfig device;
   AppHubConfig app;
-  std::string public_host;       // "" = this machine's host name
-  int public_device_port = 0;    // 0 = the device hub's bound port
-  std::string public_app_host;   // "" = public_host
+  std::string public_host;      // "" = this machine's host name
+  int public_device_port = 0;   // 0 = the device hub's bound port
+  std::string public_app_host;  // "" = public_host
   std::string public_domain = "localhost";
-  int success_code = 200;        // 200 | 1200000 (D1)
+  int success_code = 200;  // 200 | 1200000 (D1)
   int idle_timeout_s = 30;
   int idle_grace_s = 15;
   int login_timeout_s = 30;
-  int relay_timeout_s = 10;      // D25
-  int max_line_bytes = 65536;    // longer line → errorResp 1400001 and close
-  int max_pending_writes = 1024; // per-session outgoing queue; full → close the session
-  int max_connections = 18000;   // per listener; beyond → accept and close at once
+  int relay_timeout_s = 10;        // D25
+  int max_line_bytes = 65536;      // longer line → errorResp 1400001 and close
+  int max_pending_writes = 1024;   // per-session outgoing queue; full → close the session
+  int max_connections = 18000;     // per listener; beyond → accept and close at once
   int max_connections_per_ip = 0;  // 0 = unlimited
   int device_registrations_per_ip_per_min = 300;  // new devTids per client IP (D29)
-  std::string report_host_check = "log";  // log | reject | off (D21)
-  bool app_kick_same_apptid = true;       // D8
-  int access_cache_ms = 2000;  // per-loop cache of who may see/command a device
+  std::string report_host_check = "log";          // log | reject | off (D21)
+  bool app_kick_same_apptid = true;               // D8
+  int access_cache_ms = 2000;                     // per-loop cache of who may see/command a device
   int access_cache_entries = 100000;
 };
 
@@ -134,7 +134,7 @@ struct MailConfig {
 
 struct StoreConfig {
   std::string backend = "sqlite";  // the only one; cluster mode (issue 18) adds others
-  std::string sqlite_path;  // "" = <data_dir>/krypton.db
+  std::string sqlite_path;         // "" = <data_dir>/krypton.db
   int busy_timeout_ms = 5000;
 };
 
@@ -200,7 +200,7 @@ struct Config {
 // What Load reads. `env` is the process environment (name → value); `overrides` are
 // the `--set` pairs in order.
 struct Sources {
-  std::string config_file;  // "" = none
+  std::string config_file;            // "" = none
   bool config_file_required = false;  // true when named on the command line
   std::map<std::string, std::string> env;
   std::vector<std::pair<std::string, std::string>> overrides;

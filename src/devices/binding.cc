@@ -1,5 +1,6 @@
 #include "devices/binding.h"
 
+#include "catalog/catalog.h"
 #include "common/identifiers.h"
 #include "common/json_object.h"
 #include "common/secrets.h"
@@ -62,7 +63,7 @@ Result<storage::Device> Bind(Env& env, const Caller& caller, const std::string& 
       return Refuse(&refused,
                     Status(Code::kUserBindInternalError).WithDetail(product.status().ToString()));
     }
-    if (product->status == "DISCONTINUED") {
+    if (catalog::ProductStatusOf(*product) == catalog::ProductStatus::kDiscontinued) {
       return Refuse(&refused, Status(Code::kUserDeviceBadStatus));
     }
     if (caller.pid != kPublicPid && caller.pid != product->pid) {

@@ -15,9 +15,12 @@ bool IsInternal(int32_t code) {
 
 const char* ReasonFor(int status) {
   switch (status) {
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    default: return "Error";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    default:
+      return "Error";
   }
 }
 

@@ -25,9 +25,9 @@
 namespace krypton::http {
 
 struct Request {
-  std::string method;  // "GET", "POST", …
-  std::string path;    // without the query string
-  std::string query;   // after '?', undecoded
+  std::string method;                                        // "GET", "POST", …
+  std::string path;                                          // without the query string
+  std::string query;                                         // after '?', undecoded
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   std::string remote_ip;
@@ -138,8 +138,8 @@ struct ServerOptions {
 // `router`, which must outlive the listener and its sessions; `options` is copied.
 // With `tls`, the listener speaks HTTPS; `tls` must outlive it.
 Result<std::shared_ptr<net::Listener>> OpenServer(net::IoPool& pool, const ServerOptions& options,
-                                                   const Router& router,
-                                                   boost::asio::ssl::context* tls = nullptr);
+                                                  const Router& router,
+                                                  boost::asio::ssl::context* tls = nullptr);
 
 }  // namespace krypton::http
 

@@ -8,16 +8,15 @@
 // of all; once the target is known the route's limit (or the server's) applies, so a
 // Content-Length beyond it is refused at once (413, close) and a chunked body as soon
 // as it passes it. HEAD answers carry the headers of the body they omit.
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <spdlog/spdlog.h>
-
-#include <fcntl.h>
-
-#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -42,8 +41,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
  public:
   template <typename... TlsArgs>
   HttpSession(tcp::socket socket, net::SessionTicket ticket,
-              std::shared_ptr<const ServerOptions> options, const Router& router,
-              TlsArgs&... tls)
+              std::shared_ptr<const ServerOptions> options, const Router& router, TlsArgs&... tls)
       : stream_(std::move(socket), tls...),
         ticket_(std::move(ticket)),
         options_holder_(std::move(options)),
@@ -80,10 +78,9 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
     beast::get_lowest_layer(stream_).expires_after(
         std::chrono::seconds(first_ ? options_.read_timeout_s : options_.idle_timeout_s));
     first_ = false;
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = this->shared_from_this()](beast::error_code ec, size_t) {
-                               self->OnHeader(ec);
-                             });
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
@@ -262,11 +259,12 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
   template <class Message>
   void Send(std::shared_ptr<Message> out, bool keep_alive) {
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(options_.read_timeout_s));
-    bhttp::async_write(stream_, *out,
-                       [self = this->shared_from_this(), out, keep_alive](beast::error_code ec, size_t) {
-                         if (ec || !keep_alive) return self->Shutdown();
-                         self->ReadHeader();
-                       });
+    bhttp::async_write(
+        stream_, *out,
+        [self = this->shared_from_this(), out, keep_alive](beast::error_code ec, size_t) {
+          if (ec || !keep_alive) return self->Shutdown();
+          self->ReadHeader();
+        });
   }
 
   void Shutdown() {
@@ -290,7 +288,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
 }  // namespace
 
 Result<std::shared_ptr<net::Listener>> OpenServer(net::IoPool& pool, const ServerOptions& options,
-                                                   const Router& router, asio::ssl::context* tls) {
+                                                  const Router& router, asio::ssl::context* tls) {
   auto shared = std::make_shared<const ServerOptions>(options);
   return net::Listener::Open(
       pool, options.listen, [shared, &router, tls](tcp::socket socket, net::SessionTicket ticket) {

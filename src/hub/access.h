@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "bus/bus.h"
 #include "common/clock.h"
 #include "common/status.h"
-#include "bus/bus.h"
 #include "hub/change_watch.h"
 #include "hub/loop_cache.h"
 #include "storage/store.h"

@@ -54,10 +54,10 @@ class AppConnection final : public net::LineHandler,
 using AppActionFn = void (*)(AppConnection& conn, const Envelope& e);
 
 // Handlers (src/hub/actions/).
-void AppLogin(AppConnection& conn, const Envelope& e);     // app_login.cc
+void AppLogin(AppConnection& conn, const Envelope& e);      // app_login.cc
 void AppHeartbeat(AppConnection& conn, const Envelope& e);  // app_login.cc
 void ReportAppLog(AppConnection& conn, const Envelope& e);  // app_login.cc
-void AppRelay(AppConnection& conn, const Envelope& e);      // app_send.cc: appSend, devUpgrade, devSync
+void AppRelay(AppConnection& conn, const Envelope& e);  // app_send.cc: appSend, devUpgrade, devSync
 
 }  // namespace krypton::hub
 

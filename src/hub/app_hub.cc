@@ -1,11 +1,11 @@
 #include "hub/app_hub.h"
 
-#include <boost/asio/post.hpp>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 #include <simdjson.h>
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
 
 #include "hub/app_connection.h"
 #include "hub/hub.h"
@@ -137,9 +137,9 @@ void AppHub::Unregister(const std::string& uid, const AppConnection* conn) {
     if (it == master_.end()) return;
     auto& list = it->second;
     size_t before = list.size();
-    list.erase(std::remove_if(list.begin(), list.end(),
-                              [conn](const Entry& e) { return e.raw == conn; }),
-               list.end());
+    list.erase(
+        std::remove_if(list.begin(), list.end(), [conn](const Entry& e) { return e.raw == conn; }),
+        list.end());
     if (list.size() == before) return;
     if (list.empty()) master_.erase(it);
   }
@@ -235,24 +235,24 @@ void AppHub::OnUserPush(const bus::UserPush& push) {
 
 Result<std::shared_ptr<net::Listener>> OpenAppTcpListener(net::IoPool& pool, AppHub& hub, int port,
                                                           asio::ssl::context* tls) {
-  return net::Listener::Open(
-      pool, HubListenerOptions(hub.ctx(), tls ? "app_tls" : "app_tcp", port),
-      [&hub, tls](net::Socket socket, net::SessionTicket t) {
-        auto session = net::LineSession::Create(std::move(socket), std::move(t),
-                                                AppSessionOptions(hub.ctx().config), tls);
-        session->Start(std::make_shared<AppConnection>(hub, session));
-      });
+  return net::Listener::Open(pool, HubListenerOptions(hub.ctx(), tls ? "app_tls" : "app_tcp", port),
+                             [&hub, tls](net::Socket socket, net::SessionTicket t) {
+                               auto session = net::LineSession::Create(
+                                   std::move(socket), std::move(t),
+                                   AppSessionOptions(hub.ctx().config), tls);
+                               session->Start(std::make_shared<AppConnection>(hub, session));
+                             });
 }
 
 Result<std::shared_ptr<net::Listener>> OpenAppWsListener(net::IoPool& pool, AppHub& hub, int port,
                                                          asio::ssl::context* tls) {
-  return net::Listener::Open(
-      pool, HubListenerOptions(hub.ctx(), tls ? "app_wss" : "app_ws", port),
-      [&hub, tls](net::Socket socket, net::SessionTicket t) {
-        auto session = net::CreateWsSession(std::move(socket), std::move(t),
-                                            AppSessionOptions(hub.ctx().config), tls);
-        session->Start(std::make_shared<AppConnection>(hub, session));
-      });
+  return net::Listener::Open(pool, HubListenerOptions(hub.ctx(), tls ? "app_wss" : "app_ws", port),
+                             [&hub, tls](net::Socket socket, net::SessionTicket t) {
+                               auto session =
+                                   net::CreateWsSession(std::move(socket), std::move(t),
+                                                        AppSessionOptions(hub.ctx().config), tls);
+                               session->Start(std::make_shared<AppConnection>(hub, session));
+                             });
 }
 
 }  // namespace krypton::hub

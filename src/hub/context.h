@@ -12,8 +12,8 @@
 #include <string>
 #include <utility>
 
-#include "auth/rate_limit.h"
 #include "auth/attempt_limiter.h"
+#include "auth/rate_limit.h"
 #include "bus/bus.h"
 #include "common/clock.h"
 #include "config/config.h"

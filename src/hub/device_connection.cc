@@ -88,8 +88,7 @@ std::string DeviceConnection::remote_ip() const {
   return {};
 }
 
-std::shared_ptr<DeviceConnection> StartDeviceConnection(HubContext& ctx,
-                                                        net::Socket socket,
+std::shared_ptr<DeviceConnection> StartDeviceConnection(HubContext& ctx, net::Socket socket,
                                                         net::SessionTicket ticket,
                                                         asio::ssl::context* tls) {
   const auto& hub = ctx.config.hub;
@@ -124,9 +123,7 @@ void DeviceConnection::OnLine(std::string_view line) {
   action->fn(*this, e);
 }
 
-void DeviceConnection::OnOverflow() {
-  Send(ErrorFrame("0", "", Status(Code::kHubJsonParse)));
-}
+void DeviceConnection::OnOverflow() { Send(ErrorFrame("0", "", Status(Code::kHubJsonParse))); }
 
 void DeviceConnection::OnClosed() {
   closed_ = true;
@@ -162,9 +159,7 @@ void DeviceConnection::GoOnline(const storage::Device& device, const storage::Pr
   mid_ = InternMid(product.mid);
   int64_t now = ctx_.clock.NowMs();
   bool replaced = ctx_.bus.AttachDevice(dev_tid_, session->executor(), weak_from_this());
-  if (auto s = ctx_.store.SetDeviceOnline(dev_tid_, true, now); !s.ok()) {
-    spdlog::error("device {}: cannot mark online: {}", dev_tid_, s.ToString());
-  }
+  // The store already marked the device online in the login's transaction (dev_login.cc).
   ctx_.counters.device_logins.fetch_add(1, std::memory_order_relaxed);
   // A session replacing another one of the same device: apps saw no gap (§4.5).
   if (!replaced) ctx_.bus.PublishPresence({dev_tid_, *mid_, true, now});
@@ -292,7 +287,8 @@ void DeviceConnection::Finish(int hub_msg_id, bus::CommandReply reply) {
 void DeviceConnection::OnCommandAnswer(const Envelope& e) {
   // The device echoes our msgId, as a number or (some firmware) as a numeric string.
   std::string_view id_text = e.msg_id;
-  if (id_text.size() >= 2 && id_text.front() == '"') id_text = id_text.substr(1, id_text.size() - 2);
+  if (id_text.size() >= 2 && id_text.front() == '"')
+    id_text = id_text.substr(1, id_text.size() - 2);
   int id = -1;
   auto [ptr, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
   if (ec != std::errc() || ptr != id_text.data() + id_text.size()) return;

@@ -62,8 +62,8 @@ class DeviceConnection final : public net::LineHandler,
   // reportDevInfo's forbidOTA: devUpgrade is then refused with 1400032 (§3.11).
   void set_forbid_ota(bool forbid) { forbid_ota_ = forbid; }
   // Enters ONLINE for `device` of `product`: attaches to the bus (the newest session
-  // wins; the bus tells a previous session through OnReplaced), marks the device online
-  // and publishes the presence event.
+  // wins; the bus tells a previous session through OnReplaced) and publishes the presence
+  // event. The store's online mark was written by the login's transaction (dev_login.cc).
   void GoOnline(const storage::Device& device, const storage::Product& product);
   // The answer to a relayed command: `e.action` ends in "Resp".
   void OnCommandAnswer(const Envelope& e);
@@ -97,8 +97,7 @@ class DeviceConnection final : public net::LineHandler,
 };
 
 // Runs a device connection on an accepted socket (TLS when `tls` is given).
-std::shared_ptr<DeviceConnection> StartDeviceConnection(HubContext& ctx,
-                                                        net::Socket socket,
+std::shared_ptr<DeviceConnection> StartDeviceConnection(HubContext& ctx, net::Socket socket,
                                                         net::SessionTicket ticket,
                                                         boost::asio::ssl::context* tls);
 

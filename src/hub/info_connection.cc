@@ -20,8 +20,7 @@ constexpr std::array<std::pair<std::string_view, InfoActionFn>, 3> kInfoActions 
 
 }  // namespace
 
-void StartInfoConnection(HubContext& ctx, net::Socket socket,
-                         net::SessionTicket ticket) {
+void StartInfoConnection(HubContext& ctx, net::Socket socket, net::SessionTicket ticket) {
   const auto& hub = ctx.config.hub;
   net::LineSessionOptions options;
   options.max_line_bytes = static_cast<size_t>(hub.max_line_bytes);

@@ -19,9 +19,9 @@
 #include <optional>
 #include <string>
 
+#include "bus/bus.h"
 #include "codec/codec.h"
 #include "common/clock.h"
-#include "bus/bus.h"
 #include "hub/change_watch.h"
 #include "hub/loop_cache.h"
 #include "storage/store.h"

@@ -11,9 +11,9 @@
 #ifndef KRYPTON_NET_IO_POOL_H_
 #define KRYPTON_NET_IO_POOL_H_
 
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <atomic>
 #include <memory>
 #include <optional>
 #include <thread>

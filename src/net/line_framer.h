@@ -19,7 +19,8 @@ namespace krypton::net {
 class LineFramer {
  public:
   explicit LineFramer(size_t max_line_bytes)
-      : max_(max_line_bytes > UINT32_MAX - 1 ? UINT32_MAX - 1 : static_cast<uint32_t>(max_line_bytes)) {}
+      : max_(max_line_bytes > UINT32_MAX - 1 ? UINT32_MAX - 1
+                                             : static_cast<uint32_t>(max_line_bytes)) {}
 
   // Feeds `data`, calling on_line(std::string_view) for each complete line (the view
   // is valid during the call only). Returns false once a line has overflowed.

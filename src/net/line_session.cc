@@ -1,10 +1,10 @@
 #include "net/line_session.h"
 
-#include <boost/asio/ssl/stream.hpp>
-#include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/write.hpp>
 
 #include "net/line_framer.h"
 #include "net/session_base.h"
@@ -29,9 +29,13 @@ struct ExactAllocator {
   T* allocate(size_t n) { return std::allocator<T>().allocate(n); }
   void deallocate(T* p, size_t n) { std::allocator<T>().deallocate(p, n); }
   template <typename U>
-  bool operator==(const ExactAllocator<U>&) const noexcept { return true; }
+  bool operator==(const ExactAllocator<U>&) const noexcept {
+    return true;
+  }
   template <typename U>
-  bool operator!=(const ExactAllocator<U>&) const noexcept { return false; }
+  bool operator!=(const ExactAllocator<U>&) const noexcept {
+    return false;
+  }
 };
 
 // JSON lines over a byte stream: plain TCP or TLS.
@@ -67,15 +71,15 @@ class LineSessionImpl final : public detail::SessionBase<LineSessionImpl<Stream>
     if constexpr (kPlain) {
       Read();
     } else {
-      stream_.async_handshake(asio::ssl::stream_base::server,
-                              [self = this->shared_from_this()](const boost::system::error_code& ec) {
-                                if (ec) {
-                                  spdlog::debug("{}: TLS handshake failed: {}", self->remote_ip(),
-                                                ec.message());
-                                  return self->Teardown();
-                                }
-                                self->Read();
-                              });
+      stream_.async_handshake(
+          asio::ssl::stream_base::server,
+          [self = this->shared_from_this()](const boost::system::error_code& ec) {
+            if (ec) {
+              spdlog::debug("{}: TLS handshake failed: {}", self->remote_ip(), ec.message());
+              return self->Teardown();
+            }
+            self->Read();
+          });
     }
   }
 
@@ -87,11 +91,11 @@ class LineSessionImpl final : public detail::SessionBase<LineSessionImpl<Stream>
       stream_.async_wait(tcp::socket::wait_read, ReadableHandler{this->shared_from_this()});
     } else {
       if (read_buf_.empty()) read_buf_.resize(this->options().read_chunk_bytes);
-      stream_.async_read_some(asio::buffer(read_buf_),
-                              [self = this->shared_from_this()](
-                                  const boost::system::error_code& ec, size_t n) {
-                                self->OnRead(ec, self->read_buf_.data(), n);
-                              });
+      stream_.async_read_some(
+          asio::buffer(read_buf_),
+          [self = this->shared_from_this()](const boost::system::error_code& ec, size_t n) {
+            self->OnRead(ec, self->read_buf_.data(), n);
+          });
     }
   }
 
@@ -152,11 +156,10 @@ std::shared_ptr<LineSession> LineSession::Create(Socket socket, SessionTicket ti
                                                  LineSessionOptions options,
                                                  asio::ssl::context* tls) {
   if (tls == nullptr) {
-    return std::make_shared<LineSessionImpl<Socket>>(std::move(ticket), options,
-                                                          std::move(socket));
+    return std::make_shared<LineSessionImpl<Socket>>(std::move(ticket), options, std::move(socket));
   }
-  return std::make_shared<LineSessionImpl<asio::ssl::stream<Socket>>>(
-      std::move(ticket), options, std::move(socket), *tls);
+  return std::make_shared<LineSessionImpl<asio::ssl::stream<Socket>>>(std::move(ticket), options,
+                                                                      std::move(socket), *tls);
 }
 
 }  // namespace krypton::net

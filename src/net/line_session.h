@@ -66,8 +66,8 @@ class LineSession : public Closable {
  public:
   // A session over plain TCP, or over TLS when `tls` is given (the server handshake
   // runs first, bounded by options.timeout). `tls` must outlive the session.
-  static std::shared_ptr<LineSession> Create(Socket socket,
-                                             SessionTicket ticket, LineSessionOptions options,
+  static std::shared_ptr<LineSession> Create(Socket socket, SessionTicket ticket,
+                                             LineSessionOptions options,
                                              boost::asio::ssl::context* tls = nullptr);
 
   // Starts reading; `handler` is owned by the session from now on. Call once, on the

@@ -1,12 +1,12 @@
 #include "net/listener.h"
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/dispatch.hpp>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -187,13 +187,13 @@ void Listener::Stop() {
 
 void Listener::Accept() {
   asio::io_context& loop = pool_.Next();
-  acceptor_.async_accept(loop, [self = shared_from_this(), &loop](boost::system::error_code ec,
-                                                                   Socket socket) {
-    if (ec == asio::error::operation_aborted || !self->acceptor_.is_open()) return;
-    if (ec) return self->OnAcceptError(ec);
-    self->OnAccepted(std::move(socket), loop);
-    self->Accept();
-  });
+  acceptor_.async_accept(
+      loop, [self = shared_from_this(), &loop](boost::system::error_code ec, Socket socket) {
+        if (ec == asio::error::operation_aborted || !self->acceptor_.is_open()) return;
+        if (ec) return self->OnAcceptError(ec);
+        self->OnAccepted(std::move(socket), loop);
+        self->Accept();
+      });
 }
 
 void Listener::OnAccepted(Socket socket, asio::io_context& loop) {
@@ -265,9 +265,8 @@ void Listener::OnAcceptError(const boost::system::error_code& ec) {
   std::chrono::milliseconds delay = backoff_.Next();
   uint64_t suppressed = 0;
   if (error_log_.Allow(LogThrottle::Clock::now(), &suppressed)) {
-    spdlog::warn(
-        "{}: accept failed: {}; retrying in {} ms; {} more failure(s) since the last line",
-        options_.name, ec.message(), delay.count(), suppressed);
+    spdlog::warn("{}: accept failed: {}; retrying in {} ms; {} more failure(s) since the last line",
+                 options_.name, ec.message(), delay.count(), suppressed);
   }
   retry_timer_.expires_after(delay);
   retry_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& wait_ec) {
@@ -309,8 +308,7 @@ std::string ListenerMetricsText(const std::vector<std::shared_ptr<Listener>>& li
   for (const auto& l : listeners) {
     line("krypton_connections_open", "listener=\"" + l->name() + "\"", l->session_count());
   }
-  head("krypton_connections_prelogin", "Hub connections not logged in yet, per listener.",
-       "gauge");
+  head("krypton_connections_prelogin", "Hub connections not logged in yet, per listener.", "gauge");
   for (const auto& l : listeners) {
     line("krypton_connections_prelogin", "listener=\"" + l->name() + "\"", l->prelogin_count());
   }

@@ -13,11 +13,11 @@
 #ifndef KRYPTON_NET_SESSION_BASE_H_
 #define KRYPTON_NET_SESSION_BASE_H_
 
-#include <boost/asio/dispatch.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,9 +40,10 @@ class SessionBase : public LineSession,
   }
 
   void Send(std::string frame) override {
-    boost::asio::dispatch(Self().Executor(), [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
-      self->Enqueue(std::move(frame));
-    });
+    boost::asio::dispatch(Self().Executor(),
+                          [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
+                            self->Enqueue(std::move(frame));
+                          });
   }
 
   // Both closes are POSTED to the session's loop, never run inline (decision 0001): a
@@ -237,7 +238,7 @@ class SessionBase : public LineSession,
   bool write_in_flight_ = false;
   bool close_after_flush_ = false;
   bool closed_ = false;
-  bool from_start_;  // the timeout counts from creation (login deadline), not from reads
+  bool from_start_;       // the timeout counts from creation (login deadline), not from reads
   SessionTicket ticket_;  // also holds the peer's address
   Clock::time_point last_activity_ = Clock::now();
   std::shared_ptr<LineHandler> handler_;

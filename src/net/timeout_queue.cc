@@ -22,7 +22,9 @@ void TimeoutClient::CancelTimeout() {
 // this one and therefore outlives it (services are shut down and destroyed newest first).
 TimeoutQueue::TimeoutQueue(asio::io_context& ioc) : service(ioc), timer_(ioc) {}
 
-TimeoutQueue& TimeoutQueue::Of(asio::io_context& ioc) { return asio::use_service<TimeoutQueue>(ioc); }
+TimeoutQueue& TimeoutQueue::Of(asio::io_context& ioc) {
+  return asio::use_service<TimeoutQueue>(ioc);
+}
 
 void TimeoutQueue::shutdown() {
   // Sessions still queued are being destroyed with the io_context's pending handlers.

@@ -49,7 +49,7 @@ class TimeoutClient {
  private:
   friend class TimeoutQueue;
   static constexpr uint32_t kNone = UINT32_MAX;
-  TimeoutQueue* queue_;  // nullptr once the io_context has shut down
+  TimeoutQueue* queue_;     // nullptr once the io_context has shut down
   uint32_t index_ = kNone;  // position in queue_->heap_
 };
 

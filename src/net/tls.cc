@@ -13,7 +13,8 @@ Result<std::unique_ptr<ssl::context>> MakeServerTlsContext(const std::string& ce
   boost::system::error_code ec;
   ctx->use_certificate_chain_file(cert_file, ec);
   if (ec) {
-    return Status(Code::kHubInternal).WithDetail("tls.cert_file " + cert_file + ": " + ec.message());
+    return Status(Code::kHubInternal)
+        .WithDetail("tls.cert_file " + cert_file + ": " + ec.message());
   }
   ctx->use_private_key_file(key_file, ssl::context::pem, ec);
   if (ec) {

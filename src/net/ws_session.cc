@@ -48,9 +48,8 @@ class WsSession final : public detail::SessionBase<WsSession<NextLayer>> {
     pmd.server_enable = true;
     ws_.set_option(pmd);
     ws_.read_message_max(this->options().max_line_bytes);
-    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-      res.set(beast::http::field::server, "krypton");
-    }));
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(beast::http::field::server, "krypton"); }));
     ws_.async_accept([self = this->shared_from_this()](const boost::system::error_code& ec) {
       if (ec) return self->Teardown();
       self->Read();
@@ -84,7 +83,7 @@ class WsSession final : public detail::SessionBase<WsSession<NextLayer>> {
   }
 
   asio::io_context::executor_type Executor() { return ws_.get_executor(); }
-  void Frame(std::string&) {}             // one JSON object per text message, no newline
+  void Frame(std::string&) {}              // one JSON object per text message, no newline
   bool Coalesce() const { return false; }  // one message per WebSocket frame
 
   template <typename Handler>
@@ -112,7 +111,7 @@ std::shared_ptr<LineSession> CreateWsSession(Socket socket, SessionTicket ticket
     return std::make_shared<WsSession<Socket>>(std::move(ticket), options, std::move(socket));
   }
   return std::make_shared<WsSession<asio::ssl::stream<Socket>>>(std::move(ticket), options,
-                                                                      std::move(socket), *tls);
+                                                                std::move(socket), *tls);
 }
 
 }  // namespace krypton::net

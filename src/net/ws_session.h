@@ -22,8 +22,8 @@
 namespace krypton::net {
 
 // A WebSocket session on an accepted socket (TLS first when `tls` is given: WSS).
-std::shared_ptr<LineSession> CreateWsSession(Socket socket,
-                                             SessionTicket ticket, LineSessionOptions options,
+std::shared_ptr<LineSession> CreateWsSession(Socket socket, SessionTicket ticket,
+                                             LineSessionOptions options,
                                              boost::asio::ssl::context* tls = nullptr);
 
 }  // namespace krypton::net

@@ -97,9 +97,9 @@ TEST(AdminCliTest, UserCreateAndDuplicates) {
 TEST(AdminCliTest, ProductCreateAndList) {
   std::string dir = MakeTempDir();
   std::string tpl = WriteFile(dir, "t.json", kTemplate);
-  CommandResult noman = RunKrypton({"admin", "product", "create", "--data-dir", dir, "--pid",
-                                    "12345678901", "--name", "Lamp", "--work-mode", "JSON_CTRL",
-                                    "--template", tpl});
+  CommandResult noman =
+      RunKrypton({"admin", "product", "create", "--data-dir", dir, "--pid", "12345678901", "--name",
+                  "Lamp", "--work-mode", "JSON_CTRL", "--template", tpl});
   EXPECT_EQ(noman.exit_code, 1);
   EXPECT_NE(noman.err.find("no manufacturer with pid 12345678901"), std::string::npos) << noman.err;
 
@@ -107,9 +107,9 @@ TEST(AdminCliTest, ProductCreateAndList) {
                         "12345678901", "--name", "Acme"})
                 .exit_code,
             0);
-  CommandResult r = RunKrypton({"admin", "product", "create", "--data-dir", dir, "--pid",
-                                "12345678901", "--name", "Lamp", "--work-mode", "JSON_CTRL",
-                                "--template", tpl, "--json"});
+  CommandResult r =
+      RunKrypton({"admin", "product", "create", "--data-dir", dir, "--pid", "12345678901", "--name",
+                  "Lamp", "--work-mode", "JSON_CTRL", "--template", tpl, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   simdjson::dom::parser parser;
   auto p = ParseJson(parser, r.out);
@@ -129,25 +129,25 @@ TEST(AdminCliTest, ProductCreateAndList) {
   EXPECT_EQ(std::string_view(arr.at(0)["mid"]), mid);
   EXPECT_EQ(std::string_view(arr.at(0)["workModeType"]), "JSON_CTRL");
 
-  CommandResult badmode = RunKrypton({"admin", "product", "create", "--data-dir", dir, "--pid",
-                                      "12345678901", "--name", "X", "--work-mode", "MQTT",
-                                      "--template", tpl});
+  CommandResult badmode =
+      RunKrypton({"admin", "product", "create", "--data-dir", dir, "--pid", "12345678901", "--name",
+                  "X", "--work-mode", "MQTT", "--template", tpl});
   EXPECT_EQ(badmode.exit_code, 1);
   EXPECT_NE(badmode.err.find("work mode must be"), std::string::npos);
-  CommandResult mismatch = RunKrypton({"admin", "product", "create", "--data-dir", dir, "--pid",
-                                       "12345678901", "--name", "X", "--work-mode",
-                                       "TRANSPARENT48_V2", "--template", tpl});
+  CommandResult mismatch =
+      RunKrypton({"admin", "product", "create", "--data-dir", dir, "--pid", "12345678901", "--name",
+                  "X", "--work-mode", "TRANSPARENT48_V2", "--template", tpl});
   EXPECT_EQ(mismatch.exit_code, 1);
   EXPECT_NE(mismatch.err.find("workModeType JSON_CTRL differs"), std::string::npos);
   std::string bad = WriteFile(dir, "bad.json", "{not json");
-  CommandResult badjson = RunKrypton({"admin", "product", "create", "--data-dir", dir, "--pid",
-                                      "12345678901", "--name", "X", "--work-mode", "JSON_CTRL",
-                                      "--template", bad});
+  CommandResult badjson =
+      RunKrypton({"admin", "product", "create", "--data-dir", dir, "--pid", "12345678901", "--name",
+                  "X", "--work-mode", "JSON_CTRL", "--template", bad});
   EXPECT_EQ(badjson.exit_code, 1);
   EXPECT_NE(badjson.err.find("not a JSON object"), std::string::npos);
-  CommandResult dupmid = RunKrypton({"admin", "product", "create", "--data-dir", dir, "--pid",
-                                     "12345678901", "--name", "Y", "--work-mode", "JSON_CTRL",
-                                     "--template", tpl, "--mid", mid});
+  CommandResult dupmid =
+      RunKrypton({"admin", "product", "create", "--data-dir", dir, "--pid", "12345678901", "--name",
+                  "Y", "--work-mode", "JSON_CTRL", "--template", tpl, "--mid", mid});
   EXPECT_EQ(dupmid.exit_code, 1);
   EXPECT_NE(dupmid.err.find("exists"), std::string::npos);
 }
@@ -178,8 +178,8 @@ TEST(AdminCliTest, DemoIsRepeatable) {
 
 TEST(AdminCliTest, ConfigShowAppliesEnvAndSet) {
   setenv("KRYPTON_HUB_RELAY_TIMEOUT_S", "17", 1);
-  CommandResult r = RunKrypton({"config", "show", "--data-dir", MakeTempDir(), "--set",
-                                "profile=hekr"});
+  CommandResult r =
+      RunKrypton({"config", "show", "--data-dir", MakeTempDir(), "--set", "profile=hekr"});
   unsetenv("KRYPTON_HUB_RELAY_TIMEOUT_S");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("relay_timeout_s = 17"), std::string::npos) << r.out;

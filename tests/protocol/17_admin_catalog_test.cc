@@ -89,9 +89,8 @@ TEST_F(AdminCatalogTest, UpdateAppliesTheCatalogueRules) {
   ExpectCliFailure(
       admin_.Run({"product", "update", "--product", mid_, "--max-dev-share-num", "2000"}),
       "maxDevShareNum must be an integer from 0 to 1000");
-  ExpectCliFailure(
-      admin_.Run({"product", "update", "--product", mid_, "--device-auth", "LICENSE"}),
-      "the product is PUBLISHED: workModeType, productType and deviceAuth are frozen");
+  ExpectCliFailure(admin_.Run({"product", "update", "--product", mid_, "--device-auth", "LICENSE"}),
+                   "the product is PUBLISHED: workModeType, productType and deviceAuth are frozen");
   ExpectCliFailure(admin_.Run({"product", "update", "--product", "NOPE00000000", "--name", "X"}),
                    "no product with mid NOPE00000000");
   EXPECT_EQ(Listed("/deviceAuth"), "PRODKEY");

@@ -24,11 +24,14 @@ constexpr const char* kProdKey = "chg-prod-key";
 
 // cmd 1 reports the power, cmd 2 sets it; `max` bounds both.
 std::string Template(int max) {
-  const std::string field = R"([{"name":"power","dataType":"INT","minValue":0,"maxValue":)" +
-                            std::to_string(max) + "}]";
+  const std::string field =
+      R"([{"name":"power","dataType":"INT","minValue":0,"maxValue":)" + std::to_string(max) + "}]";
   return R"({"workModeType":"JSON_CTRL","protocol":{)"
-         R"("1":{"cmdId":1,"cmdTag":"reportDevStatus","frameType":1,"fields":)" + field + "},"
-         R"("2":{"cmdId":2,"cmdTag":"setPower","frameType":2,"fields":)" + field + "}}}";
+         R"("1":{"cmdId":1,"cmdTag":"reportDevStatus","frameType":1,"fields":)" +
+         field +
+         "},"
+         R"("2":{"cmdId":2,"cmdTag":"setPower","frameType":2,"fields":)" +
+         field + "}}}";
 }
 
 class ChangeEventsTest : public KryptonTest {
@@ -45,7 +48,8 @@ class ChangeEventsTest : public KryptonTest {
   void CreateProduct(int max) {
     HttpResult r = api_.Ent(bearer_, "POST", "/api/v1/enterprise/product",
                             R"({"name":"Events","workModeType":"JSON_CTRL","checkMode":"STRICT",)"
-                            R"("mid":")" + std::string(kMid) + R"(","prodKey":")" + kProdKey +
+                            R"("mid":")" +
+                                std::string(kMid) + R"(","prodKey":")" + kProdKey +
                                 R"(","protocolTemplate":)" + Template(max) + "}");
     ASSERT_EQ(r.status, 201) << r.body;
   }
@@ -56,11 +60,10 @@ class ChangeEventsTest : public KryptonTest {
     auto login = dev.Call(R"({"msgId":1,"action":"devLogin","params":{"devTid":")" + dev_tid +
                           R"(","prodKey":")" + kProdKey + R"(","token":""}})");
     EXPECT_EQ(Field(login.value_or(""), "/code"), "200") << login.value_or("");
-    HttpResult bound = api_.Request(
-        "POST", "/device",
-        R"({"devTid":")" + dev_tid + R"(","bindKey":")" +
-            StringField(login.value_or(""), "/params/bindKey") + "\"}",
-        {{"Authorization", bearer_}});
+    HttpResult bound = api_.Request("POST", "/device",
+                                    R"({"devTid":")" + dev_tid + R"(","bindKey":")" +
+                                        StringField(login.value_or(""), "/params/bindKey") + "\"}",
+                                    {{"Authorization", bearer_}});
     EXPECT_EQ(bound.status, 201) << bound.body;
     return StringField(bound.body, "/ctrlKey");
   }
@@ -156,23 +159,23 @@ TEST_F(ChangeEventsTest, LicenceRevokedThroughTheApiDisconnectsTheDevice) {
     admin_.Json({"quota", "set", "--pid", "00000000000", "--product", "CHGEVENTLIC1", "--kind",
                  kind, "--total", "5"});
   }
-  HttpResult imported = api_.Ent(bearer_, "POST",
-                                 "/api/v1/enterprise/product/CHGEVENTLIC1/device/import",
-                                 R"({"devTids":["EVLIC1"]})");
+  HttpResult imported =
+      api_.Ent(bearer_, "POST", "/api/v1/enterprise/product/CHGEVENTLIC1/device/import",
+               R"({"devTids":["EVLIC1"]})");
   ASSERT_EQ(imported.status, 201) << imported.body;
   const std::string license = StringField(imported.body, "/results/0/license");
   LineClient dev(server_->port("device"));
   auto login = dev.Call(
       R"({"msgId":1,"action":"devLogin","params":{"devTid":"EVLIC1","prodKey":"chg-lic-key",)"
-      R"("token":"","license":")" + license + "\"}}");
+      R"("token":"","license":")" +
+      license + "\"}}");
   ASSERT_EQ(Field(login.value_or(""), "/code"), "200") << login.value_or("");
 
   HttpResult revoked =
       api_.Ent(bearer_, "DELETE", "/api/v1/enterprise/product/CHGEVENTLIC1/license/EVLIC1");
   ASSERT_EQ(revoked.status, 204) << revoked.body;
-  EXPECT_EQ(dev.ReadLine().value_or("<none>"),
-            R"({"msgId":0,"action":"errorResp","code":1400039,)"
-            R"("desc":"Device license can not verification"})");
+  EXPECT_EQ(dev.ReadLine().value_or("<none>"), R"({"msgId":0,"action":"errorResp","code":1400039,)"
+                                               R"("desc":"Device license can not verification"})");
   EXPECT_FALSE(dev.ReadLine(std::chrono::seconds(2)).has_value());  // closed
 }
 

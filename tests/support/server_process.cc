@@ -37,8 +37,10 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path,
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
   std::vector<std::string> full = {KryptonBinary()};
   full.insert(full.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -166,7 +168,8 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const Options& options, std:
       if (parser.parse(line)["ports"].get(ports) != simdjson::SUCCESS) continue;
       for (auto [key, value] : ports) {
         int64_t port = 0;
-        if (value.get(port) == simdjson::SUCCESS) p->ports_[std::string(key)] = static_cast<int>(port);
+        if (value.get(port) == simdjson::SUCCESS)
+          p->ports_[std::string(key)] = static_cast<int>(port);
       }
       return p;
     }

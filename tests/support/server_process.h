@@ -37,9 +37,9 @@ CommandResult RunKrypton(const std::vector<std::string>& args);
 class ServerProcess {
  public:
   struct Options {
-    std::string data_dir;             // "" = a fresh temp dir
-    std::vector<std::string> sets;    // extra --set key=value
-    std::vector<std::string> args;    // extra arguments after `serve`
+    std::string data_dir;           // "" = a fresh temp dir
+    std::vector<std::string> sets;  // extra --set key=value
+    std::vector<std::string> args;  // extra arguments after `serve`
     int start_timeout_ms = 15000;
     // > 0: the server's RLIMIT_NOFILE (soft and hard), set in the child before exec.
     int rlimit_nofile = 0;

@@ -1,8 +1,9 @@
 #include "http/routes/api.h"
 
-#include <boost/asio/post.hpp>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include <boost/asio/post.hpp>
 
 #include "catalog/catalog.h"
 #include "common/secrets.h"
@@ -12,9 +13,8 @@
 namespace krypton::http {
 
 void AddApiRoutes(Router& router, ApiContext& ctx) {
-  router.Add("GET", "/healthz", [](const Request&) {
-    return Response::Json(200, R"({"status":"ok"})");
-  });
+  router.Add("GET", "/healthz",
+             [](const Request&) { return Response::Json(200, R"({"status":"ok"})"); });
   AddUaaLoginRoutes(router, ctx);
   AddUaaCodeRoutes(router, ctx);
   AddUaaAccountRoutes(router, ctx);
@@ -44,14 +44,22 @@ namespace {
 Status MapUaa(const ApiContext& ctx, const Status& s) {
   if (ctx.config.uaa.error_codes != "table") return s;
   switch (s.code()) {
-    case Code::kUaaInvalidVerifyCode: return Status(Code::kUserInvalidVerifyCode);
-    case Code::kUaaVerifyCodeMismatch: return Status(Code::kUserCheckVerifyCode);
-    case Code::kUaaInvalidOldPassword: return Status(Code::kUserInvalidOldPassword);
-    case Code::kUaaInvalidEmailToken: return Status(Code::kUserInvalidEmailToken);
-    case Code::kUaaUserNotExist: return Status(Code::kUserNotExist);
-    case Code::kUaaInvalidPhone: return Status(Code::kUserInvalidParam, "phoneNumber");
-    case Code::kUaaInvalidRequestType: return Status(Code::kUserParamsNotSupported);
-    default: return s;
+    case Code::kUaaInvalidVerifyCode:
+      return Status(Code::kUserInvalidVerifyCode);
+    case Code::kUaaVerifyCodeMismatch:
+      return Status(Code::kUserCheckVerifyCode);
+    case Code::kUaaInvalidOldPassword:
+      return Status(Code::kUserInvalidOldPassword);
+    case Code::kUaaInvalidEmailToken:
+      return Status(Code::kUserInvalidEmailToken);
+    case Code::kUaaUserNotExist:
+      return Status(Code::kUserNotExist);
+    case Code::kUaaInvalidPhone:
+      return Status(Code::kUserInvalidParam, "phoneNumber");
+    case Code::kUaaInvalidRequestType:
+      return Status(Code::kUserParamsNotSupported);
+    default:
+      return s;
   }
 }
 
@@ -243,9 +251,8 @@ bool IpAllowed(const ApiContext& ctx, const Request& req) {
 }
 
 void OnWorker(ApiContext& ctx, Responder respond, std::function<Response()> work) {
-  boost::asio::post(ctx.blocking, [respond = std::move(respond), work = std::move(work)] {
-    respond(work());
-  });
+  boost::asio::post(ctx.blocking,
+                    [respond = std::move(respond), work = std::move(work)] { respond(work()); });
 }
 
 }  // namespace api

@@ -14,9 +14,9 @@
 #ifndef KRYPTON_HTTP_ROUTES_API_H_
 #define KRYPTON_HTTP_ROUTES_API_H_
 
-#include <boost/asio/thread_pool.hpp>
 #include <simdjson.h>
 
+#include <boost/asio/thread_pool.hpp>
 #include <functional>
 #include <optional>
 #include <string>
@@ -27,9 +27,9 @@
 #include "auth/jwt.h"
 #include "auth/mailer.h"
 #include "auth/rate_limit.h"
-#include "catalog/members.h"
 #include "auth/token_epochs.h"
 #include "bus/bus.h"
+#include "catalog/members.h"
 #include "common/clock.h"
 #include "config/config.h"
 #include "http/http.h"
@@ -195,8 +195,7 @@ class Call {
   Response Error(const Status& error) const;
 
  private:
-  friend void RunAuthenticated(Call&, const std::function<Result<Response>(Call&)>&,
-                               Response*);
+  friend void RunAuthenticated(Call&, const std::function<Result<Response>(Call&)>&, Response*);
   Auth auth_;
   auth::TokenClaims claims_;
   EnterpriseCaller enterprise_;
@@ -215,8 +214,8 @@ using AsyncCallHandler = std::function<void(std::shared_ptr<Call> call, Done don
 // Registers `handler` for `method` `pattern` behind the middleware of `auth`.
 void Add(Router& router, ApiContext& ctx, std::string method, std::string pattern, Auth auth,
          CallHandler handler, RouteOptions options = {});
-void AddAsync(Router& router, ApiContext& ctx, std::string method, std::string pattern,
-              Auth auth, AsyncCallHandler handler, RouteOptions options = {});
+void AddAsync(Router& router, ApiContext& ctx, std::string method, std::string pattern, Auth auth,
+              AsyncCallHandler handler, RouteOptions options = {});
 
 // One shared JSON writer helper: a string value of any view.
 template <typename W>

@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "catalog/catalog.h"
 #include "common/secrets.h"
 #include "devices/binding.h"
 #include "http/routes/api.h"
@@ -45,7 +46,8 @@ std::map<std::string, std::string> FoldersOf(const ApiContext& ctx, const std::s
   return out;
 }
 
-std::string FolderOf(const std::map<std::string, std::string>& folders, const std::string& dev_tid) {
+std::string FolderOf(const std::map<std::string, std::string>& folders,
+                     const std::string& dev_tid) {
   auto it = folders.find(dev_tid);
   return it == folders.end() ? "0" : it->second;
 }
@@ -99,55 +101,100 @@ void WriteDeviceIn(const ApiContext& ctx, Writer& w, const storage::Device& d,
   std::string app_host = hub.public_app_host.empty() ? hub.public_host : hub.public_app_host;
   if (app_host.empty()) app_host = "localhost";
   w.StartObject();
-  w.Key("devTid"); api::WriteString(w, d.dev_tid);
-  w.Key("ctrlKey"); api::WriteString(w, d.ctrl_key);
-  w.Key("bindKey"); api::WriteString(w, d.owner_uid == caller ? d.bind_key : "");
-  w.Key("deviceName"); api::WriteString(w, d.device_name.empty() ? p.name : d.device_name);
-  w.Key("desc"); api::WriteString(w, "");
-  w.Key("logo"); api::WriteString(w, "");
-  w.Key("ownerUid"); api::WriteString(w, d.owner_uid);
-  w.Key("granted"); w.Bool(!d.owner_uid.empty() && d.owner_uid != caller);
-  w.Key("forceBind"); w.Bool(p.force_bind);
-  w.Key("devShareNum"); w.Int(shares);
-  w.Key("maxDevShareNum"); w.Int(p.max_dev_share_num);
-  w.Key("folderId"); api::WriteString(w, folder_id);
-  w.Key("productPublicKey"); api::WriteString(w, p.product_public_key);
-  w.Key("mid"); api::WriteString(w, p.mid);
-  w.Key("model"); api::WriteString(w, p.mid);
+  w.Key("devTid");
+  api::WriteString(w, d.dev_tid);
+  w.Key("ctrlKey");
+  api::WriteString(w, d.ctrl_key);
+  w.Key("bindKey");
+  api::WriteString(w, d.owner_uid == caller ? d.bind_key : "");
+  w.Key("deviceName");
+  api::WriteString(w, d.device_name.empty() ? p.name : d.device_name);
+  w.Key("desc");
+  api::WriteString(w, "");
+  w.Key("logo");
+  api::WriteString(w, "");
+  w.Key("ownerUid");
+  api::WriteString(w, d.owner_uid);
+  w.Key("granted");
+  w.Bool(!d.owner_uid.empty() && d.owner_uid != caller);
+  w.Key("forceBind");
+  w.Bool(p.force_bind);
+  w.Key("devShareNum");
+  w.Int(shares);
+  w.Key("maxDevShareNum");
+  w.Int(p.max_dev_share_num);
+  w.Key("folderId");
+  api::WriteString(w, folder_id);
+  w.Key("productPublicKey");
+  api::WriteString(w, p.product_public_key);
+  w.Key("mid");
+  api::WriteString(w, p.mid);
+  w.Key("model");
+  api::WriteString(w, p.mid);
   w.Key("productName");
   w.StartObject();
-  w.Key("zh_CN"); api::WriteString(w, p.name);
-  w.Key("en_US"); api::WriteString(w, p.name);
+  w.Key("zh_CN");
+  api::WriteString(w, p.name);
+  w.Key("en_US");
+  api::WriteString(w, p.name);
   w.EndObject();
-  w.Key("workModeType"); api::WriteString(w, p.work_mode_type);
-  w.Key("tokenType"); w.Int(p.device_auth == "LICENSE" ? 1 : 2);
-  w.Key("binVersion"); InfoField(w, info, {"binVer"});
-  w.Key("binType"); InfoField(w, info, {"binType"});
-  w.Key("sdkVer"); InfoField(w, info, {"SDKVer", "sdkver"});
-  w.Key("mac"); InfoField(w, info, {"MAC", "mac"});
-  w.Key("ssid"); InfoField(w, info, {"SSID", "ssid"});
-  w.Key("lanIp"); InfoField(w, info, {"lanIp"});
-  w.Key("online"); w.Bool(d.online);
-  w.Key("firstLoginTime"); d.first_login_ms ? w.Int64(d.first_login_ms) : w.Null();
-  w.Key("lastLoginTime"); d.last_seen_ms ? w.Int64(d.last_seen_ms) : w.Null();
-  w.Key("androidH5Page"); api::WriteString(w, h5.android_page);
-  w.Key("iosH5Page"); api::WriteString(w, h5.ios_page);
-  w.Key("androidPageZipURL"); api::WriteString(w, h5.android_zip);
-  w.Key("iosPageZipURL"); api::WriteString(w, h5.ios_zip);
-  w.Key("devType"); api::WriteString(w, "INDEPENDENT");
-  w.Key("subDevices"); w.StartArray(); w.EndArray();
+  w.Key("workModeType");
+  api::WriteString(w, p.work_mode_type);
+  w.Key("tokenType");
+  w.Int(catalog::DeviceAuthOf(p) == catalog::DeviceAuth::kLicense ? 1 : 2);
+  w.Key("binVersion");
+  InfoField(w, info, {"binVer"});
+  w.Key("binType");
+  InfoField(w, info, {"binType"});
+  w.Key("sdkVer");
+  InfoField(w, info, {"SDKVer", "sdkver"});
+  w.Key("mac");
+  InfoField(w, info, {"MAC", "mac"});
+  w.Key("ssid");
+  InfoField(w, info, {"SSID", "ssid"});
+  w.Key("lanIp");
+  InfoField(w, info, {"lanIp"});
+  w.Key("online");
+  w.Bool(d.online);
+  w.Key("firstLoginTime");
+  d.first_login_ms ? w.Int64(d.first_login_ms) : w.Null();
+  w.Key("lastLoginTime");
+  d.last_seen_ms ? w.Int64(d.last_seen_ms) : w.Null();
+  w.Key("androidH5Page");
+  api::WriteString(w, h5.android_page);
+  w.Key("iosH5Page");
+  api::WriteString(w, h5.ios_page);
+  w.Key("androidPageZipURL");
+  api::WriteString(w, h5.android_zip);
+  w.Key("iosPageZipURL");
+  api::WriteString(w, h5.ios_zip);
+  w.Key("devType");
+  api::WriteString(w, "INDEPENDENT");
+  w.Key("subDevices");
+  w.StartArray();
+  w.EndArray();
   w.Key("dcInfo");
   w.StartObject();
-  w.Key("fromDC"); api::WriteString(w, "krypton");
-  w.Key("dc"); api::WriteString(w, "krypton");
-  w.Key("area"); api::WriteString(w, "local");
-  w.Key("fromArea"); api::WriteString(w, "local");
-  w.Key("connectHost"); api::WriteString(w, app_host);
-  w.Key("opTimestamp"); w.Int64(ctx.clock.NowMs());
+  w.Key("fromDC");
+  api::WriteString(w, "krypton");
+  w.Key("dc");
+  api::WriteString(w, "krypton");
+  w.Key("area");
+  api::WriteString(w, "local");
+  w.Key("fromArea");
+  api::WriteString(w, "local");
+  w.Key("connectHost");
+  api::WriteString(w, app_host);
+  w.Key("opTimestamp");
+  w.Int64(ctx.clock.NowMs());
   w.EndObject();
-  w.Key("bindResultCode"); outcome ? w.Int(outcome->code) : w.Null();
+  w.Key("bindResultCode");
+  outcome ? w.Int(outcome->code) : w.Null();
   w.Key("bindResultMsg");
-  if (outcome) api::WriteString(w, outcome->msg); else w.Null();
+  if (outcome)
+    api::WriteString(w, outcome->msg);
+  else
+    w.Null();
   w.EndObject();
 }
 
@@ -256,17 +303,17 @@ Result<Response> Update(api::Call& call) {
   auto body = call.Body();
   if (!body.ok()) return body.status();
   devices::Env env = DevicesEnv(call.ctx);
-  Status s = devices::Rename(env, DevicesCaller(call), call.Param("devTid"),
-                             api::Str(*body, "deviceName"), api::Str(*body, "ctrlKey"),
-                             call.NowMs());
+  Status s =
+      devices::Rename(env, DevicesCaller(call), call.Param("devTid"), api::Str(*body, "deviceName"),
+                      api::Str(*body, "ctrlKey"), call.NowMs());
   if (!s.ok()) return s;
   return api::NoContent();
 }
 
 Result<Response> Unbind(api::Call& call) {
   devices::Env env = DevicesEnv(call.ctx);
-  Status s = devices::Unbind(env, DevicesCaller(call), call.Param("devTid"),
-                             call.Query("bindKey"), call.NowMs());
+  Status s = devices::Unbind(env, DevicesCaller(call), call.Param("devTid"), call.Query("bindKey"),
+                             call.NowMs());
   if (!s.ok()) return s;
   return api::NoContent();
 }

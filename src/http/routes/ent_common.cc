@@ -6,7 +6,6 @@ namespace krypton::http::ent {
 
 Status Illegal(std::string detail) { return catalog::Illegal(std::move(detail)); }
 
-
 Result<simdjson::dom::object> Body(api::Call& call) {
   auto body = call.Body();
   if (!body.ok()) return Illegal("the body must be a JSON object");

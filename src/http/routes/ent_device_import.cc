@@ -136,8 +136,8 @@ void IssueLicenses(std::shared_ptr<api::Call> call, api::Done done) {
   if (!list.ok()) return done(list.status());
   if (!list->has_value()) return done(Illegal());
   OnWorker(call, std::move(done), [call, tids = std::move(**list)]() -> Result<Response> {
-    auto batch = catalog::IssueLicenses(call->ctx.store, call->enterprise().pid,
-                                        call->Param("mid"), tids, call->NowMs());
+    auto batch = catalog::IssueLicenses(call->ctx.store, call->enterprise().pid, call->Param("mid"),
+                                        tids, call->NowMs());
     return BatchReply(batch, false);
   });
 }

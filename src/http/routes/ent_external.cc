@@ -366,10 +366,8 @@ void AddEnterpriseExternalRoutes(Router& router, ApiContext& ctx) {
   constexpr api::Auth kUser = api::Auth::kUser;
   api::Add(router, ctx, "POST", "/external/device/fw/ota/check", kUser,
            EnterpriseErrors(ent::OtaCheck));
-  api::Add(router, ctx, "GET", "/api/v1/enterprise/product/{mid}/firmware", kEnt,
-           ent::GetFirmware);
-  api::Add(router, ctx, "PUT", "/api/v1/enterprise/product/{mid}/firmware", kEnt,
-           ent::PutFirmware);
+  api::Add(router, ctx, "GET", "/api/v1/enterprise/product/{mid}/firmware", kEnt, ent::GetFirmware);
+  api::Add(router, ctx, "PUT", "/api/v1/enterprise/product/{mid}/firmware", kEnt, ent::PutFirmware);
   api::Add(router, ctx, "GET", "/external/vc/getByPid", kUser, EnterpriseErrors(ent::NewsByPid));
   api::Add(router, ctx, "POST", "/api/v1/enterprise/news", kEnt, ent::CreateNews);
   api::Add(router, ctx, "POST", "/external/feedback", kUser, EnterpriseErrors(ent::PostFeedback));

@@ -83,8 +83,8 @@ Result<Response> Bind(api::Call& call) {
   const std::string& pid = call.enterprise().pid;
   auto body = Body(call);
   if (!body.ok()) return body.status();
-  Status s = catalog::BindH5Template(ctx.store, pid, call.Param("mid"),
-                                     api::Str(*body, "platform"), api::Str(*body, "h5TemplateId"));
+  Status s = catalog::BindH5Template(ctx.store, pid, call.Param("mid"), api::Str(*body, "platform"),
+                                     api::Str(*body, "h5TemplateId"));
   if (!s.ok()) return s;
   return api::NoContent();
 }

@@ -55,8 +55,7 @@ Result<Response> Put(api::Call& call) {
     if (!account.ok()) return account.status();
     uid = account->uid;
   }
-  auto member =
-      catalog::PutMember(ctx.store, pid, uid, api::Str(*body, "role"), call.NowMs());
+  auto member = catalog::PutMember(ctx.store, pid, uid, api::Str(*body, "role"), call.NowMs());
   if (!member.ok()) return member.status();
   rapidjson::StringBuffer buf;
   Writer w(buf);

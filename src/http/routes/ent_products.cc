@@ -261,7 +261,7 @@ Result<Response> Create(api::Call& call) {
   {
     // The members' rules answer before a mistyped mid or prodKey (as they always did).
     storage::Product draft;
-    draft.status = "UNPUBLISHED";
+    draft.status = catalog::ProductStatusName(catalog::ProductStatus::kUnpublished);
     draft.work_mode_type.clear();
     storage::ProductDetails draft_details;
     if (Status s = catalog::ApplyProductFields(n.fields, draft, draft_details); !s.ok()) {
@@ -322,8 +322,8 @@ Result<Response> SetStatus(api::Call& call) {
   auto body = ent::Body(call);
   if (!body.ok()) return body.status();
   const std::string mid = call.Param("mid");
-  auto changed = catalog::SetProductStatus(ctx.store, pid, mid, api::Str(*body, "status"),
-                                           call.NowMs());
+  auto changed =
+      catalog::SetProductStatus(ctx.store, pid, mid, api::Str(*body, "status"), call.NowMs());
   if (!changed.ok()) return changed.status();
   if (*changed) ent::TemplatesChanged(ctx, mid);
   return api::NoContent();
@@ -335,8 +335,8 @@ Result<Response> Authorize(api::Call& call) {
   const std::string& pid = call.enterprise().pid;
   auto body = ent::Body(call);
   if (!body.ok()) return body.status();
-  Status s = catalog::SetAuthorization(ctx.store, pid, call.Param("mid"),
-                                      api::Str(*body, "pid"), true, call.NowMs());
+  Status s = catalog::SetAuthorization(ctx.store, pid, call.Param("mid"), api::Str(*body, "pid"),
+                                       true, call.NowMs());
   if (!s.ok()) return s;
   return api::NoContent();
 }
@@ -345,8 +345,8 @@ Result<Response> Authorize(api::Call& call) {
 Result<Response> Unauthorize(api::Call& call) {
   ApiContext& ctx = call.ctx;
   const std::string& pid = call.enterprise().pid;
-  Status s = catalog::SetAuthorization(ctx.store, pid, call.Param("mid"),
-                                      call.Param("pid"), false, call.NowMs());
+  Status s = catalog::SetAuthorization(ctx.store, pid, call.Param("mid"), call.Param("pid"), false,
+                                       call.NowMs());
   if (!s.ok()) return s;
   return api::NoContent();
 }

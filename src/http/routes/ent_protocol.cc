@@ -7,6 +7,7 @@
 //   POST …/product/{mid}/protocol/decode  {"raw"} → 200 {"cmdId","cmdTag",fields…}
 // A stored template is used by the hub at once (TemplatesChanged: bus::ChangeEvent
 // kTemplate, heard by the hub's product codecs).
+#include "catalog/catalog.h"
 #include "codec/frame.h"
 #include "codec/template.h"
 #include "http/routes/ent_internal.h"
@@ -31,7 +32,7 @@ Result<Response> PutTemplate(api::Call& call) {
   const std::string& pid = call.enterprise().pid;
   auto p = Owned(ctx, pid, call.Param("mid"));
   if (!p.ok()) return p.status();
-  if (p->status != "UNPUBLISHED") {
+  if (catalog::ProductStatusOf(*p) != catalog::ProductStatus::kUnpublished) {
     return Illegal("the product is " + p->status + ": its protocol template is frozen");
   }
   auto tpl = codec::ParseTemplate(call.req.body, codec::ParseWorkMode(p->work_mode_type));

@@ -76,7 +76,8 @@ void OnHasher(const std::shared_ptr<api::Call>& call, const std::string& account
   Response busy = call->Error(Status(Code::kUaaRateLimited).WithDetail("hashing queue full"));
   OnHasher(
       call->ctx, account, [done = std::move(done)](Response r) { done(std::move(r)); },
-      std::move(busy), [call, work = std::move(work)]() -> Response {
+      std::move(busy),
+      [call, work = std::move(work)]() -> Response {
         Result<Response> r = work();
         return r.ok() ? std::move(r).value() : call->Error(r.status());
       });

@@ -9,9 +9,8 @@
 // Files are read on the worker pool.
 #include <sys/stat.h>
 
-#include <boost/asio/post.hpp>
-
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <cctype>
 #include <memory>
 
@@ -92,10 +91,10 @@ Response Serve(const ApiContext& ctx, const Request& req, const std::string& id,
 }
 
 // GET|HEAD /h5page/{id}/{path...} and /h5package/{id}/{file}: `file_of` names the file.
-api::AsyncCallHandler Hosted(
-    std::optional<std::string> (*file_of)(const std::string&, std::string_view,
-                                          std::string_view),
-    const char* segment) {
+api::AsyncCallHandler Hosted(std::optional<std::string> (*file_of)(const std::string&,
+                                                                   std::string_view,
+                                                                   std::string_view),
+                             const char* segment) {
   return [file_of, segment](std::shared_ptr<api::Call> call, api::Done done) {
     boost::asio::post(call->ctx.blocking, [call, done = std::move(done), file_of, segment] {
       const std::string id = call->Param("id");

@@ -26,7 +26,8 @@ std::string Call::Param(const std::string& name) const {
 int64_t Call::NowMs() const { return ctx.clock.NowMs(); }
 
 Response Call::Error(const Status& error) const {
-  return auth_ == Auth::kEnterprise ? EnterpriseError(ctx, req, error) : api::Error(ctx, req, error);
+  return auth_ == Auth::kEnterprise ? EnterpriseError(ctx, req, error)
+                                    : api::Error(ctx, req, error);
 }
 
 // Authenticates `call` by its Auth; on success runs `handler` into `*out`.
@@ -81,8 +82,8 @@ struct OwnedCall {
 
 }  // namespace
 
-void AddAsync(Router& router, ApiContext& ctx, std::string method, std::string pattern,
-              Auth auth, AsyncCallHandler handler, RouteOptions options) {
+void AddAsync(Router& router, ApiContext& ctx, std::string method, std::string pattern, Auth auth,
+              AsyncCallHandler handler, RouteOptions options) {
   router.AddAsync(
       std::move(method), std::move(pattern),
       [&ctx, auth, handler = std::move(handler)](Request req, Responder respond) {

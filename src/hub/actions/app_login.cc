@@ -14,9 +14,10 @@ void AppLogin(AppConnection& conn, const Envelope& e) {
   if (!uid.ok()) return conn.ReplyError(e, uid.status());
   auto user = conn.hub().ctx().store.GetUser(*uid);
   if (!user.ok()) {
-    return conn.ReplyError(e, user.status().not_found()
-                                  ? Status(Code::kHubUserNotExist)
-                                  : Status(Code::kHubInternal).WithDetail(user.status().ToString()));
+    return conn.ReplyError(e,
+                           user.status().not_found()
+                               ? Status(Code::kHubUserNotExist)
+                               : Status(Code::kHubInternal).WithDetail(user.status().ToString()));
   }
   // appLoginResp goes out before the session can receive any push (hekrapi reads
   // exactly one frame after appLogin).

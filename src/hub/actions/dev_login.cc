@@ -123,7 +123,8 @@ Status RegistrationAllowed(HubContext& ctx, const std::string& ip) {
 }
 
 // The one write of a successful login: registers the new device, auto-issues a LICENSE
-// device's licence, stores a new token — or, when any step refuses, nothing.
+// device's licence, stores a new token and marks the device online — or, when any step
+// refuses or fails, nothing.
 Result<storage::Device> Admit(HubContext& ctx, const storage::Product& product,
                               std::optional<storage::Device> known, const std::string& dev_tid,
                               const std::optional<TokenDecision>& token) {
@@ -135,6 +136,8 @@ Result<storage::Device> Admit(HubContext& ctx, const storage::Product& product,
       if (!live.ok()) return Status(Code::kHubInternal).WithDetail(live.status().ToString());
       if (!*live) return Status(Code::kHubLicenseInvalid).WithDetail("licence not issued");
     }
+    // The login's one write: online since now (one statement, atomic by itself).
+    if (auto o = ctx.store.SetDeviceOnline(dev_tid, true, now); !o.ok()) return HubInternal(o);
     return std::move(*known);
   }
   storage::Device device;
@@ -183,7 +186,9 @@ Result<storage::Device> Admit(HubContext& ctx, const storage::Product& product,
       device.last_token_hash = device.token_hash;
       device.token_hash = hash;
     }
-    return storage::StoreStatus();
+    // Online since now, in the same transaction: a login that answers 1500000 leaves no
+    // registration, token or online mark behind.
+    return tx.SetDeviceOnline(dev_tid, true, now);
   });
   if (!refused.ok()) return refused;
   if (!s.ok()) return HubInternal(s);

@@ -54,8 +54,8 @@ void GetProdInfo(InfoConnection& conn, const Envelope& e) {
   HubContext& ctx = conn.ctx();
   auto product = ctx.store.FindProductByProdKey(std::string(*prod_key));
   if (!product.ok()) {
-    return conn.ReplyError(e, Status(product.status().not_found() ? Code::kHubProductKeyInvalid
-                                                                  : Code::kHubInternal));
+    return conn.ReplyError(
+        e, Status(product.status().not_found() ? Code::kHubProductKeyInvalid : Code::kHubInternal));
   }
   if (product->pre_register) {
     auto device = ctx.store.GetDevice(std::string(*dev_tid));

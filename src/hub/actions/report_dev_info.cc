@@ -37,8 +37,8 @@ void ReportDevInfo(DeviceConnection& conn, const Envelope& e) {
     std::string_view host;
     bool has_host = e.params["serviceHost"].get_string().get(host) == simdjson::SUCCESS;
     int64_t port = ReportedPort(e);
-    bool foreign = (has_host && host != ctx.public_host) ||
-                   (port >= 0 && port != ctx.public_device_port);
+    bool foreign =
+        (has_host && host != ctx.public_host) || (port >= 0 && port != ctx.public_device_port);
     if (foreign) {
       if (mode == "reject") return conn.ReplyError(e, Status(Code::kHubReportInfoMismatch));
       spdlog::info("device {} reports hub {}:{}, this hub is {}:{}", conn.dev_tid(),

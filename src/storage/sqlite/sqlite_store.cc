@@ -24,7 +24,7 @@ constexpr char kSavepoint[] = "SAVEPOINT krypton_op";
 constexpr char kRelease[] = "RELEASE krypton_op";
 constexpr char kRollbackTo[] = "ROLLBACK TO krypton_op";
 
-#define KRYPTON_USER_COLUMNS \
+#define KRYPTON_USER_COLUMNS                                                             \
   "uid, pid, phone, email, email_verified, password_hash, profile_json, created_at_ms, " \
   "token_epoch"
 
@@ -244,9 +244,9 @@ StoreResult<User> SqliteStore::FindUserByPhone(const std::string& pid, const std
 
 StoreStatus SqliteStore::UpdateUserPassword(const std::string& uid, const std::string& hash) {
   std::lock_guard lock(mu_);
-  return db_->RunOnRow("UpdateUserPassword", uid,
-                       "UPDATE users SET password_hash = ?, token_epoch = token_epoch + 1 WHERE uid = ?",
-                       hash, uid);
+  return db_->RunOnRow(
+      "UpdateUserPassword", uid,
+      "UPDATE users SET password_hash = ?, token_epoch = token_epoch + 1 WHERE uid = ?", hash, uid);
 }
 
 StoreStatus SqliteStore::UpdateUserProfile(const std::string& uid, const std::string& json) {

@@ -56,7 +56,8 @@ class SqliteStore final : public Store {
 
   StoreStatus UpsertManufacturer(const Manufacturer& m) override;
   StoreResult<Manufacturer> GetManufacturer(const std::string& pid) override;
-  StoreStatus SetManufacturerServerKey(const std::string& pid, const std::string& key_hash) override;
+  StoreStatus SetManufacturerServerKey(const std::string& pid,
+                                       const std::string& key_hash) override;
   StoreResult<Manufacturer> FindManufacturerByServerKey(const std::string& key_hash) override;
 
   StoreStatus CreateProduct(const Product& p) override;

@@ -136,8 +136,8 @@ StoreStatus SqliteStore::SaveDeviceInfo(const std::string& dev_tid, const std::s
 
 StoreStatus SqliteStore::SetDeviceName(const std::string& dev_tid, const std::string& name) {
   std::lock_guard lock(mu_);
-  return db_->RunOnRow("SetDeviceName", dev_tid, "UPDATE devices SET device_name = ? WHERE dev_tid = ?",
-                       name, dev_tid);
+  return db_->RunOnRow("SetDeviceName", dev_tid,
+                       "UPDATE devices SET device_name = ? WHERE dev_tid = ?", name, dev_tid);
 }
 
 StoreStatus SqliteStore::SetDeviceLicenseRevoked(const std::string& dev_tid, bool revoked) {

@@ -24,9 +24,7 @@ Quota ReadQuota(const Statement& s) {
 }
 
 // What one row may still give; a missing row gives nothing.
-int64_t Left(const std::optional<Quota>& q) {
-  return q ? q->Remaining() : 0;
-}
+int64_t Left(const std::optional<Quota>& q) { return q ? q->Remaining() : 0; }
 
 }  // namespace
 

@@ -1,13 +1,13 @@
 #include "auth/jwt.h"
 
 #include <gtest/gtest.h>
+#include <sodium.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include "common/secrets.h"
-#include <sodium.h>
 
 namespace krypton::auth {
 namespace {
@@ -73,9 +73,9 @@ TEST(JwtTest, SignAndVerifyCarryTheFixedClaims) {
                               sodium_base64_VARIANT_URLSAFE_NO_PADDING),
             0);
   json.resize(len);
-  for (const char* claim : {R"("uid":"16193751742")", R"("isolation":"00000000000")",
-                            R"("type":"WEB")", R"("authorities":["ROLE_USER"])", R"("jti":")",
-                            R"("exp":1800000060)"}) {
+  for (const char* claim :
+       {R"("uid":"16193751742")", R"("isolation":"00000000000")", R"("type":"WEB")",
+        R"("authorities":["ROLE_USER"])", R"("jti":")", R"("exp":1800000060)"}) {
     EXPECT_NE(json.find(claim), std::string::npos) << claim << " in " << json;
   }
 }
@@ -95,8 +95,8 @@ TEST(JwtTest, ExpiredTamperedAndForeignTokensAreRefused) {
   EXPECT_EQ(codec->Verify("garbage", kNow).status().code(), Code::kUaaInvalidToken);
   EXPECT_EQ(codec->Verify("", kNow).status().code(), Code::kUaaInvalidToken);
   // alg "none" is never accepted.
-  std::string none = B64(R"({"alg":"none","typ":"JWT"})") + "." +
-                     B64(R"({"uid":"1","exp":1900000000})") + ".";
+  std::string none =
+      B64(R"({"alg":"none","typ":"JWT"})") + "." + B64(R"({"uid":"1","exp":1900000000})") + ".";
   EXPECT_EQ(codec->Verify(none, kNow).status().code(), Code::kUaaInvalidToken);
 }
 

@@ -25,8 +25,7 @@ TEST_F(SecretsTest, RandomHexShapeAndUniqueness) {
 TEST_F(SecretsTest, RandomAlnumAndDigits) {
   std::string a = RandomAlnum(64);
   EXPECT_EQ(a.size(), 64u);
-  EXPECT_EQ(a.find_first_not_of(
-                "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"),
+  EXPECT_EQ(a.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"),
             std::string::npos);
   std::string d = RandomDigits(11);
   EXPECT_EQ(d.size(), 11u);

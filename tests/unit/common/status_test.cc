@@ -19,7 +19,8 @@ TEST(StatusTest, ErrorCarriesCodeArgAndDetail) {
   EXPECT_EQ(s.number(), 1400003);
   EXPECT_EQ(s.arg(), "power");
   EXPECT_EQ(s.detail(), "power=3 > 1");
-  EXPECT_EQ(s.ToString(), "1400003 The field power contains a value that is too high [power=3 > 1]");
+  EXPECT_EQ(s.ToString(),
+            "1400003 The field power contains a value that is too high [power=3 > 1]");
   EXPECT_EQ(s.MessageZh(), "属性值过高");
 }
 

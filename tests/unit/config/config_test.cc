@@ -97,9 +97,9 @@ level = "debug"
   s.env = {{"KRYPTON_HUB_RELAY_TIMEOUT_S", "12"}, {"KRYPTON_HUB_IDLE_GRACE_S", "5"}};
   s.overrides = {{"hub.idle_grace_s", "6"}};
   Config c = LoadOk(s);
-  EXPECT_EQ(c.hub.idle_timeout_s, 40);     // file
-  EXPECT_EQ(c.hub.relay_timeout_s, 12);    // env over file
-  EXPECT_EQ(c.hub.idle_grace_s, 6);        // --set over env
+  EXPECT_EQ(c.hub.idle_timeout_s, 40);   // file
+  EXPECT_EQ(c.hub.relay_timeout_s, 12);  // env over file
+  EXPECT_EQ(c.hub.idle_grace_s, 6);      // --set over env
   EXPECT_FALSE(c.hub.app_kick_same_apptid);
   EXPECT_EQ(c.hub.device.port, 7000);
   EXPECT_EQ(c.log.level, "debug");
@@ -149,7 +149,8 @@ TEST(ConfigTest, BadValuesAreErrors) {
   EXPECT_EQ(err("hub.idle_timeout_s", "0"), "--set hub.idle_timeout_s: must be >= 1");
   EXPECT_EQ(err("hub.idle_timeout_s", "ten"),
             "--set hub.idle_timeout_s: expected an integer, got \"ten\"");
-  EXPECT_EQ(err("http.port", "70000"), "--set http.port: must be a port 0..65535, or -1 to disable");
+  EXPECT_EQ(err("http.port", "70000"),
+            "--set http.port: must be a port 0..65535, or -1 to disable");
   EXPECT_EQ(err("hub.report_host_check", "maybe"),
             "--set hub.report_host_check: must be one of log, reject, off, got \"maybe\"");
   EXPECT_EQ(err("hub.success_code", "201"), "--set hub.success_code: must be one of 200, 1200000");

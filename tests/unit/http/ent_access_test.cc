@@ -15,7 +15,6 @@
 
 #include "bus/inproc_bus.h"
 #include "common/secrets.h"
-#include "bus/inproc_bus.h"
 #include "http/routes/api.h"
 
 namespace krypton::http {
@@ -34,8 +33,7 @@ class EntAccessTest : public ::testing::Test {
     jwt_ = std::move(jwt).value();
     mailer_ = std::make_unique<auth::Mailer>(dir_ + "/outbox.jsonl");
     ctx_ = std::make_unique<ApiContext>(ApiContext{*store_, config_, SystemClock::Instance(), *jwt_,
-                                                   *mailer_, limiter_, blocking_, captcha_,
-                                                   bus_});
+                                                   *mailer_, limiter_, blocking_, captcha_, bus_});
     AddApiRoutes(router_, *ctx_);
   }
   void TearDown() override { blocking_.join(); }

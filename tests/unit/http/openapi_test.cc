@@ -26,8 +26,8 @@ TEST(OpenApiTest, DocumentMatchesTheRouter) {
   boost::asio::thread_pool blocking(1);
   auth::CaptchaStore captcha;
   bus::InprocBus bus;
-  ApiContext ctx{**store, config, SystemClock::Instance(), **jwt, mailer, limiter, blocking, captcha,
-                 bus};
+  ApiContext ctx{**store, config, SystemClock::Instance(), **jwt, mailer, limiter, blocking,
+                 captcha, bus};
   Router router;
   AddApiRoutes(router, ctx);
   std::set<std::string> routed;
@@ -37,7 +37,8 @@ TEST(OpenApiTest, DocumentMatchesTheRouter) {
   ASSERT_TRUE(in);
   std::set<std::string> documented;
   std::string line, path;
-  std::regex path_re(R"(^  (/\S*):\s*$)"), method_re(R"(^    (get|head|post|put|patch|delete):\s*$)");
+  std::regex path_re(R"(^  (/\S*):\s*$)"),
+      method_re(R"(^    (get|head|post|put|patch|delete):\s*$)");
   std::smatch m;
   while (std::getline(in, line)) {
     if (std::regex_match(line, m, path_re)) {
@@ -49,7 +50,8 @@ TEST(OpenApiTest, DocumentMatchesTheRouter) {
     }
   }
   for (const auto& r : routed) EXPECT_TRUE(documented.count(r)) << r << " is not in openapi.yaml";
-  for (const auto& d : documented) EXPECT_TRUE(routed.count(d)) << d << " is documented but not routed";
+  for (const auto& d : documented)
+    EXPECT_TRUE(routed.count(d)) << d << " is documented but not routed";
   blocking.join();
 }
 

@@ -15,9 +15,8 @@ Request Req(std::string method, std::string path) {
 TEST(RouterTest, MatchesLiteralAndParamSegments) {
   Router router;
   router.Add("GET", "/device", [](const Request&) { return Response::Json(200, "list"); });
-  router.Add("GET", "/device/{devTid}", [](const Request& r) {
-    return Response::Json(200, "one:" + r.params.at("devTid"));
-  });
+  router.Add("GET", "/device/{devTid}",
+             [](const Request& r) { return Response::Json(200, "one:" + r.params.at("devTid")); });
   Request a = Req("GET", "/device");
   EXPECT_EQ(router.Route(a).body, "list");
   Request b = Req("GET", "/device/ESP_2M_1");

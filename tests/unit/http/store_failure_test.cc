@@ -21,6 +21,7 @@
 #include <future>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -253,6 +254,10 @@ struct Scenario {
   std::function<void(World&)> setup = [](World&) {};
   std::function<Response(World&)> act;
   Family family = Family::kUser;
+  // The spec's own code for a failed write of this operation, where it has one
+  // (5400012 "Bind failed due to internal error", 5400009 "Modified user profile failed");
+  // none = 5500000.
+  std::optional<Code> spec_code = std::nullopt;
 };
 
 // The rows that differ between two dumps ("-" only before, "+" only after); "" = same.
@@ -313,6 +318,13 @@ void ExpectEveryWriteFailureIsClean(const Scenario& sc) {
     EXPECT_EQ(w.fault().injected(), 1) << "the write did not happen again: " << Describe(r);
     switch (sc.family) {
       case Family::kUser:
+        if (sc.spec_code) {
+          Status want(*sc.spec_code);
+          EXPECT_EQ(r.body, R"({"code":)" + std::to_string(want.number()) + R"(,"desc":")" +
+                                want.Message() + R"(","timestamp":)" +
+                                std::to_string(w.clock().NowMs()) + "}");
+          break;
+        }
         EXPECT_EQ(r.status, 500) << r.body;
         EXPECT_EQ(r.body, R"({"code":5500000,"desc":"Internal error","timestamp":)" +
                               std::to_string(w.clock().NowMs()) + "}");
@@ -396,7 +408,8 @@ TEST(StoreFailureTest, ProfileUpdate) {
                                   [](World& w) {
                                     return w.Call("PUT", "/user/profile", w.Bearer(kAlice),
                                                   R"({"firstName":"Al","age":30})");
-                                  }});
+                                  },
+                                  Family::kUser, Code::kUserProfileModifyFailed});
 }
 
 // ManualClock: a verify code is refused once its 10 minutes are over, and nothing is
@@ -437,7 +450,8 @@ TEST(StoreFailureTest, QrBind) {
                                     return w.Call("POST", "/device", w.Bearer(kBob),
                                                   R"({"devTid":"DEV2","bindKey":"bk-DEV2",)"
                                                   R"("deviceName":"Lamp"})");
-                                  }});
+                                  },
+                                  Family::kUser, Code::kUserBindInternalError});
 }
 
 // forceBind moves FB1 from alice to bob: unbind + bind must be one transaction.
@@ -446,7 +460,8 @@ TEST(StoreFailureTest, QrForceBind) {
                                   [](World& w) {
                                     return w.Call("POST", "/device", w.Bearer(kBob),
                                                   R"({"devTid":"FB1","bindKey":"bk-FB1"})");
-                                  }});
+                                  },
+                                  Family::kUser, Code::kUserBindInternalError});
 }
 
 TEST(StoreFailureTest, Unbind) {

@@ -7,9 +7,9 @@
 #include <simdjson.h>
 #include <stdlib.h>
 
+#include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
-#include <boost/asio/post.hpp>
 #include <chrono>
 #include <future>
 #include <thread>
@@ -30,7 +30,6 @@ namespace {
 using namespace std::chrono_literals;
 using krypton::testing::Field;
 using krypton::testing::LineClient;
-
 
 constexpr char kOwner[] = "10000000001";
 constexpr char kGrantee[] = "10000000002";
@@ -74,8 +73,8 @@ class AppHubTest : public ::testing::Test {
                                                        pool_->At(1).get_executor()};
     bus_ = std::make_unique<bus::InprocBus>();
     codecs_ = std::make_unique<ProductCodecs>(*store_, SystemClock::Instance(), 0, 16, 2);
-    ctx_.reset(new HubContext{*store_, config_, SystemClock::Instance(), *bus_, *codecs_,
-                              "127.0.0.1", 0, {}});
+    ctx_.reset(new HubContext{
+        *store_, config_, SystemClock::Instance(), *bus_, *codecs_, "127.0.0.1", 0, {}});
     access_ = std::make_unique<StoreAccessPolicy>(*store_, SystemClock::Instance(), 60000, 1000, 2);
     app_hub_ = std::make_unique<AppHub>(
         *ctx_, *access_,
@@ -155,20 +154,28 @@ TEST_F(AppHubTest, LoginErrors) {
             R"({"msgId":2,"action":"heartbeatResp","code":200,"desc":"success"})");
   EXPECT_EQ(*c.Call(R"({"msgId":3,"action":"appLogin","params":{"appTid":"a","token":"garbage"}})"),
             R"({"msgId":3,"action":"appLoginResp","code":1400002,"desc":"JWT parse error"})");
-  EXPECT_EQ(*c.Call(R"({"msgId":4,"action":"appLogin","params":{"appTid":"a","token":"uid:99999999999"}})"),
-            R"({"msgId":4,"action":"appLoginResp","code":1400010,"desc":"User does not exist"})");
+  EXPECT_EQ(
+      *c.Call(
+          R"({"msgId":4,"action":"appLogin","params":{"appTid":"a","token":"uid:99999999999"}})"),
+      R"({"msgId":4,"action":"appLoginResp","code":1400010,"desc":"User does not exist"})");
   EXPECT_EQ(*c.Call(R"({"msgId":5,"action":"appLogin","params":{"token":"uid:10000000001"}})"),
             R"({"msgId":5,"action":"appLoginResp","code":1400032,"desc":"Invalid Param"})");
   EXPECT_EQ(Field(*c.Call(R"({"msgId":6,"action":"appLogin","params":{"appTid":"a"}})"), "/code"),
             "1400032");
-  EXPECT_EQ(*c.Call(R"({"msgId":7,"action":"appLogin","params":{"appTid":"a","token":"uid:10000000001"}})"),
-            R"({"msgId":7,"action":"appLoginResp","code":200,"desc":"success"})");
-  EXPECT_EQ(*c.Call(R"({"msgId":8,"action":"appLogin","params":{"appTid":"a","token":"uid:10000000001"}})"),
-            R"({"msgId":8,"action":"appLoginResp","code":1400009,"desc":"App repeat login"})");
-  EXPECT_EQ(*c.Call(R"({"msgId":9,"action":"appGroupSend","params":{}})"),
-            R"({"msgId":9,"action":"appGroupSendResp","code":1400016,"desc":"Action not support"})");
-  EXPECT_EQ(Field(*c.Call(R"({"msgId":10,"action":"reportAppLog","params":{"appTid":"a"}})"), "/code"),
-            "200");
+  EXPECT_EQ(
+      *c.Call(
+          R"({"msgId":7,"action":"appLogin","params":{"appTid":"a","token":"uid:10000000001"}})"),
+      R"({"msgId":7,"action":"appLoginResp","code":200,"desc":"success"})");
+  EXPECT_EQ(
+      *c.Call(
+          R"({"msgId":8,"action":"appLogin","params":{"appTid":"a","token":"uid:10000000001"}})"),
+      R"({"msgId":8,"action":"appLoginResp","code":1400009,"desc":"App repeat login"})");
+  EXPECT_EQ(
+      *c.Call(R"({"msgId":9,"action":"appGroupSend","params":{}})"),
+      R"({"msgId":9,"action":"appGroupSendResp","code":1400016,"desc":"Action not support"})");
+  EXPECT_EQ(
+      Field(*c.Call(R"({"msgId":10,"action":"reportAppLog","params":{"appTid":"a"}})"), "/code"),
+      "200");
   EXPECT_EQ(*c.Call("[1,2]"),
             R"({"msgId":0,"action":"errorResp","code":1400001,"desc":"Json parse error"})");
 }
@@ -189,23 +196,28 @@ TEST_F(AppHubTest, AppSendErrors) {
   auto dev = Device("D1");
   auto app = App(kOwner, "a1");
   std::string key = CtrlKey("D1");
-  EXPECT_EQ(*app->Call(AppSend("1", "NOPE", key)),
-            R"({"msgId":1,"action":"appSendResp","code":1400022,"desc":"The device is not found"})");
-  EXPECT_EQ(*app->Call(AppSend("2", "D1", "wrongkey")),
-            R"({"msgId":2,"action":"appSendResp","code":1400012,"desc":"Device does not belong to user"})");
+  EXPECT_EQ(
+      *app->Call(AppSend("1", "NOPE", key)),
+      R"({"msgId":1,"action":"appSendResp","code":1400022,"desc":"The device is not found"})");
+  EXPECT_EQ(
+      *app->Call(AppSend("2", "D1", "wrongkey")),
+      R"({"msgId":2,"action":"appSendResp","code":1400012,"desc":"Device does not belong to user"})");
   EXPECT_EQ(*app->Call(AppSend("3", "D1", key, "someone-else")),
             R"({"msgId":3,"action":"appSendResp","code":1400023,"desc":"appTid does not match"})");
-  EXPECT_EQ(Field(*app->Call(R"({"msgId":4,"action":"appSend","params":{"devTid":"D1","ctrlKey":")" +
-                             key + R"("}})"),
-                  "/code"),
-            "1400032");
-  EXPECT_EQ(Field(*app->Call(R"({"msgId":5,"action":"appSend","params":{"ctrlKey":"x","data":{}}})"),
-                  "/code"),
-            "1400032");
+  EXPECT_EQ(
+      Field(*app->Call(R"({"msgId":4,"action":"appSend","params":{"devTid":"D1","ctrlKey":")" +
+                       key + R"("}})"),
+            "/code"),
+      "1400032");
+  EXPECT_EQ(
+      Field(*app->Call(R"({"msgId":5,"action":"appSend","params":{"ctrlKey":"x","data":{}}})"),
+            "/code"),
+      "1400032");
   auto stranger = App(kStranger, "s1");
   EXPECT_EQ(Field(*stranger->Call(AppSend("6", "D1", key, "s1")), "/code"), "1400012");
   dev->Close();
-  EXPECT_EQ(*app->ReadLine(), R"({"msgId":0,"action":"devLogout","params":{"devTid":"D1","subDevTid":null}})");
+  EXPECT_EQ(*app->ReadLine(),
+            R"({"msgId":0,"action":"devLogout","params":{"devTid":"D1","subDevTid":null}})");
   EXPECT_EQ(*app->Call(AppSend("7", "D1", key)),
             R"({"msgId":7,"action":"appSendResp","code":1400018,"desc":"Device not online"})");
 }
@@ -232,18 +244,23 @@ TEST_F(AppHubTest, AppSendIsRelayedWithTheAppsMsgId) {
   EXPECT_EQ(Field(*resp, "/params/devTid"), "\"D2\"");
   EXPECT_EQ(Field(*resp, "/params/data"), R"({"cmdId":2,"power":1})");
   // Grantee without appTid in params: filled from the session; numeric msgId.
-  ASSERT_TRUE(grantee->SendLine(R"({"msgId":7,"action":"appSend","params":{"devTid":"D2","ctrlKey":")" +
-                                key + R"(","data":{"cmdId":0}}})"));
+  ASSERT_TRUE(
+      grantee->SendLine(R"({"msgId":7,"action":"appSend","params":{"devTid":"D2","ctrlKey":")" +
+                        key + R"(","data":{"cmdId":0}}})"));
   cmd = dev->ReadLine();
   ASSERT_TRUE(cmd);
   EXPECT_EQ(Field(*cmd, "/params/appTid"), "\"g1\"");
-  ASSERT_TRUE(dev->SendLine(R"({"msgId":)" + Field(*cmd, "/msgId") + R"(,"action":"appSendResp"})"));
+  ASSERT_TRUE(
+      dev->SendLine(R"({"msgId":)" + Field(*cmd, "/msgId") + R"(,"action":"appSendResp"})"));
   resp = grantee->ReadLine();
-  EXPECT_EQ(*resp, R"({"msgId":7,"action":"appSendResp","code":200,"desc":"success","params":{"devTid":"D2","data":{"cmdId":0}}})");
+  EXPECT_EQ(
+      *resp,
+      R"({"msgId":7,"action":"appSendResp","code":200,"desc":"success","params":{"devTid":"D2","data":{"cmdId":0}}})");
   // No answer: 1500001 after hub.relay_timeout_s.
   ASSERT_TRUE(owner->SendLine(AppSend("9", "D2", key)));
   ASSERT_TRUE(dev->ReadLine());
-  EXPECT_EQ(*owner->ReadLine(3s), R"({"msgId":9,"action":"appSendResp","code":1500001,"desc":"Link error"})");
+  EXPECT_EQ(*owner->ReadLine(3s),
+            R"({"msgId":9,"action":"appSendResp","code":1500001,"desc":"Link error"})");
 }
 
 TEST_F(AppHubTest, ReportsReachOwnerAndGranteesOnly) {
@@ -253,19 +270,26 @@ TEST_F(AppHubTest, ReportsReachOwnerAndGranteesOnly) {
   auto grantee = App(kGrantee, "g1");
   auto stranger = App(kStranger, "s1");
   std::this_thread::sleep_for(50ms);  // registry refresh reaches every loop
-  ASSERT_EQ(Field(*dev->Call(R"({"msgId":"4","action":"devSend","params":{"devTid":"D3","appTid":[],"data":{"cmdId":1,"power":1}}})"),
-                  "/code"),
-            "200");
-  std::string expected = R"({"msgId":"4","action":"devSend","params":{"devTid":"D3","appTid":[],"subDevTid":null,"ctrlKey":")" +
-                         CtrlKey("D3") + R"(","data":{"cmdId":1,"power":1}}})";
+  ASSERT_EQ(
+      Field(
+          *dev->Call(
+              R"({"msgId":"4","action":"devSend","params":{"devTid":"D3","appTid":[],"data":{"cmdId":1,"power":1}}})"),
+          "/code"),
+      "200");
+  std::string expected =
+      R"({"msgId":"4","action":"devSend","params":{"devTid":"D3","appTid":[],"subDevTid":null,"ctrlKey":")" +
+      CtrlKey("D3") + R"(","data":{"cmdId":1,"power":1}}})";
   EXPECT_EQ(*owner->ReadLine(), expected);
   EXPECT_EQ(*owner2->ReadLine(), expected);
   EXPECT_EQ(*grantee->ReadLine(), expected);
   EXPECT_FALSE(stranger->ReadLine(300ms).has_value());
   // appTid-targeted: only a2.
-  ASSERT_EQ(Field(*dev->Call(R"({"msgId":5,"action":"devSend","params":{"devTid":"D3","appTid":["a2"],"data":{"cmdId":1,"power":0}}})"),
-                  "/code"),
-            "200");
+  ASSERT_EQ(
+      Field(
+          *dev->Call(
+              R"({"msgId":5,"action":"devSend","params":{"devTid":"D3","appTid":["a2"],"data":{"cmdId":1,"power":0}}})"),
+          "/code"),
+      "200");
   EXPECT_EQ(Field(*owner2->ReadLine(), "/msgId"), "5");
   EXPECT_FALSE(owner->ReadLine(300ms).has_value());
   EXPECT_FALSE(grantee->ReadLine(100ms).has_value());
@@ -275,7 +299,8 @@ TEST_F(AppHubTest, OnlineOfflinePushes) {
   std::string token;
   {
     LineClient first(device_->port());
-    auto r = first.Call(R"({"msgId":"1","action":"devLogin","params":{"devTid":"D4","prodKey":"xxxxxx","token":""}})");
+    auto r = first.Call(
+        R"({"msgId":"1","action":"devLogin","params":{"devTid":"D4","prodKey":"xxxxxx","token":""}})");
     token = Field(*r, "/params/token");
     ASSERT_TRUE(store_->BindDevice("D4", kOwner, 1).ok());
     access_->Invalidate();
@@ -284,13 +309,18 @@ TEST_F(AppHubTest, OnlineOfflinePushes) {
   auto stranger = App(kStranger, "s1");
   std::this_thread::sleep_for(100ms);
   LineClient dev(device_->port());
-  EXPECT_EQ(Field(*dev.Call(R"({"msgId":"1","action":"devLogin","params":{"devTid":"D4","prodKey":"xxxxxx","token":)" +
-                            token + "}}"),
-                  "/code"),
-            "200");
-  EXPECT_EQ(*owner->ReadLine(), R"({"msgId":0,"action":"devLogin","params":{"devTid":"D4","subDevTid":null}})");
+  EXPECT_EQ(
+      Field(
+          *dev.Call(
+              R"({"msgId":"1","action":"devLogin","params":{"devTid":"D4","prodKey":"xxxxxx","token":)" +
+              token + "}}"),
+          "/code"),
+      "200");
+  EXPECT_EQ(*owner->ReadLine(),
+            R"({"msgId":0,"action":"devLogin","params":{"devTid":"D4","subDevTid":null}})");
   dev.Close();
-  EXPECT_EQ(*owner->ReadLine(), R"({"msgId":0,"action":"devLogout","params":{"devTid":"D4","subDevTid":null}})");
+  EXPECT_EQ(*owner->ReadLine(),
+            R"({"msgId":0,"action":"devLogout","params":{"devTid":"D4","subDevTid":null}})");
   EXPECT_FALSE(stranger->ReadLine(200ms).has_value());
 }
 
@@ -300,8 +330,8 @@ TEST_F(AppHubTest, WebSocketTransport) {
   namespace websocket = beast::websocket;
   boost::asio::io_context ioc;
   websocket::stream<boost::asio::ip::tcp::socket> ws(ioc);
-  ws.next_layer().connect({boost::asio::ip::make_address("127.0.0.1"),
-                           static_cast<uint16_t>(app_ws_->port())});
+  ws.next_layer().connect(
+      {boost::asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(app_ws_->port())});
   ws.handshake("127.0.0.1", "/any/path");
   auto call = [&](const std::string& text) {
     ws.text(true);
@@ -310,8 +340,10 @@ TEST_F(AppHubTest, WebSocketTransport) {
     ws.read(buf);
     return beast::buffers_to_string(buf.data());
   };
-  EXPECT_EQ(call(R"({"msgId":52,"action":"appLogin","params":{"appTid":"web","token":"uid:10000000001"}})"),
-            R"({"msgId":52,"action":"appLoginResp","code":200,"desc":"success"})");
+  EXPECT_EQ(
+      call(
+          R"({"msgId":52,"action":"appLogin","params":{"appTid":"web","token":"uid:10000000001"}})"),
+      R"({"msgId":52,"action":"appLoginResp","code":200,"desc":"success"})");
   // A frame with two objects and trailing newlines (the Android SDK's style).
   ws.write(boost::asio::buffer(std::string(R"({"msgId":53,"action":"heartbeat"})"
                                            "\n"
@@ -323,9 +355,12 @@ TEST_F(AppHubTest, WebSocketTransport) {
   EXPECT_EQ(Field(beast::buffers_to_string(b1.data()), "/msgId"), "53");
   EXPECT_EQ(Field(beast::buffers_to_string(b2.data()), "/msgId"), "54");
   std::this_thread::sleep_for(50ms);
-  ASSERT_EQ(Field(*dev->Call(R"({"msgId":6,"action":"devSend","params":{"devTid":"D5","appTid":[],"data":{"cmdId":1,"power":1}}})"),
-                  "/code"),
-            "200");
+  ASSERT_EQ(
+      Field(
+          *dev->Call(
+              R"({"msgId":6,"action":"devSend","params":{"devTid":"D5","appTid":[],"data":{"cmdId":1,"power":1}}})"),
+          "/code"),
+      "200");
   beast::flat_buffer push;
   ws.read(push);
   EXPECT_EQ(Field(beast::buffers_to_string(push.data()), "/action"), "\"devSend\"");
@@ -344,10 +379,13 @@ TEST_F(AppHubTest, ThousandSessionsReceiveEveryReportExactlyOnce) {
   for (auto& a : apps) ASSERT_EQ(Field(*a->ReadLine(10s), "/code"), "200");
   std::this_thread::sleep_for(100ms);
   for (int r = 0; r < kReports; ++r) {
-    ASSERT_EQ(Field(*dev->Call(R"({"msgId":)" + std::to_string(100 + r) +
-                               R"(,"action":"devSend","params":{"devTid":"D6","appTid":[],"data":{"cmdId":1,"power":1}}})"),
-                    "/code"),
-              "200");
+    ASSERT_EQ(
+        Field(
+            *dev->Call(
+                R"({"msgId":)" + std::to_string(100 + r) +
+                R"(,"action":"devSend","params":{"devTid":"D6","appTid":[],"data":{"cmdId":1,"power":1}}})"),
+            "/code"),
+        "200");
   }
   for (int i = 0; i < kApps; ++i) {
     for (int r = 0; r < kReports; ++r) {
@@ -390,7 +428,7 @@ class SlowConsumerTest : public AppHubTest {
 
 TEST_F(SlowConsumerTest, ASlowAppIsClosedAndOthersKeepReceiving) {
   auto dev = Device("D7");
-  auto slow = App(kOwner, "slow");   // never reads
+  auto slow = App(kOwner, "slow");  // never reads
   auto fast = App(kOwner, "fast");
   std::this_thread::sleep_for(50ms);
   std::string big(40000, 'x');
@@ -402,9 +440,10 @@ TEST_F(SlowConsumerTest, ASlowAppIsClosedAndOthersKeepReceiving) {
     }
   });
   for (int r = 0; r < kReports; ++r) {
-    ASSERT_TRUE(dev->SendLine(R"({"msgId":)" + std::to_string(r) +
-                              R"(,"action":"devSend","params":{"devTid":"D7","appTid":[],"data":{"cmdId":1,"pad":")" +
-                              big + R"("}}})"));
+    ASSERT_TRUE(dev->SendLine(
+        R"({"msgId":)" + std::to_string(r) +
+        R"(,"action":"devSend","params":{"devTid":"D7","appTid":[],"data":{"cmdId":1,"pad":")" +
+        big + R"("}}})"));
     ASSERT_EQ(Field(*dev->ReadLine(10s), "/code"), "200");
   }
   reader.join();

@@ -22,8 +22,8 @@ TEST(EnvelopeTest, MsgIdKeepsItsType) {
 }
 
 TEST(EnvelopeTest, BadInputIs1400001) {
-  for (const char* bad : {"", "{", "[]", "42", R"({"msgId":1})", R"({"action":5})",
-                          R"({"action":""})", "\xff\xfe"}) {
+  for (const char* bad :
+       {"", "{", "[]", "42", R"({"msgId":1})", R"({"action":5})", R"({"action":""})", "\xff\xfe"}) {
     Envelope e;
     EXPECT_EQ(ParseEnvelope(bad, &e).code(), Code::kHubJsonParse) << bad;
   }
@@ -34,9 +34,10 @@ TEST(EnvelopeTest, BadInputIs1400001) {
 
 TEST(EnvelopeTest, Params) {
   Envelope e;
-  ASSERT_TRUE(ParseEnvelope(
-      R"({"action":"a","params":{"devTid":"D1","n":5,"empty":"","long":"123456789"}})", &e)
-                  .ok());
+  ASSERT_TRUE(
+      ParseEnvelope(
+          R"({"action":"a","params":{"devTid":"D1","n":5,"empty":"","long":"123456789"}})", &e)
+          .ok());
   EXPECT_EQ(*RequiredString(e, "devTid", 32), "D1");
   EXPECT_EQ(RequiredString(e, "n", 32).status().code(), Code::kHubInvalidParam);
   EXPECT_EQ(RequiredString(e, "nope", 32).status().code(), Code::kHubInvalidParam);

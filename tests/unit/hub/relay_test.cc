@@ -27,7 +27,6 @@ using namespace std::chrono_literals;
 using krypton::testing::Field;
 using krypton::testing::LineClient;
 
-
 class Recorder final : public bus::Subscriber {
  public:
   void OnReport(const bus::DeviceReport& r) override {
@@ -83,8 +82,8 @@ class RelayTest : public ::testing::Test {
     bus_ = std::make_unique<bus::InprocBus>();
     bus_->Subscribe(&recorder_);
     codecs_ = std::make_unique<ProductCodecs>(*store_, SystemClock::Instance(), 0, 16, 2);
-    ctx_.reset(new HubContext{*store_, config_, SystemClock::Instance(), *bus_, *codecs_,
-                              "127.0.0.1", 0, {}});
+    ctx_.reset(new HubContext{
+        *store_, config_, SystemClock::Instance(), *bus_, *codecs_, "127.0.0.1", 0, {}});
     auto listener = OpenDeviceListener(*pool_, *ctx_, 0);
     ASSERT_TRUE(listener.ok());
     listener_ = std::move(listener).value();
@@ -171,10 +170,10 @@ TEST_F(RelayTest, D25AnswerRules) {
     std::string desc;
   };
   std::vector<Case> cases = {
-      {"", 200, "success"},                                      // no code, no desc
-      {R"(,"desc":"success")", 200, "success"},                  // no code, desc success
-      {R"(,"desc":"uart timeout")", 1400000, "uart timeout"},    // no code, other desc
-      {R"(,"code":1400011,"desc":"no cmd")", 1400011, "no cmd"}, // the device's own code
+      {"", 200, "success"},                                       // no code, no desc
+      {R"(,"desc":"success")", 200, "success"},                   // no code, desc success
+      {R"(,"desc":"uart timeout")", 1400000, "uart timeout"},     // no code, other desc
+      {R"(,"code":1400011,"desc":"no cmd")", 1400011, "no cmd"},  // the device's own code
   };
   for (const Case& c : cases) {
     auto reply = Send("R2", R"({"devTid":"R2","data":{"cmdId":2,"power":0}})");
@@ -232,10 +231,12 @@ TEST_F(RelayTest, ConcurrentCommandsAreMatchedByHubMsgId) {
   ASSERT_TRUE(fa && fb);
   EXPECT_NE(Field(*fa, "/msgId"), Field(*fb, "/msgId"));
   // Answer in reverse order, each with its own data.
-  ASSERT_TRUE(dev->SendLine(R"({"msgId":)" + Field(*fb, "/msgId") +
-                            R"(,"action":"appSendResp","code":200,"params":{"devTid":"R5","data":{"power":1}}})"));
-  ASSERT_TRUE(dev->SendLine(R"({"msgId":)" + Field(*fa, "/msgId") +
-                            R"(,"action":"appSendResp","code":200,"params":{"devTid":"R5","data":{"power":0}}})"));
+  ASSERT_TRUE(dev->SendLine(
+      R"({"msgId":)" + Field(*fb, "/msgId") +
+      R"(,"action":"appSendResp","code":200,"params":{"devTid":"R5","data":{"power":1}}})"));
+  ASSERT_TRUE(dev->SendLine(
+      R"({"msgId":)" + Field(*fa, "/msgId") +
+      R"(,"action":"appSendResp","code":200,"params":{"devTid":"R5","data":{"power":0}}})"));
   ASSERT_EQ(a.wait_for(5s), std::future_status::ready);
   ASSERT_EQ(b.wait_for(5s), std::future_status::ready);
   EXPECT_EQ(Field(a.get().params_json, "/data/power"), "0");
@@ -247,9 +248,12 @@ TEST_F(RelayTest, ConcurrentCommandsAreMatchedByHubMsgId) {
 
 TEST_F(RelayTest, ReportsAndPresenceArePublished) {
   auto dev = LoginDevice("R6");
-  ASSERT_EQ(Field(*dev->Call(R"({"msgId":"3","action":"devSend","params":{"devTid":"R6","appTid":["a1"],"data":{"cmdId":1,"power":1}}})"),
-                  "/code"),
-            "200");
+  ASSERT_EQ(
+      Field(
+          *dev->Call(
+              R"({"msgId":"3","action":"devSend","params":{"devTid":"R6","appTid":["a1"],"data":{"cmdId":1,"power":1}}})"),
+          "/code"),
+      "200");
   dev->Close();
   auto deadline = std::chrono::steady_clock::now() + 5s;
   while (recorder_.Presence().size() < 2 && std::chrono::steady_clock::now() < deadline) {
@@ -279,11 +283,13 @@ TEST_F(RelayTest, ReplacingASessionPublishesNoPresence) {
   // The same device again on a new connection, presenting its token (D8: the newest
   // session wins). An empty token would be refused while `first` is online (D29).
   LineClient second(listener_->port());
-  ASSERT_EQ(Field(*second.Call(
-                      R"({"msgId":"1","action":"devLogin","params":{"devTid":"R9","prodKey":"xxxxxx","token":)" +
-                      token + "}}"),
-                  "/code"),
-            "200");
+  ASSERT_EQ(
+      Field(
+          *second.Call(
+              R"({"msgId":"1","action":"devLogin","params":{"devTid":"R9","prodKey":"xxxxxx","token":)" +
+              token + "}}"),
+          "/code"),
+      "200");
   EXPECT_TRUE(first->WaitClosed());
   std::this_thread::sleep_for(100ms);
   auto presence = recorder_.Presence();
@@ -304,8 +310,9 @@ TEST_F(RelayTest, SetTokenAcknowledgedRotatesTheToken) {
   auto frame = dev->ReadLine();
   ASSERT_TRUE(frame);
   EXPECT_EQ(Field(*frame, "/action"), "\"setToken\"");
-  ASSERT_TRUE(dev->SendLine(R"({"msgId":)" + Field(*frame, "/msgId") +
-                            R"(,"action":"setTokenResp","code":200,"desc":"success","params":{"devTid":"R7"}})"));
+  ASSERT_TRUE(dev->SendLine(
+      R"({"msgId":)" + Field(*frame, "/msgId") +
+      R"(,"action":"setTokenResp","code":200,"desc":"success","params":{"devTid":"R7"}})"));
   ASSERT_EQ(future.wait_for(5s), std::future_status::ready);
   EXPECT_EQ(future.get().code, 200);
   std::string old_hash = store_->GetDevice("R7")->last_token_hash;
@@ -313,17 +320,22 @@ TEST_F(RelayTest, SetTokenAcknowledgedRotatesTheToken) {
   EXPECT_EQ(store_->GetDevice("R7")->token_hash, Sha256Hex(fresh));
   dev->Close();
   LineClient again(listener_->port());
-  EXPECT_EQ(Field(*again.Call(R"({"msgId":"1","action":"devLogin","params":{"devTid":"R7","prodKey":"xxxxxx","token":")" +
-                              fresh + R"("}})"),
-                  "/code"),
-            "200");
+  EXPECT_EQ(
+      Field(
+          *again.Call(
+              R"({"msgId":"1","action":"devLogin","params":{"devTid":"R7","prodKey":"xxxxxx","token":")" +
+              fresh + R"("}})"),
+          "/code"),
+      "200");
 }
 
 TEST_F(RelayTest, DevUpgradeRefusedWhenTheDeviceForbidsOta) {
   auto dev = LoginDevice("R8");
-  ASSERT_EQ(Field(*dev->Call(R"({"msgId":2,"action":"reportDevInfo","params":{"devTid":"R8","forbidOTA":1}})"),
-                  "/code"),
-            "200");
+  ASSERT_EQ(
+      Field(*dev->Call(
+                R"({"msgId":2,"action":"reportDevInfo","params":{"devTid":"R8","forbidOTA":1}})"),
+            "/code"),
+      "200");
   auto promise = std::make_shared<std::promise<bus::CommandReply>>();
   auto future = promise->get_future();
   bus_->SendCommand({"R8", "devUpgrade", R"({"devTid":"R8","binUrl":"http://x/fw.bin"})"},
