@@ -13,6 +13,7 @@
 #include "app/admin_internal.h"
 #include "app/commands.h"
 #include "app/json_out.h"
+#include "catalog/catalog.h"
 #include "codec/template.h"
 #include "common/clock.h"
 
@@ -26,29 +27,32 @@ int RunTemplateSet(const CommonOptions& common, const TemplateOptions& options) 
   config::Config config;
   auto store = OpenForAdmin(common, &config);
   if (!store) return 1;
-  auto product = store->GetProduct(options.mid);
-  if (!product.ok()) return Fail("no product with mid " + options.mid);
-  // An operator command: PUBLISHED products (whose templates the enterprise API
-  // freezes) may still be changed here.
-  auto tpl = codec::ParseTemplate(text.str(), codec::ParseWorkMode(product->work_mode_type));
-  if (!tpl.ok()) return Fail("invalid template: " + tpl.status().detail());
-  for (const std::string& w : tpl->warnings()) {
+  // An operator command (owner std::nullopt): PUBLISHED products, whose templates the
+  // enterprise API freezes, may still be changed here.
+  auto stored = catalog::StoreTemplate(*store, std::nullopt, options.mid, text.str(),
+                                       SystemClock::Instance().NowMs());
+  if (!stored.ok()) {
+    if (stored.status().code() == Code::kEntProductNotExist) {
+      return Fail("no product with mid " + options.mid);
+    }
+    if (stored.status().code() == Code::kUserInternal) return Fail(stored.status().detail());
+    return Fail("invalid template: " + stored.status().detail());
+  }
+  for (const std::string& w : stored->warning_texts) {
     std::fprintf(stderr, "krypton: warning: %s\n", w.c_str());
   }
-  auto version = store->AddTemplate(options.mid, tpl->json(), SystemClock::Instance().NowMs());
-  if (!version.ok()) return Fail(version.status().ToString());
   if (common.json) {
     std::cout << JsonObject()
                      .Add("mid", options.mid)
-                     .Add("version", *version)
-                     .Add("workModeType", codec::WorkModeName(tpl->mode()))
-                     .Add("commands", static_cast<int>(tpl->commands().size()))
-                     .Add("warnings", static_cast<int>(tpl->warnings().size()))
+                     .Add("version", stored->version)
+                     .Add("workModeType", stored->work_mode)
+                     .Add("commands", stored->commands)
+                     .Add("warnings", stored->warnings)
                      .Finish()
               << "\n";
   } else {
-    std::cout << "stored template version " << *version << " of product " << options.mid << " ("
-              << tpl->commands().size() << " commands)\n";
+    std::cout << "stored template version " << stored->version << " of product " << options.mid
+              << " (" << stored->commands << " commands)\n";
   }
   return 0;
 }

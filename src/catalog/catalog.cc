@@ -131,6 +131,40 @@ Result<storage::Product> OwnedProduct(storage::Store& store,
   return *p;
 }
 
+Result<StoredTemplate> StoreTemplate(storage::Store& store, const std::optional<std::string>& owner,
+                                     const std::string& mid, const std::string& body_json,
+                                     int64_t now_ms) {
+  StoredTemplate out;
+  Status refused;
+  storage::StoreStatus s = store.InTransaction([&](storage::Store& tx) {
+    auto p = OwnedProduct(tx, owner, mid);
+    if (!p.ok()) {
+      refused = p.status();
+      return storage::StoreStatus::Conflict("refused");
+    }
+    if (owner && ProductStatusOf(*p) != ProductStatus::kUnpublished) {
+      refused = Illegal("the product is " + p->status + ": its protocol template is frozen");
+      return storage::StoreStatus::Conflict("refused");
+    }
+    auto tpl = codec::ParseTemplate(body_json, codec::ParseWorkMode(p->work_mode_type));
+    if (!tpl.ok()) {
+      refused = tpl.status();
+      return storage::StoreStatus::Conflict("refused");
+    }
+    auto version = tx.AddTemplate(p->mid, tpl->json(), now_ms);
+    if (!version.ok()) return version.status();
+    out.version = *version;
+    out.commands = static_cast<int>(tpl->commands().size());
+    out.warnings = static_cast<int>(tpl->warnings().size());
+    out.work_mode = std::string(codec::WorkModeName(tpl->mode()));
+    out.warning_texts = tpl->warnings();
+    return storage::StoreStatus();
+  });
+  if (!refused.ok()) return refused;
+  if (!s.ok()) return Internal(s);
+  return out;
+}
+
 Status SetAuthorization(storage::Store& store, const std::optional<std::string>& owner,
                         const std::string& mid, const std::string& pid, bool authorized,
                         int64_t now_ms) {

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "storage/store.h"
@@ -90,6 +91,24 @@ Status UpdateProduct(storage::Store& store, const std::optional<std::string>& ow
 // DISCONTINUED); the same status again is accepted. True when the status changed.
 Result<bool> SetProductStatus(storage::Store& store, const std::optional<std::string>& owner,
                               const std::string& mid, const std::string& to, int64_t now_ms);
+
+// A protocol template stored as the product's next version.
+struct StoredTemplate {
+  int version = 0;
+  int commands = 0;
+  int warnings = 0;
+  std::string work_mode;  // the template's workModeType
+  std::vector<std::string> warning_texts;
+};
+// Parses `body_json` for product `mid`'s work mode (the codec's errors, 8400002) and stores
+// it as the next version, in one transaction with the ownership and status checks. An
+// enterprise (`owner`) may change only an UNPUBLISHED product's template (8400002 "…
+// frozen"); the operator (std::nullopt) any product's. Publishes nothing: the caller that
+// runs in the server publishes ChangeEvent kTemplate (the admin CLI relies on the caches'
+// TTL).
+Result<StoredTemplate> StoreTemplate(storage::Store& store, const std::optional<std::string>& owner,
+                                     const std::string& mid, const std::string& body_json,
+                                     int64_t now_ms);
 
 // Never a PUBLISHED product, never one with devices.
 Status DeleteProduct(storage::Store& store, const std::optional<std::string>& owner,

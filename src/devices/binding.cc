@@ -169,4 +169,28 @@ bool IsRecordedBindOutcome(const Status& user) {
   }
 }
 
+Result<std::string> IssuePin(Env& env, const Caller& caller, const std::string& ssid,
+                             int64_t now_ms) {
+  constexpr size_t kPinLength = 6;  // the Android SDK rejects any other length
+  constexpr size_t kMaxSsid = 64;
+  constexpr int64_t kKeepExpiredMs = 86'400'000;  // expired PINs stay readable a day (5400007)
+  if (ssid.empty() || ssid.size() > kMaxSsid) return Status(Code::kUserInvalidParam, "ssid");
+  storage::PinCode pin;
+  pin.uid = caller.uid;
+  pin.pid = caller.pid;
+  pin.ssid = ssid;
+  pin.created_at_ms = now_ms;
+  pin.expires_at_ms = now_ms + int64_t{env.config.limits.pin_ttl_s} * 1000;
+  // A PIN must name one owner: draw again on the rare clash with another user's PIN.
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    std::string code = RandomDigits(kPinLength);
+    pin.pin_hash = Sha256Hex(code);
+    storage::StoreStatus s = env.store.PutPinCode(pin, now_ms - kKeepExpiredMs);
+    if (s.conflict()) continue;
+    if (!s.ok()) return storage::Internal(s);
+    return code;
+  }
+  return Status(Code::kUserInternal).WithDetail("no free PIN");
+}
+
 }  // namespace krypton::devices

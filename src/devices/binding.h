@@ -61,6 +61,13 @@ Status Unbind(Env& env, const Caller& caller, const std::string& dev_tid,
 Status Rename(Env& env, const Caller& caller, const std::string& dev_tid, const std::string& name,
               const std::string& ctrl_key, int64_t now_ms);
 
+// A PIN for binding by SSID (user-api.md §5.1.4): six digits naming `caller` as the owner of
+// the device that presents it with `ssid` within limits.pin_ttl_s. A clash with another
+// user's live PIN draws again. Errors: 6400017 "Invalid Param ssid" (empty or over 64
+// characters), 5500000 store or no free PIN. Only the PIN's hash is stored.
+Result<std::string> IssuePin(Env& env, const Caller& caller, const std::string& ssid,
+                             int64_t now_ms);
+
 // The hub's answer to a device for a bind outcome of the PIN path (hub-protocol.md §3.12):
 // OK = success (200 / the configured success code). The one table:
 //   OK, 5400013 (repeat)          → success

@@ -1,7 +1,5 @@
 #include "hub/app_hub.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <simdjson.h>
 
 #include <algorithm>
@@ -9,6 +7,7 @@
 
 #include "hub/app_connection.h"
 #include "hub/hub.h"
+#include "hub/reply.h"
 #include "net/ws_session.h"
 
 namespace krypton::hub {
@@ -16,61 +15,6 @@ namespace krypton::hub {
 namespace asio = boost::asio;
 
 namespace {
-
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void Str(Writer& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-
-// {"msgId":<device msgId>,"action":"devSend","params":{devTid, appTid, subDevTid, ctrlKey, data}}
-std::string DevSendPush(const bus::DeviceReport& r, const std::string& ctrl_key) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  w.Key("msgId");
-  w.RawValue(r.msg_id.data(), r.msg_id.size(), rapidjson::kNumberType);
-  w.Key("action");
-  w.String("devSend");
-  w.Key("params");
-  w.StartObject();
-  w.Key("devTid");
-  Str(w, r.dev_tid);
-  w.Key("appTid");
-  w.RawValue(r.app_tids_json.data(), r.app_tids_json.size(), rapidjson::kArrayType);
-  w.Key("subDevTid");
-  if (r.sub_dev_tid.empty()) {
-    w.Null();
-  } else {
-    Str(w, r.sub_dev_tid);
-  }
-  w.Key("ctrlKey");
-  Str(w, ctrl_key);
-  w.Key("data");
-  w.RawValue(r.data_json.data(), r.data_json.size(), rapidjson::kObjectType);
-  w.EndObject();
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
-}
-
-std::string PresencePush(const bus::PresenceEvent& e) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  w.Key("msgId");
-  w.Int(0);
-  w.Key("action");
-  w.String(e.online ? "devLogin" : "devLogout");
-  w.Key("params");
-  w.StartObject();
-  w.Key("devTid");
-  Str(w, e.dev_tid);
-  w.Key("subDevTid");
-  w.Null();
-  w.EndObject();
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
-}
 
 // The appTids a report narrows delivery to (§3.5); empty = every allowed app.
 std::vector<std::string> AppTids(const std::string& json) {

@@ -21,6 +21,10 @@ void Head(Writer& w, std::string_view msg_id_json, std::string_view action) {
   w.String(resp.data(), static_cast<rapidjson::SizeType>(resp.size()));
 }
 
+void WriteStr(Writer& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
 std::string Finish(Writer& w, rapidjson::StringBuffer& buf) {
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
@@ -102,6 +106,57 @@ std::string RelayedFrame(std::string_view msg_id_json, std::string_view action,
   return Finish(w, buf);
 }
 
+// ---- Pushes to apps (hub-protocol.md §4) --------------------------------------------
+
+// {"msgId":<device msgId>,"action":"devSend","params":{devTid, appTid, subDevTid, ctrlKey, data}}
+std::string DevSendPush(const bus::DeviceReport& r, const std::string& ctrl_key) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("msgId");
+  w.RawValue(r.msg_id.data(), r.msg_id.size(), rapidjson::kNumberType);
+  w.Key("action");
+  w.String("devSend");
+  w.Key("params");
+  w.StartObject();
+  w.Key("devTid");
+  WriteStr(w, r.dev_tid);
+  w.Key("appTid");
+  w.RawValue(r.app_tids_json.data(), r.app_tids_json.size(), rapidjson::kArrayType);
+  w.Key("subDevTid");
+  if (r.sub_dev_tid.empty()) {
+    w.Null();
+  } else {
+    WriteStr(w, r.sub_dev_tid);
+  }
+  w.Key("ctrlKey");
+  WriteStr(w, ctrl_key);
+  w.Key("data");
+  w.RawValue(r.data_json.data(), r.data_json.size(), rapidjson::kObjectType);
+  w.EndObject();
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::string PresencePush(const bus::PresenceEvent& e) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("msgId");
+  w.Int(0);
+  w.Key("action");
+  w.String(e.online ? "devLogin" : "devLogout");
+  w.Key("params");
+  w.StartObject();
+  w.Key("devTid");
+  WriteStr(w, e.dev_tid);
+  w.Key("subDevTid");
+  w.Null();
+  w.EndObject();
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
 // ---- devBind (PIN/SSID binding) ---------------------------------------------------------
 
 namespace {
@@ -114,21 +169,17 @@ void DevBindHead(Writer& w) {
   w.String("devBind");
 }
 
-void DevBindStr(Writer& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-
 void DevBindOutcome(Writer& w, int code, const std::string& desc, const DevBindParams& p) {
   w.Key("devTid");
-  DevBindStr(w, p.dev_tid);
+  WriteStr(w, p.dev_tid);
   w.Key("pinCode");
-  DevBindStr(w, p.pin_code);
+  WriteStr(w, p.pin_code);
   w.Key("ssid");
-  DevBindStr(w, p.ssid);
+  WriteStr(w, p.ssid);
   w.Key("bindResultCode");
   w.Int(code);
   w.Key("bindResultMsg");
-  DevBindStr(w, desc);
+  WriteStr(w, desc);
 }
 
 int DevBindCode(int success_code, const Status& outcome) {
@@ -151,7 +202,7 @@ std::string DevBindFrame(int success_code, const Status& outcome, const DevBindP
   w.Key("code");
   w.Int(code);
   w.Key("desc");
-  DevBindStr(w, desc);
+  WriteStr(w, desc);
   w.Key("params");
   w.StartObject();
   DevBindOutcome(w, code, desc, p);
@@ -171,15 +222,15 @@ std::string DevBindPush(int success_code, const Status& outcome, const DevBindPa
     w.Key("device");
     w.StartObject();
     w.Key("devTid");
-    DevBindStr(w, device->dev_tid);
+    WriteStr(w, device->dev_tid);
     w.Key("mid");
-    DevBindStr(w, device->mid);
+    WriteStr(w, device->mid);
     w.Key("deviceName");
-    DevBindStr(w, device->device_name);
+    WriteStr(w, device->device_name);
     w.Key("ctrlKey");
-    DevBindStr(w, device->ctrl_key);
+    WriteStr(w, device->ctrl_key);
     w.Key("bindKey");
-    DevBindStr(w, device->bind_key);
+    WriteStr(w, device->bind_key);
     w.EndObject();
   }
   w.EndObject();

@@ -48,6 +48,14 @@ bus::CommandReply DeviceAnswer(std::optional<int64_t> code, std::optional<std::s
 // the reply has none).
 std::string RelayedFrame(std::string_view msg_id_json, std::string_view action,
                          const bus::CommandReply& reply);
+// ---- Pushes to apps (hub-protocol.md §4), built by app_hub.cc's fan-out ----------------
+
+// {"msgId":<the device's msgId>,"action":"devSend","params":{devTid, appTid, subDevTid,
+// ctrlKey, data}} — a device report as every allowed app session gets it.
+std::string DevSendPush(const bus::DeviceReport& r, const std::string& ctrl_key);
+// {"msgId":0,"action":"devLogin"|"devLogout","params":{devTid, subDevTid:null}}.
+std::string PresencePush(const bus::PresenceEvent& e);
+
 // ---- devBind: the outcome of a PIN/SSID binding (hub-protocol.md §3.12, §4.6) ----------
 // Built by actions/pin_bind.cc. `outcome` is the hub-family Status of the bind (OK =
 // success, written as `success_code` with "success"/"Success" like SuccessFrame).

@@ -13,6 +13,8 @@
 //        every device that presented the PIN (the hub records them, hub/actions/pin_bind.cc);
 //        pinCode missing, unknown or not the caller's, or ssid ≠ the PIN's → 6400017.
 //        A device the caller does not own (a failed bind) is shown without its ctrlKey.
+#include "devices/binding.h"
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -26,10 +28,8 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-constexpr size_t kPinLength = 6;  // the Android SDK rejects any other length
-constexpr size_t kMaxSsid = 64;
-constexpr size_t kMaxBatch = 100;               // pairs per deviceBindStatus call
-constexpr int64_t kKeepExpiredMs = 86'400'000;  // expired PINs stay readable a day (5400007)
+constexpr size_t kPinLength = 6;   // the Android SDK rejects any other length
+constexpr size_t kMaxBatch = 100;  // pairs per deviceBindStatus call
 
 std::string Text(const rapidjson::StringBuffer& buf) {
   return std::string(buf.GetString(), buf.GetSize());
@@ -101,32 +101,16 @@ Result<Response> QueryOwner(api::Call& call) {
 }
 
 Result<Response> GetPinCode(api::Call& call) {
-  ApiContext& ctx = call.ctx;
-  std::string ssid = call.Query("ssid");
-  if (ssid.empty() || ssid.size() > kMaxSsid) return Status(Code::kUserInvalidParam, "ssid");
-  int64_t now = call.NowMs();
-  storage::PinCode pin;
-  pin.uid = call.uid();
-  pin.pid = call.claims().isolation;
-  pin.ssid = ssid;
-  pin.created_at_ms = now;
-  pin.expires_at_ms = now + int64_t{ctx.config.limits.pin_ttl_s} * 1000;
-  // A PIN must name one owner: draw again on the rare clash with another user's PIN.
-  for (int attempt = 0; attempt < 8; ++attempt) {
-    std::string code = RandomDigits(kPinLength);
-    pin.pin_hash = Sha256Hex(code);
-    storage::StoreStatus s = ctx.store.PutPinCode(pin, now - kKeepExpiredMs);
-    if (s.conflict()) continue;
-    if (!s.ok()) return storage::Internal(s);
-    rapidjson::StringBuffer buf;
-    Writer w(buf);
-    w.StartObject();
-    w.Key("PINCode");
-    api::WriteString(w, code);
-    w.EndObject();
-    return api::Json(200, Text(buf));
-  }
-  return Status(Code::kUserInternal).WithDetail("no free PIN");
+  devices::Env env = DevicesEnv(call.ctx);
+  auto code = devices::IssuePin(env, DevicesCaller(call), call.Query("ssid"), call.NowMs());
+  if (!code.ok()) return code.status();
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("PINCode");
+  api::WriteString(w, *code);
+  w.EndObject();
+  return api::Json(200, Text(buf));
 }
 
 Result<Response> NewDeviceList(api::Call& call) {

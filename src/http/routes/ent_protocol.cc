@@ -30,16 +30,10 @@ Result<Response> GetTemplate(api::Call& call) {
 Result<Response> PutTemplate(api::Call& call) {
   ApiContext& ctx = call.ctx;
   const std::string& pid = call.enterprise().pid;
-  auto p = Owned(ctx, pid, call.Param("mid"));
-  if (!p.ok()) return p.status();
-  if (catalog::ProductStatusOf(*p) != catalog::ProductStatus::kUnpublished) {
-    return Illegal("the product is " + p->status + ": its protocol template is frozen");
-  }
-  auto tpl = codec::ParseTemplate(call.req.body, codec::ParseWorkMode(p->work_mode_type));
-  if (!tpl.ok()) return tpl.status();
-  auto v = ctx.store.AddTemplate(p->mid, tpl->json(), call.NowMs());
-  if (!v.ok()) return Internal(v.status());
-  TemplatesChanged(ctx, p->mid);
+  const std::string mid = call.Param("mid");
+  auto stored = catalog::StoreTemplate(ctx.store, pid, mid, call.req.body, call.NowMs());
+  if (!stored.ok()) return stored.status();
+  TemplatesChanged(ctx, mid);
   return api::NoContent();
 }
 
