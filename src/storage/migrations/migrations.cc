@@ -368,7 +368,60 @@ CREATE INDEX console_members_uid ON console_members (uid);
 ALTER TABLE users ADD COLUMN token_epoch BIGINT NOT NULL DEFAULT 0;
 )sql";
 
-constexpr std::array<Migration, 13> kMigrations = {{
+// v14: scheduler tasks (issue 16, user-api.md §5.5). products.supports_scheduler: false →
+// 6400025. scheduler_tasks.id is the engine's global handle (AUTOINCREMENT: an id is never
+// reused, so a firing claimed for a deleted task can never be taken for a new one);
+// task_id is the small per (uid, devTid) number the API shows. task_firings is the claim
+// log: a row keyed by (task, scheduled time) is inserted before the command is sent, so
+// a firing is taken at most once (restart, crash, later two cluster nodes); its outcome
+// is filled in when known. Deleting a task deletes its history.
+constexpr char kV14SchedulerTasks[] = R"sql(
+ALTER TABLE products ADD COLUMN supports_scheduler INTEGER NOT NULL DEFAULT 1;
+
+CREATE TABLE scheduler_tasks (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, -- dialect: SQLite (BIGSERIAL elsewhere)
+  uid TEXT NOT NULL REFERENCES users (uid) ON DELETE CASCADE,
+  dev_tid TEXT NOT NULL REFERENCES devices (dev_tid) ON DELETE CASCADE,
+  task_id BIGINT NOT NULL,
+  sub_dev_tid TEXT NOT NULL DEFAULT '',
+  ctrl_key TEXT NOT NULL DEFAULT '',
+  task_name TEXT NOT NULL DEFAULT '',
+  task_key TEXT,
+  description TEXT NOT NULL DEFAULT '',
+  enable INTEGER NOT NULL DEFAULT 1 CHECK (enable IN (0, 1)),
+  feedback INTEGER NOT NULL DEFAULT 0 CHECK (feedback IN (0, 1)),
+  code_json TEXT NOT NULL,
+  scheduler_type TEXT NOT NULL,
+  cron_expr TEXT NOT NULL,
+  trigger_date_time TEXT NOT NULL DEFAULT '',
+  trigger_time TEXT NOT NULL DEFAULT '',
+  repeat_list_json TEXT NOT NULL DEFAULT '',
+  time_zone_offset INTEGER NOT NULL DEFAULT 0,
+  fire_count BIGINT NOT NULL DEFAULT 0,
+  last_scheduled_ms BIGINT NOT NULL DEFAULT 0,
+  expired INTEGER NOT NULL DEFAULT 0 CHECK (expired IN (0, 1)),
+  created_at_ms BIGINT NOT NULL DEFAULT 0,
+  updated_at_ms BIGINT NOT NULL DEFAULT 0,
+  UNIQUE (uid, dev_tid, task_id)
+);
+CREATE UNIQUE INDEX scheduler_tasks_key ON scheduler_tasks (uid, dev_tid, task_key)
+  WHERE task_key IS NOT NULL;
+CREATE INDEX scheduler_tasks_dev ON scheduler_tasks (dev_tid);
+
+CREATE TABLE task_firings (
+  task_row BIGINT NOT NULL REFERENCES scheduler_tasks (id) ON DELETE CASCADE,
+  scheduled_ms BIGINT NOT NULL,
+  outcome TEXT NOT NULL DEFAULT 'CLAIMED',
+  code INTEGER NOT NULL DEFAULT 0,
+  description TEXT NOT NULL DEFAULT '',
+  claimed_at_ms BIGINT NOT NULL DEFAULT 0,
+  finished_at_ms BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (task_row, scheduled_ms)
+);
+CREATE INDEX task_firings_claimed ON task_firings (outcome) WHERE outcome = 'CLAIMED';
+)sql";
+
+constexpr std::array<Migration, 14> kMigrations = {{
     {1, "initial schema", kV1InitialSchema},
     {2, "device authentication secrets", kV2DeviceAuth},
     {3, "accounts: verify codes, refresh tokens", kV3Accounts},
@@ -382,6 +435,7 @@ constexpr std::array<Migration, 13> kMigrations = {{
     {11, "firmware rules, news, feedback, demo devices", kV11External},
     {12, "licence auto-issue", kV12AutoIssueLicense},
     {13, "console members, token epochs", kV13Security},
+    {14, "scheduler tasks", kV14SchedulerTasks},
 }};
 
 }  // namespace
