@@ -54,17 +54,6 @@ Status PidExists(Env& env, const std::string& pid) {
 
 namespace internal {
 
-Status Transact(storage::Store& store, const std::function<Status(storage::Store&)>& body) {
-  Status outcome;
-  storage::StoreStatus tx = store.InTransaction([&](storage::Store& s) {
-    outcome = body(s);
-    return outcome.ok() ? storage::StoreStatus() : storage::StoreStatus::Failed("rolled back");
-  });
-  if (!outcome.ok()) return outcome;
-  if (!tx.ok()) return storage::Internal(tx);
-  return Status();
-}
-
 storage::StoreResult<storage::User> FindByContact(storage::Store& s, const std::string& pid,
                                                   const Contact& contact) {
   return contact.phone ? s.FindUserByPhone(pid, contact.value)

@@ -9,11 +9,8 @@
 
 namespace krypton::accounts::internal {
 
-// Runs `body` in one Store::InTransaction. A non-OK Status from `body` rolls everything
-// back and is returned as is; a failing commit is 5500000. `body` that must keep some
-// writes although the operation fails (a wrong verify code's attempt counter) returns OK
-// and reports its failure through a variable of its own.
-Status Transact(storage::Store& store, const std::function<Status(storage::Store&)>& body);
+// One transaction per operation: storage::Transact.
+using storage::Transact;
 
 // The account with `contact` in `pid` as a StoreResult (kNotFound when none).
 storage::StoreResult<storage::User> FindByContact(storage::Store& s, const std::string& pid,

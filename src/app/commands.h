@@ -68,6 +68,7 @@ void AddH5Commands(CLI::App& admin, Cli& cli);             // admin h5 (h5_cmd.c
 // admin firmware, news, feedback, demo-devices (external_cmd.cc)
 void AddExternalCommands(CLI::App& admin, Cli& cli);
 void AddTokenCommands(CLI::App& admin, Cli& cli);  // admin token (token_cmd.cc)
+void AddTaskCommands(CLI::App& admin, Cli& cli);   // admin task (task_cmd.cc)
 void AddDemoCommand(CLI::App& admin, Cli& cli);    // admin demo (demo.cc)
 
 // Loads the configuration; prints the error and returns false on failure.
@@ -83,7 +84,8 @@ bool EnsureDataDir(const config::Config& config, bool* created, int* tightened =
 std::unique_ptr<storage::Store> OpenConfiguredStore(const config::Config& config);
 
 int RunInit(const CommonOptions& common);
-int RunServe(const CommonOptions& common);
+// `test_clock`: scheduler tasks run on a clock that POST /test/clock sets (tests only).
+int RunServe(const CommonOptions& common, bool test_clock = false);
 int RunConfigShow(const CommonOptions& common);
 int RunConfigKeys(const CommonOptions& common);
 

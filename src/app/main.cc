@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   AddH5Commands(*admin, cli);
   AddExternalCommands(*admin, cli);
   AddTokenCommands(*admin, cli);
+  AddTaskCommands(*admin, cli);
   AddDemoCommand(*admin, cli);
 
   try {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <boost/asio/signal_set.hpp>
+#include <atomic>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <csignal>
@@ -33,8 +34,10 @@
 #include "hub/app_hub.h"
 #include "hub/hub.h"
 #include "hub/metrics.h"
+#include "hub/scheduled_send.h"
 #include "net/io_pool.h"
 #include "net/tls.h"
+#include "scheduler/engine.h"
 
 namespace krypton::app {
 namespace {
@@ -55,7 +58,7 @@ std::string HostName() {
 
 }  // namespace
 
-int RunServe(const CommonOptions& common) {
+int RunServe(const CommonOptions& common, bool test_clock) {
   config::Config config;
   if (!LoadConfig(common, &config)) return 2;
   LogOptions log_options{config.log.level, config.log.format == "json"};
@@ -120,6 +123,21 @@ int RunServe(const CommonOptions& common) {
   api.epochs = &epochs;
   // Issue 15 (accounts): the epoch cache learns password changes from the bus.
   accounts::EpochListener epoch_listener(bus, epochs);
+  // Scheduler tasks (issue 16) run on the system clock, or for tests on one that
+  // POST /test/clock sets (the engine is told once it exists).
+  std::unique_ptr<ManualClock> manual_clock;
+  std::atomic<scheduler::Engine*> engine_ref{nullptr};
+  if (test_clock) {
+    manual_clock = std::make_unique<ManualClock>(SystemClock::Instance().NowMs());
+    spdlog::warn("--test-clock: scheduler tasks follow POST /test/clock, not the real time");
+    api.test_clock = manual_clock.get();
+    api.clock_moved = [&engine_ref] {
+      if (scheduler::Engine* e = engine_ref.load()) e->Poke();
+    };
+  }
+  const Clock& scheduler_clock =
+      manual_clock ? static_cast<const Clock&>(*manual_clock) : SystemClock::Instance();
+  api.scheduler_clock = &scheduler_clock;
   http::Router router;
   http::AddApiRoutes(router, api);  // every HTTP route: src/http/routes/
 
@@ -270,6 +288,20 @@ int RunServe(const CommonOptions& common) {
     listeners.push_back(std::move(listener).value());
   }
 
+  // The scheduler engine (issue 16): fires tasks through the hub's command path, on the
+  // device's loop; it hears task writes on the bus.
+  hub::ScheduledSender scheduled_sender(hub_ctx, access, loop_executors);
+  scheduler::Engine engine(*store, scheduler_clock, scheduled_sender, &bus,
+                           scheduler::EngineOptions{config.scheduler.misfire_grace_s,
+                                                    config.scheduler.claim_batch,
+                                                    config.scheduler.max_in_flight,
+                                                    config.scheduler.history_per_task});
+  if (Status s = engine.Start(); !s.ok()) {
+    spdlog::error("scheduler: {}", s.ToString());
+    return 1;
+  }
+  engine_ref = &engine;
+
   // Signals are caught on loop 0; the main thread waits for the first one.
   std::promise<int> stop_signal;
   boost::asio::signal_set signals(pool.At(0), SIGINT, SIGTERM);
@@ -310,6 +342,8 @@ int RunServe(const CommonOptions& common) {
 
   int signo = stop_signal.get_future().get();
   spdlog::info("signal {}: shutting down", signo);
+  engine_ref = nullptr;
+  engine.Stop();  // no firing starts from here on
   for (auto& l : listeners) l->Stop();
   for (auto& l : listeners) l->CloseSessions();
   pool.ReleaseWork();

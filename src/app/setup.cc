@@ -226,9 +226,11 @@ CLI::App* AddGroup(CLI::App& parent, const std::string& name, const std::string&
 void AddSetupCommands(CLI::App& app, Cli& cli) {
   AddCommand(app, "init", "Create the data directory, its secrets and database", cli)
       ->callback([&cli] { cli.code = RunInit(cli.common); });
-  AddCommand(app, "serve", "Run the server in the foreground", cli)->callback([&cli] {
-    cli.code = RunServe(cli.common);
-  });
+  CLI::App* serve = AddCommand(app, "serve", "Run the server in the foreground", cli);
+  bool& test_clock = cli.Keep<bool>();
+  serve->add_flag("--test-clock", test_clock,
+                  "Tests only: scheduler tasks run on a clock set by POST /test/clock");
+  serve->callback([&cli, &test_clock] { cli.code = RunServe(cli.common, test_clock); });
   CLI::App* cfg = AddGroup(app, "config", "Show the configuration");
   AddCommand(*cfg, "show", "Print the resolved configuration as TOML", cli)->callback([&cli] {
     cli.code = RunConfigShow(cli.common);

@@ -87,6 +87,7 @@ struct ChangeEvent {
     kAccess,      // who may see or command a device changed (bind, unbind, share): key devTid
     kTemplate,    // a product's protocol template or settings changed: key mid
     kTokenEpoch,  // an account's tokens were invalidated (password change/reset): key uid
+    kTask,        // a scheduler task was created, changed or deleted: key its store id
   };
   Kind kind = Kind::kAccess;
   std::string key;

@@ -142,8 +142,9 @@ struct LimitsConfig {  // D12, user-api.md §8
   int folders_per_user = 128;
   int devices_per_folder = 512;
   int shares_per_device = 10;
-  // Scheduler tasks, linkage rules and cloud files come with their keys
-  // (docs/configuration.md, "Not yet").
+  int tasks_per_device_user = 10;  // scheduler tasks per (device, user): 5400018
+  int task_min_interval_s = 60;    // a task firing more often → 6400017
+  // Linkage rules and cloud files come with their keys (docs/configuration.md, "Not yet").
   int verify_code_interval_s = 60;
   int verify_codes_per_day = 5;
   int emails_per_day = 5;
@@ -170,6 +171,14 @@ struct LimitsConfig {  // D12, user-api.md §8
   int h5_unpacked_bytes = 104857600;
 };
 
+// The scheduler engine (src/scheduler/engine.h, issue 16).
+struct SchedulerConfig {
+  int misfire_grace_s = 60;      // a firing missed by less (downtime) still fires, once
+  int claim_batch = 1000;        // firings claimed per store transaction
+  int max_in_flight = 50000;     // firings sent and awaiting their outcome; beyond: wait
+  int history_per_task = 100;    // firings kept per task (older ones are pruned)
+};
+
 struct Config {
   std::string profile = "dev";  // dev | hekr (D4)
   std::string data_dir = "./data";
@@ -186,6 +195,7 @@ struct Config {
   MailConfig mail;
   StoreConfig store;
   LimitsConfig limits;
+  SchedulerConfig scheduler;
 
   // Derived paths (data_dir-relative defaults applied by Load).
   std::string JwtKeyPath() const;

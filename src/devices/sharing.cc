@@ -19,19 +19,22 @@ int ShareLimit(const config::Config& config, int max_dev_share_num) {
   return max_dev_share_num > 0 ? max_dev_share_num : config.limits.shares_per_device;
 }
 
-namespace internal {
-
-Status Transact(storage::Store& store, const std::function<Status(storage::Store&)>& body) {
-  Status outcome;
-  storage::StoreStatus tx = store.InTransaction([&](storage::Store& s) {
-    outcome = body(s);
-    // A refusal rolls back whatever the body wrote before it.
-    return outcome.ok() ? storage::StoreStatus() : storage::StoreStatus::Failed("refused");
-  });
-  if (!outcome.ok()) return outcome;
-  if (!tx.ok()) return storage::Internal(tx);
-  return Status::Ok();
+std::vector<std::pair<std::string, int64_t>> PartialInstructions(const storage::Share& s) {
+  std::vector<std::pair<std::string, int64_t>> out;
+  int64_t base = s.update_time_ms != 0 ? s.update_time_ms : s.grant_time_ms;
+  simdjson::dom::parser parser;
+  simdjson::dom::object map;
+  if (parser.parse(s.instruction_expire_json).get(map) != simdjson::SUCCESS) return out;
+  for (auto [key, value] : map) {
+    double seconds = 0;
+    if (value.is_number()) seconds = value.get_double().value_unsafe();
+    int64_t at = seconds > 0 ? base + static_cast<int64_t>(seconds * 1000) : 0;
+    out.emplace_back(std::string(key), at);
+  }
+  return out;
 }
+
+namespace internal {
 
 std::string UserName(storage::Store& store, const std::string& uid) {
   auto u = store.GetUser(uid);

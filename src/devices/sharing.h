@@ -24,6 +24,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "devices/devices.h"
@@ -32,6 +33,12 @@ namespace krypton::devices {
 
 // An unexpired share (expire_at_ms 0 = never).
 bool LiveShare(const storage::Share& s, int64_t now_ms);
+
+// A PARTIAL share's instructions (cmdTag or decimal cmdId) with their expiry in epoch
+// ms (0 = never): instructionExpire {"<name>": seconds, …}, each counted from the
+// share's last update (else its grant), ≤ 0 = never (user-api.md §5.3.1). Empty when the
+// JSON does not parse.
+std::vector<std::pair<std::string, int64_t>> PartialInstructions(const storage::Share& s);
 
 // The share limit of a device whose product has `max_dev_share_num` (0 when the product
 // sets none or is unknown): see the contract above.

@@ -10,11 +10,8 @@
 
 namespace krypton::devices::internal {
 
-// Runs `body` inside ONE Store::InTransaction. A non-OK Status from `body` rolls the
-// transaction back and is returned as is (so `body` maps store errors itself, usually
-// with storage::Internal); a failed commit is 5500000.
-[[nodiscard]] Status Transact(storage::Store& store,
-                              const std::function<Status(storage::Store&)>& body);
+// One transaction per operation: storage::Transact.
+using storage::Transact;
 
 // A user's display name: first + last name, else e-mail, else phone; "" when unknown.
 std::string UserName(storage::Store& store, const std::string& uid);

@@ -3,27 +3,16 @@
 #include <simdjson.h>
 
 #include "common/secrets.h"
+#include "devices/sharing.h"
 
 namespace krypton::hub {
 namespace {
 
-// A PARTIAL share's instructionExpire {"<cmdTag or cmdId>": seconds, …}: each
-// instruction expires that many seconds after the share was last set (≤ 0 = never),
-// user-api.md §5.3.1.
+// A PARTIAL share's instructions, shared by every decision made from one snapshot.
 std::shared_ptr<const std::vector<std::pair<std::string, int64_t>>> PartialInstructions(
     const storage::Share& s) {
-  auto out = std::make_shared<std::vector<std::pair<std::string, int64_t>>>();
-  int64_t base = s.update_time_ms != 0 ? s.update_time_ms : s.grant_time_ms;
-  simdjson::dom::parser parser;
-  simdjson::dom::object map;
-  if (parser.parse(s.instruction_expire_json).get(map) != simdjson::SUCCESS) return out;
-  for (auto [key, value] : map) {
-    double seconds = 0;
-    if (value.is_number()) seconds = value.get_double().value_unsafe();
-    int64_t at = seconds > 0 ? base + static_cast<int64_t>(seconds * 1000) : 0;
-    out->emplace_back(std::string(key), at);
-  }
-  return out;
+  return std::make_shared<const std::vector<std::pair<std::string, int64_t>>>(
+      devices::PartialInstructions(s));
 }
 
 }  // namespace
@@ -54,7 +43,7 @@ std::shared_ptr<const StoreAccessPolicy::Snapshot> StoreAccessPolicy::Load(
   auto shares = store_.ListSharesByDevice(dev_tid);
   if (shares.ok()) {
     for (const auto& s : *shares) {
-      Grantee g{s.grantee, s.expire_at_ms, nullptr};
+      Grantee g{s.grantee, s.expire_at_ms, nullptr, s.enable_scheduler};
       if (s.mode == "PARTIAL") g.instructions = PartialInstructions(s);
       snap->grantees.push_back(std::move(g));
     }
@@ -101,19 +90,21 @@ Status StoreAccessPolicy::CheckCommand(const std::string& uid, const std::string
   if (!snap) return error.ok() ? Status(Code::kHubDeviceNotFound) : error;
   bool allowed = !snap->owner.empty() && snap->owner == uid;
   std::shared_ptr<const std::vector<std::pair<std::string, int64_t>>> instructions;
+  bool scheduler = true;
   if (!allowed) {
     int64_t now = clock_.NowMs();
     for (const auto& g : snap->grantees) {
       if (g.uid == uid && (g.expire_at_ms == 0 || g.expire_at_ms > now)) {
         allowed = true;
         instructions = g.instructions;
+        scheduler = g.enable_scheduler;
       }
     }
   }
   if (!allowed || !ConstantTimeEqual(ctrl_key, snap->ctrl_key)) {
     return Status(Code::kHubDeviceNotOwned);
   }
-  if (grant != nullptr) *grant = Grant{snap->mid, std::move(instructions)};
+  if (grant != nullptr) *grant = Grant{snap->mid, std::move(instructions), scheduler};
   return Status();
 }
 

@@ -38,6 +38,9 @@ class AccessPolicy {
     // share's instructions (cmdTag or decimal cmdId) with their expiry in epoch ms
     // (0 = never): anything else → 1400011, an expired one → 1400012 (§4.3 step 4).
     std::shared_ptr<const std::vector<std::pair<std::string, int64_t>>> instructions;
+    // Whether the caller's scheduler tasks may fire: the owner always, a grantee when
+    // the share has enableScheduler (user-api.md §5.5, 6400016).
+    bool scheduler = true;
   };
   // May `uid` command the device with `ctrl_key`? 1400022 unknown device, 1400012 not
   // the owner nor an unexpired grantee, or a wrong ctrlKey (compared in constant time).
@@ -73,6 +76,7 @@ class StoreAccessPolicy final : public AccessPolicy {
     std::string uid;
     int64_t expire_at_ms = 0;                                                          // 0 = never
     std::shared_ptr<const std::vector<std::pair<std::string, int64_t>>> instructions;  // PARTIAL
+    bool enable_scheduler = false;
   };
   struct Snapshot {
     std::string owner;

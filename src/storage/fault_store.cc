@@ -13,6 +13,7 @@ const std::vector<std::string_view> kWrites = {"AddFeedback",
                                                "AuthorizeProduct",
                                                "BindDevice",
                                                "BindProductH5",
+                                               "ClaimFiring",
                                                "CreateDevice",
                                                "CreateFolder",
                                                "CreateH5Template",
@@ -21,14 +22,17 @@ const std::vector<std::string_view> kWrites = {"AddFeedback",
                                                "CreateReverseRequest",
                                                "CreateReverseTemplate",
                                                "CreateShare",
+                                               "CreateTask",
                                                "CreateUser",
                                                "DeleteConsoleMember",
                                                "DeleteDevice",
                                                "DeleteFolder",
                                                "DeleteProduct",
                                                "DeleteShare",
+                                               "DeleteTask",
                                                "DeleteVerifyCode",
                                                "DrawQuota",
+                                               "FinishFiring",
                                                "MarkLicenseIssued",
                                                "PutBindResult",
                                                "PutConsoleMember",
@@ -58,6 +62,7 @@ const std::vector<std::string_view> kWrites = {"AddFeedback",
                                                "UpdateH5Template",
                                                "UpdateProduct",
                                                "UpdateShare",
+                                               "UpdateTask",
                                                "UpdateUserContact",
                                                "UpdateUserPassword",
                                                "UpdateUserProfile",
@@ -70,6 +75,7 @@ const std::vector<std::string_view> kMethods = {"AddFeedback",
                                                 "AuthorizeProduct",
                                                 "BindDevice",
                                                 "BindProductH5",
+                                                "ClaimFiring",
                                                 "CountNews",
                                                 "CountShortCodes",
                                                 "CountVerifyCodesSince",
@@ -81,12 +87,14 @@ const std::vector<std::string_view> kMethods = {"AddFeedback",
                                                 "CreateReverseRequest",
                                                 "CreateReverseTemplate",
                                                 "CreateShare",
+                                                "CreateTask",
                                                 "CreateUser",
                                                 "DeleteConsoleMember",
                                                 "DeleteDevice",
                                                 "DeleteFolder",
                                                 "DeleteProduct",
                                                 "DeleteShare",
+                                                "DeleteTask",
                                                 "DeleteVerifyCode",
                                                 "DrawQuota",
                                                 "FindDeviceByCtrlKey",
@@ -96,6 +104,7 @@ const std::vector<std::string_view> kMethods = {"AddFeedback",
                                                 "FindShortCode",
                                                 "FindUserByEmail",
                                                 "FindUserByPhone",
+                                                "FinishFiring",
                                                 "GetConsoleMember",
                                                 "GetCurrentTemplate",
                                                 "GetDevice",
@@ -112,6 +121,7 @@ const std::vector<std::string_view> kMethods = {"AddFeedback",
                                                 "GetReverseRequest",
                                                 "GetReverseTemplate",
                                                 "GetShare",
+                                                "GetTask",
                                                 "GetTemplate",
                                                 "GetUser",
                                                 "GetVerifyCode",
@@ -123,6 +133,7 @@ const std::vector<std::string_view> kMethods = {"AddFeedback",
                                                 "ListDevicesByOwner",
                                                 "ListEnterpriseDevices",
                                                 "ListFeedback",
+                                                "ListFirings",
                                                 "ListFirmwareRules",
                                                 "ListFolderDevices",
                                                 "ListFolders",
@@ -136,7 +147,9 @@ const std::vector<std::string_view> kMethods = {"AddFeedback",
                                                 "ListReverseTemplates",
                                                 "ListSharesByDevice",
                                                 "ListSharesByGrantee",
+                                                "ListTasks",
                                                 "ListTemplates",
+                                                "ListUnfinishedFirings",
                                                 "MarkLicenseIssued",
                                                 "PutBindResult",
                                                 "PutConsoleMember",
@@ -153,6 +166,7 @@ const std::vector<std::string_view> kMethods = {"AddFeedback",
                                                 "RevokeUserRefreshTokens",
                                                 "SaveDeviceInfo",
                                                 "SaveDeviceState",
+                                                "ScanActiveTasks",
                                                 "SetAllDevicesOffline",
                                                 "SetDeviceFolder",
                                                 "SetDeviceLicenseRevoked",
@@ -167,6 +181,7 @@ const std::vector<std::string_view> kMethods = {"AddFeedback",
                                                 "UpdateH5Template",
                                                 "UpdateProduct",
                                                 "UpdateShare",
+                                                "UpdateTask",
                                                 "UpdateUserContact",
                                                 "UpdateUserPassword",
                                                 "UpdateUserProfile",
@@ -832,6 +847,66 @@ StoreResult<std::vector<std::string>> FaultStore::ListFolderDevices(const std::s
                                                                     const std::string& folder_id) {
   if (auto f = Inject("ListFolderDevices")) return *f;
   return base_.ListFolderDevices(uid, folder_id);
+}
+
+// TaskStore
+
+StoreResult<int64_t> FaultStore::CreateTask(const SchedulerTask& t) {
+  if (auto f = Inject("CreateTask")) return *f;
+  return base_.CreateTask(t);
+}
+
+StoreStatus FaultStore::UpdateTask(const SchedulerTask& t) {
+  if (auto f = Inject("UpdateTask")) return *f;
+  return base_.UpdateTask(t);
+}
+
+StoreResult<SchedulerTask> FaultStore::GetTask(int64_t id) {
+  if (auto f = Inject("GetTask")) return *f;
+  return base_.GetTask(id);
+}
+
+StoreResult<std::vector<SchedulerTask>> FaultStore::ListTasks(const std::string& uid,
+                                                              const std::string& dev_tid) {
+  if (auto f = Inject("ListTasks")) return *f;
+  return base_.ListTasks(uid, dev_tid);
+}
+
+StoreStatus FaultStore::DeleteTask(int64_t id) {
+  if (auto f = Inject("DeleteTask")) return *f;
+  return base_.DeleteTask(id);
+}
+
+StoreResult<std::vector<SchedulerTask>> FaultStore::ScanActiveTasks(int64_t after_id, int limit) {
+  if (auto f = Inject("ScanActiveTasks")) return *f;
+  return base_.ScanActiveTasks(after_id, limit);
+}
+
+StoreStatus FaultStore::ClaimFiring(int64_t task_row, int64_t scheduled_ms,
+                                    const std::string& outcome, int64_t now_ms, bool expire,
+                                    int keep) {
+  if (auto f = Inject("ClaimFiring")) return *f;
+  return base_.ClaimFiring(task_row, scheduled_ms, outcome, now_ms, expire, keep);
+}
+
+StoreStatus FaultStore::FinishFiring(int64_t task_row, int64_t scheduled_ms,
+                                     const std::string& outcome, int code, const std::string& desc,
+                                     int64_t now_ms, bool counted) {
+  if (auto f = Inject("FinishFiring")) return *f;
+  return base_.FinishFiring(task_row, scheduled_ms, outcome, code, desc, now_ms, counted);
+}
+
+StoreResult<std::vector<TaskFiring>> FaultStore::ListFirings(const std::string& uid,
+                                                             const std::string& dev_tid,
+                                                             int64_t task_id, int offset,
+                                                             int limit) {
+  if (auto f = Inject("ListFirings")) return *f;
+  return base_.ListFirings(uid, dev_tid, task_id, offset, limit);
+}
+
+StoreResult<std::vector<TaskFiring>> FaultStore::ListUnfinishedFirings() {
+  if (auto f = Inject("ListUnfinishedFirings")) return *f;
+  return base_.ListUnfinishedFirings();
 }
 
 }  // namespace krypton::storage

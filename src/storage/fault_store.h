@@ -212,6 +212,24 @@ class FaultStore final : public Store {
   StoreResult<std::vector<std::string>> ListFolderDevices(const std::string& uid,
                                                           const std::string& folder_id) override;
 
+  // TaskStore
+  StoreResult<int64_t> CreateTask(const SchedulerTask& t) override;
+  StoreStatus UpdateTask(const SchedulerTask& t) override;
+  StoreResult<SchedulerTask> GetTask(int64_t id) override;
+  StoreResult<std::vector<SchedulerTask>> ListTasks(const std::string& uid,
+                                                    const std::string& dev_tid) override;
+  StoreStatus DeleteTask(int64_t id) override;
+  StoreResult<std::vector<SchedulerTask>> ScanActiveTasks(int64_t after_id, int limit) override;
+  StoreStatus ClaimFiring(int64_t task_row, int64_t scheduled_ms, const std::string& outcome,
+                          int64_t now_ms, bool expire, int keep) override;
+  StoreStatus FinishFiring(int64_t task_row, int64_t scheduled_ms, const std::string& outcome,
+                           int code, const std::string& desc, int64_t now_ms,
+                           bool counted) override;
+  StoreResult<std::vector<TaskFiring>> ListFirings(const std::string& uid,
+                                                   const std::string& dev_tid, int64_t task_id,
+                                                   int offset, int limit) override;
+  StoreResult<std::vector<TaskFiring>> ListUnfinishedFirings() override;
+
  private:
   enum class Mode { kOff, kMethod, kWrites };
   // The failure to return for a call of `method`, or nullopt to forward it.

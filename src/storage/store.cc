@@ -29,6 +29,18 @@ Status Internal(const StoreStatus& s) {
   return Status(Code::kUserInternal).WithDetail(s.ToString());
 }
 
+Status Transact(Store& store, const std::function<Status(Store&)>& body) {
+  Status outcome;
+  StoreStatus tx = store.InTransaction([&](Store& s) {
+    outcome = body(s);
+    // A refusal rolls back whatever the body wrote before it.
+    return outcome.ok() ? StoreStatus() : StoreStatus::Failed("rolled back");
+  });
+  if (!outcome.ok()) return outcome;
+  if (!tx.ok()) return Internal(tx);
+  return Status::Ok();
+}
+
 Status ToStatus(const StoreStatus& s, Code not_found, Code conflict, Code internal) {
   switch (s.kind()) {
     case StoreStatus::Kind::kOk:

@@ -66,6 +66,13 @@ Status ToStatus(const StoreStatus& s, Code not_found, Code conflict, Code intern
 // Any store failure as 5500000 (kUserInternal) with the store's message as the detail:
 // for failures the caller has no better code for. OK stays OK.
 Status Internal(const StoreStatus& s);
+// Runs `body` in one Store::InTransaction (the domain services' one transaction per
+// operation). A non-OK Status from `body` rolls everything back and is returned as is
+// (`body` maps store errors itself, usually with Internal); a failed commit is 5500000.
+// A body that must keep some writes although the operation fails (a wrong verify code's
+// attempt counter) returns OK and reports its failure through a variable of its own.
+class Store;
+[[nodiscard]] Status Transact(Store& store, const std::function<Status(Store&)>& body);
 
 // ---- Records (enterprise-api.md §2, user-api.md §6) ---------------------------------
 
@@ -155,6 +162,50 @@ struct Share {
   int64_t grant_time_ms = 0;
   int64_t update_time_ms = 0;
   int64_t expire_at_ms = 0;  // 0 = never
+};
+
+// A scheduler task (user-api.md §5.5): a command the cloud sends to a device on a
+// schedule, on behalf of `uid`. `id` is the store's global handle (the engine's key,
+// never reused); `task_id` the small number the API shows, unique per (uid, devTid).
+struct SchedulerTask {
+  int64_t id = 0;  // assigned by CreateTask
+  std::string uid;
+  std::string dev_tid;
+  int64_t task_id = 0;
+  std::string sub_dev_tid;  // "" = the device itself
+  std::string ctrl_key;     // the ctrlKey the task was written with
+  std::string task_name;
+  std::optional<std::string> task_key;  // client idempotency key; nullopt = none
+  std::string desc;
+  bool enable = true;
+  bool feedback = false;
+  std::string code_json = "{}";   // the command's data object
+  std::string scheduler_type;     // GENERIC | ONCE | LOOP
+  std::string cron_expr;          // Quartz, derived for ONCE and LOOP
+  std::string trigger_date_time;  // ONCE: local "yyyy-MM-ddTHH:mm:ss"; "" = none
+  std::string trigger_time;       // LOOP: "HH:mm:ss"; "" = none
+  std::string repeat_list_json;   // LOOP: the request's repeatList as JSON; "" = none
+  int time_zone_offset = 0;       // minutes east of UTC
+  int64_t fire_count = 0;         // firings whose command reached the device
+  int64_t last_scheduled_ms = 0;  // scheduled time of the last claimed firing; 0 = none
+  bool expired = false;           // a ONCE task that fired or was missed
+  int64_t created_at_ms = 0;
+  int64_t updated_at_ms = 0;
+};
+
+// One firing of a task: claimed (outcome CLAIMED) before its command is sent, then
+// given its outcome. The task's uid, devTid and taskId come from the task row.
+struct TaskFiring {
+  int64_t task_row = 0;  // SchedulerTask::id
+  std::string uid;
+  std::string dev_tid;
+  int64_t task_id = 0;
+  int64_t scheduled_ms = 0;
+  std::string outcome = "CLAIMED";
+  int code = 0;
+  std::string desc;
+  int64_t claimed_at_ms = 0;
+  int64_t finished_at_ms = 0;
 };
 
 // A verify code sent to a phone or e-mail (user-api.md §3.2); the code is stored hashed.
@@ -514,7 +565,7 @@ class DeviceStore {
 
   // Binding. BindDevice: kConflict when bound to another user (re-binding to the same
   // user succeeds and keeps bound_at_ms), kNotFound for an unknown device or uid.
-  // UnbindDevice removes the owner, every share and folder membership of the device
+  // UnbindDevice removes the owner, every share, scheduler task and folder membership of the device
   // and sets `new_ctrl_key` (the ctrlKey rotates on unbind); kNotFound for an unknown
   // device. Moving a device to another owner (forceBind) is UnbindDevice + BindDevice
   // inside InTransaction.
@@ -594,7 +645,8 @@ class ShareStore {
   virtual StoreResult<Share> GetShare(const std::string& dev_tid, const std::string& grantee) = 0;
   virtual StoreResult<std::vector<Share>> ListSharesByDevice(const std::string& dev_tid) = 0;
   virtual StoreResult<std::vector<Share>> ListSharesByGrantee(const std::string& uid) = 0;
-  // Also takes the device out of the grantee's folders; kNotFound when no such share.
+  // Also takes the device out of the grantee's folders and deletes the grantee's
+  // scheduler tasks on it; kNotFound when no such share.
   virtual StoreStatus DeleteShare(const std::string& dev_tid, const std::string& grantee) = 0;
 
   // Reverse authorization. Creates return kConflict on an existing id and kNotFound for
@@ -632,9 +684,59 @@ class ShareStore {
                                                                   const std::string& folder_id) = 0;
 };
 
+// Scheduler tasks and their firings (user-api.md §5.5, issue 16). Tasks hang on a user
+// and a device: deleting either deletes them (and their firings); UnbindDevice deletes
+// every task of the device and DeleteShare the grantee's tasks on it.
+class TaskStore {
+ public:
+  virtual ~TaskStore() = default;
+
+  // Returns the new id (t.id is ignored; t.task_id is the caller's). kConflict on
+  // (uid, devTid, taskId) or (uid, devTid, taskKey); kNotFound for an unknown uid/device.
+  virtual StoreResult<int64_t> CreateTask(const SchedulerTask& t) = 0;
+  // By id: replaces everything but id, uid, dev_tid, task_id, fire_count,
+  // last_scheduled_ms and created_at_ms. kNotFound for an unknown id; kConflict on taskKey.
+  virtual StoreStatus UpdateTask(const SchedulerTask& t) = 0;
+  virtual StoreResult<SchedulerTask> GetTask(int64_t id) = 0;
+  // A user's tasks on a device, by task_id.
+  virtual StoreResult<std::vector<SchedulerTask>> ListTasks(const std::string& uid,
+                                                            const std::string& dev_tid) = 0;
+  // kNotFound for an unknown id.
+  virtual StoreStatus DeleteTask(int64_t id) = 0;
+  // Enabled, unexpired tasks with id > after_id in id order, at most `limit` (the
+  // engine's start-up scan, page by page).
+  virtual StoreResult<std::vector<SchedulerTask>> ScanActiveTasks(int64_t after_id, int limit) = 0;
+
+  // Claims the firing (task, scheduled_ms) with `outcome` (CLAIMED before a send,
+  // MISSED for one that will never be sent): inserts its row, sets the task's
+  // last_scheduled_ms (and expired when `expire`), and keeps only the task's newest
+  // `keep` firings. kConflict when that firing was already claimed; kNotFound when the
+  // task is gone.
+  virtual StoreStatus ClaimFiring(int64_t task_row, int64_t scheduled_ms,
+                                  const std::string& outcome, int64_t now_ms, bool expire,
+                                  int keep) = 0;
+  // Gives a claimed firing its outcome; `counted` adds one to the task's fire_count.
+  // kNotFound when no such firing (the task was deleted meanwhile).
+  virtual StoreStatus FinishFiring(int64_t task_row, int64_t scheduled_ms,
+                                   const std::string& outcome, int code, const std::string& desc,
+                                   int64_t now_ms, bool counted) = 0;
+  // Firings of the device's tasks, newest scheduled first: only `uid`'s ("" = every
+  // user's), only task `task_id` (< 0 = all), `offset`/`limit` paging.
+  virtual StoreResult<std::vector<TaskFiring>> ListFirings(const std::string& uid,
+                                                           const std::string& dev_tid,
+                                                           int64_t task_id, int offset,
+                                                           int limit) = 0;
+  // Firings still CLAIMED (a crash came between claim and outcome), oldest first.
+  virtual StoreResult<std::vector<TaskFiring>> ListUnfinishedFirings() = 0;
+};
+
 // The whole store: every aggregate, plus what spans them (transactions, schema, WAL).
 // Callers keep taking a Store&; implementations (SqliteStore, FaultStore) implement it all.
-class Store : public AccountStore, public CatalogStore, public DeviceStore, public ShareStore {
+class Store : public AccountStore,
+              public CatalogStore,
+              public DeviceStore,
+              public ShareStore,
+              public TaskStore {
  public:
   ~Store() override = default;
 

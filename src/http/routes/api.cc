@@ -29,6 +29,7 @@ void AddApiRoutes(Router& router, ApiContext& ctx) {
   AddSharingRoutes(router, ctx);
   AddReverseAuthRoutes(router, ctx);
   AddShortCodeRoutes(router, ctx);
+  AddSchedulerRoutes(router, ctx);
   AddEnterpriseProductRoutes(router, ctx);
   AddEnterpriseDeviceRoutes(router, ctx);
   AddEnterpriseExternalRoutes(router, ctx);

@@ -63,6 +63,12 @@ struct ApiContext {
   auth::AttemptLimiter* attempts = nullptr;
   auth::HashQueue* hashing = nullptr;
   auth::TokenEpochs* epochs = nullptr;
+  // Scheduler tasks (issue 16, routes/scheduler.cc): their clock — the system clock, or
+  // under `krypton serve --test-clock` a ManualClock that POST /test/clock sets, after
+  // which `clock_moved` tells the engine to look again. Null = `clock`, no test clock.
+  const Clock* scheduler_clock = nullptr;
+  ManualClock* test_clock = nullptr;
+  std::function<void()> clock_moved = nullptr;
 };
 
 // Registers every API route on `router`; `ctx` must outlive it.
@@ -81,6 +87,7 @@ void AddFolderRoutes(Router& router, ApiContext& ctx);
 void AddSharingRoutes(Router& router, ApiContext& ctx);
 void AddReverseAuthRoutes(Router& router, ApiContext& ctx);
 void AddShortCodeRoutes(Router& router, ApiContext& ctx);
+void AddSchedulerRoutes(Router& router, ApiContext& ctx);  // scheduler.cc
 // /api/v1/enterprise/product…, /api/v1/enterprise/h5, /api/v1/enterprise/info and
 // /external/device/h5 (enterprise-api.md §3.1.1, §3.2 E1–E10, E17; ent_products.cc,
 // ent_protocol.cc, ent_h5.cc; helpers ent_common.cc).

@@ -8,6 +8,7 @@
 #include <charconv>
 
 #include "hub/app_connection.h"
+#include "hub/command_path.h"
 #include "hub/product_codec.h"
 #include "hub/reply.h"
 
@@ -109,16 +110,14 @@ void AppRelay(AppConnection& conn, const Envelope& e) {
   // Template checks and the 48 encoding (§4.3 step 6, templates-and-frames.md §6–§7).
   std::optional<std::string> prepared;
   const codec::Command* command = nullptr;
+  std::shared_ptr<const ProductCodec> keep;  // owns *command
   if (e.action == "appSend") {
-    auto product = ctx.codecs.Get(grant.mid);
-    if (product && product->tpl) {
-      std::string data = simdjson::minify(e.params["data"]);
-      auto p = codec::PrepareAppCommand(*product->tpl, data, product->check_mode,
-                                        NumericMsgId(e.msg_id));
-      if (!p.ok()) return conn.ReplyError(e, p.status());
-      command = p->command;
-      if (p->data_json != data) prepared = std::move(p->data_json);
-    }
+    auto p = PrepareData(ctx, grant.mid, simdjson::minify(e.params["data"]),
+                         NumericMsgId(e.msg_id));
+    if (!p.ok()) return conn.ReplyError(e, p.status());
+    keep = p->product;
+    command = p->command;
+    prepared = std::move(p->data_json);
   }
   // A PARTIAL share: only its unexpired instructions (user-api.md §5.3.5).
   if (grant.instructions) {

@@ -195,7 +195,8 @@ StoreStatus SqliteStore::UnbindDevice(const std::string& dev_tid, const std::str
     if (!s.ok()) return s;
     for (const char* sql : {"DELETE FROM shares WHERE dev_tid = ?",
                             "DELETE FROM reverse_auth_templates WHERE dev_tid = ?",
-                            "DELETE FROM reverse_auth_requests WHERE dev_tid = ?"}) {
+                            "DELETE FROM reverse_auth_requests WHERE dev_tid = ?",
+                            "DELETE FROM scheduler_tasks WHERE dev_tid = ?"}) {
       s = db_->Run("UnbindDevice", dev_tid, sql, dev_tid).status();
       if (!s.ok()) return s;
     }
@@ -259,6 +260,11 @@ StoreStatus SqliteStore::DeleteShare(const std::string& dev_tid, const std::stri
     StoreStatus s =
         db_->RunOnRow("DeleteShare", dev_tid,
                       "DELETE FROM shares WHERE dev_tid = ? AND grantee = ?", dev_tid, grantee);
+    if (!s.ok()) return s;
+    // Nor do its scheduler tasks on the device fire any more (issue 16).
+    s = db_->Run("DeleteShare", dev_tid,
+                 "DELETE FROM scheduler_tasks WHERE uid = ? AND dev_tid = ?", grantee, dev_tid)
+            .status();
     if (!s.ok()) return s;
     return db_
         ->Run("DeleteShare", dev_tid, "DELETE FROM folder_members WHERE uid = ? AND dev_tid = ?",
