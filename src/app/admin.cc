@@ -37,6 +37,7 @@ std::string ProductJson(const storage::Product& p) {
       .Add("deviceAuth", p.device_auth)
       .Add("preRegister", p.pre_register)
       .Add("autoIssueLicense", p.auto_issue_license)
+      .Add("supportsScheduler", p.supports_scheduler)
       .Add("status", p.status)
       .Finish();
 }
@@ -150,6 +151,7 @@ Result<storage::Product> CreateProduct(storage::Store& store, const ProductCreat
   n.fields.check_mode = o.check_mode;
   n.fields.decorate_dev_send = o.decorate_dev_send;
   n.fields.auto_issue_license = o.auto_issue_license;
+  n.fields.supports_scheduler = o.supports_scheduler;
   n.template_json = template_json;
   return catalog::CreateProduct(store, n, SystemClock::Instance().NowMs());
 }

@@ -129,6 +129,7 @@ struct ProductCreateOptions {
   std::string check_mode = "LENIENT";  // D7: LENIENT | STRICT
   bool decorate_dev_send = true;       // D16
   bool auto_issue_license = false;     // enterprise-api.md §4.2
+  bool supports_scheduler = true;      // false → scheduler task writes answer 6400025
 };
 int RunProductCreate(const CommonOptions& common, const ProductCreateOptions& options);
 int RunProductList(const CommonOptions& common);

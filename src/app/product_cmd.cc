@@ -94,7 +94,8 @@ namespace {
 // `admin product update`: every member is optional; what is given changes, the rest stays.
 struct UpdateFlags {
   std::string name, work_mode, product_type, model, logo, bind_type, device_auth, check_mode;
-  bool force_bind = false, pre_register = false, decorate = false, auto_issue = false;
+  bool force_bind = false, pre_register = false, decorate = false, auto_issue = false,
+       scheduler = false;
   int max_share = 0;
 };
 
@@ -123,6 +124,9 @@ void AddProductUpdate(CLI::App& product, Cli& cli) {
   auto* o_auto = cmd->add_option(
       "--auto-issue-license", upd.auto_issue,
       "true or false: a LICENSE device without a licence gets one on its first login");
+  auto* o_scheduler = cmd->add_option(
+      "--supports-scheduler", upd.scheduler,
+      "true or false: false → scheduler task writes on this product's devices answer 6400025");
   cmd->callback([=, &cli, &update, &upd] {
     catalog::ProductFields& f = update.fields;
     auto take = [](CLI::Option* o, const auto& v, auto& out) {
@@ -141,6 +145,7 @@ void AddProductUpdate(CLI::App& product, Cli& cli) {
     take(o_decorate, upd.decorate, f.decorate_dev_send);
     take(o_share, upd.max_share, f.max_dev_share_num);
     take(o_auto, upd.auto_issue, f.auto_issue_license);
+    take(o_scheduler, upd.scheduler, f.supports_scheduler);
     cli.code = RunProductUpdate(cli.common, update);
   });
 }
@@ -182,6 +187,8 @@ void AddProductCommands(CLI::App& admin, Cli& cli) {
                    "Only devices imported with `admin device import` may connect");
   create->add_flag("--auto-issue-license", create_opts.auto_issue_license,
                    "LICENSE: a device without a licence gets one on its first login");
+  create->add_flag("!--no-scheduler", create_opts.supports_scheduler,
+                   "Scheduler task writes on this product's devices answer 6400025");
 
   auto& status_opts = cli.Keep<ProductStatusOptions>();
   CLI::App* status = AddCommand(

@@ -93,6 +93,7 @@ Status ApplyProductFields(const ProductFields& f, storage::Product& p, storage::
   Set(f.pre_register, p.pre_register);
   Set(f.decorate_dev_send, p.decorate_dev_send);
   Set(f.auto_issue_license, p.auto_issue_license);
+  Set(f.supports_scheduler, p.supports_scheduler);
   Set(f.max_dev_share_num, p.max_dev_share_num);
   Set(f.display_name_json, d.display_name_json);
   Set(f.access_way_json, d.access_way_json);

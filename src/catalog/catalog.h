@@ -53,7 +53,8 @@ bool IsProductType(std::string_view v);  // INDEPENDENT, GATEWAY, SUB
 struct ProductFields {
   std::optional<std::string> name, work_mode_type, product_type, model, logo, bind_type,
       device_auth, check_mode;
-  std::optional<bool> force_bind, pre_register, decorate_dev_send, auto_issue_license;
+  std::optional<bool> force_bind, pre_register, decorate_dev_send, auto_issue_license,
+      supports_scheduler;                // false → scheduler task writes answer 6400025
   std::optional<int> max_dev_share_num;  // 0 to 1000
   std::optional<std::string> display_name_json, access_way_json, category_json;
 };

@@ -117,6 +117,8 @@ struct Product {
   bool decorate_dev_send = true;       // D16
   int max_dev_share_num = 10;
   bool auto_issue_license = false;  // LICENSE: issue on first login (§4.2)
+  // false: scheduler task writes on this product's devices answer 6400025 (schema v14).
+  bool supports_scheduler = true;
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
 };

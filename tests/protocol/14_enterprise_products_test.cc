@@ -81,6 +81,7 @@ TEST_F(EnterpriseProductsTest, CreateReadUpdateListDelete) {
   EXPECT_EQ(StringField(c.body, "/productType"), "GATEWAY");
   EXPECT_EQ(StringField(c.body, "/deviceAuth"), "AUTHKEY");
   EXPECT_EQ(Field(c.body, "/forceBind"), "true");
+  EXPECT_EQ(Field(c.body, "/supportsScheduler"), "true");  // not given: the default
   EXPECT_EQ(StringField(c.body, "/bindType"), "WIFI");
   EXPECT_EQ(Field(c.body, "/accessWay"), R"(["WIFI"])");
   EXPECT_EQ(Field(c.body, "/templateVersion"), "null");
@@ -107,6 +108,22 @@ TEST_F(EnterpriseProductsTest, CreateReadUpdateListDelete) {
   EXPECT_EQ(StringField(g.body, "/checkMode"), "STRICT");
   EXPECT_EQ(StringField(g.body, "/workModeType"), "JSON_TRANSPARENT");
   EXPECT_EQ(StringField(g.body, "/productType"), "GATEWAY");
+  EXPECT_EQ(Field(g.body, "/supportsScheduler"), "true");
+
+  // supportsScheduler: false → scheduler task writes on its devices answer 6400025.
+  EXPECT_EQ(
+      api_.Ent(acme_, "PUT", "/api/v1/enterprise/product/" + mid, R"({"supportsScheduler":false})")
+          .status,
+      204);
+  g = api_.Ent(acme_, "GET", "/api/v1/enterprise/product/" + mid);
+  EXPECT_EQ(Field(g.body, "/supportsScheduler"), "false");
+  EXPECT_EQ(StringField(g.body, "/name"), "Lamp 2");  // not given: unchanged
+  ExpectApiError(
+      api_.Ent(acme_, "PUT", "/api/v1/enterprise/product/" + mid, R"({"supportsScheduler":"no"})"),
+      400, "8400002", "Illegal argument: supportsScheduler must be true or false");
+  EXPECT_EQ(
+      Field(api_.Ent(acme_, "GET", "/api/v1/enterprise/product/" + mid).body, "/supportsScheduler"),
+      "false");
 
   ExpectApiError(
       api_.Ent(acme_, "PUT", "/api/v1/enterprise/product/" + mid, R"({"productType":"MESH"})"), 400,
@@ -137,6 +154,11 @@ TEST_F(EnterpriseProductsTest, CreateValidation) {
                  "8400002", "Illegal argument: deviceAuth must be PRODKEY, AUTHKEY or LICENSE");
   ExpectApiError(post(R"({"name":"x","workModeType":"JSON_CTRL","forceBind":"yes"})"), 400,
                  "8400002", "Illegal argument: forceBind must be true or false");
+  ExpectApiError(post(R"({"name":"x","workModeType":"JSON_CTRL","supportsScheduler":1})"), 400,
+                 "8400002", "Illegal argument: supportsScheduler must be true or false");
+  HttpResult off = post(R"({"name":"x","workModeType":"JSON_CTRL","supportsScheduler":false})");
+  ASSERT_EQ(off.status, 201) << off.body;
+  EXPECT_EQ(Field(off.body, "/supportsScheduler"), "false");
   ExpectApiError(post(R"({"name":"x","workModeType":"JSON_CTRL","mid":"short"})"), 400, "8400002",
                  "Illegal argument: mid must be 12 letters or digits");
   // A template is checked against the product's mode (templates-and-frames.md §1.4).

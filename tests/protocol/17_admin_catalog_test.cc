@@ -95,6 +95,37 @@ TEST_F(AdminCatalogTest, UpdateAppliesTheCatalogueRules) {
                    "no product with mid NOPE00000000");
   EXPECT_EQ(Listed("/deviceAuth"), "PRODKEY");
   EXPECT_EQ(Listed("/name"), "Desk lamp");
+
+  // supportsScheduler: true by default; the operator turns it off and on.
+  EXPECT_EQ(Field(r.out, "/supportsScheduler"), "true");
+  CommandResult off = admin_.Run(
+      {"product", "update", "--product", mid_, "--supports-scheduler", "false", "--json"});
+  ASSERT_EQ(off.exit_code, 0) << off.err;
+  EXPECT_EQ(Field(off.out, "/supportsScheduler"), "false");
+  CommandResult on = admin_.Run(
+      {"product", "update", "--product", mid_, "--supports-scheduler", "true", "--json"});
+  ASSERT_EQ(on.exit_code, 0) << on.err;
+  EXPECT_EQ(Field(on.out, "/supportsScheduler"), "true");
+  CommandResult bad =
+      admin_.Run({"product", "update", "--product", mid_, "--supports-scheduler", "maybe"});
+  EXPECT_NE(bad.exit_code, 0);
+}
+
+TEST_F(AdminCatalogTest, CreateWithoutTheScheduler) {
+  std::string tpl = dir_ + "/t.json";
+  CommandResult off =
+      admin_.Run({"product", "create", "--pid", kAcme, "--name", "Fan", "--work-mode", "JSON_CTRL",
+                  "--template", tpl, "--no-scheduler", "--json"});
+  ASSERT_EQ(off.exit_code, 0) << off.err;
+  EXPECT_EQ(Field(off.out, "/supportsScheduler"), "false");
+  std::string fan = StringField(off.out, "/mid");
+  std::string list = admin_.Json({"product", "list"});
+  std::vector<std::string> mids = StringFields(list, "/mid");
+  ASSERT_EQ(mids.size(), 2u) << list;
+  for (size_t i = 0; i < mids.size(); ++i) {
+    std::string flag = Field(list, ("/" + std::to_string(i) + "/supportsScheduler").c_str());
+    EXPECT_EQ(flag, mids[i] == fan ? "false" : "true") << mids[i];  // SetUp's: the default
+  }
 }
 
 TEST_F(AdminCatalogTest, DeleteNeedsAnUnpublishedProductWithoutDevices) {
@@ -141,7 +172,8 @@ TEST_F(AdminCatalogTest, ChangesAreTheEnterpriseApis) {
 
   ASSERT_EQ(admin_
                 .Run({"product", "update", "--product", mid_, "--check-mode", "STRICT",
-                      "--force-bind", "true", "--max-dev-share-num", "3", "--bind-type", "BLE"})
+                      "--force-bind", "true", "--max-dev-share-num", "3", "--bind-type", "BLE",
+                      "--supports-scheduler", "false"})
                 .exit_code,
             0);
   HttpResult e1 = ent("GET", "/api/v1/enterprise/product/" + mid_, "");
@@ -149,6 +181,7 @@ TEST_F(AdminCatalogTest, ChangesAreTheEnterpriseApis) {
   EXPECT_EQ(StringField(e1.body, "/checkMode"), "STRICT");
   EXPECT_EQ(Field(e1.body, "/forceBind"), "true");
   EXPECT_EQ(Field(e1.body, "/maxDevShareNum"), "3");
+  EXPECT_EQ(Field(e1.body, "/supportsScheduler"), "false");
   EXPECT_EQ(StringField(e1.body, "/bindType"), "BLE");
   EXPECT_EQ(StringField(e1.body, "/status"), "PUBLISHED");
 

@@ -85,6 +85,7 @@ Status ReadFields(simdjson::dom::object o, catalog::ProductFields& f) {
         ReadBool(o, "forceBind", f.force_bind), ReadBool(o, "preRegister", f.pre_register),
         ReadBool(o, "decorateDevSend", f.decorate_dev_send),
         ReadBool(o, "autoIssueLicense", f.auto_issue_license),
+        ReadBool(o, "supportsScheduler", f.supports_scheduler),
         ReadInt(o, "maxDevShareNum", f.max_dev_share_num),
         ReadJson(o, "displayName", false, f.display_name_json),
         ReadJson(o, "accessWay", true, f.access_way_json),
@@ -163,6 +164,8 @@ std::string FullProduct(ApiContext& ctx, const storage::Product& p, bool authori
   w.Bool(p.decorate_dev_send);
   Key(w, "maxDevShareNum");
   w.Int(p.max_dev_share_num);
+  Key(w, "supportsScheduler");
+  w.Bool(p.supports_scheduler);
   Key(w, "h5");
   w.StartObject();
   for (const char* platform : {"Android", "IOS"}) {

@@ -12,7 +12,7 @@ namespace {
 #define KRYPTON_PRODUCT_COLUMNS                                                               \
   "mid, pid, name, prod_key, product_public_key, work_mode_type, device_auth, pre_register, " \
   "force_bind, status, check_mode, decorate_dev_send, max_dev_share_num, created_at_ms, "     \
-  "updated_at_ms, auto_issue_license"
+  "updated_at_ms, auto_issue_license, supports_scheduler"
 
 Product ReadProduct(const Statement& s) {
   Product p;
@@ -32,6 +32,7 @@ Product ReadProduct(const Statement& s) {
   p.created_at_ms = s.Int64(13);
   p.updated_at_ms = s.Int64(14);
   p.auto_issue_license = s.Bool(15);
+  p.supports_scheduler = s.Bool(16);
   return p;
 }
 
@@ -53,10 +54,11 @@ StoreStatus SqliteStore::CreateProduct(const Product& p) {
   return db_
       ->Run("CreateProduct", p.mid,
             "INSERT INTO products (" KRYPTON_PRODUCT_COLUMNS
-            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             p.mid, p.pid, p.name, p.prod_key, p.product_public_key, p.work_mode_type, p.device_auth,
             p.pre_register, p.force_bind, p.status, p.check_mode, p.decorate_dev_send,
-            p.max_dev_share_num, p.created_at_ms, p.updated_at_ms, p.auto_issue_license)
+            p.max_dev_share_num, p.created_at_ms, p.updated_at_ms, p.auto_issue_license,
+            p.supports_scheduler)
       .status();
 }
 
@@ -67,10 +69,10 @@ StoreStatus SqliteStore::UpdateProduct(const Product& p) {
       "UPDATE products SET pid = ?, name = ?, prod_key = ?, product_public_key = ?, "
       "work_mode_type = ?, device_auth = ?, pre_register = ?, force_bind = ?, status = ?, "
       "check_mode = ?, decorate_dev_send = ?, max_dev_share_num = ?, updated_at_ms = ?, "
-      "auto_issue_license = ? WHERE mid = ?",
+      "auto_issue_license = ?, supports_scheduler = ? WHERE mid = ?",
       p.pid, p.name, p.prod_key, p.product_public_key, p.work_mode_type, p.device_auth,
       p.pre_register, p.force_bind, p.status, p.check_mode, p.decorate_dev_send,
-      p.max_dev_share_num, p.updated_at_ms, p.auto_issue_license, p.mid);
+      p.max_dev_share_num, p.updated_at_ms, p.auto_issue_license, p.supports_scheduler, p.mid);
 }
 
 StoreResult<Product> SqliteStore::GetProduct(const std::string& mid) {

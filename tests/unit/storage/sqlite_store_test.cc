@@ -409,6 +409,7 @@ TEST_F(SqliteStoreTest, CreateAndFindProducts) {
   p.check_mode = "STRICT";
   p.decorate_dev_send = false;
   p.max_dev_share_num = 3;
+  p.supports_scheduler = false;
   p.updated_at_ms = 2500;
   ASSERT_TRUE(store_->CreateProduct(p).ok());
   ASSERT_TRUE(store_->CreateProduct(MakeProduct("MID000000001")).ok());
@@ -425,6 +426,8 @@ TEST_F(SqliteStoreTest, CreateAndFindProducts) {
   EXPECT_EQ(got.check_mode, "STRICT");
   EXPECT_FALSE(got.decorate_dev_send);
   EXPECT_EQ(got.max_dev_share_num, 3);
+  EXPECT_FALSE(got.supports_scheduler);
+  EXPECT_TRUE(store_->GetProduct("MID000000001")->supports_scheduler);  // the default
   EXPECT_EQ(got.created_at_ms, 2000);
   EXPECT_EQ(got.updated_at_ms, 2500);
   EXPECT_EQ(store_->FindProductByProdKey("prodkey-MID000000002")->mid, "MID000000002");
@@ -472,8 +475,10 @@ TEST_F(SqliteStoreTest, UpdateProductReplacesAllButMidAndCreation) {
   p.status = "UNPUBLISHED";
   p.created_at_ms = 77;
   p.updated_at_ms = 88;
+  p.supports_scheduler = false;
   ASSERT_TRUE(store_->UpdateProduct(p).ok());
   Product got = *store_->GetProduct("MID000000001");
+  EXPECT_FALSE(got.supports_scheduler);
   EXPECT_EQ(got.pid, "10000000002");
   EXPECT_EQ(got.name, "Renamed");
   EXPECT_EQ(got.prod_key, "new-key");
