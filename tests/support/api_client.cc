@@ -189,6 +189,36 @@ std::vector<std::string> StringFields(const std::string& json, const std::string
   return started;
 }
 
+::testing::AssertionResult KryptonTest::ServeTestClock(std::vector<std::string> sets) {
+  ServerProcess::Options o;
+  o.data_dir = dir_;
+  o.sets = std::move(sets);
+  o.args = {"--test-clock"};
+  ::testing::AssertionResult started = StartServer(&server_, o);
+  if (started) api_ = ApiClient(server_->port("http"));
+  return started;
+}
+
+namespace {
+
+int64_t ClockRequest(const ApiClient& api, const std::string& body, Where where) {
+  Trace trace(where);
+  HttpResult r = api.Post("/test/clock", body);
+  EXPECT_EQ(r.status, 200) << r.body;
+  if (r.status != 200) return 0;
+  return std::stoll(Field(r.body, "/nowMs"));
+}
+
+}  // namespace
+
+int64_t KryptonTest::SetClock(int64_t now_ms, Where where) {
+  return ClockRequest(api_, "{\"nowMs\":" + std::to_string(now_ms) + "}", where);
+}
+
+int64_t KryptonTest::AdvanceClock(int64_t ms, Where where) {
+  return ClockRequest(api_, "{\"advanceMs\":" + std::to_string(ms) + "}", where);
+}
+
 ::testing::AssertionResult KryptonTest::ServeUncached(std::vector<std::string> sets) {
   sets.insert(sets.begin(), "hub.access_cache_ms=0");
   return Serve(std::move(sets));

@@ -153,6 +153,13 @@ class KryptonTest : public ::testing::Test {
   // Serve with hub.access_cache_ms=0 first: for tests that change bindings through the
   // admin CLI (another process), so that the server sees them at once.
   ::testing::AssertionResult ServeUncached(std::vector<std::string> sets = {});
+  // Serve with `--test-clock` (issue 16): scheduler tasks follow the clock that
+  // SetClock/AdvanceClock move (POST /test/clock), not the real time.
+  ::testing::AssertionResult ServeTestClock(std::vector<std::string> sets = {});
+  // POST /test/clock {"nowMs"} / {"advanceMs"}, expecting 200: the clock's new time (ms),
+  // 0 when the request failed.
+  int64_t SetClock(int64_t now_ms, Where where = Where::current());
+  int64_t AdvanceClock(int64_t ms, Where where = Where::current());
   // Polls `admin device show` until the device's "online" is `online`; false when it is
   // not within `timeout` (an event, not a sleep sized for the build's speed).
   bool WaitOnline(const std::string& dev_tid, bool online = true,
