@@ -62,8 +62,8 @@ struct FieldSpec {
   std::string_view name;  // as in the detail: "second", "dayOfWeek", ...
   int min;
   int max;
-  int step_max;                     // Quartz's bounds on increments
-  const std::string_view* names;    // names[i] means min + i; nullptr when none
+  int step_max;                   // Quartz's bounds on increments
+  const std::string_view* names;  // names[i] means min + i; nullptr when none
   int name_count;
   bool allow_question;
 };
@@ -218,9 +218,8 @@ Status ParseField(std::string_view text, const FieldSpec& spec, ParsedField* out
   size_t start = 0;
   while (true) {
     const size_t comma = text.find(',', start);
-    const std::string_view item =
-        text.substr(start, comma == std::string_view::npos ? std::string_view::npos
-                                                           : comma - start);
+    const std::string_view item = text.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     KRYPTON_RETURN_IF_ERROR(ParseItem(item, spec, &out->bits));
     if (comma == std::string_view::npos) break;
     start = comma + 1;
@@ -238,9 +237,9 @@ int64_t DaysFromCivil(int64_t year, int month, int day) {
   const auto d = static_cast<unsigned>(day);
   const int64_t y = year - (m <= 2 ? 1 : 0);
   const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);                // [0, 399]
+  const auto yoe = static_cast<unsigned>(y - era * 400);                 // [0, 399]
   const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;  // [0, 365]
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;           // [0, 146096]
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;            // [0, 146096]
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
@@ -292,7 +291,7 @@ bool Digits(std::string_view text, size_t pos, size_t width, int* out) {
 }  // namespace
 
 bool ParseTimeOfDay(std::string_view text, int* hour, int* minute, int* second) {
-  int h, m, s;
+  int h = 0, m = 0, s = 0;
   if (text.size() != 8 || text[2] != ':' || text[5] != ':') return false;
   if (!Digits(text, 0, 2, &h) || !Digits(text, 3, 2, &m) || !Digits(text, 6, 2, &s)) return false;
   if (h > 23 || m > 59 || s > 59) return false;
@@ -308,7 +307,7 @@ bool ParseLocalDateTime(std::string_view text, CivilTime* out) {
       (text[10] != 'T' && text[10] != ' ')) {
     return false;
   }
-  int y, mo, d, h, mi, s;
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
   if (!Digits(text, 0, 4, &y) || !Digits(text, 5, 2, &mo) || !Digits(text, 8, 2, &d)) {
     return false;
   }
@@ -351,8 +350,7 @@ Result<CronExpr> CronExpr::Parse(std::string_view text) {
   const ParsedField& dow = parsed[5];
   if (dom.question && dow.question) return Invalid("? in both dayOfMonth and dayOfWeek");
   if (!dom.unrestricted && !dow.unrestricted) {
-    return Invalid(
-        "dayOfMonth and dayOfWeek are both restricted; use ? (or *) in one of them");
+    return Invalid("dayOfMonth and dayOfWeek are both restricted; use ? (or *) in one of them");
   }
 
   CronExpr e;
@@ -371,6 +369,14 @@ Result<CronExpr> CronExpr::Parse(std::string_view text) {
   e.dow_ = static_cast<uint8_t>(small(dow.bits, 1, 7));
   for (int y = 0; y < kYearSpan; ++y) {
     if (parsed[6].bits.test(static_cast<size_t>(y))) e.years_[y / 64] |= uint64_t{1} << (y % 64);
+  }
+  // No allowed month has an allowed day (dom 30 in February, 31 in 30-day months):
+  // Next() answers at once instead of walking to 2099.
+  static constexpr int kMaxDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  e.never_ = true;
+  for (int m = 1; m <= 12; ++m) {
+    const uint64_t days = (uint64_t{2} << kMaxDays[m - 1]) - 2;  // bits 1..max
+    if (((e.months_ >> m) & 1) && (e.dom_ & days) != 0) e.never_ = false;
   }
   e.first_second_ = std::countr_zero(e.seconds_);
   e.first_minute_ = std::countr_zero(e.minutes_);
@@ -412,7 +418,7 @@ std::optional<int> CronExpr::NextTimeOfDay(int sod) const {
 
 std::optional<int64_t> CronExpr::Next(int64_t after_s, int offset_min) const {
   const int64_t offset_s = int64_t{offset_min} * 60;
-  if (after_s > kClampS) return std::nullopt;
+  if (never_ || after_s > kClampS) return std::nullopt;
   const int64_t local = std::max(after_s, -kClampS) + offset_s + 1;  // strictly after
   int64_t day = FloorDiv(local, kSecondsPerDay);
   auto sod = static_cast<int>(local - day * kSecondsPerDay);
