@@ -293,7 +293,7 @@ Status Write(Env& env, storage::Store& s, const Access& a, const std::string& ui
   }
   if (t.id == 0 || in.code_json) {
     if (t.code_json.empty() || t.code_json == "{}") return Invalid("code");
-    if (Status st = CheckCode(s, a, t.code_json, now_ms); !st.ok()) return st;
+    if (Status st = CheckCode(s, a, t.code_json, env.grants.NowMs()); !st.ok()) return st;
   }
   auto mine = s.ListTasks(uid, ref.dev_tid);
   if (!mine.ok()) return storage::Internal(mine.status());
@@ -357,7 +357,7 @@ Result<TaskList> ListTasks(Env& env, const std::string& uid, const DeviceRef& re
   const int64_t now = env.clock.NowMs();
   std::vector<SchedulerTask> tasks;
   Status st = storage::Transact(env.store, [&](storage::Store& s) -> Status {
-    auto a = CheckDevice(s, uid, ref, now);
+    auto a = CheckDevice(s, uid, ref, env.grants.NowMs());
     if (!a.ok()) return a.status();
     auto all = s.ListTasks(uid, ref.dev_tid);
     if (!all.ok()) return storage::Internal(all.status());
@@ -386,7 +386,7 @@ Result<TaskList> CreateTask(Env& env, const std::string& uid, const DeviceRef& r
   int64_t id = 0;
   Result<TaskList> out = TaskList{};
   Status st = storage::Transact(env.store, [&](storage::Store& s) -> Status {
-    auto a = CheckDevice(s, uid, ref, now);
+    auto a = CheckDevice(s, uid, ref, env.grants.NowMs());
     if (!a.ok()) return a.status();
     if (Status w = CheckWritable(s, *a); !w.ok()) return w;
     if (Status w = Write(env, s, *a, uid, ref, input, NewTask(uid, ref), true, now, &id); !w.ok()) {
@@ -406,7 +406,7 @@ Result<TaskList> UpsertTask(Env& env, const std::string& uid, const DeviceRef& r
   int64_t id = 0;
   Result<TaskList> out = TaskList{};
   Status st = storage::Transact(env.store, [&](storage::Store& s) -> Status {
-    auto a = CheckDevice(s, uid, ref, now);
+    auto a = CheckDevice(s, uid, ref, env.grants.NowMs());
     if (!a.ok()) return a.status();
     if (Status w = CheckWritable(s, *a); !w.ok()) return w;
     auto mine = s.ListTasks(uid, ref.dev_tid);
@@ -437,7 +437,7 @@ Result<TaskList> DeleteTasks(Env& env, const std::string& uid, const DeviceRef& 
   std::vector<int64_t> deleted;
   Result<TaskList> out = TaskList{};
   Status st = storage::Transact(env.store, [&](storage::Store& s) -> Status {
-    auto a = CheckDevice(s, uid, ref, now);
+    auto a = CheckDevice(s, uid, ref, env.grants.NowMs());
     if (!a.ok()) return a.status();
     auto mine = s.ListTasks(uid, ref.dev_tid);
     if (!mine.ok()) return storage::Internal(mine.status());
@@ -475,10 +475,9 @@ Result<std::vector<storage::TaskFiring>> TaskHistory(Env& env, const std::string
                                                      const DeviceRef& ref,
                                                      std::optional<int64_t> task_id, int page,
                                                      int size) {
-  const int64_t now = env.clock.NowMs();
   std::vector<storage::TaskFiring> out;
   Status st = storage::Transact(env.store, [&](storage::Store& s) -> Status {
-    auto a = CheckDevice(s, uid, ref, now);
+    auto a = CheckDevice(s, uid, ref, env.grants.NowMs());
     if (!a.ok()) return a.status();
     if (task_id) {
       auto mine = s.ListTasks(uid, ref.dev_tid);

@@ -41,12 +41,15 @@ namespace krypton::scheduler {
 inline constexpr int kDefaultTimeZoneOffset = 480;
 
 // What every operation needs; everything outlives the call. `clock` is the scheduler's
-// clock (a test clock under `krypton serve --test-clock`).
+// clock: task times, ONCE in the past, createTime (a test clock under `krypton serve
+// --test-clock`); `grants` is the clock shares are granted and expire by (the system
+// clock, as in devices/sharing.h).
 struct Env {
   storage::Store& store;
   bus::Bus& bus;
   const config::Config& config;
   const Clock& clock;
+  const Clock& grants;
 };
 
 // The device a call names: devTid + ctrlKey (+ subDevTid; "" = the device itself).

@@ -29,7 +29,8 @@ constexpr int kHistoryPageMax = 100;
 
 scheduler::Env EnvOf(ApiContext& ctx) {
   return scheduler::Env{ctx.store, ctx.bus, ctx.config,
-                        ctx.scheduler_clock != nullptr ? *ctx.scheduler_clock : ctx.clock};
+                        ctx.scheduler_clock != nullptr ? *ctx.scheduler_clock : ctx.clock,
+                        ctx.clock};
 }
 
 std::optional<int64_t> ParseInt(std::string_view text) {
