@@ -808,3 +808,113 @@ TEST_F(SqliteStoreTest, DeleteFolderMovesDevicesToRoot) {
 
 }  // namespace
 }  // namespace krypton::storage
+
+// ---- sqlite_store_tasks.cc (issue 16) -------------------------------------------------
+
+namespace krypton::storage {
+namespace {
+
+SchedulerTask MakeTask(const std::string& uid, int64_t task_id, const std::string& cron) {
+  SchedulerTask t;
+  t.uid = uid;
+  t.dev_tid = "DEV1";
+  t.task_id = task_id;
+  t.ctrl_key = "ctrl-DEV1";
+  t.code_json = R"({"cmdId":2,"power":1})";
+  t.scheduler_type = "GENERIC";
+  t.cron_expr = cron;
+  t.created_at_ms = t.updated_at_ms = 100;
+  return t;
+}
+
+TEST_F(SqliteStoreTest, TasksRoundTripAndTheirKeysAreUnique) {
+  SeedDevice();
+  SchedulerTask t = MakeTask("1", 0, "0 0 7 ? * MON");
+  t.task_key = "k1";
+  t.sub_dev_tid = "SUB1";
+  t.repeat_list_json = R"(["MON"])";
+  auto id = store_->CreateTask(t);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  auto got = store_->GetTask(*id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->task_key, std::optional<std::string>("k1"));
+  EXPECT_EQ(got->sub_dev_tid, "SUB1");
+  EXPECT_EQ(got->cron_expr, "0 0 7 ? * MON");
+  EXPECT_EQ(got->repeat_list_json, R"(["MON"])");
+  EXPECT_TRUE(got->enable);
+  // The same taskId or taskKey for the same user and device: conflict; another user: fine.
+  EXPECT_EQ(store_->CreateTask(MakeTask("1", 0, "0 0 8 * * ?")).status().kind(), Kind::kConflict);
+  SchedulerTask same_key = MakeTask("1", 1, "0 0 8 * * ?");
+  same_key.task_key = "k1";
+  EXPECT_EQ(store_->CreateTask(same_key).status().kind(), Kind::kConflict);
+  EXPECT_TRUE(store_->CreateTask(MakeTask("2", 0, "0 0 8 * * ?")).ok());
+  EXPECT_EQ(store_->CreateTask(MakeTask("9", 0, "0 0 8 * * ?")).status().kind(), Kind::kNotFound);
+  // Update replaces the editable fields only.
+  got->enable = false;
+  got->task_key.reset();
+  got->fire_count = 99;
+  ASSERT_TRUE(store_->UpdateTask(*got).ok());
+  auto after = store_->GetTask(*id);
+  EXPECT_FALSE(after->enable);
+  EXPECT_FALSE(after->task_key.has_value());
+  EXPECT_EQ(after->fire_count, 0);
+  EXPECT_EQ(store_->ListTasks("1", "DEV1")->size(), 1u);
+  // Disabled tasks are not scanned.
+  auto active = store_->ScanActiveTasks(0, 10);
+  ASSERT_TRUE(active.ok());
+  ASSERT_EQ(active->size(), 1u);
+  EXPECT_EQ((*active)[0].uid, "2");
+}
+
+TEST_F(SqliteStoreTest, AFiringIsClaimedOnceAndItsHistoryIsBounded) {
+  SeedDevice();
+  int64_t id = *store_->CreateTask(MakeTask("1", 0, "0 * * * * ?"));
+  ASSERT_TRUE(store_->ClaimFiring(id, 60000, "CLAIMED", 60010, false, 3).ok());
+  EXPECT_EQ(store_->ClaimFiring(id, 60000, "CLAIMED", 60020, false, 3).kind(), Kind::kConflict);
+  EXPECT_EQ(store_->GetTask(id)->last_scheduled_ms, 60000);
+  auto unfinished = store_->ListUnfinishedFirings();
+  ASSERT_EQ(unfinished->size(), 1u);
+  EXPECT_EQ((*unfinished)[0].scheduled_ms, 60000);
+  ASSERT_TRUE(store_->FinishFiring(id, 60000, "SENT", 200, "success", 60100, true).ok());
+  EXPECT_TRUE(store_->ListUnfinishedFirings()->empty());
+  EXPECT_EQ(store_->GetTask(id)->fire_count, 1);
+  EXPECT_EQ(store_->FinishFiring(id, 1, "SENT", 200, "", 1, true).kind(), Kind::kNotFound);
+  // MISSED needs no outcome; ONCE claims expire the task; only the newest 3 are kept.
+  for (int64_t at : {120000, 180000, 240000}) {
+    ASSERT_TRUE(store_->ClaimFiring(id, at, "MISSED", at, at == 240000, 3).ok());
+  }
+  auto history = store_->ListFirings("1", "DEV1", -1, 0, 10);
+  ASSERT_EQ(history->size(), 3u);
+  EXPECT_EQ((*history)[0].scheduled_ms, 240000);
+  EXPECT_EQ((*history)[0].outcome, "MISSED");
+  EXPECT_EQ((*history)[2].scheduled_ms, 120000);
+  EXPECT_TRUE(store_->GetTask(id)->expired);
+  EXPECT_EQ(store_->ListFirings("2", "DEV1", -1, 0, 10)->size(), 0u);
+  EXPECT_EQ(store_->ListFirings("", "DEV1", 0, 1, 1)->at(0).scheduled_ms, 180000);
+  EXPECT_EQ(store_->ClaimFiring(id + 100, 1, "CLAIMED", 1, false, 3).kind(), Kind::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, UnbindingRevokingAndDeletingRemoveTasks) {
+  SeedDevice();
+  ASSERT_TRUE(store_->CreateShare(MakeShare("DEV1", "1", "2")).ok());
+  ASSERT_TRUE(store_->CreateShare(MakeShare("DEV1", "1", "3")).ok());
+  int64_t owner = *store_->CreateTask(MakeTask("1", 0, "0 0 7 * * ?"));
+  int64_t grantee = *store_->CreateTask(MakeTask("2", 0, "0 0 7 * * ?"));
+  ASSERT_TRUE(store_->CreateTask(MakeTask("3", 0, "0 0 7 * * ?")).ok());
+  ASSERT_TRUE(store_->ClaimFiring(grantee, 1000, "CLAIMED", 1000, false, 10).ok());
+  ASSERT_TRUE(store_->DeleteShare("DEV1", "2").ok());  // the grantee's task goes with it
+  EXPECT_EQ(store_->GetTask(grantee).status().kind(), Kind::kNotFound);
+  EXPECT_TRUE(store_->GetTask(owner).ok());
+  EXPECT_TRUE(store_->ListUnfinishedFirings()->empty());  // its firings too
+  ASSERT_TRUE(store_->UnbindDevice("DEV1", "ctrl-new").ok());  // every task of the device
+  EXPECT_TRUE(store_->ListTasks("1", "DEV1")->empty());
+  EXPECT_TRUE(store_->ListTasks("3", "DEV1")->empty());
+  ASSERT_TRUE(store_->BindDevice("DEV1", "1", 5).ok());
+  int64_t again = *store_->CreateTask(MakeTask("1", 0, "0 0 7 * * ?"));
+  EXPECT_GT(again, owner);  // ids are never reused
+  ASSERT_TRUE(store_->DeleteDevice("DEV1").ok());
+  EXPECT_EQ(store_->GetTask(again).status().kind(), Kind::kNotFound);
+}
+
+}  // namespace
+}  // namespace krypton::storage
