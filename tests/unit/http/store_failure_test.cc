@@ -602,5 +602,56 @@ TEST(StoreFailureTest, EnterpriseDeviceImport) {
        Family::kEnterprise});
 }
 
+// ---- Scheduler tasks (issue 16) --------------------------------------------------------
+
+void PutTask(World& w) {
+  storage::SchedulerTask t;
+  t.uid = kAlice;
+  t.dev_tid = "DEV1";
+  t.ctrl_key = "ck-DEV1";
+  t.code_json = R"({"cmdId":2,"power":1})";
+  t.scheduler_type = "GENERIC";
+  t.cron_expr = "0 0 7 * * ?";
+  t.created_at_ms = t.updated_at_ms = kT0;
+  ASSERT_TRUE(w.base().CreateTask(t).ok());
+}
+
+TEST(StoreFailureTest, SchedulerTaskCreate) {
+  ExpectEveryWriteFailureIsClean(
+      {"POST /rule/schedulerTask", PutTask, [](World& w) {
+         return w.Call("POST", "/rule/schedulerTask", w.Bearer(kAlice),
+                       R"({"devTid":"DEV1","ctrlKey":"ck-DEV1","schedulerType":"LOOP",)"
+                       R"("triggerTime":"08:00:00","repeatList":["MON"],"code":{"cmdId":2,"power":0}})");
+       }});
+}
+
+TEST(StoreFailureTest, SchedulerTaskUpdate) {
+  ExpectEveryWriteFailureIsClean(
+      {"PUT /rule/schedulerTask?taskId=0", PutTask, [](World& w) {
+         return w.Call("PUT", "/rule/schedulerTask?taskId=0&devTid=DEV1&ctrlKey=ck-DEV1",
+                       w.Bearer(kAlice), R"({"enable":false})");
+       }});
+}
+
+TEST(StoreFailureTest, SchedulerTaskDeleteAll) {
+  ExpectEveryWriteFailureIsClean(
+      {"DELETE /rule/schedulerTask",
+       [](World& w) {
+         PutTask(w);
+         storage::SchedulerTask t;
+         t.uid = kAlice;
+         t.dev_tid = "DEV1";
+         t.task_id = 1;
+         t.code_json = "{}";
+         t.scheduler_type = "GENERIC";
+         t.cron_expr = "0 0 9 * * ?";
+         ASSERT_TRUE(w.base().CreateTask(t).ok());
+       },
+       [](World& w) {
+         return w.Call("DELETE", "/rule/schedulerTask?devTid=DEV1&ctrlKey=ck-DEV1",
+                       w.Bearer(kAlice));
+       }});
+}
+
 }  // namespace
 }  // namespace krypton::http
