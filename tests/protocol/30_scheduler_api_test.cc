@@ -293,6 +293,8 @@ TEST_F(SchedulerApiTest, PartialUpdatesDeletesAndFilters) {
   EXPECT_EQ(TaskIds(List(owner_, "&taskId=2")), IdList({"2"}));
   ExpectApiError(List(owner_, "&taskId=5"), 400, "5400035", "TaskId does not exist");
   ExpectApiError(List(owner_, "&taskId=0,5"), 400, "5400035", "TaskId does not exist");
+  ExpectApiError(List(owner_, "&taskId=a"), 400, "6400017", "Invalid Param taskId");
+  ExpectApiError(Delete(owner_, "&taskId=0,a"), 400, "6400017", "Invalid Param taskId");
   HttpResult count = Count(owner_);
   EXPECT_EQ(count.status, 200);
   EXPECT_EQ(count.body, R"({"count":3,"limit":10})");
@@ -376,6 +378,13 @@ TEST_F(SchedulerApiTest, InvalidTasksNameTheirField) {
   ExpectApiError(Create(owner_, Task("x", R"("schedulerType":"ONCE",)"
                                           R"("triggerDateTime":"2030-02-30T10:00:00")")),
                  400, "6400017", "Invalid Param triggerDateTime");
+  ExpectApiError(Create(owner_, Task("x", R"("schedulerType":"ONCE",)"
+                                          R"("triggerDateTime":"2030-02-01T10:00:00",)"
+                                          R"("repeatList":["MON"])")),
+                 400, "6400017", "Invalid Param repeatList");
+  ExpectApiError(Create(owner_, Task("x", R"("schedulerType":"GENERIC","cronExpr":"0 0 8 * * ?",)"
+                                          R"("timeZoneOffset":900)")),
+                 400, "6400017", "Invalid Param timeZoneOffset");
   // LOOP without its time of day, or with a day that is none.
   ExpectApiError(Create(owner_, Task("x", R"("schedulerType":"LOOP","repeatList":["MON"])")), 400,
                  "6400017", "Invalid Param triggerTime");
@@ -536,15 +545,24 @@ TEST_F(SchedulerApiTest, GranteesOfAPartialShare) {
 TEST_F(SchedulerApiTest, AnExpiredInstructionIsRefused) {
   ASSERT_TRUE(Start({}, /*set_clock=*/false));
   constexpr const char* kDaily = R"("schedulerType":"GENERIC","cronExpr":"0 0 9 * * ?")";
-  // carol holds setPower for one second, bob for ever.
+  // carol holds setPower for one second, bob for ever; dave the whole device for one
+  // second.
+  std::string dave_uid = admin_.CreateUser("dave@example.com", "dave-secret");
+  std::string dave = api_.Login("dave@example.com", "dave-secret");
+  Share(dave_uid, R"("mode":"ALL","expire":1,"enableScheduler":true)");
   Share(carol_uid_,
         R"("mode":"PARTIAL","instructionExpire":{"setPower":1},"enableScheduler":true)");
   Share(bob_uid_, R"("mode":"PARTIAL","instructionExpire":{"setPower":0},"enableScheduler":true)");
   std::this_thread::sleep_for(1200ms);
   ExpectApiError(Create(carol_, Task("power", kDaily)), 400, "5400019", "Instruction expired");
-  ExpectApiError(Put(carol_, "", Task("power", kDaily)), 400, "5400019", "Instruction expired");
+  ExpectApiError(
+      Put(carol_, "", Task("power", R"("schedulerType":"GENERIC","cronExpr":"0 0 10 * * ?")")), 400,
+      "5400019", "Instruction expired");
   EXPECT_EQ(List(carol_).body, "[]");
   EXPECT_EQ(TaskIds(Create(bob_, Task("power", kDaily))), IdList({"0"}));
+  // An expired share is no share (5400014), as the hub also treats it.
+  ExpectApiError(Create(dave, Task("power", kDaily)), 400, "5400014", kNotOwned);
+  ExpectApiError(List(dave), 400, "5400014", kNotOwned);
 }
 
 TEST_F(SchedulerApiTest, HistoryOfAFreshTask) {
