@@ -98,8 +98,7 @@ bool Check(const storage::StoreStatus& s, const char* what) {
 // One online device: notes when a command reached it and answers 200 at once.
 class BenchDevice final : public bus::CommandTarget {
  public:
-  BenchDevice(std::atomic<int64_t>* first_us, std::atomic<int>* count,
-              std::atomic<int64_t>* total)
+  BenchDevice(std::atomic<int64_t>* first_us, std::atomic<int>* count, std::atomic<int64_t>* total)
       : first_us_(first_us), count_(count), total_(total) {}
   void Deliver(bus::DeviceCommand command, bus::ReplyFn reply) override {
     const int64_t now = SteadyUs();
@@ -272,14 +271,13 @@ int Run(const Options& o) {
           t.time_zone_offset = (i % 1440) - 720;
           const int years = i / 1440;
           auto c = scheduler::ToCivil(t_s, t.time_zone_offset);
-          std::string year = years == 0 ? std::to_string(c.year)
-                                        : fmt::format("{}-{}", c.year, c.year + years);
-          t.cron_expr = fmt::format("{} {} {} {} {} ? {}", c.second, c.minute, c.hour, c.day,
-                                    c.month, year);
+          std::string year =
+              years == 0 ? std::to_string(c.year) : fmt::format("{}-{}", c.year, c.year + years);
+          t.cron_expr =
+              fmt::format("{} {} {} {} {} ? {}", c.second, c.minute, c.hour, c.day, c.month, year);
         } else {
           auto c = scheduler::ToCivil(t_s + 3600 + far++, 0);
-          t.cron_expr =
-              fmt::format("{} {} {} {} {} ?", c.second, c.minute, c.hour, c.day, c.month);
+          t.cron_expr = fmt::format("{} {} {} {} {} ?", c.second, c.minute, c.hour, c.day, c.month);
         }
         auto id = s.CreateTask(t);
         if (!id.ok()) return id.status();
@@ -323,11 +321,10 @@ int Run(const Options& o) {
     bus.AttachDevice(dev_tid(i), pool.Next().get_executor(), devices.back());
   }
 
-  scheduler::Engine engine(*store, clock, dispatcher, &bus,
-                           scheduler::EngineOptions{config.scheduler.misfire_grace_s,
-                                                    config.scheduler.claim_batch,
-                                                    config.scheduler.max_in_flight,
-                                                    config.scheduler.history_per_task});
+  scheduler::Engine engine(
+      *store, clock, dispatcher, &bus,
+      scheduler::EngineOptions{config.scheduler.misfire_grace_s, config.scheduler.claim_batch,
+                               config.scheduler.max_in_flight, config.scheduler.history_per_task});
   malloc_trim(0);
   const int64_t rss_before = RssBytes();
   t0 = SteadyClock::now();
@@ -349,8 +346,7 @@ int Run(const Options& o) {
   const int64_t t_steady = steady_ref + (t_ms * 1000 - sys_ref);
   const double margin_ms = Ms(t_steady - steady_ref);
   if (margin_ms < 500) {
-    std::fprintf(stderr,
-                 "scheduler-bench: T came %.0f ms after Start() finished; raise --lead-s\n",
+    std::fprintf(stderr, "scheduler-bench: T came %.0f ms after Start() finished; raise --lead-s\n",
                  -margin_ms + 500);
     engine.Stop();
     pool.Stop();
@@ -425,8 +421,9 @@ int Run(const Options& o) {
   }
 
   // Claim batches, from the Fire timestamps: a burst of Fire calls follows each claim
-  // transaction (a pause of more than 3 ms between two calls starts a new one); the gap before a burst is the engine's store work (outcomes recorded
-  // since the last burst, then the batch's claim transaction).
+  // transaction (a pause of more than 3 ms between two calls starts a new one); the gap before a
+  // burst is the engine's store work (outcomes recorded since the last burst, then the batch's
+  // claim transaction).
   struct Burst {
     int64_t start, end;
     size_t size;
@@ -456,9 +453,9 @@ int Run(const Options& o) {
   const size_t waiting = loaded.waiting;
   const double rss_per_task =
       waiting == 0 ? 0 : static_cast<double>(rss_after - rss_before) / static_cast<double>(waiting);
-  const double rss_trim_per_task =
-      waiting == 0 ? 0
-                   : static_cast<double>(rss_after_trim - rss_before) / static_cast<double>(waiting);
+  const double rss_trim_per_task = waiting == 0 ? 0
+                                                : static_cast<double>(rss_after_trim - rss_before) /
+                                                      static_cast<double>(waiting);
   const int64_t heap_bytes = static_cast<int64_t>(waiting) * 16;
   const int64_t to_last_us = last_us - t_steady;
   const int64_t p50 = Percentile(late_us, 0.50), p99 = Percentile(late_us, 0.99);
@@ -474,16 +471,17 @@ int Run(const Options& o) {
       "\"setup_tasks_ms\":%.0f,\"start_ms\":%.1f,\"load_ms\":%lld,\"rss_before\":%lld,"
       "\"rss_after\":%lld,\"rss_after_trim\":%lld,\"rss_per_task\":%.1f,"
       "\"rss_trim_per_task\":%.1f,\"heap_bytes\":%lld,\"heap_per_task\":16,"
-      "\"fire_to_deliver_p50_ms\":%.1f,\"fire_to_deliver_p99_ms\":%.1f,\"first_ms\":%.1f,\"last_ms\":%.1f,\"p50_ms\":%.1f,\"p99_ms\":%.1f,\"max_ms\":%.1f,"
+      "\"fire_to_deliver_p50_ms\":%.1f,\"fire_to_deliver_p99_ms\":%.1f,\"first_ms\":%.1f,\"last_"
+      "ms\":%.1f,\"p50_ms\":%.1f,\"p99_ms\":%.1f,\"max_ms\":%.1f,"
       "\"delivered\":%lld,\"twice\":%lld,\"never\":%lld,\"sent_rows\":%lld,\"other_rows\":%lld,"
       "\"claimed\":%llu,\"finished\":%llu,\"missed\":%llu,\"not_sent\":%lld,\"bursts\":%zu,"
       "\"store_gaps_ms\":%.1f,\"exact\":%s,\"goal_2s\":%s,\"goal_200B\":%s}\n",
       n, n * o.tasks_per_device, waiting, devices_ms, tasks_ms, start_ms,
       static_cast<long long>(loaded.load_ms), static_cast<long long>(rss_before),
       static_cast<long long>(rss_after), static_cast<long long>(rss_after_trim), rss_per_task,
-      rss_trim_per_task, static_cast<long long>(heap_bytes), Ms(Percentile(fire_to_deliver_us, 0.5)),
-      Ms(Percentile(fire_to_deliver_us, 0.99)), Ms(first_us - t_steady),
-      Ms(to_last_us), Ms(p50), Ms(p99), Ms(max_late),
+      rss_trim_per_task, static_cast<long long>(heap_bytes),
+      Ms(Percentile(fire_to_deliver_us, 0.5)), Ms(Percentile(fire_to_deliver_us, 0.99)),
+      Ms(first_us - t_steady), Ms(to_last_us), Ms(p50), Ms(p99), Ms(max_late),
       static_cast<long long>(delivered_total.load()), static_cast<long long>(twice),
       static_cast<long long>(never), static_cast<long long>(sent_rows),
       static_cast<long long>(other_rows), static_cast<unsigned long long>(after.claimed),
@@ -492,34 +490,39 @@ int Run(const Options& o) {
       bursts.size(), Ms(gaps_sum), exact ? "true" : "false", goal_time ? "true" : "false",
       goal_memory ? "true" : "false");
 
-  std::printf("\nscheduler bench: %d devices, %d tasks (%d due at T, the rest 1-26 h later), "
-              "%d event loops\n",
-              n, n * o.tasks_per_device, n, o.threads);
-  std::printf("  set-up: devices+users %.0f ms, tasks %.0f ms (one transaction each)\n",
-              devices_ms, tasks_ms);
+  std::printf(
+      "\nscheduler bench: %d devices, %d tasks (%d due at T, the rest 1-26 h later), "
+      "%d event loops\n",
+      n, n * o.tasks_per_device, n, o.threads);
+  std::printf("  set-up: devices+users %.0f ms, tasks %.0f ms (one transaction each)\n", devices_ms,
+              tasks_ms);
   std::printf("  Engine::Start: %.1f ms (Stats::load_ms %lld) for %zu waiting tasks\n", start_ms,
               static_cast<long long>(loaded.load_ms), waiting);
-  std::printf("  memory: RSS %+lld B over Start = %.1f B/task (%.1f B/task after malloc_trim); "
-              "heap entries %lld B = 16 B/task  [goal <= 200 B: %s]\n",
-              static_cast<long long>(rss_after - rss_before), rss_per_task, rss_trim_per_task,
-              static_cast<long long>(heap_bytes), goal_memory ? "met" : "MISSED");
+  std::printf(
+      "  memory: RSS %+lld B over Start = %.1f B/task (%.1f B/task after malloc_trim); "
+      "heap entries %lld B = 16 B/task  [goal <= 200 B: %s]\n",
+      static_cast<long long>(rss_after - rss_before), rss_per_task, rss_trim_per_task,
+      static_cast<long long>(heap_bytes), goal_memory ? "met" : "MISSED");
   std::printf("  T -> first delivery %.1f ms, T -> last delivery %.1f ms  [goal <= 2000 ms: %s]\n",
               Ms(first_us - t_steady), Ms(to_last_us), goal_time ? "met" : "MISSED");
   std::printf("  lateness (delivery - T): p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", Ms(p50),
               Ms(p99), Ms(max_late));
-  std::printf("  Fire (engine hands a firing to the sender) -> delivery: p50 %.1f ms, p99 %.1f ms\n",
-              Ms(Percentile(fire_to_deliver_us, 0.5)), Ms(Percentile(fire_to_deliver_us, 0.99)));
-  std::printf("  delivered %lld (never %lld, twice %lld); store: %lld SENT rows at T, %lld other; "
-              "engine claimed %llu finished %llu missed %llu\n",
-              static_cast<long long>(delivered_total.load()), static_cast<long long>(never),
-              static_cast<long long>(twice), static_cast<long long>(sent_rows),
-              static_cast<long long>(other_rows), static_cast<unsigned long long>(after.claimed),
-              static_cast<unsigned long long>(after.finished),
-              static_cast<unsigned long long>(after.missed));
-  std::printf("  where the time goes: %zu Fire bursts (claim batches); engine store work "
-              "between bursts %.1f ms in all, Fire calls %.1f ms in all\n",
-              bursts.size(), Ms(gaps_sum),
-              Ms(std::accumulate(burst_lengths.begin(), burst_lengths.end(), int64_t{0})));
+  std::printf(
+      "  Fire (engine hands a firing to the sender) -> delivery: p50 %.1f ms, p99 %.1f ms\n",
+      Ms(Percentile(fire_to_deliver_us, 0.5)), Ms(Percentile(fire_to_deliver_us, 0.99)));
+  std::printf(
+      "  delivered %lld (never %lld, twice %lld); store: %lld SENT rows at T, %lld other; "
+      "engine claimed %llu finished %llu missed %llu\n",
+      static_cast<long long>(delivered_total.load()), static_cast<long long>(never),
+      static_cast<long long>(twice), static_cast<long long>(sent_rows),
+      static_cast<long long>(other_rows), static_cast<unsigned long long>(after.claimed),
+      static_cast<unsigned long long>(after.finished),
+      static_cast<unsigned long long>(after.missed));
+  std::printf(
+      "  where the time goes: %zu Fire bursts (claim batches); engine store work "
+      "between bursts %.1f ms in all, Fire calls %.1f ms in all\n",
+      bursts.size(), Ms(gaps_sum),
+      Ms(std::accumulate(burst_lengths.begin(), burst_lengths.end(), int64_t{0})));
   for (size_t b = 0; b < bursts.size(); ++b) {
     // Outcome transactions committed inside this gap.
     const int64_t from = b == 0 ? t_steady : bursts[b - 1].end;
@@ -527,10 +530,11 @@ int Run(const Options& o) {
     for (int64_t c : outcome_commits) {
       if (c > from && c <= bursts[b].start) ++commits;
     }
-    std::printf("    batch %2zu: %4zu fires at T+%7.1f ms, after %6.1f ms of store work "
-                "(%d outcome commit(s) seen), fired in %.2f ms\n",
-                b, bursts[b].size, Ms(bursts[b].start - t_steady), Ms(gaps[b]), commits,
-                Ms(burst_lengths[b]));
+    std::printf(
+        "    batch %2zu: %4zu fires at T+%7.1f ms, after %6.1f ms of store work "
+        "(%d outcome commit(s) seen), fired in %.2f ms\n",
+        b, bursts[b].size, Ms(bursts[b].start - t_steady), Ms(gaps[b]), commits,
+        Ms(burst_lengths[b]));
   }
   std::printf("  last outcome recorded at T+%.1f ms\n",
               outcome_commits.empty() ? 0.0 : Ms(outcome_commits.back() - t_steady));
