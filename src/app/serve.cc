@@ -6,8 +6,8 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <boost/asio/signal_set.hpp>
 #include <atomic>
+#include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <csignal>
@@ -291,11 +291,10 @@ int RunServe(const CommonOptions& common, bool test_clock) {
   // The scheduler engine (issue 16): fires tasks through the hub's command path, on the
   // device's loop; it hears task writes on the bus.
   hub::ScheduledSender scheduled_sender(hub_ctx, access, loop_executors);
-  scheduler::Engine engine(*store, scheduler_clock, scheduled_sender, &bus,
-                           scheduler::EngineOptions{config.scheduler.misfire_grace_s,
-                                                    config.scheduler.claim_batch,
-                                                    config.scheduler.max_in_flight,
-                                                    config.scheduler.history_per_task});
+  scheduler::Engine engine(
+      *store, scheduler_clock, scheduled_sender, &bus,
+      scheduler::EngineOptions{config.scheduler.misfire_grace_s, config.scheduler.claim_batch,
+                               config.scheduler.max_in_flight, config.scheduler.history_per_task});
   if (Status s = engine.Start(); !s.ok()) {
     spdlog::error("scheduler: {}", s.ToString());
     return 1;

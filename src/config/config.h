@@ -173,10 +173,10 @@ struct LimitsConfig {  // D12, user-api.md §8
 
 // The scheduler engine (src/scheduler/engine.h, issue 16).
 struct SchedulerConfig {
-  int misfire_grace_s = 60;      // a firing missed by less (downtime) still fires, once
-  int claim_batch = 1000;        // firings claimed per store transaction
-  int max_in_flight = 50000;     // firings sent and awaiting their outcome; beyond: wait
-  int history_per_task = 100;    // firings kept per task (older ones are pruned)
+  int misfire_grace_s = 60;    // a firing missed by less (downtime) still fires, once
+  int claim_batch = 1000;      // firings claimed per store transaction
+  int max_in_flight = 50000;   // firings sent and awaiting their outcome; beyond: wait
+  int history_per_task = 100;  // firings kept per task (older ones are pruned)
 };
 
 struct Config {

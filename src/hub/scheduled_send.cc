@@ -43,8 +43,8 @@ void ScheduledSender::FireOnLoop(const storage::SchedulerTask& task,
     return done(scheduler::OutcomeOfReply(static_cast<int>(Code::kHubDeviceOffline),
                                           Status(Code::kHubDeviceOffline).Message()));
   }
-  auto prepared = PrepareData(ctx_, grant.mid, task.code_json,
-                              static_cast<uint32_t>(task.task_id & 0xffff));
+  auto prepared =
+      PrepareData(ctx_, grant.mid, task.code_json, static_cast<uint32_t>(task.task_id & 0xffff));
   if (!prepared.ok()) return done(Refused(prepared.status()));
   if (grant.instructions) {
     simdjson::dom::parser parser;
@@ -75,8 +75,8 @@ void ScheduledSender::FireOnLoop(const storage::SchedulerTask& task,
   w.Key("data");
   w.RawValue(data.data(), data.size(), rapidjson::kObjectType);
   w.EndObject();
-  ctx_.bus.SendCommand({task.dev_tid, "appSend", std::string(buf.GetString(), buf.GetSize())},
-                       loop, [done = std::move(done)](bus::CommandReply r) {
+  ctx_.bus.SendCommand({task.dev_tid, "appSend", std::string(buf.GetString(), buf.GetSize())}, loop,
+                       [done = std::move(done)](bus::CommandReply r) {
                          done(scheduler::OutcomeOfReply(r.code, r.desc));
                        });
 }

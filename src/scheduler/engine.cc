@@ -11,14 +11,15 @@
 namespace krypton::scheduler {
 namespace {
 
-constexpr int kLoadPage = 5000;     // tasks read per store call at start-up
+constexpr int kLoadPage = 5000;       // tasks read per store call at start-up
 constexpr int64_t kMaxWaitMs = 1000;  // the engine looks at the clock at least this often
 
 }  // namespace
 
 Outcome OutcomeOfReply(int code, const std::string& desc) {
   if (code == 200) return Outcome{"SENT", code, desc, true};
-  if (code == static_cast<int>(Code::kHubDeviceOffline)) return Outcome{"OFFLINE", code, desc, false};
+  if (code == static_cast<int>(Code::kHubDeviceOffline))
+    return Outcome{"OFFLINE", code, desc, false};
   if (code == static_cast<int>(Code::kHubLinkError)) return Outcome{"TIMEOUT", code, desc, true};
   return Outcome{"DEVICE_ERROR", code, desc, true};
 }
@@ -38,9 +39,9 @@ Status Engine::Start() {
   auto unfinished = store_.ListUnfinishedFirings();
   if (!unfinished.ok()) return storage::Internal(unfinished.status());
   for (const auto& f : *unfinished) {
-    auto s = store_.FinishFiring(f.task_row, f.scheduled_ms, "MISSED", 0,
-                                 "claimed before a restart; not known to have been sent", now,
-                                 false);
+    auto s =
+        store_.FinishFiring(f.task_row, f.scheduled_ms, "MISSED", 0,
+                            "claimed before a restart; not known to have been sent", now, false);
     if (!s.ok() && !s.not_found()) return storage::Internal(s);
     missed_.fetch_add(1, std::memory_order_relaxed);
   }
@@ -132,7 +133,8 @@ void Engine::Reread(const std::vector<int64_t>& ids, int64_t now_ms) {
     auto t = store_.GetTask(id);
     if (!t.ok()) {
       // Deleted: its heap entries are dropped when they come due.
-      if (!t.status().not_found()) spdlog::error("scheduler: task {}: {}", id, t.status().ToString());
+      if (!t.status().not_found())
+        spdlog::error("scheduler: task {}: {}", id, t.status().ToString());
       continue;
     }
     if (auto next = NextFire(*t, now_ms)) Push(*next, id);
@@ -200,8 +202,7 @@ void Engine::ClaimAndFire(std::vector<Entry> due, int64_t now_ms) {
     return storage::StoreStatus();
   });
   if (!tx.ok()) {
-    spdlog::error("scheduler: claiming {} firings failed, retrying: {}", due.size(),
-                  tx.ToString());
+    spdlog::error("scheduler: claiming {} firings failed, retrying: {}", due.size(), tx.ToString());
     for (const Entry& e : due) Push(e.at_ms, e.id);
     std::unique_lock lock(inbox_->mu);
     inbox_->cv.wait_for(lock, std::chrono::milliseconds(kMaxWaitMs),
@@ -257,7 +258,8 @@ void Engine::Run() {
     const bool due = room && !heap_.empty() && heap_.front().at_ms <= now;
     if (!due && inbox_->changed.empty() && inbox_->finished.empty() && !inbox_->poked) {
       int64_t wait_ms = kMaxWaitMs;
-      if (room && !heap_.empty()) wait_ms = std::clamp(heap_.front().at_ms - now, int64_t{1}, kMaxWaitMs);
+      if (room && !heap_.empty())
+        wait_ms = std::clamp(heap_.front().at_ms - now, int64_t{1}, kMaxWaitMs);
       inbox_->cv.wait_for(lock, std::chrono::milliseconds(wait_ms));
       continue;
     }

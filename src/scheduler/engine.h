@@ -93,12 +93,12 @@ class Engine final : public bus::Subscriber {
   void Poke();
 
   struct Stats {
-    size_t waiting = 0;    // heap entries
-    size_t in_flight = 0;  // sent, outcome not yet recorded
-    uint64_t claimed = 0;  // firings claimed to be sent
-    uint64_t missed = 0;   // firings recorded MISSED
-    uint64_t finished = 0; // outcomes recorded
-    int64_t load_ms = 0;   // Start(): time to load every task
+    size_t waiting = 0;     // heap entries
+    size_t in_flight = 0;   // sent, outcome not yet recorded
+    uint64_t claimed = 0;   // firings claimed to be sent
+    uint64_t missed = 0;    // firings recorded MISSED
+    uint64_t finished = 0;  // outcomes recorded
+    int64_t load_ms = 0;    // Start(): time to load every task
   };
   Stats stats() const;
 
@@ -123,8 +123,8 @@ class Engine final : public bus::Subscriber {
   struct Inbox {
     std::mutex mu;
     std::condition_variable cv;
-    std::vector<int64_t> changed;     // ids to re-read
-    std::vector<Finished> finished;   // outcomes to record
+    std::vector<int64_t> changed;    // ids to re-read
+    std::vector<Finished> finished;  // outcomes to record
     size_t in_flight = 0;
     bool stop = false;
     bool poked = false;

@@ -208,8 +208,7 @@ Status ApplySchedule(const TaskInput& in, SchedulerTask& t, const config::Config
 
 // The command is an object the product's template accepts; a PARTIAL grantee must hold
 // its instruction, unexpired.
-Status CheckCode(storage::Store& s, const Access& a, const std::string& code_json,
-                 int64_t now_ms) {
+Status CheckCode(storage::Store& s, const Access& a, const std::string& code_json, int64_t now_ms) {
   simdjson::dom::parser parser;
   simdjson::dom::element code;
   if (parser.parse(code_json).get(code) != simdjson::SUCCESS || !code.is_object()) {
@@ -222,8 +221,8 @@ Status CheckCode(storage::Store& s, const Access& a, const std::string& code_jso
     auto tpl =
         codec::ParseTemplate(stored->body_json, codec::ParseWorkMode(product->work_mode_type));
     if (tpl.ok()) {
-      auto p = codec::PrepareAppCommand(*tpl, code_json,
-                                        codec::ParseCheckMode(product->check_mode), 0);
+      auto p =
+          codec::PrepareAppCommand(*tpl, code_json, codec::ParseCheckMode(product->check_mode), 0);
       if (!p.ok()) return Invalid("code").WithDetail(p.status().ToString());
       if (p->command != nullptr) name = InstructionOf(code, p->command);
     }

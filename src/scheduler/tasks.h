@@ -103,14 +103,13 @@ std::optional<int64_t> NextFire(const storage::SchedulerTask& task, int64_t afte
 
 // POST: a new task (its taskId: one more than the caller's highest on the device, 0
 // for the first).
-[[nodiscard]] Result<TaskList> CreateTask(Env& env, const std::string& uid,
-                                          const DeviceRef& device, const TaskInput& input);
+[[nodiscard]] Result<TaskList> CreateTask(Env& env, const std::string& uid, const DeviceRef& device,
+                                          const TaskInput& input);
 
 // PUT: `query_id` (else input.task_id) naming an existing task updates it (absent
 // fields unchanged); a query id naming none → 6400012; otherwise a new task.
-[[nodiscard]] Result<TaskList> UpsertTask(Env& env, const std::string& uid,
-                                          const DeviceRef& device, std::optional<int64_t> query_id,
-                                          const TaskInput& input);
+[[nodiscard]] Result<TaskList> UpsertTask(Env& env, const std::string& uid, const DeviceRef& device,
+                                          std::optional<int64_t> query_id, const TaskInput& input);
 
 // DELETE: the tasks `ids` (6400012 if one is missing, nothing deleted), or every task of
 // the caller on the device when `ids` is empty; answers what remains.
@@ -123,9 +122,10 @@ std::optional<int64_t> NextFire(const storage::SchedulerTask& task, int64_t afte
 
 // GET …/history: firings of the caller's tasks on the device (only `task_id` when
 // given; 5400035 when the caller has no such task), newest first, page `page` of `size`.
-[[nodiscard]] Result<std::vector<storage::TaskFiring>> TaskHistory(
-    Env& env, const std::string& uid, const DeviceRef& device, std::optional<int64_t> task_id,
-    int page, int size);
+[[nodiscard]] Result<std::vector<storage::TaskFiring>> TaskHistory(Env& env, const std::string& uid,
+                                                                   const DeviceRef& device,
+                                                                   std::optional<int64_t> task_id,
+                                                                   int page, int size);
 
 }  // namespace krypton::scheduler
 

@@ -60,10 +60,10 @@ class SchedulerEngineTest : public KryptonTest {
 
   // POST /rule/schedulerTask with these extra fields; expects 200: the answer.
   std::string Create(const std::string& dev_tid, const std::string& fields) {
-    HttpResult r = api_.AsUser(owner_, "POST", "/rule/schedulerTask",
-                               R"({"devTid":")" + dev_tid + R"(","ctrlKey":")" + ctrl_key_ +
-                                   R"(","timeZoneOffset":480,"code":)" + kPowerOn + "," + fields +
-                                   "}");
+    HttpResult r =
+        api_.AsUser(owner_, "POST", "/rule/schedulerTask",
+                    R"({"devTid":")" + dev_tid + R"(","ctrlKey":")" + ctrl_key_ +
+                        R"(","timeZoneOffset":480,"code":)" + kPowerOn + "," + fields + "}");
     EXPECT_EQ(r.status, 200) << r.body;
     return r.body;
   }
@@ -101,9 +101,8 @@ class SchedulerEngineTest : public KryptonTest {
                           const std::string& extra = "") {
     std::string body;
     for (int i = 0; i < 100; ++i) {
-      body = api_.AsUser(owner_, "GET",
-                         "/rule/schedulerTask/history?" + Query(dev_tid) + extra)
-                 .body;
+      body =
+          api_.AsUser(owner_, "GET", "/rule/schedulerTask/history?" + Query(dev_tid) + extra).body;
       if (StringField(body, "/0/outcome") == outcome) return body;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -123,10 +122,10 @@ TEST_F(SchedulerEngineTest, FiresAtSevenOnMondaysThroughTheAppSendPath) {
   EXPECT_EQ(Field(list, "/0/nextTriggerTime"), std::to_string(kMonday7));
 
   // The device's own timer list stays empty: tasks run in the cloud (spec question 13).
-  EXPECT_EQ(dev.Call(R"({"msgId":7,"action":"getTimerList","params":{"devTid":"SE1"}})")
-                .value_or(""),
-            R"({"msgId":7,"action":"getTimerListResp","code":200,"desc":"success",)"
-            R"("params":{"tasksCount":0,"taskList":[]}})");
+  EXPECT_EQ(
+      dev.Call(R"({"msgId":7,"action":"getTimerList","params":{"devTid":"SE1"}})").value_or(""),
+      R"({"msgId":7,"action":"getTimerListResp","code":200,"desc":"success",)"
+      R"("params":{"tasksCount":0,"taskList":[]}})");
 
   SetClock(kMonday7 - 1000);
   ExpectNoCommand(dev);
@@ -157,9 +156,9 @@ TEST_F(SchedulerEngineTest, ARealOnceTaskReachesTheDeviceWithinASecondOfItsTime)
   LineClient dev(server_->port("device"));
   Bind(dev, "SE2");
   using std::chrono::system_clock;
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          system_clock::now().time_since_epoch())
-                          .count();
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(system_clock::now().time_since_epoch())
+          .count();
   const int64_t at = (now / 1000 + 3) * 1000;  // a whole second, 2–3 s ahead
   std::time_t t = static_cast<std::time_t>(at / 1000);
   std::tm utc{};
@@ -173,9 +172,9 @@ TEST_F(SchedulerEngineTest, ARealOnceTaskReachesTheDeviceWithinASecondOfItsTime)
   EXPECT_EQ(Field(r.body, "/0/nextTriggerTime"), std::to_string(at));
 
   ExpectCommand(dev);
-  const int64_t received = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               system_clock::now().time_since_epoch())
-                               .count();
+  const int64_t received =
+      std::chrono::duration_cast<std::chrono::milliseconds>(system_clock::now().time_since_epoch())
+          .count();
   EXPECT_GE(received, at - 50);  // not early (50 ms: the clocks' rounding)
   EXPECT_LE(received, at + 1000) << "late by " << received - at << " ms";
   WaitHistory("SE2", "SENT");
@@ -241,7 +240,8 @@ TEST_F(SchedulerEngineTest, ASigkillRightAfterAClaimNeverFiresItTwice) {
   Relogin(again, "SE4");
   SetClock(kMonday7 + 1000);  // the claimed firing is within the grace: still never resent
   ExpectNoCommand(again);
-  std::string history = api_.AsUser(owner_, "GET", "/rule/schedulerTask/history?" + Query("SE4")).body;
+  std::string history =
+      api_.AsUser(owner_, "GET", "/rule/schedulerTask/history?" + Query("SE4")).body;
   EXPECT_EQ(StringField(history, "/0/outcome"), "MISSED") << history;
   EXPECT_EQ(StringField(history, "/0/desc"),
             "claimed before a restart; not known to have been sent");
@@ -271,8 +271,8 @@ TEST_F(SchedulerEngineTest, DisablingDeletingAndUnbindingStopFiringsAtOnce) {
   SetClock(kMonday7 + kMinute);
   ExpectCommand(dev);
   WaitHistory("SE5", "SENT");
-  ASSERT_EQ(
-      api_.AsUser(owner_, "DELETE", "/rule/schedulerTask?taskId=0&" + Query("SE5")).body, "[]");
+  ASSERT_EQ(api_.AsUser(owner_, "DELETE", "/rule/schedulerTask?taskId=0&" + Query("SE5")).body,
+            "[]");
   SetClock(kMonday7 + 2 * kMinute);
   ExpectNoCommand(dev);
 

@@ -9,8 +9,6 @@
 //   POST   /test/clock {nowMs | advanceMs}  (only under `krypton serve --test-clock`)
 // The 2016 names are folded in here: taskType → schedulerType, time → triggerTime,
 // repeat → repeatList, and a ONCE task's triggerTime → triggerDateTime.
-#include "scheduler/tasks.h"
-
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -19,6 +17,7 @@
 #include <ctime>
 
 #include "http/routes/api.h"
+#include "scheduler/tasks.h"
 
 namespace krypton::http {
 namespace {
@@ -183,8 +182,9 @@ void NullableString(Writer& w, const std::string& s) {
 
 // A Java LocalDateTime as Jackson writes it (§5.5 serverTime), in the server's zone.
 void WriteServerTime(Writer& w, int64_t now_ms) {
-  static const char* kMonths[] = {"JANUARY", "FEBRUARY", "MARCH",     "APRIL",   "MAY",      "JUNE",
-                                  "JULY",    "AUGUST",   "SEPTEMBER", "OCTOBER", "NOVEMBER", "DECEMBER"};
+  static const char* kMonths[] = {"JANUARY",   "FEBRUARY", "MARCH",    "APRIL",
+                                  "MAY",       "JUNE",     "JULY",     "AUGUST",
+                                  "SEPTEMBER", "OCTOBER",  "NOVEMBER", "DECEMBER"};
   static const char* kDays[] = {"SUNDAY",   "MONDAY", "TUESDAY", "WEDNESDAY",
                                 "THURSDAY", "FRIDAY", "SATURDAY"};
   std::time_t t = static_cast<std::time_t>(now_ms / 1000);
@@ -328,9 +328,8 @@ Result<Response> Count(api::Call& call) {
   scheduler::Env env = EnvOf(call.ctx);
   auto n = scheduler::CountTasks(env, call.uid(), DeviceOf(call, nullptr));
   if (!n.ok()) return n.status();
-  return api::Json(200, "{\"count\":" + std::to_string(*n) +
-                            ",\"limit\":" + std::to_string(call.ctx.config.limits.tasks_per_device_user) +
-                            "}");
+  return api::Json(200, "{\"count\":" + std::to_string(*n) + ",\"limit\":" +
+                            std::to_string(call.ctx.config.limits.tasks_per_device_user) + "}");
 }
 
 Result<Response> History(api::Call& call) {

@@ -112,8 +112,8 @@ void AppRelay(AppConnection& conn, const Envelope& e) {
   const codec::Command* command = nullptr;
   std::shared_ptr<const ProductCodec> keep;  // owns *command
   if (e.action == "appSend") {
-    auto p = PrepareData(ctx, grant.mid, simdjson::minify(e.params["data"]),
-                         NumericMsgId(e.msg_id));
+    auto p =
+        PrepareData(ctx, grant.mid, simdjson::minify(e.params["data"]), NumericMsgId(e.msg_id));
     if (!p.ok()) return conn.ReplyError(e, p.status());
     keep = p->product;
     command = p->command;

@@ -9,10 +9,10 @@ using sqlite::Statement;
 
 namespace {
 
-#define KRYPTON_TASK_COLUMNS                                                                 \
-  "id, uid, dev_tid, task_id, sub_dev_tid, ctrl_key, task_name, task_key, description, "    \
+#define KRYPTON_TASK_COLUMNS                                                                  \
+  "id, uid, dev_tid, task_id, sub_dev_tid, ctrl_key, task_name, task_key, description, "      \
   "enable, feedback, code_json, scheduler_type, cron_expr, trigger_date_time, trigger_time, " \
-  "repeat_list_json, time_zone_offset, fire_count, last_scheduled_ms, expired, "            \
+  "repeat_list_json, time_zone_offset, fire_count, last_scheduled_ms, expired, "              \
   "created_at_ms, updated_at_ms"
 
 SchedulerTask ReadTask(const Statement& s) {
@@ -43,7 +43,7 @@ SchedulerTask ReadTask(const Statement& s) {
   return t;
 }
 
-#define KRYPTON_FIRING_COLUMNS                                                      \
+#define KRYPTON_FIRING_COLUMNS                                                   \
   "f.task_row, t.uid, t.dev_tid, t.task_id, f.scheduled_ms, f.outcome, f.code, " \
   "f.description, f.claimed_at_ms, f.finished_at_ms"
 
@@ -114,12 +114,11 @@ StoreResult<std::vector<SchedulerTask>> SqliteStore::ListTasks(const std::string
 
 StoreStatus SqliteStore::DeleteTask(int64_t id) {
   std::lock_guard lock(mu_);
-  return db_->RunOnRow("DeleteTask", std::to_string(id),
-                       "DELETE FROM scheduler_tasks WHERE id = ?", id);
+  return db_->RunOnRow("DeleteTask", std::to_string(id), "DELETE FROM scheduler_tasks WHERE id = ?",
+                       id);
 }
 
-StoreResult<std::vector<SchedulerTask>> SqliteStore::ScanActiveTasks(int64_t after_id,
-                                                                     int limit) {
+StoreResult<std::vector<SchedulerTask>> SqliteStore::ScanActiveTasks(int64_t after_id, int limit) {
   std::lock_guard lock(mu_);
   return db_->QueryAll("ScanActiveTasks", "",
                        "SELECT " KRYPTON_TASK_COLUMNS
@@ -134,11 +133,11 @@ StoreStatus SqliteStore::ClaimFiring(int64_t task_row, int64_t scheduled_ms,
   std::lock_guard lock(mu_);
   const std::string key = std::to_string(task_row);
   return Atomically("ClaimFiring", [&]() -> StoreStatus {
-    StoreStatus s = db_->RunOnRow(
-        "ClaimFiring", key,
-        "UPDATE scheduler_tasks SET last_scheduled_ms = MAX(last_scheduled_ms, ?), "
-        "expired = (expired OR ?) WHERE id = ?",
-        scheduled_ms, expire, task_row);
+    StoreStatus s =
+        db_->RunOnRow("ClaimFiring", key,
+                      "UPDATE scheduler_tasks SET last_scheduled_ms = MAX(last_scheduled_ms, ?), "
+                      "expired = (expired OR ?) WHERE id = ?",
+                      scheduled_ms, expire, task_row);
     if (!s.ok()) return s;
     s = db_->Run("ClaimFiring", key,
                  "INSERT INTO task_firings (task_row, scheduled_ms, outcome, claimed_at_ms, "
@@ -158,8 +157,8 @@ StoreStatus SqliteStore::ClaimFiring(int64_t task_row, int64_t scheduled_ms,
 }
 
 StoreStatus SqliteStore::FinishFiring(int64_t task_row, int64_t scheduled_ms,
-                                      const std::string& outcome, int code,
-                                      const std::string& desc, int64_t now_ms, bool counted) {
+                                      const std::string& outcome, int code, const std::string& desc,
+                                      int64_t now_ms, bool counted) {
   std::lock_guard lock(mu_);
   const std::string key = std::to_string(task_row);
   return Atomically("FinishFiring", [&]() -> StoreStatus {
@@ -180,14 +179,13 @@ StoreResult<std::vector<TaskFiring>> SqliteStore::ListFirings(const std::string&
                                                               int64_t task_id, int offset,
                                                               int limit) {
   std::lock_guard lock(mu_);
-  return db_->QueryAll(
-      "ListFirings", dev_tid,
-      "SELECT " KRYPTON_FIRING_COLUMNS
-      " FROM task_firings f JOIN scheduler_tasks t ON t.id = f.task_row "
-      "WHERE t.dev_tid = ? AND (? = '' OR t.uid = ?) AND (? < 0 OR t.task_id = ?) "
-      "ORDER BY f.scheduled_ms DESC, f.task_row DESC LIMIT ? OFFSET ?",
-      ReadFiring, dev_tid, uid, uid, task_id, task_id, static_cast<int64_t>(limit),
-      static_cast<int64_t>(offset));
+  return db_->QueryAll("ListFirings", dev_tid,
+                       "SELECT " KRYPTON_FIRING_COLUMNS
+                       " FROM task_firings f JOIN scheduler_tasks t ON t.id = f.task_row "
+                       "WHERE t.dev_tid = ? AND (? = '' OR t.uid = ?) AND (? < 0 OR t.task_id = ?) "
+                       "ORDER BY f.scheduled_ms DESC, f.task_row DESC LIMIT ? OFFSET ?",
+                       ReadFiring, dev_tid, uid, uid, task_id, task_id, static_cast<int64_t>(limit),
+                       static_cast<int64_t>(offset));
 }
 
 StoreResult<std::vector<TaskFiring>> SqliteStore::ListUnfinishedFirings() {

@@ -127,8 +127,8 @@ TEST(ConfigTest, UnknownKeysAreErrors) {
 // file that still sets one is refused, not silently ignored.
 TEST(ConfigTest, RemovedKeysAreUnknown) {
   for (const char* key :
-       {"hub.device.ws_port", "hub.device.wss_port", "limits.rules_per_user", "limits.rule_min_interval_s", "limits.page_size_files",
-        "limits.file_max_bytes"}) {
+       {"hub.device.ws_port", "hub.device.wss_port", "limits.rules_per_user",
+        "limits.rule_min_interval_s", "limits.page_size_files", "limits.file_max_bytes"}) {
     Sources s;
     s.overrides = {{key, "1"}};
     EXPECT_EQ(LoadError(s), std::string("--set ") + key + ": unknown key");

@@ -619,9 +619,10 @@ void PutTask(World& w) {
 TEST(StoreFailureTest, SchedulerTaskCreate) {
   ExpectEveryWriteFailureIsClean(
       {"POST /rule/schedulerTask", PutTask, [](World& w) {
-         return w.Call("POST", "/rule/schedulerTask", w.Bearer(kAlice),
-                       R"({"devTid":"DEV1","ctrlKey":"ck-DEV1","schedulerType":"LOOP",)"
-                       R"("triggerTime":"08:00:00","repeatList":["MON"],"code":{"cmdId":2,"power":0}})");
+         return w.Call(
+             "POST", "/rule/schedulerTask", w.Bearer(kAlice),
+             R"({"devTid":"DEV1","ctrlKey":"ck-DEV1","schedulerType":"LOOP",)"
+             R"("triggerTime":"08:00:00","repeatList":["MON"],"code":{"cmdId":2,"power":0}})");
        }});
 }
 
@@ -634,23 +635,23 @@ TEST(StoreFailureTest, SchedulerTaskUpdate) {
 }
 
 TEST(StoreFailureTest, SchedulerTaskDeleteAll) {
-  ExpectEveryWriteFailureIsClean(
-      {"DELETE /rule/schedulerTask",
-       [](World& w) {
-         PutTask(w);
-         storage::SchedulerTask t;
-         t.uid = kAlice;
-         t.dev_tid = "DEV1";
-         t.task_id = 1;
-         t.code_json = "{}";
-         t.scheduler_type = "GENERIC";
-         t.cron_expr = "0 0 9 * * ?";
-         ASSERT_TRUE(w.base().CreateTask(t).ok());
-       },
-       [](World& w) {
-         return w.Call("DELETE", "/rule/schedulerTask?devTid=DEV1&ctrlKey=ck-DEV1",
-                       w.Bearer(kAlice));
-       }});
+  ExpectEveryWriteFailureIsClean({"DELETE /rule/schedulerTask",
+                                  [](World& w) {
+                                    PutTask(w);
+                                    storage::SchedulerTask t;
+                                    t.uid = kAlice;
+                                    t.dev_tid = "DEV1";
+                                    t.task_id = 1;
+                                    t.code_json = "{}";
+                                    t.scheduler_type = "GENERIC";
+                                    t.cron_expr = "0 0 9 * * ?";
+                                    ASSERT_TRUE(w.base().CreateTask(t).ok());
+                                  },
+                                  [](World& w) {
+                                    return w.Call("DELETE",
+                                                  "/rule/schedulerTask?devTid=DEV1&ctrlKey=ck-DEV1",
+                                                  w.Bearer(kAlice));
+                                  }});
 }
 
 }  // namespace

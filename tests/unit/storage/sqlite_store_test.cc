@@ -905,7 +905,7 @@ TEST_F(SqliteStoreTest, UnbindingRevokingAndDeletingRemoveTasks) {
   ASSERT_TRUE(store_->DeleteShare("DEV1", "2").ok());  // the grantee's task goes with it
   EXPECT_EQ(store_->GetTask(grantee).status().kind(), Kind::kNotFound);
   EXPECT_TRUE(store_->GetTask(owner).ok());
-  EXPECT_TRUE(store_->ListUnfinishedFirings()->empty());  // its firings too
+  EXPECT_TRUE(store_->ListUnfinishedFirings()->empty());       // its firings too
   ASSERT_TRUE(store_->UnbindDevice("DEV1", "ctrl-new").ok());  // every task of the device
   EXPECT_TRUE(store_->ListTasks("1", "DEV1")->empty());
   EXPECT_TRUE(store_->ListTasks("3", "DEV1")->empty());
