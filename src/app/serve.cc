@@ -300,6 +300,9 @@ int RunServe(const CommonOptions& common, bool test_clock) {
     return 1;
   }
   engine_ref = &engine;
+  api.metrics = [hub_metrics = api.metrics, &engine] {
+    return hub_metrics() + engine.MetricsText();
+  };
 
   // Signals are caught on loop 0; the main thread waits for the first one.
   std::promise<int> stop_signal;

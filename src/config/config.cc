@@ -251,19 +251,6 @@ const std::vector<Key>& KeyTable() {
        "Shortest gap between two firings of one scheduler task; a task firing more often → "
        "6400017.",
        1, 86400},
-      {"scheduler.misfire_grace_s", Type::kInt, KFIELD(scheduler.misfire_grace_s),
-       "A firing missed (server down, overloaded) by less than this still fires, once; later "
-       "ones are recorded MISSED.",
-       0, 86400},
-      {"scheduler.claim_batch", Type::kInt, KFIELD(scheduler.claim_batch),
-       "Due firings claimed per store transaction.", 1, 100000},
-      {"scheduler.max_in_flight", Type::kInt, KFIELD(scheduler.max_in_flight),
-       "Firings sent and awaiting the device's answer; at the bound the engine claims no more "
-       "until answers (or timeouts) arrive, so later firings are late, never lost.",
-       1, 1000000},
-      {"scheduler.history_per_task", Type::kInt, KFIELD(scheduler.history_per_task),
-       "Firings kept per task in its history; older ones are deleted as new ones are claimed.", 1,
-       100000},
       {"limits.verify_code_interval_s", Type::kInt, KFIELD(limits.verify_code_interval_s),
        "One verify code per target per this many seconds (429 400016).", 1, 86400},
       {"limits.verify_codes_per_day", Type::kInt, KFIELD(limits.verify_codes_per_day),
@@ -320,6 +307,19 @@ const std::vector<Key>& KeyTable() {
        "Largest total unpacked size of an H5 package (zip bombs); more → 8400002, nothing "
        "changed.",
        1024, 2147483647},
+      {"scheduler.misfire_grace_s", Type::kInt, KFIELD(scheduler.misfire_grace_s),
+       "A firing missed (server down, overloaded) by less than this still fires, once; later "
+       "ones are recorded MISSED.",
+       0, 86400},
+      {"scheduler.claim_batch", Type::kInt, KFIELD(scheduler.claim_batch),
+       "Due firings claimed per store transaction.", 1, 100000},
+      {"scheduler.max_in_flight", Type::kInt, KFIELD(scheduler.max_in_flight),
+       "Firings sent and awaiting the device's answer; at the bound the engine claims no more "
+       "until answers (or timeouts) arrive, so later firings are late, never lost.",
+       1, 1000000},
+      {"scheduler.history_per_task", Type::kInt, KFIELD(scheduler.history_per_task),
+       "Firings kept per task in its history; older ones are deleted as new ones are claimed.", 1,
+       100000},
   };
   return keys;
 }

@@ -115,6 +115,24 @@ Engine::Stats Engine::stats() const {
   return s;
 }
 
+std::string Engine::MetricsText() const {
+  Stats s = stats();
+  std::string out;
+  auto metric = [&out](const char* name, const char* type, const char* help, uint64_t v) {
+    out.append("# HELP ").append(name).append(" ").append(help).append("\n# TYPE ");
+    out.append(name).append(" ").append(type).append("\n").append(name).append(" ");
+    out.append(std::to_string(v)).append("\n");
+  };
+  metric("krypton_scheduler_waiting", "gauge", "Scheduler heap entries (tasks waiting to fire).",
+         s.waiting);
+  metric("krypton_scheduler_in_flight", "gauge", "Firings sent and awaiting their outcome.",
+         s.in_flight);
+  metric("krypton_scheduler_claimed_total", "counter", "Firings claimed to be sent.", s.claimed);
+  metric("krypton_scheduler_missed_total", "counter", "Firings recorded MISSED.", s.missed);
+  metric("krypton_scheduler_outcomes_total", "counter", "Firing outcomes recorded.", s.finished);
+  return out;
+}
+
 void Engine::Push(int64_t at_ms, int64_t id) {
   heap_.push_back({at_ms, id});
   std::push_heap(heap_.begin(), heap_.end(), std::greater<>());
@@ -137,7 +155,9 @@ void Engine::Reread(const std::vector<int64_t>& ids, int64_t now_ms) {
         spdlog::error("scheduler: task {}: {}", id, t.status().ToString());
       continue;
     }
-    if (auto next = NextFire(*t, now_ms)) Push(*next, id);
+    // From the edit, not from now: a reread that comes late (a busy engine) must not
+    // skip a firing that fell between the edit and the reread.
+    LoadTask(*t, now_ms);
   }
   // Edits that keep a task's time leave identical entries behind: drop them when the
   // heap has grown past twice its last deduplicated size.

@@ -101,6 +101,8 @@ class Engine final : public bus::Subscriber {
     int64_t load_ms = 0;    // Start(): time to load every task
   };
   Stats stats() const;
+  // The stats as Prometheus text for GET /metrics (krypton_scheduler_*).
+  std::string MetricsText() const;
 
   // bus::Subscriber
   void OnReport(const bus::DeviceReport&) override {}

@@ -139,6 +139,11 @@ TEST_F(SchedulerEngineTest, FiresAtSevenOnMondaysThroughTheAppSendPath) {
   EXPECT_EQ(Field(list, "/0/count"), "1");
   EXPECT_EQ(Field(list, "/0/nextTriggerTime"), std::to_string(kMonday7 + 7 * kDay));
 
+  HttpResult metrics = api_.Get("/metrics");
+  EXPECT_NE(metrics.body.find("krypton_scheduler_claimed_total 1\n"), std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("krypton_scheduler_waiting 1\n"), std::string::npos);
+
   // Tuesday 07:00: not a Monday.
   SetClock(kMonday7 + kDay);
   ExpectNoCommand(dev);

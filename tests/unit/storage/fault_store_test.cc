@@ -136,15 +136,17 @@ TEST_F(FaultStoreTest, FailWritesFailsEveryWriteButNoRead) {
 }
 
 TEST_F(FaultStoreTest, WriteClassification) {
-  for (const char* w : {"CreateUser", "UpdateUserPassword", "DeleteVerifyCode", "BindDevice",
-                        "UnbindDevice", "CreateShare", "DeleteShare", "SetReverseRequestStatus",
-                        "CreateFolder", "SetDeviceFolder", "DrawQuota", "AddTemplate",
-                        "SaveDeviceState", "RevokeUserRefreshTokens", "ReplaceDemoDevices"}) {
+  for (const char* w :
+       {"CreateUser", "UpdateUserPassword", "DeleteVerifyCode", "BindDevice", "UnbindDevice",
+        "CreateShare", "DeleteShare", "SetReverseRequestStatus", "CreateFolder", "SetDeviceFolder",
+        "DrawQuota", "AddTemplate", "SaveDeviceState", "RevokeUserRefreshTokens",
+        "ReplaceDemoDevices", "CreateTask", "ClaimFiring", "FinishFiring"}) {
     EXPECT_TRUE(FaultStore::IsWrite(w)) << w;
     EXPECT_TRUE(FaultStore::IsMethod(w)) << w;
   }
-  for (const char* r : {"GetUser", "FindShortCode", "ListFolderDevices", "CountNews",
-                        "QuotaRemaining", "IsLicenseIssued", "ListEnterpriseDevices"}) {
+  for (const char* r :
+       {"GetUser", "FindShortCode", "ListFolderDevices", "CountNews", "QuotaRemaining",
+        "IsLicenseIssued", "ListEnterpriseDevices", "ListFirings", "ScanActiveTasks"}) {
     EXPECT_FALSE(FaultStore::IsWrite(r)) << r;
     EXPECT_TRUE(FaultStore::IsMethod(r)) << r;
   }
@@ -152,7 +154,7 @@ TEST_F(FaultStoreTest, WriteClassification) {
   EXPECT_FALSE(FaultStore::IsMethod("UpdateUserPasword"));
   const auto& writes = FaultStore::WriteMethods();
   EXPECT_TRUE(std::is_sorted(writes.begin(), writes.end()));
-  EXPECT_EQ(writes.size(), 56u);
+  EXPECT_EQ(writes.size(), 61u);
 }
 
 // The body's second write fails and the body returns that failure: its first write is
