@@ -30,6 +30,38 @@ std::string Finish(Writer& w, rapidjson::StringBuffer& buf) {
   return std::string(buf.GetString(), buf.GetSize());
 }
 
+// devBind (PIN/SSID binding) helpers.
+
+void DevBindHead(Writer& w) {
+  w.StartObject();
+  w.Key("msgId");
+  w.Int(0);
+  w.Key("action");
+  w.String("devBind");
+}
+
+void DevBindOutcome(Writer& w, int code, const std::string& desc, const DevBindParams& p) {
+  w.Key("devTid");
+  WriteStr(w, p.dev_tid);
+  w.Key("pinCode");
+  WriteStr(w, p.pin_code);
+  w.Key("ssid");
+  WriteStr(w, p.ssid);
+  w.Key("bindResultCode");
+  w.Int(code);
+  w.Key("bindResultMsg");
+  WriteStr(w, desc);
+}
+
+int DevBindCode(int success_code, const Status& outcome) {
+  return outcome.ok() ? success_code : outcome.number();
+}
+
+std::string DevBindDesc(int success_code, const Status& outcome) {
+  if (!outcome.ok()) return outcome.Message();
+  return success_code == 200 ? "success" : "Success";
+}
+
 }  // namespace
 
 std::string ErrorFrame(std::string_view msg_id_json, std::string_view action, const Status& error) {
@@ -158,40 +190,6 @@ std::string PresencePush(const bus::PresenceEvent& e) {
 }
 
 // ---- devBind (PIN/SSID binding) ---------------------------------------------------------
-
-namespace {
-
-void DevBindHead(Writer& w) {
-  w.StartObject();
-  w.Key("msgId");
-  w.Int(0);
-  w.Key("action");
-  w.String("devBind");
-}
-
-void DevBindOutcome(Writer& w, int code, const std::string& desc, const DevBindParams& p) {
-  w.Key("devTid");
-  WriteStr(w, p.dev_tid);
-  w.Key("pinCode");
-  WriteStr(w, p.pin_code);
-  w.Key("ssid");
-  WriteStr(w, p.ssid);
-  w.Key("bindResultCode");
-  w.Int(code);
-  w.Key("bindResultMsg");
-  WriteStr(w, desc);
-}
-
-int DevBindCode(int success_code, const Status& outcome) {
-  return outcome.ok() ? success_code : outcome.number();
-}
-
-std::string DevBindDesc(int success_code, const Status& outcome) {
-  if (!outcome.ok()) return outcome.Message();
-  return success_code == 200 ? "success" : "Success";
-}
-
-}  // namespace
 
 std::string DevBindFrame(int success_code, const Status& outcome, const DevBindParams& p) {
   int code = DevBindCode(success_code, outcome);

@@ -202,7 +202,7 @@ class Call {
   Response Error(const Status& error) const;
 
  private:
-  friend void RunAuthenticated(Call&, const std::function<Result<Response>(Call&)>&, Response*);
+  friend std::optional<Response> Authenticate(Call&);
   Auth auth_;
   auth::TokenClaims claims_;
   EnterpriseCaller enterprise_;

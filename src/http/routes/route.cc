@@ -2,6 +2,7 @@
 // parsed once, and Status → wire body in one place. The only caller of Bearer() for app
 // users (AuthenticateEnterprise is the other, for console members).
 #include <memory>
+#include <optional>
 
 #include "http/routes/api.h"
 
@@ -30,32 +31,26 @@ Response Call::Error(const Status& error) const {
                                     : api::Error(ctx, req, error);
 }
 
-// Authenticates `call` by its Auth; on success runs `handler` into `*out`.
-void RunAuthenticated(Call& call, const CallHandler& handler, Response* out) {
+// Authenticates `call` by its Auth: the refusal to send, or nullopt when admitted (the
+// caller's claims or enterprise identity are then in `call`).
+std::optional<Response> Authenticate(Call& call) {
   switch (call.auth_) {
     case Auth::kNone:
       break;
     case Auth::kUser: {
       auto claims = Bearer(call.ctx, call.req);
-      if (!claims.ok()) {
-        *out = call.Error(claims.status());
-        return;
-      }
+      if (!claims.ok()) return call.Error(claims.status());
       call.claims_ = std::move(claims).value();
       break;
     }
     case Auth::kEnterprise: {
       auto caller = Enterprise(call.ctx, call.req);
-      if (!caller.ok()) {
-        *out = call.Error(caller.status());
-        return;
-      }
+      if (!caller.ok()) return call.Error(caller.status());
       call.enterprise_ = std::move(caller).value();
       break;
     }
   }
-  Result<Response> r = handler(call);
-  *out = r.ok() ? std::move(r).value() : call.Error(r.status());
+  return std::nullopt;
 }
 
 void Add(Router& router, ApiContext& ctx, std::string method, std::string pattern, Auth auth,
@@ -64,9 +59,9 @@ void Add(Router& router, ApiContext& ctx, std::string method, std::string patter
       std::move(method), std::move(pattern),
       [&ctx, auth, handler = std::move(handler)](const Request& req) {
         Call call(ctx, req, auth);
-        Response out;
-        RunAuthenticated(call, handler, &out);
-        return out;
+        if (std::optional<Response> refused = Authenticate(call)) return std::move(*refused);
+        Result<Response> r = handler(call);
+        return r.ok() ? std::move(r).value() : call.Error(r.status());
       },
       options);
 }
@@ -89,18 +84,8 @@ void AddAsync(Router& router, ApiContext& ctx, std::string method, std::string p
       [&ctx, auth, handler = std::move(handler)](Request req, Responder respond) {
         auto owned = std::make_shared<OwnedCall>(ctx, std::move(req), auth);
         std::shared_ptr<Call> call(owned, &owned->call);
-        Response refused;
-        bool admitted = false;
-        // Authenticate through the synchronous path with a handler that only admits.
-        RunAuthenticated(
-            *call,
-            [&admitted](Call&) -> Result<Response> {
-              admitted = true;
-              return Response();
-            },
-            &refused);
-        if (!admitted) {
-          respond(std::move(refused));
+        if (std::optional<Response> refused = Authenticate(*call)) {
+          respond(std::move(*refused));
           return;
         }
         handler(call, [call, respond = std::move(respond)](Result<Response> r) {
