@@ -43,8 +43,9 @@ void ScheduledSender::FireOnLoop(const storage::SchedulerTask& task,
     return done(scheduler::OutcomeOfReply(static_cast<int>(Code::kHubDeviceOffline),
                                           Status(Code::kHubDeviceOffline).Message()));
   }
-  auto prepared =
-      PrepareData(ctx_, grant.mid, task.code_json, static_cast<uint32_t>(task.task_id & 0xffff));
+  // A 48 frame's number: one more per firing (the codec keeps its low byte).
+  auto prepared = PrepareData(ctx_, grant.mid, task.code_json,
+                              frame_no_.fetch_add(1, std::memory_order_relaxed) + 1);
   if (!prepared.ok()) return done(Refused(prepared.status()));
   if (grant.instructions) {
     simdjson::dom::parser parser;

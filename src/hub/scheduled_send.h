@@ -11,7 +11,9 @@
 #ifndef KRYPTON_HUB_SCHEDULED_SEND_H_
 #define KRYPTON_HUB_SCHEDULED_SEND_H_
 
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
+#include <cstdint>
 #include <vector>
 
 #include "hub/access.h"
@@ -40,6 +42,7 @@ class ScheduledSender final : public scheduler::Dispatcher {
   HubContext& ctx_;
   AccessPolicy& access_;
   std::vector<boost::asio::any_io_executor> loops_;
+  std::atomic<uint32_t> frame_no_{0};  // the 48 frame number of each firing, wrapping
 };
 
 }  // namespace krypton::hub

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <fstream>
 #include <string>
 #include <thread>
 
@@ -35,10 +36,10 @@ class SchedulerEngineTest : public KryptonTest {
   }
 
   // Binds a fresh device DEV_TID to the demo account; remembers its token for Relogin.
-  void Bind(LineClient& dev, const std::string& dev_tid) {
+  void Bind(LineClient& dev, const std::string& dev_tid, const std::string& prod_key = "xxxxxx") {
     owner_ = api_.Login(email_, password_);
     std::string login = dev.Call(R"({"msgId":"1","action":"devLogin","params":{"devTid":")" +
-                                 dev_tid + R"(","prodKey":"xxxxxx","token":""}})")
+                                 dev_tid + R"(","prodKey":")" + prod_key + R"(","token":""}})")
                             .value_or("");
     ASSERT_EQ(Field(login, "/code"), "200") << login;
     token_ = StringField(login, "/params/token");
@@ -329,6 +330,39 @@ TEST_F(SchedulerEngineTest, AnOfflineDeviceAndAnExpiredGrantAreRecordedNotSent) 
   EXPECT_EQ(Field(history, "/0/code"), "1400018");
   std::string list = api_.AsUser(owner_, "GET", "/rule/schedulerTask?" + Query("SE6")).body;
   EXPECT_EQ(Field(list, "/0/count"), "0");
+}
+
+// A 48 product's task: the K-V command is encoded into a frame, as an app's appSend is.
+TEST_F(SchedulerEngineTest, AFortyEightProductsCommandIsEncodedIntoAFrame) {
+  std::string tpl = dir_ + "/t48.json";
+  std::ofstream(tpl)
+      << R"({"workModeType":"TRANSPARENT48_V2","protocol":{)"
+         R"("1":{"cmdId":1,"cmdTag":"reportDevStatus","frameType":1,"fields":[)"
+         R"({"name":"power","dataType":"NUMBER","dataLength":1,"minValue":0,"maxValue":1}]},)"
+         R"("2":{"cmdId":2,"cmdTag":"setPower","frameType":2,"fields":[)"
+         R"({"name":"power","dataType":"NUMBER","dataLength":1,"minValue":0,"maxValue":1}]}}})";
+  admin_.Ok({"product", "create", "--pid", "00000000000", "--name", "SCHED48", "--mid",
+             "SCHED48AAAAA", "--prod-key", "sched48", "--template", tpl, "--work-mode",
+             "TRANSPARENT48_V2"});
+  ASSERT_TRUE(ServeTestClock());
+  LineClient dev(server_->port("device"));
+  Bind(dev, "SE7", "sched48");
+  SetClock(kMonday7 - kMinute);
+  Create("SE7", R"("schedulerType":"GENERIC","cronExpr":"0 0 7 * * ?")");
+  SetClock(kMonday7);
+  std::string frame = dev.ReadLine(std::chrono::seconds(5)).value_or("<none>");
+  ASSERT_EQ(StringField(frame, "/action"), "appSend") << frame;
+  // 48 07 02 <frame no.> 02 01 <checksum: the sum of the bytes before it, mod 256>.
+  std::string raw = StringField(frame, "/params/data/raw");
+  ASSERT_EQ(raw.size(), 14u) << frame;
+  EXPECT_EQ(raw.substr(0, 6), "480702");
+  EXPECT_EQ(raw.substr(8, 4), "0201");
+  int sum = 0;
+  for (size_t i = 0; i < 12; i += 2) sum += std::stoi(raw.substr(i, 2), nullptr, 16);
+  EXPECT_EQ(std::stoi(raw.substr(12, 2), nullptr, 16), sum % 256) << raw;
+  dev.SendLine(R"({"msgId":)" + Field(frame, "/msgId") +
+               R"(,"action":"appSendResp","code":200,"desc":"success","params":{"devTid":"SE7"}})");
+  WaitHistory("SE7", "SENT");
 }
 
 }  // namespace
