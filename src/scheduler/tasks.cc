@@ -17,6 +17,11 @@ namespace {
 
 using storage::SchedulerTask;
 
+// What one task may store (a user cannot park a megabyte per task): larger → 6400017.
+constexpr size_t kMaxCodeBytes = 4096;  // a command's data object, minified
+constexpr size_t kMaxCronBytes = 256;
+constexpr size_t kMaxSubDevTidBytes = 64;
+
 Status Invalid(const char* field) { return Status(Code::kUserInvalidParam, field); }
 
 // Who the caller is to the device: the owner, or a grantee with a live share.
@@ -139,7 +144,10 @@ Status ApplySchedule(const TaskInput& in, SchedulerTask& t, const config::Config
   if (in.time_zone_offset) t.time_zone_offset = *in.time_zone_offset;
   if (t.time_zone_offset < -720 || t.time_zone_offset > 840) return Invalid("timeZoneOffset");
   if (t.scheduler_type == "GENERIC") {
-    if (in.cron_expr) t.cron_expr = *in.cron_expr;
+    if (in.cron_expr) {
+      if (in.cron_expr->size() > kMaxCronBytes) return Invalid("cronExpr");
+      t.cron_expr = *in.cron_expr;
+    }
     if (t.cron_expr.empty()) return Invalid("cronExpr");
     t.trigger_date_time.clear();
     t.trigger_time.clear();
@@ -164,6 +172,7 @@ Status ApplySchedule(const TaskInput& in, SchedulerTask& t, const config::Config
     t.trigger_time = Two(h) + ":" + Two(m) + ":" + Two(sec);
     std::vector<std::string> days;
     if (in.repeat_list) {
+      if (in.repeat_list->size() > 7) return Invalid("repeatList");
       for (const auto& d : *in.repeat_list) {
         auto name = DayName(d);
         if (!name) return Invalid("repeatList");
@@ -268,8 +277,14 @@ Status ApplyPlain(const TaskInput& in, SchedulerTask& t) {
   }
   if (in.enable) t.enable = *in.enable;
   if (in.feedback) t.feedback = *in.feedback;
-  if (in.sub_dev_tid) t.sub_dev_tid = *in.sub_dev_tid;
-  if (in.code_json) t.code_json = *in.code_json;
+  if (in.sub_dev_tid) {
+    if (in.sub_dev_tid->size() > kMaxSubDevTidBytes) return Invalid("subDevTid");
+    t.sub_dev_tid = *in.sub_dev_tid;
+  }
+  if (in.code_json) {
+    if (in.code_json->size() > kMaxCodeBytes) return Invalid("code");
+    t.code_json = *in.code_json;
+  }
   return Status();
 }
 

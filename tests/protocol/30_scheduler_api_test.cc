@@ -399,6 +399,14 @@ TEST_F(SchedulerApiTest, InvalidTasksNameTheirField) {
                  "Invalid Param code");
   ExpectApiError(Create(owner_, Task("x", kGeneric, R"({"cmdId":2,"power":9})")), 400, "6400017",
                  "Invalid Param code");
+  // Sizes: a command over 4096 bytes, more than seven repeat days.
+  ExpectApiError(
+      Create(owner_, Task("x", kGeneric,
+                          R"({"cmdId":2,"power":1,"pad":")" + std::string(4100, 'a') + "\"}")),
+      400, "6400017", "Invalid Param code");
+  ExpectApiError(Create(owner_, Task("x", R"("schedulerType":"LOOP","triggerTime":"07:00:00",)"
+                                          R"("repeatList":[1,2,3,4,5,6,7,1])")),
+                 400, "6400017", "Invalid Param repeatList");
   // A field of the wrong type, no schedulerType, an unknown one.
   ExpectApiError(Create(owner_, R"("enable":"yes",)" + Task("x", kGeneric)), 400, "6400017",
                  "Invalid Param enable");
