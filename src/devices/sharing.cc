@@ -34,6 +34,45 @@ std::vector<std::pair<std::string, int64_t>> PartialInstructions(const storage::
   return out;
 }
 
+InstructionName InstructionOf(simdjson::dom::element data, const codec::Command* command) {
+  InstructionName name;
+  if (command != nullptr) {
+    name.tag = command->tag;
+    name.id = std::to_string(command->id);
+    return name;
+  }
+  std::string_view tag;
+  if (data["cmdTag"].get(tag) == simdjson::SUCCESS) name.tag = std::string(tag);
+  int64_t id = 0;
+  if (data["cmdId"].get(id) == simdjson::SUCCESS) name.id = std::to_string(id);
+  return name;
+}
+
+InstructionGrant FindInstruction(const std::vector<std::pair<std::string, int64_t>>& granted,
+                                 const InstructionName& name, int64_t now_ms) {
+  for (const auto& [instruction, expire_at] : granted) {
+    if ((!name.tag.empty() && instruction == name.tag) ||
+        (!name.id.empty() && instruction == name.id)) {
+      return expire_at != 0 && expire_at <= now_ms ? InstructionGrant::kExpired
+                                                   : InstructionGrant::kGranted;
+    }
+  }
+  return InstructionGrant::kNotGranted;
+}
+
+Status CheckInstructionGrant(const std::vector<std::pair<std::string, int64_t>>& granted,
+                             const InstructionName& name, int64_t now_ms) {
+  switch (FindInstruction(granted, name, now_ms)) {
+    case InstructionGrant::kGranted:
+      return Status();
+    case InstructionGrant::kExpired:
+      return Status(Code::kUserInstructionExpired);
+    case InstructionGrant::kNotGranted:
+      break;
+  }
+  return Status(Code::kUserInstructionNotGranted);
+}
+
 namespace internal {
 
 std::string UserName(storage::Store& store, const std::string& uid) {

@@ -20,6 +20,8 @@
 #ifndef KRYPTON_DEVICES_SHARING_H_
 #define KRYPTON_DEVICES_SHARING_H_
 
+#include <simdjson.h>
+
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -27,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "codec/template.h"
 #include "devices/devices.h"
 
 namespace krypton::devices {
@@ -39,6 +42,26 @@ bool LiveShare(const storage::Share& s, int64_t now_ms);
 // share's last update (else its grant), ≤ 0 = never (user-api.md §5.3.1). Empty when the
 // JSON does not parse.
 std::vector<std::pair<std::string, int64_t>> PartialInstructions(const storage::Share& s);
+
+// The instruction a command names: the template's command when the codec resolved one,
+// else the data's own cmdTag / decimal cmdId (either may be empty).
+struct InstructionName {
+  std::string tag;
+  std::string id;
+};
+InstructionName InstructionOf(simdjson::dom::element data, const codec::Command* command);
+
+// Whether `granted` (PartialInstructions) holds `name` — the first entry naming its tag
+// or its id — unexpired at `now_ms`. Callers give the answer their protocol's code: the
+// app hub 1400011 / 1400012 (§4.3 step 4), the scheduler 5400026 / 5400019 (D26).
+enum class InstructionGrant { kGranted, kExpired, kNotGranted };
+InstructionGrant FindInstruction(const std::vector<std::pair<std::string, int64_t>>& granted,
+                                 const InstructionName& name, int64_t now_ms);
+
+// FindInstruction with the user API's codes (D26): OK, 5400019 expired, 5400026 not
+// granted — a grantee's scheduler task, when written and when it fires.
+Status CheckInstructionGrant(const std::vector<std::pair<std::string, int64_t>>& granted,
+                             const InstructionName& name, int64_t now_ms);
 
 // The share limit of a device whose product has `max_dev_share_num` (0 when the product
 // sets none or is unknown): see the contract above.

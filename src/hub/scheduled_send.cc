@@ -7,8 +7,8 @@
 #include <boost/asio/post.hpp>
 #include <functional>
 
+#include "devices/sharing.h"
 #include "hub/command_path.h"
-#include "scheduler/instruction.h"
 
 namespace krypton::hub {
 namespace {
@@ -53,8 +53,8 @@ void ScheduledSender::FireOnLoop(const storage::SchedulerTask& task,
     if (parser.parse(task.code_json).get(code) != simdjson::SUCCESS) {
       return done(Refused(Status(Code::kUserInvalidParam, "code")));
     }
-    auto name = scheduler::InstructionOf(code, prepared->command);
-    if (Status s = scheduler::CheckGranted(*grant.instructions, name, ctx_.clock.NowMs());
+    auto name = devices::InstructionOf(code, prepared->command);
+    if (Status s = devices::CheckInstructionGrant(*grant.instructions, name, ctx_.clock.NowMs());
         !s.ok()) {
       return done(Refused(s));
     }

@@ -10,7 +10,6 @@
 #include "common/secrets.h"
 #include "devices/sharing.h"
 #include "scheduler/cron.h"
-#include "scheduler/instruction.h"
 
 namespace krypton::scheduler {
 namespace {
@@ -223,7 +222,7 @@ Status CheckCode(storage::Store& s, const Access& a, const std::string& code_jso
   if (parser.parse(code_json).get(code) != simdjson::SUCCESS || !code.is_object()) {
     return Invalid("code");
   }
-  InstructionName name = InstructionOf(code, nullptr);
+  devices::InstructionName name = devices::InstructionOf(code, nullptr);
   auto product = s.GetProduct(a.device.mid);
   auto stored = s.GetCurrentTemplate(a.device.mid);
   if (product.ok() && stored.ok()) {
@@ -233,13 +232,13 @@ Status CheckCode(storage::Store& s, const Access& a, const std::string& code_jso
       auto p =
           codec::PrepareAppCommand(*tpl, code_json, codec::ParseCheckMode(product->check_mode), 0);
       if (!p.ok()) return Invalid("code").WithDetail(p.status().ToString());
-      if (p->command != nullptr) name = InstructionOf(code, p->command);
+      if (p->command != nullptr) name = devices::InstructionOf(code, p->command);
     }
   } else if (!stored.ok() && !stored.status().not_found()) {
     return storage::Internal(stored.status());
   }
   if (a.share && a.share->mode == "PARTIAL") {
-    return CheckGranted(devices::PartialInstructions(*a.share), name, now_ms);
+    return devices::CheckInstructionGrant(devices::PartialInstructions(*a.share), name, now_ms);
   }
   return Status();
 }

@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <charconv>
 
+#include "devices/sharing.h"
 #include "hub/app_connection.h"
 #include "hub/command_path.h"
 #include "hub/product_codec.h"
@@ -56,28 +57,21 @@ uint32_t NumericMsgId(std::string_view text) {
   return static_cast<uint32_t>(v);
 }
 
-// The instruction a PARTIAL grantee's command names — the template's command when the
-// codec resolved one, else the data's own cmdTag / cmdId — must be granted (else
-// 1400011) and not expired (else 1400012). devUpgrade and devSync are not instructions:
-// a PARTIAL grantee may not send them (1400011).
+// The instruction a PARTIAL grantee's command names (devices::InstructionOf) must be
+// granted (else 1400011) and not expired (else 1400012). devUpgrade and devSync are not
+// instructions: a PARTIAL grantee may not send them (1400011).
 Status CheckInstruction(const std::vector<std::pair<std::string, int64_t>>& granted,
                         const Envelope& e, const codec::Command* command, int64_t now_ms) {
-  std::string tag, id;
-  if (command != nullptr) {
-    tag = command->tag;
-    id = std::to_string(command->id);
-  } else if (e.action == "appSend") {
-    simdjson::dom::element data = e.params["data"].value_unsafe();
-    std::string_view t;
-    if (data["cmdTag"].get(t) == simdjson::SUCCESS) tag = std::string(t);
-    int64_t n = 0;
-    if (data["cmdId"].get(n) == simdjson::SUCCESS) id = std::to_string(n);
-  }
-  for (const auto& [name, expire_at] : granted) {
-    if ((!tag.empty() && name == tag) || (!id.empty() && name == id)) {
-      if (expire_at != 0 && expire_at <= now_ms) return Status(Code::kHubDeviceNotOwned);
+  devices::InstructionName name;
+  if (e.action == "appSend")
+    name = devices::InstructionOf(e.params["data"].value_unsafe(), command);
+  switch (devices::FindInstruction(granted, name, now_ms)) {
+    case devices::InstructionGrant::kGranted:
       return Status();
-    }
+    case devices::InstructionGrant::kExpired:
+      return Status(Code::kHubDeviceNotOwned);
+    case devices::InstructionGrant::kNotGranted:
+      break;
   }
   return Status(Code::kHubNoSuchInstruction);
 }
