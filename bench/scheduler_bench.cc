@@ -35,6 +35,7 @@
 
 #include "bus/inproc_bus.h"
 #include "catalog/catalog.h"
+#include "catalog/demo.h"
 #include "common/clock.h"
 #include "common/identifiers.h"
 #include "config/config.h"
@@ -52,21 +53,9 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-// `krypton admin demo`'s product (src/app/demo.cc, kDemoSocketTemplate): the demo socket.
-constexpr const char* kDemoSocketTemplate = R"({
-  "workModeType": "JSON_CTRL",
-  "protocol": {
-    "0": {"cmdId": 0, "cmdTag": "queryDev", "frameType": 2, "fields": []},
-    "1": {"cmdId": 1, "cmdTag": "reportDevStatus", "frameType": 1,
-          "fields": [{"name": "power", "dataType": "INT", "minValue": 0, "maxValue": 1,
-                      "enumeration": [{"value": 0, "desc": "off"}, {"value": 1, "desc": "on"}]}]},
-    "2": {"cmdId": 2, "cmdTag": "setPower", "frameType": 2,
-          "fields": [{"name": "power", "dataType": "INT", "minValue": 0, "maxValue": 1,
-                      "enumeration": [{"value": 0, "desc": "off"}, {"value": 1, "desc": "on"}]}]}
-  }
-}
-)";
-constexpr const char* kDemoMid = "DEMOSOCKET01";
+// `krypton admin demo`'s product: the demo socket.
+using catalog::kDemoMid;
+using catalog::kDemoSocketTemplate;
 constexpr const char* kCode = R"({"cmdId":2,"power":1})";
 
 int64_t SteadyUs() {

@@ -1,5 +1,7 @@
 // `krypton admin demo`: the demo data of enterprise-api.md §7. Safe to repeat: what
 // exists is kept, and the demo password (generated once) is read back from the data dir.
+#include "catalog/demo.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -20,24 +22,9 @@
 namespace krypton::app {
 namespace {
 
-// The demo socket: nodejs-device-hekr's demo protocol, identical to hekrapi's
-// power_socket (enterprise-api.md §7).
-constexpr const char* kDemoSocketTemplate = R"({
-  "workModeType": "JSON_CTRL",
-  "protocol": {
-    "0": {"cmdId": 0, "cmdTag": "queryDev", "frameType": 2, "fields": []},
-    "1": {"cmdId": 1, "cmdTag": "reportDevStatus", "frameType": 1,
-          "fields": [{"name": "power", "dataType": "INT", "minValue": 0, "maxValue": 1,
-                      "enumeration": [{"value": 0, "desc": "off"}, {"value": 1, "desc": "on"}]}]},
-    "2": {"cmdId": 2, "cmdTag": "setPower", "frameType": 2,
-          "fields": [{"name": "power", "dataType": "INT", "minValue": 0, "maxValue": 1,
-                      "enumeration": [{"value": 0, "desc": "off"}, {"value": 1, "desc": "on"}]}]}
-  }
-}
-)";
-
-constexpr const char* kDemoMid = "DEMOSOCKET01";
-constexpr const char* kDemoProdKey = "xxxxxx";  // nodejs-device-hekr's placeholder
+using catalog::kDemoMid;
+using catalog::kDemoProdKey;
+using catalog::kDemoSocketTemplate;
 constexpr const char* kDemoEmail = "demo@krypton.local";
 
 std::string ReadFirstLine(const std::string& path) {
