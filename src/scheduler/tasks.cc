@@ -296,10 +296,11 @@ void Published(Env& env, const std::vector<int64_t>& ids) {
   for (int64_t id : ids) env.bus.PublishChange({bus::ChangeEvent::Kind::kTask, std::to_string(id)});
 }
 
-// Writes `t` (new when t.id == 0) after every check; its id in *id.
-Status Write(Env& env, storage::Store& s, const Access& a, const std::string& uid,
-             const DeviceRef& ref, const TaskInput& in, SchedulerTask t, bool schedule_changed,
-             int64_t now_ms, int64_t* id) {
+// Writes `t` (new when t.id == 0) after every check; `mine`: the user's tasks on the
+// device as they are; its id in *id.
+Status Write(Env& env, storage::Store& s, const Access& a, const std::vector<SchedulerTask>& mine,
+             const TaskInput& in, SchedulerTask t, bool schedule_changed, int64_t now_ms,
+             int64_t* id) {
   if (Status st = ApplyPlain(in, t); !st.ok()) return st;
   if (t.id == 0 || schedule_changed) {
     if (Status st = ApplySchedule(in, t, env.config, now_ms); !st.ok()) return st;
@@ -308,9 +309,7 @@ Status Write(Env& env, storage::Store& s, const Access& a, const std::string& ui
     if (t.code_json.empty() || t.code_json == "{}") return Invalid("code");
     if (Status st = CheckCode(s, a, t.code_json, env.grants.NowMs()); !st.ok()) return st;
   }
-  auto mine = s.ListTasks(uid, ref.dev_tid);
-  if (!mine.ok()) return storage::Internal(mine.status());
-  if (Status st = CheckDuplicate(*mine, t); !st.ok()) return st;
+  if (Status st = CheckDuplicate(mine, t); !st.ok()) return st;
   t.updated_at_ms = now_ms;
   if (t.id != 0) {
     *id = t.id;
@@ -318,11 +317,11 @@ Status Write(Env& env, storage::Store& s, const Access& a, const std::string& ui
     if (u.conflict()) return Status(Code::kUserDuplicateSchedulerTask).WithDetail("taskKey");
     return storage::Internal(u);
   }
-  if (static_cast<int>(mine->size()) >= env.config.limits.tasks_per_device_user) {
+  if (static_cast<int>(mine.size()) >= env.config.limits.tasks_per_device_user) {
     return Status(Code::kUserTaskLimit);
   }
   int64_t next_id = 0;
-  for (const auto& o : *mine) next_id = std::max(next_id, o.task_id + 1);
+  for (const auto& o : mine) next_id = std::max(next_id, o.task_id + 1);
   t.task_id = next_id;
   t.created_at_ms = now_ms;
   auto created = s.CreateTask(t);
@@ -393,28 +392,12 @@ Result<TaskList> ListTasks(Env& env, const std::string& uid, const DeviceRef& re
   return Sorted(std::move(tasks), now);
 }
 
-Result<TaskList> CreateTask(Env& env, const std::string& uid, const DeviceRef& ref,
-                            const TaskInput& input) {
-  const int64_t now = env.clock.NowMs();
-  int64_t id = 0;
-  Result<TaskList> out = TaskList{};
-  Status st = storage::Transact(env.store, [&](storage::Store& s) -> Status {
-    auto a = CheckDevice(s, uid, ref, env.grants.NowMs());
-    if (!a.ok()) return a.status();
-    if (Status w = CheckWritable(s, *a); !w.ok()) return w;
-    if (Status w = Write(env, s, *a, uid, ref, input, NewTask(uid, ref), true, now, &id); !w.ok()) {
-      return w;
-    }
-    out = ListAfterWrite(s, uid, ref, now);
-    return out.ok() ? Status() : out.status();
-  });
-  if (!st.ok()) return st;
-  Published(env, {id});
-  return out;
-}
+namespace {
 
-Result<TaskList> UpsertTask(Env& env, const std::string& uid, const DeviceRef& ref,
-                            std::optional<int64_t> query_id, const TaskInput& input) {
+// CreateTask and UpsertTask: updates the task `named` names when the user has it, else
+// creates one — unless `must_exist` (a taskId in the query): then 6400012.
+Result<TaskList> SaveTask(Env& env, const std::string& uid, const DeviceRef& ref,
+                          std::optional<int64_t> named, bool must_exist, const TaskInput& input) {
   const int64_t now = env.clock.NowMs();
   int64_t id = 0;
   Result<TaskList> out = TaskList{};
@@ -424,16 +407,16 @@ Result<TaskList> UpsertTask(Env& env, const std::string& uid, const DeviceRef& r
     if (Status w = CheckWritable(s, *a); !w.ok()) return w;
     auto mine = s.ListTasks(uid, ref.dev_tid);
     if (!mine.ok()) return storage::Internal(mine.status());
-    std::optional<int64_t> named = query_id ? query_id : input.task_id;
     const SchedulerTask* existing = named ? FindTask(*mine, *named) : nullptr;
-    if (query_id && existing == nullptr) return Status(Code::kUserSchedulerTaskNotExist);
+    if (must_exist && existing == nullptr) return Status(Code::kUserSchedulerTaskNotExist);
     Status w;
     if (existing != nullptr) {
-      SchedulerTask t = *existing;
-      if (input.sub_dev_tid && *input.sub_dev_tid != t.sub_dev_tid) return Invalid("subDevTid");
-      w = Write(env, s, *a, uid, ref, input, t, SchedulePresent(input), now, &id);
+      if (input.sub_dev_tid && *input.sub_dev_tid != existing->sub_dev_tid) {
+        return Invalid("subDevTid");
+      }
+      w = Write(env, s, *a, *mine, input, *existing, SchedulePresent(input), now, &id);
     } else {
-      w = Write(env, s, *a, uid, ref, input, NewTask(uid, ref), true, now, &id);
+      w = Write(env, s, *a, *mine, input, NewTask(uid, ref), true, now, &id);
     }
     if (!w.ok()) return w;
     out = ListAfterWrite(s, uid, ref, now);
@@ -442,6 +425,18 @@ Result<TaskList> UpsertTask(Env& env, const std::string& uid, const DeviceRef& r
   if (!st.ok()) return st;
   Published(env, {id});
   return out;
+}
+
+}  // namespace
+
+Result<TaskList> CreateTask(Env& env, const std::string& uid, const DeviceRef& ref,
+                            const TaskInput& input) {
+  return SaveTask(env, uid, ref, std::nullopt, false, input);
+}
+
+Result<TaskList> UpsertTask(Env& env, const std::string& uid, const DeviceRef& ref,
+                            std::optional<int64_t> query_id, const TaskInput& input) {
+  return SaveTask(env, uid, ref, query_id ? query_id : input.task_id, query_id.has_value(), input);
 }
 
 Result<TaskList> DeleteTasks(Env& env, const std::string& uid, const DeviceRef& ref,
