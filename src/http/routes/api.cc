@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 
 #include "catalog/catalog.h"
@@ -200,6 +201,16 @@ std::string Str(simdjson::dom::object obj, std::string_view key) {
   std::string_view v;
   if (obj[key].get_string().get(v) != simdjson::SUCCESS) return "";
   return std::string(v);
+}
+
+std::vector<std::string_view> SplitList(std::string_view text) {
+  std::vector<std::string_view> items;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t comma = std::min(text.find(',', pos), text.size());
+    if (comma > pos) items.push_back(text.substr(pos, comma - pos));
+    pos = comma + 1;
+  }
+  return items;
 }
 
 std::string Query(const Request& req, std::string_view key) {

@@ -20,6 +20,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "auth/attempt_limiter.h"
 #include "auth/captcha.h"
@@ -127,6 +128,9 @@ Result<simdjson::dom::object> Body(const Request& req, simdjson::dom::parser& pa
 std::string Str(simdjson::dom::object obj, std::string_view key);
 // A query parameter, percent-decoded; "" when absent.
 std::string Query(const Request& req, std::string_view key);
+// The non-empty items of a comma list ("a,,b" → a, b), as views into `text`: the
+// `folderId=a,b` / `taskId=a,b` filters.
+std::vector<std::string_view> SplitList(std::string_view text);
 
 // The bearer's access-token claims; 3400015 (→ 403 merged body) when missing or bad, or
 // signed before the account's last password change or reset (its token epoch).

@@ -71,11 +71,7 @@ Result<Response> Create(api::Call& call) {
 Result<Response> List(api::Call& call) {
   std::set<std::string> wanted;
   std::string filter = call.Query("folderId");
-  for (size_t pos = 0; pos < filter.size();) {
-    size_t comma = std::min(filter.find(',', pos), filter.size());
-    if (comma > pos) wanted.insert(filter.substr(pos, comma - pos));
-    pos = comma + 1;
-  }
+  for (std::string_view id : api::SplitList(filter)) wanted.emplace(id);
   devices::Env env = EnvOf(call.ctx);
   auto folders = devices::ListFolders(env, CallerOf(call), wanted, IntQuery(call, "page", 0),
                                       IntQuery(call, "size", 20), call.NowMs());

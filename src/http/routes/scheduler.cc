@@ -42,16 +42,21 @@ std::optional<int64_t> ParseInt(std::string_view text) {
 // "a,b" → ids; 6400017 "taskId" when one is not an integer.
 Result<std::vector<int64_t>> Ids(const std::string& text) {
   std::vector<int64_t> ids;
-  for (size_t pos = 0; pos < text.size();) {
-    size_t comma = std::min(text.find(',', pos), text.size());
-    if (comma > pos) {
-      auto id = ParseInt(std::string_view(text).substr(pos, comma - pos));
-      if (!id) return Status(Code::kUserInvalidParam, "taskId");
-      ids.push_back(*id);
-    }
-    pos = comma + 1;
+  for (std::string_view item : api::SplitList(text)) {
+    auto id = ParseInt(item);
+    if (!id) return Status(Code::kUserInvalidParam, "taskId");
+    ids.push_back(*id);
   }
   return ids;
+}
+
+// The one taskId of the query: nullopt when absent, 6400017 "taskId" when not an integer.
+Result<std::optional<int64_t>> QueryTaskId(const api::Call& call) {
+  std::string q = call.Query("taskId");
+  if (q.empty()) return std::optional<int64_t>();
+  auto id = ParseInt(q);
+  if (!id) return Status(Code::kUserInvalidParam, "taskId");
+  return id;
 }
 
 // A string field: absent or null → nullopt; another type → *bad = key.
@@ -100,11 +105,7 @@ std::optional<std::vector<std::string>> DaysField(simdjson::dom::object body, co
   std::string_view text;
   simdjson::dom::array items;
   if (v.get(text) == simdjson::SUCCESS) {
-    for (size_t pos = 0; pos < text.size();) {
-      size_t comma = std::min(text.find(',', pos), text.size());
-      if (comma > pos) days.emplace_back(text.substr(pos, comma - pos));
-      pos = comma + 1;
-    }
+    for (std::string_view day : api::SplitList(text)) days.emplace_back(day);
     return days;
   }
   if (v.get(items) == simdjson::SUCCESS) {
@@ -307,14 +308,11 @@ Result<Response> Create(api::Call& call) {
 Result<Response> Upsert(api::Call& call) {
   auto body = call.Body();
   if (!body.ok()) return body.status();
-  std::optional<int64_t> query_id;
-  if (std::string q = call.Query("taskId"); !q.empty()) {
-    query_id = ParseInt(q);
-    if (!query_id) return Status(Code::kUserInvalidParam, "taskId");
-  }
+  auto query_id = QueryTaskId(call);
+  if (!query_id.ok()) return query_id.status();
   scheduler::Env env = EnvOf(call.ctx);
   return Answer(
-      scheduler::UpsertTask(env, call.uid(), DeviceOf(call, &*body), query_id, InputOf(*body)));
+      scheduler::UpsertTask(env, call.uid(), DeviceOf(call, &*body), *query_id, InputOf(*body)));
 }
 
 Result<Response> Delete(api::Call& call) {
@@ -333,17 +331,14 @@ Result<Response> Count(api::Call& call) {
 }
 
 Result<Response> History(api::Call& call) {
-  std::optional<int64_t> task_id;
-  if (std::string q = call.Query("taskId"); !q.empty()) {
-    task_id = ParseInt(q);
-    if (!task_id) return Status(Code::kUserInvalidParam, "taskId");
-  }
+  auto task_id = QueryTaskId(call);
+  if (!task_id.ok()) return task_id.status();
   auto page = ParseInt(call.Query("page")).value_or(0);
   auto size = ParseInt(call.Query("size")).value_or(20);
   size = std::clamp<int64_t>(size, 1, kHistoryPageMax);
   page = std::clamp<int64_t>(page, 0, 1000000);
   scheduler::Env env = EnvOf(call.ctx);
-  auto firings = scheduler::TaskHistory(env, call.uid(), DeviceOf(call, nullptr), task_id,
+  auto firings = scheduler::TaskHistory(env, call.uid(), DeviceOf(call, nullptr), *task_id,
                                         static_cast<int>(page), static_cast<int>(size));
   if (!firings.ok()) return firings.status();
   rapidjson::StringBuffer buf;
