@@ -138,6 +138,29 @@ TEST_F(AuthzMatrixTest, EveryDeviceEndpointForEveryRole) {
        R"({"devTid":"MX1","ctrlKey":")" + key + "\"}",
        {ok201, ok201, err("5400014"), err("5400014"), anon}},
       {"GET", "/user/profile", "", {ok200, ok200, ok200, ok200, anon}},
+      // Scheduler tasks (issue 16): the owner and a live grantee (enableScheduler, the v2
+      // default), each on their own tasks.
+      {"POST",
+       "/rule/schedulerTask",
+       R"({"devTid":"MX1","ctrlKey":")" + key +
+           R"(","schedulerType":"GENERIC","cronExpr":"0 0 7 * * ?","code":{"cmdId":2,"power":1}})",
+       {ok200, ok200, err("5400014"), err("5400014"), anon}},
+      {"GET",
+       "/rule/schedulerTask?devTid=MX1&ctrlKey=" + key,
+       "",
+       {ok200, ok200, err("5400014"), err("5400014"), anon}},
+      {"GET",
+       "/rule/schedulerTask/count?devTid=MX1&ctrlKey=" + key,
+       "",
+       {ok200, ok200, err("5400014"), err("5400014"), anon}},
+      {"GET",
+       "/rule/schedulerTask/history?devTid=MX1&ctrlKey=" + key,
+       "",
+       {ok200, ok200, err("5400014"), err("5400014"), anon}},
+      {"DELETE",
+       "/rule/schedulerTask?devTid=MX1&ctrlKey=" + key,
+       "",
+       {ok200, ok200, err("5400014"), err("5400014"), anon}},
   };
   for (const Row& row : reads) Check(row, {kGrantee, kExpired, kStranger, kAnonymous, kOwner});
 
