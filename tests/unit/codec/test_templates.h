@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "catalog/demo.h"
 #include "codec/template.h"
 
 namespace krypton::codec::testing {
@@ -28,18 +29,7 @@ inline constexpr std::string_view kDemo48 = R"({
 })";
 
 // enterprise-api.md §7: the demo socket (JSON_CTRL), as `krypton admin demo` stores it.
-inline constexpr std::string_view kDemoCtrl = R"({
-  "workModeType": "JSON_CTRL",
-  "protocol": {
-    "0": {"cmdId": 0, "cmdTag": "queryDev", "frameType": 2, "fields": []},
-    "1": {"cmdId": 1, "cmdTag": "reportDevStatus", "frameType": 1,
-          "fields": [{"name": "power", "dataType": "INT", "minValue": 0, "maxValue": 1,
-                      "enumeration": [{"value": 0, "desc": "off"}, {"value": 1, "desc": "on"}]}]},
-    "2": {"cmdId": 2, "cmdTag": "setPower", "frameType": 2,
-          "fields": [{"name": "power", "dataType": "INT", "minValue": 0, "maxValue": 1,
-                      "enumeration": [{"value": 0, "desc": "off"}, {"value": 1, "desc": "on"}]}]}
-  }
-})";
+inline constexpr std::string_view kDemoCtrl = catalog::kDemoSocketTemplate;
 
 // kDemo48 in another work mode.
 inline std::string Demo48As(std::string_view mode) {
